@@ -1,0 +1,18 @@
+"""Test settings: the same settings, with a fast hasher and plain static storage.
+
+`DATABASE_URL` (PostgreSQL in CI) is used when set; otherwise a SQLite *file*, so a Celery worker
+in another process can see what a transactional test wrote.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_ENV", "test")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES, DATA_DIR, STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,92 @@
+"""Personas shared by every test: one madrasah with each role, and an outsider from another.
+
+Reference data comes from the same idempotent function the migration uses, so transactional tests
+(which flush the tables) still have it.
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+@pytest.fixture(autouse=True)
+def reference_data(db):
+    from madrasah.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
+@pytest.fixture
+def madrasah(db):
+    from tests.factories.madrasah import MadrasahFactory, SemesterFactory
+
+    madrasah = MadrasahFactory(name="MTs Negeri 3 Pamekasan", nsm="121135280003", npsn="20580456")
+    SemesterFactory(academic_year__madrasah=madrasah)
+    return madrasah
+
+
+@pytest.fixture
+def other_madrasah(db):
+    from tests.factories.madrasah import MadrasahFactory, SemesterFactory
+
+    madrasah = MadrasahFactory(name="MTs Negeri 1 Sumenep", nsm="121135290001", npsn="20580999")
+    SemesterFactory(academic_year__madrasah=madrasah)
+    return madrasah
+
+
+def _member(madrasah, roles, **kwargs):
+    from tests.factories.madrasah import member
+
+    return member(madrasah=madrasah, roles=roles, **kwargs)
+
+
+@pytest.fixture
+def kepala(madrasah):
+    return _member(madrasah, ["kepala", "guru"])
+
+
+@pytest.fixture
+def waka(madrasah):
+    return _member(madrasah, ["waka", "guru"])
+
+
+@pytest.fixture
+def guru(madrasah):
+    return _member(madrasah, ["guru"])
+
+
+@pytest.fixture
+def guru_lain(madrasah):
+    return _member(madrasah, ["guru"])
+
+
+@pytest.fixture
+def operator(madrasah):
+    from tests.factories.madrasah import StaffFactory
+
+    staff = StaffFactory(madrasah=madrasah, teacher_type="none", employment_status="honorer", nip="", peg_id="7788990011")
+    return _member(madrasah, ["operator"], staff=staff)
+
+
+@pytest.fixture
+def pengawas(madrasah):
+    return _member(madrasah, ["pengawas"], username="196805101994031004")
+
+
+@pytest.fixture
+def outsider(other_madrasah):
+    """The Kepala of another madrasah: must get nothing of ours."""
+    return _member(other_madrasah, ["kepala", "guru"])
+
+
+@pytest.fixture
+def login(client):
+    """`login(membership)` logs its user in on the test client and returns the client."""
+
+    def do_login(membership):
+        client.force_login(membership.user)
+        return client
+
+    return do_login

@@ -1,0 +1,79 @@
+"""Access in one place.
+
+The rule for every view of the product:
+- not logged in → the login page;
+- another madrasah's object, or another teacher's private object → 404 (its existence is not
+  revealed);
+- an object of your madrasah that your role may not act on → 403.
+
+Views never query a tenant model directly: they call `membership_required` and one
+`<entity>_for_user` helper per object type, which applies the madrasah scope and the role rules.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+
+from .models import Membership, Role, Semester, Staff
+
+# Who may read a staff record of their madrasah (besides the person themself), and who may change it.
+STAFF_READERS = (Role.KEPALA, Role.WAKA, Role.OPERATOR, Role.PENGAWAS)
+STAFF_WRITERS = (Role.KEPALA, Role.OPERATOR)
+# Accounts, passwords and lockouts: the operator's work; the Kepala may step in.
+ACCOUNT_MANAGERS = (Role.OPERATOR, Role.KEPALA)
+PERIOD_MANAGERS = (Role.OPERATOR, Role.KEPALA)
+
+
+def membership_required(*roles: str):
+    """Decorator: a logged-in user with a chosen membership holding one of `roles` (any if none).
+
+    Sets nothing new: the view reads `request.membership`, loaded by `MembershipMiddleware`.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership: Membership | None = request.membership
+            if membership is None:
+                if request.user.memberships.filter(is_active=True, madrasah__isnull=False).exists():
+                    return redirect("madrasah:choose-madrasah")
+                raise PermissionDenied
+            if roles and not membership.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def staff_for_user(membership: Membership, pk: int, *, write: bool = False, account: bool = False) -> Staff:
+    """A staff record of the member's madrasah. A teacher reads only their own record (another
+    teacher's record is private: 404); only the operator and the Kepala change records or manage
+    the person's login (`write`, `account`: 403 for other roles)."""
+    staff = get_object_or_404(Staff.objects.select_related("madrasah"), pk=pk, madrasah_id=membership.madrasah_id)
+    is_self = membership.staff_id == staff.pk
+    if not (is_self or membership.has_role(*STAFF_READERS)):
+        raise Http404
+    if write and not membership.has_role(*STAFF_WRITERS):
+        raise PermissionDenied
+    if account and not membership.has_role(*ACCOUNT_MANAGERS):
+        raise PermissionDenied
+    return staff
+
+
+def semester_for_user(membership: Membership, pk: int, *, write: bool = False) -> Semester:
+    """Semesters are visible to every member of their madrasah; the operator and Kepala manage them."""
+    semester = get_object_or_404(
+        Semester.objects.select_related("academic_year"), pk=pk, madrasah_id=membership.madrasah_id
+    )
+    if write and not membership.has_role(*PERIOD_MANAGERS):
+        raise PermissionDenied
+    return semester

@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from .models import AcademicYear, Madrasah, Membership, MembershipRole, Semester, Staff, Subject, User
+
+
+@admin.register(User)
+class MadrasahUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Mutu Madrasah", {"fields": ("must_change_password",)}))
+
+
+class MembershipRoleInline(admin.TabularInline):
+    model = MembershipRole
+    extra = 0
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "madrasah", "is_active")
+    list_filter = ("madrasah",)
+    inlines = [MembershipRoleInline]
+    raw_id_fields = ("user", "staff")
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    list_display = ("name", "madrasah", "nip", "employment_status", "is_active")
+    list_filter = ("madrasah", "employment_status", "is_active")
+    search_fields = ("name", "nip", "nignp", "nuptk", "peg_id")
+
+
+admin.site.register([Madrasah, AcademicYear, Semester, Subject])

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MadrasahConfig(AppConfig):
+    name = "madrasah"
+    verbose_name = "Madrasah"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (worker heartbeat on start)

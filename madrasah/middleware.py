@@ -1,0 +1,55 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .models import Membership
+
+SESSION_KEY = "membership_id"
+
+
+def load_membership(request) -> Membership | None:
+    """The membership the user works in now: the one chosen at login, or their only one."""
+    if not request.user.is_authenticated:
+        return None
+    memberships = (
+        Membership.objects.filter(user=request.user, is_active=True)
+        .select_related("madrasah", "staff")
+        .prefetch_related("roles")
+    )
+    chosen = request.session.get(SESSION_KEY)
+    if chosen:
+        membership = memberships.filter(pk=chosen).first()
+        if membership:
+            return membership
+    candidates = list(memberships[:2])
+    if len(candidates) == 1:
+        request.session[SESSION_KEY] = candidates[0].pk
+        return candidates[0]
+    return None
+
+
+class MembershipMiddleware:
+    """Sets `request.membership` (None for anonymous users and before a choice is made)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = load_membership(request)
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A new account, or one the operator reset, must choose its own password before anything else."""
+
+    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.must_change_password:
+            allowed = {reverse("madrasah:password-change"), reverse("madrasah:logout")}
+            if request.path not in allowed and not request.path.startswith(self.ALLOWED_PREFIXES):
+                return redirect("madrasah:password-change")
+        return self.get_response(request)

@@ -1,0 +1,344 @@
+"""The tenant (Madrasah), its periods, its people and who may do what there.
+
+Every domain row of later apps hangs off a `Madrasah`; access to all of them goes through
+`madrasah.access`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import format_nip
+
+
+class User(AbstractUser):
+    """A login. The username is the person's NIP, NIGNP or PegID (teachers have no email)."""
+
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class PaperSize(models.TextChoices):
+    F4 = "F4", "F4 (215 × 330 mm)"
+    A4 = "A4", "A4 (210 × 297 mm)"
+
+
+class Madrasah(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    nsm = models.CharField("NSM", max_length=12, unique=True)
+    npsn = models.CharField("NPSN", max_length=8, unique=True)
+    address = models.TextField(_("address"))
+    city = models.CharField(_("city (place of signing)"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    ministry_line = models.CharField(
+        _("ministry line"), max_length=200, default="KEMENTERIAN AGAMA REPUBLIK INDONESIA"
+    )
+    district_office = models.CharField(_("district office"), max_length=200)
+    letterhead_lines = models.TextField(
+        _("extra letterhead lines"), blank=True, help_text=_("One line each, printed under the madrasah name.")
+    )
+    emblem = models.ImageField(_("emblem"), upload_to="emblems/", blank=True)
+    paper_size = models.CharField(_("default paper size"), max_length=2, choices=PaperSize, default=PaperSize.F4)
+    unit_code = models.CharField(
+        _("unit code for document numbers"), max_length=50, help_text=_("For example Mts.13.28.03")
+    )
+    classification_code = models.CharField(
+        _("default archive classification code"), max_length=30, default="PP.00.4"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("madrasah")
+        verbose_name_plural = _("madrasah")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AcademicYear(models.Model):
+    """Tahun pelajaran: July of `start_year` to June of the next year, written `2025/2026`."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="academic_years")
+    start_year = models.PositiveSmallIntegerField(_("start year"))
+
+    class Meta:
+        verbose_name = _("academic year")
+        verbose_name_plural = _("academic years")
+        ordering = ["-start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["madrasah", "start_year"], name="academic_year_unique_per_madrasah"),
+            models.CheckConstraint(
+                condition=Q(start_year__gte=2000) & Q(start_year__lte=2100), name="academic_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.start_year}/{self.start_year + 1}"
+
+    @property
+    def start_date(self) -> dt.date:
+        return dt.date(self.start_year, 7, 1)
+
+    @property
+    def end_date(self) -> dt.date:
+        return dt.date(self.start_year + 1, 6, 30)
+
+
+class SemesterKind(models.TextChoices):
+    GANJIL = "ganjil", _("Odd (ganjil)")
+    GENAP = "genap", _("Even (genap)")
+
+
+class Semester(models.Model):
+    """Ganjil runs July–December, genap January–June; exactly one is active per madrasah."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="semesters")
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="semesters")
+    kind = models.CharField(_("semester"), max_length=6, choices=SemesterKind)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    is_active = models.BooleanField(_("active"), default=False)
+
+    class Meta:
+        verbose_name = _("semester")
+        verbose_name_plural = _("semesters")
+        ordering = ["-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "kind"], name="semester_unique_per_year"),
+            models.UniqueConstraint(
+                fields=["madrasah"], condition=Q(is_active=True), name="one_active_semester_per_madrasah"
+            ),
+            models.CheckConstraint(condition=Q(end_date__gt=models.F("start_date")), name="semester_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.academic_year.name} {self.get_kind_display()}"
+
+    @property
+    def slug(self) -> str:
+        """URL form: `2025-2026-ganjil`."""
+        return f"{self.academic_year.start_year}-{self.academic_year.start_year + 1}-{self.kind}"
+
+
+class Subject(models.Model):
+    """A subject taught at MTs (Kurikulum Merdeka for madrasah); reference data, shared by all."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    group = models.CharField(_("group"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Male")
+    FEMALE = "P", _("Female")
+
+
+class EmploymentStatus(models.TextChoices):
+    PNS = "pns", "PNS"
+    PPPK = "pppk", _("PPPK (full time)")
+    PPPK_PART_TIME = "pppk_pw", _("PPPK (part time)")
+    HONORER = "honorer", _("Honorary (GTT)")
+    GTY = "gty", _("Permanent foundation teacher (GTY)")
+
+    @classmethod
+    def civil_servant(cls) -> set[str]:
+        return {cls.PNS}
+
+    @classmethod
+    def pppk(cls) -> set[str]:
+        return {cls.PPPK, cls.PPPK_PART_TIME}
+
+
+# PNS golongan/ruang III/a … IV/e and PPPK grades I–XVII, one field since a person has one of them.
+RANK_CHOICES = [
+    (_("Civil servant (golongan)"), [(g, g) for g in ("III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e")]),
+    (
+        _("PPPK grade"),
+        [
+            (f"PPPK-{r}", f"PPPK {r}")
+            for r in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII")
+        ],
+    ),
+]
+
+
+class CareerLevel(models.TextChoices):
+    PERTAMA = "pertama", "Guru Ahli Pertama"
+    MUDA = "muda", "Guru Ahli Muda"
+    MADYA = "madya", "Guru Ahli Madya"
+    UTAMA = "utama", "Guru Ahli Utama"
+
+
+class TeacherType(models.TextChoices):
+    SUBJECT = "mapel", _("Subject teacher")
+    COUNSELLOR = "bk", _("Guidance counsellor (BK)")
+    NONE = "none", _("Not a teacher")
+
+
+class StaffQuerySet(models.QuerySet):
+    def teachers(self):
+        return self.exclude(teacher_type=TeacherType.NONE)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+def _unique_identifier(field: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["madrasah", field], condition=~Q(**{field: ""}), name=f"staff_unique_{field}_per_madrasah"
+    )
+
+
+class Staff(models.Model):
+    """A person at a madrasah: a teacher, or staff such as the operator. Identifiers are text."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField(_("name (without titles)"), max_length=150)
+    front_title = models.CharField(_("title before name"), max_length=40, blank=True, help_text=_("e.g. H., Hj., Dr."))
+    back_title = models.CharField(_("title after name"), max_length=60, blank=True, help_text=_("e.g. S.Pd., M.Pd.I."))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex)
+    birth_place = models.CharField(_("birth place"), max_length=100, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    nip = models.CharField("NIP", max_length=18, blank=True)
+    nignp = models.CharField("NIGNP", max_length=18, blank=True)
+    npk = models.CharField("NPK", max_length=13, blank=True)
+    nuptk = models.CharField("NUPTK", max_length=16, blank=True)
+    peg_id = models.CharField("PegID", max_length=20, blank=True)
+    employment_status = models.CharField(_("employment status"), max_length=10, choices=EmploymentStatus)
+    rank = models.CharField(_("rank / grade"), max_length=10, choices=RANK_CHOICES, blank=True)
+    career_level = models.CharField(_("career level"), max_length=10, choices=CareerLevel, blank=True)
+    certified = models.BooleanField(_("certified educator"), default=False)
+    teacher_type = models.CharField(_("teacher type"), max_length=5, choices=TeacherType, default=TeacherType.SUBJECT)
+    subjects = models.ManyToManyField(Subject, blank=True, related_name="staff", verbose_name=_("subjects"))
+    extra_duties = models.CharField(
+        _("extra duties"), max_length=200, blank=True, help_text=_("e.g. Waka Kurikulum, wali kelas VII-A")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StaffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["name"]
+        constraints = [_unique_identifier(f) for f in ("nip", "nignp", "npk", "nuptk", "peg_id")]
+        indexes = [models.Index(fields=["madrasah", "is_active", "name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("madrasah:staff-detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        """Name with titles as printed: `Hj. Siti Aminah, S.Pd., M.Pd.`"""
+        name = f"{self.front_title} {self.name}".strip()
+        return f"{name}, {self.back_title}" if self.back_title else name
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.nip)
+
+    @property
+    def login_identifier(self) -> str:
+        """The username an account of this person gets: NIP, else NIGNP, else PegID."""
+        return self.nip or self.nignp or self.peg_id
+
+
+class Role(models.TextChoices):
+    KEPALA = "kepala", _("Principal (Kepala Madrasah)")
+    WAKA = "waka", _("Vice-principal for curriculum (Waka Kurikulum)")
+    GURU = "guru", _("Teacher (Guru)")
+    OPERATOR = "operator", _("Operator")
+    PENGAWAS = "pengawas", _("Madrasah supervisor (Pengawas)")
+
+
+# Where each role lands after login, in order of precedence for people with several roles.
+ROLE_PRECEDENCE = [Role.KEPALA, Role.WAKA, Role.PENGAWAS, Role.OPERATOR, Role.GURU]
+
+
+class Membership(models.Model):
+    """A user's place in one madrasah, with roles there. A pengawas has several; so may an honorary
+    teacher who teaches at two madrasah."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="memberships")
+    staff = models.OneToOneField(
+        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="membership", verbose_name=_("staff record")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "madrasah"], name="membership_unique_per_madrasah")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.madrasah}"
+
+    @property
+    def role_set(self) -> set[str]:
+        # Prefetched by the middleware; a set so `in` checks stay cheap in templates and views.
+        return {r.role for r in self.roles.all()}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+    @property
+    def primary_role(self) -> str | None:
+        held = self.role_set
+        return next((r for r in ROLE_PRECEDENCE if r in held), None)
+
+
+class MembershipRole(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [models.UniqueConstraint(fields=["membership", "role"], name="role_once_per_membership")]
+
+    def __str__(self) -> str:
+        return self.get_role_display()
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per worker host name: when it last proved it was alive (read by /healthz)."""
+
+    worker = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,161 @@
+"""Writes for the madrasah app: people, accounts, roles, periods, heartbeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from axes.utils import reset as axes_reset
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import ApplicationError
+from .models import (
+    AcademicYear,
+    Madrasah,
+    Membership,
+    MembershipRole,
+    Semester,
+    SemesterKind,
+    Staff,
+    User,
+    WorkerHeartbeat,
+)
+
+# No 0/O, 1/l/I: the password is read off a printed slip and typed on a phone.
+_SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def temporary_password_generate(length: int = 10) -> str:
+    return "".join(secrets.choice(_SLIP_ALPHABET) for _ in range(length))
+
+
+def heartbeat_record(*, worker: str) -> None:
+    """Upsert this worker's heartbeat row. Safe to repeat."""
+    WorkerHeartbeat.objects.update_or_create(worker=worker[:200], defaults={"seen_at": timezone.now()})
+
+
+@transaction.atomic
+def staff_save(*, form, madrasah: Madrasah) -> Staff:
+    """Save a validated `StaffForm` (fields and subjects together) in the given madrasah."""
+    staff = form.save(commit=False)
+    staff.madrasah = madrasah
+    staff.save()
+    form.save_m2m()
+    return staff
+
+
+def staff_deactivate(*, staff: Staff) -> None:
+    """Deactivate instead of delete: later records keep pointing at the person. Their login stops
+    working in this madrasah (the membership is deactivated too)."""
+    with transaction.atomic():
+        Staff.objects.filter(pk=staff.pk).update(is_active=False)
+        Membership.objects.filter(staff=staff).update(is_active=False)
+
+
+def staff_reactivate(*, staff: Staff) -> None:
+    with transaction.atomic():
+        Staff.objects.filter(pk=staff.pk).update(is_active=True)
+        Membership.objects.filter(staff=staff).update(is_active=True)
+
+
+@transaction.atomic
+def account_save(*, staff: Staff, roles: list[str]) -> tuple[Membership, str | None]:
+    """Create or update the login of `staff` with `roles` in their madrasah.
+
+    Returns the membership and, when a new user was created, the first-login password to print on
+    the slip (the account must change it at first login). A person who already has a user (an
+    honorary teacher at two madrasah) keeps it and gains a membership here.
+    """
+    if not roles:
+        raise ApplicationError(_("Choose at least one role."), field="roles")
+    membership = Membership.objects.filter(staff=staff).select_related("user").first()
+    password = None
+    if membership is None:
+        username = staff.login_identifier
+        if not username:
+            raise ApplicationError(_("This person has no NIP, NIGNP or PegID to use as the username."))
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            password = temporary_password_generate()
+            user = User(username=username, first_name=staff.name[:150], must_change_password=True)
+            user.set_password(password)
+            user.save()
+        elif Membership.objects.filter(user=user, madrasah=staff.madrasah).exists():
+            raise ApplicationError(_("The username %(username)s is already used in this madrasah.") % {"username": username})
+        membership = Membership.objects.create(user=user, madrasah=staff.madrasah, staff=staff)
+    membership_roles_set(membership=membership, roles=roles)
+    return membership, password
+
+
+def membership_roles_set(*, membership: Membership, roles: list[str]) -> None:
+    """Replace the roles of a membership (idempotent)."""
+    with transaction.atomic():
+        membership.roles.exclude(role__in=roles).delete()
+        held = set(membership.roles.values_list("role", flat=True))
+        MembershipRole.objects.bulk_create(
+            [MembershipRole(membership=membership, role=r) for r in roles if r not in held]
+        )
+
+
+def password_reset(*, membership: Membership) -> str:
+    """Give the member's user a new first-login password and lift any lockout of that username.
+
+    Returns the password, to be shown once on a printable slip; it is not stored anywhere.
+    """
+    password = temporary_password_generate()
+    user = membership.user
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    axes_reset(username=user.username)
+    return password
+
+
+def password_changed(*, user: User) -> None:
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+
+
+def lockout_release(*, username: str) -> int:
+    """Unlock a username on every address it was locked from. Returns attempts removed."""
+    return axes_reset(username=username)
+
+
+def semester_default_dates(start_year: int, kind: str) -> tuple[dt.date, dt.date]:
+    if kind == SemesterKind.GANJIL:
+        return dt.date(start_year, 7, 1), dt.date(start_year, 12, 31)
+    return dt.date(start_year + 1, 1, 1), dt.date(start_year + 1, 6, 30)
+
+
+@transaction.atomic
+def semester_create(
+    *, madrasah: Madrasah, start_year: int, kind: str, start_date: dt.date | None = None, end_date: dt.date | None = None
+) -> Semester:
+    """Create a semester (and its academic year if new). Dates default to July–December or
+    January–June and must lie within the academic year."""
+    year, _created = AcademicYear.objects.get_or_create(madrasah=madrasah, start_year=start_year)
+    default_start, default_end = semester_default_dates(start_year, kind)
+    start_date, end_date = start_date or default_start, end_date or default_end
+    if not (year.start_date <= start_date < end_date <= year.end_date):
+        raise ApplicationError(
+            _("Semester dates must lie within the academic year %(year)s (1 July to 30 June).") % {"year": year.name},
+            field="start_date",
+        )
+    if Semester.objects.filter(academic_year=year, kind=kind).exists():
+        raise ApplicationError(_("This semester already exists."), field="kind")
+    return Semester.objects.create(
+        madrasah=madrasah, academic_year=year, kind=kind, start_date=start_date, end_date=end_date
+    )
+
+
+@transaction.atomic
+def semester_activate(*, semester: Semester) -> None:
+    """Make `semester` the one active semester of its madrasah (the others are deactivated first,
+    so the one-active constraint never sees two)."""
+    Semester.objects.filter(madrasah_id=semester.madrasah_id, is_active=True).exclude(pk=semester.pk).update(
+        is_active=False
+    )
+    Semester.objects.filter(pk=semester.pk).update(is_active=True)

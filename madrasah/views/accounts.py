@@ -1,0 +1,91 @@
+"""Login, logout, password change, choice of madrasah, lockouts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..access import ACCOUNT_MANAGERS, membership_required
+from ..forms import MembershipChoiceForm
+from ..middleware import SESSION_KEY
+
+
+class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("NIP / NIGNP / PegID")
+        self.fields["username"].widget.attrs.update({"inputmode": "numeric", "autocapitalize": "none"})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "madrasah/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session.pop(SESSION_KEY, None)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "madrasah/password_change.html"
+    success_url = reverse_lazy("madrasah:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+logout = auth_views.LogoutView.as_view()
+
+
+@login_required
+def choose_madrasah(request):
+    memberships = request.user.memberships.filter(is_active=True).select_related("madrasah").order_by("madrasah__name")
+    form = MembershipChoiceForm(request.POST or None, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_KEY] = form.cleaned_data["membership"]
+        return redirect("madrasah:home")
+    return render(request, "madrasah/choose_madrasah.html", {"form": form})
+
+
+def lockout(request, original_response=None, credentials=None):
+    """django-axes calls this when a username is locked from an address: say until when."""
+    cooloff = settings.AXES_COOLOFF_TIME
+    context = {
+        "until": timezone.localtime(timezone.now() + cooloff),
+        "minutes": int(cooloff.total_seconds() // 60),
+        "form": LoginForm(request),
+    }
+    return render(request, "madrasah/locked_out.html", context, status=429)
+
+
+@membership_required(*ACCOUNT_MANAGERS)
+def lockout_list(request):
+    rows = selectors.locked_usernames(madrasah=request.membership.madrasah)
+    return render(request, "madrasah/lockout_list.html", {"rows": rows})
+
+
+@require_POST
+@membership_required(*ACCOUNT_MANAGERS)
+def lockout_unlock(request):
+    username = request.POST.get("username", "")
+    # Only usernames of this madrasah: another madrasah's lockouts are not ours to lift.
+    if not request.membership.madrasah.memberships.filter(user__username=username).exists():
+        messages.error(request, _("That username does not belong to this madrasah."))
+    else:
+        services.lockout_release(username=username)
+        messages.success(request, _("%(username)s can log in again.") % {"username": username})
+    return redirect("madrasah:lockout-list")

@@ -1,0 +1,67 @@
+"""Each role lands on its own home. The principal's dashboard and the teacher's progress page
+replace the placeholders in later issues."""
+
+from django.shortcuts import redirect, render
+
+from .. import selectors
+from ..access import membership_required
+from ..models import Role
+
+ROLE_HOMES = {
+    Role.KEPALA: "madrasah:home-kepala",
+    Role.WAKA: "madrasah:home-waka",
+    Role.PENGAWAS: "madrasah:home-pengawas",
+    Role.OPERATOR: "madrasah:home-operator",
+    Role.GURU: "madrasah:home-guru",
+}
+
+
+@membership_required()
+def home(request):
+    role = request.membership.primary_role
+    if role is None:
+        return render(request, "madrasah/home/no_role.html")
+    return redirect(ROLE_HOMES[role])
+
+
+def _render_home(request, template: str, **context):
+    madrasah = request.membership.madrasah
+    context.setdefault("semester", selectors.active_semester(madrasah=madrasah))
+    return render(request, f"madrasah/home/{template}.html", context)
+
+
+@membership_required(Role.KEPALA)
+def home_kepala(request):
+    teachers = request.membership.madrasah.staff.teachers().active()
+    return _render_home(request, "kepala", teacher_count=teachers.count())
+
+
+@membership_required(Role.WAKA)
+def home_waka(request):
+    teachers = request.membership.madrasah.staff.teachers().active()
+    return _render_home(request, "waka", teacher_count=teachers.count())
+
+
+@membership_required(Role.GURU)
+def home_guru(request):
+    return _render_home(request, "guru", staff=request.membership.staff)
+
+
+@membership_required(Role.OPERATOR)
+def home_operator(request):
+    madrasah = request.membership.madrasah
+    return _render_home(
+        request,
+        "operator",
+        teacher_count=madrasah.staff.teachers().active().count(),
+        locked_count=len(selectors.locked_usernames(madrasah=madrasah)),
+    )
+
+
+@membership_required(Role.PENGAWAS)
+def home_pengawas(request):
+    overseen = [
+        m.madrasah
+        for m in request.user.memberships.filter(is_active=True, roles__role=Role.PENGAWAS).select_related("madrasah")
+    ]
+    return _render_home(request, "pengawas", overseen=overseen)

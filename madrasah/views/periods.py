@@ -1,0 +1,55 @@
+"""Academic years, semesters and the madrasah's own profile (letterhead data)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..access import PERIOD_MANAGERS, membership_required, semester_for_user
+from ..errors import ApplicationError
+from ..forms import MadrasahForm, SemesterForm
+
+
+@membership_required()
+def semester_list(request):
+    madrasah = request.membership.madrasah
+    can_manage = request.membership.has_role(*PERIOD_MANAGERS)
+    form = SemesterForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                semester = services.semester_create(madrasah=madrasah, **form.cleaned_data)
+            except ApplicationError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Semester %(semester)s has been created.") % {"semester": semester})
+                return redirect("madrasah:semester-list")
+    return render(
+        request,
+        "madrasah/semester_list.html",
+        {"semesters": selectors.semester_list(madrasah=madrasah), "form": form, "can_manage": can_manage},
+    )
+
+
+@require_POST
+@membership_required()
+def semester_activate(request, pk: int):
+    semester = semester_for_user(request.membership, pk, write=True)
+    services.semester_activate(semester=semester)
+    messages.success(request, _("Semester %(semester)s is now active.") % {"semester": semester})
+    return redirect("madrasah:semester-list")
+
+
+@membership_required(*PERIOD_MANAGERS)
+def madrasah_profile(request):
+    madrasah = request.membership.madrasah
+    form = MadrasahForm(request.POST or None, instance=madrasah)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The madrasah profile has been saved."))
+        return redirect("madrasah:madrasah-profile")
+    return render(request, "madrasah/madrasah_profile.html", {"form": form})
