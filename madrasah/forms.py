@@ -27,6 +27,10 @@ class StaffForm(forms.ModelForm):
     one) are collected in `self.warnings` and shown without blocking.
     """
 
+    # Wider than the stored 18 digits: people type or paste the printed form `19700101 199803 1 002`.
+    nip = forms.CharField(label="NIP", max_length=30, required=False)
+    nuptk = forms.CharField(label="NUPTK", max_length=30, required=False)
+
     class Meta:
         model = Staff
         fields = [

@@ -1,0 +1,91 @@
+# Mutu Madrasah — the two commands: `make run` and `make test`.
+# Everything else here is a step they call; each step is safe to repeat.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+BIND ?= 127.0.0.1:8000
+SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
+
+# Debian packages the product needs: Pango for WeasyPrint, gettext for translations, fonts for
+# PDFs, Node/npm for the front-end assets. Chromium only for the browser tests.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2 nodejs npm
+TEST_SYSTEM_PACKAGES := chromium
+
+.PHONY: run test bench setup venv system-packages test-system-packages assets messages migrate lint clean
+
+run: setup
+	@$(MANAGE) migrate --noinput -v 0
+	@$(MANAGE) seed_demo $(SEED_ARGS) --if-empty
+	@$(MANAGE) collectstatic --noinput -v 0
+	@$(MANAGE) demo_logins --url "http://$(BIND)/"
+	@PATH="$(CURDIR)/$(BIN):$$PATH" BIND="$(BIND)" $(BIN)/honcho start -f Procfile
+
+test: venv-dev test-system-packages assets messages
+	@$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "A model change has no migration: run makemigrations."; exit 1; }
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: venv-dev assets messages
+	@$(BIN)/python -m tests.bench
+
+setup: system-packages venv assets messages
+
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# --- steps -----------------------------------------------------------------------------------
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+venv: $(VENV)/.runtime
+venv-dev: system-packages $(VENV)/.dev
+
+# Installs what is missing when run as root (Debian), otherwise prints the command to run.
+define ensure_debian
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing"; echo "Install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+endef
+
+system-packages:
+	$(call ensure_debian,$(SYSTEM_PACKAGES))
+
+test-system-packages:
+	$(call ensure_debian,$(TEST_SYSTEM_PACKAGES))
+
+# Bootstrap and htmx come from the npm registry (package-lock.json) and are served locally by
+# whitenoise: never a CDN, never copied into git.
+vendor/.stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p vendor
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
+	   node_modules/htmx.org/dist/htmx.min.js vendor/
+	@touch $@
+
+assets: vendor/.stamp
+
+messages: $(VENV)/.runtime
+	@$(MANAGE) compilemessages -v 0 --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) vendor node_modules staticfiles

@@ -1,0 +1,158 @@
+"""Accounts as a madrasah needs them: identifiers as usernames, first-login change, lockouts."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+
+from madrasah.models import Membership, User
+from tests.factories.madrasah import StaffFactory
+
+LOGIN = "/masuk/"
+
+
+def post_login(client, username, password, ip="10.0.0.5"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_a_teacher_logs_in_with_the_nip_and_lands_on_their_home(client, guru):
+    response = post_login(client, guru.user.username, "rahasia-123")
+    assert response.status_code == 302
+    assert client.get(response.url, follow=True).redirect_chain[-1][0] == "/beranda/guru/"
+
+
+def test_a_wrong_password_keeps_the_user_on_the_login_page(client, guru):
+    response = post_login(client, guru.user.username, "salah")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_new_account_must_change_its_password_before_anything_else(client, guru):
+    guru.user.must_change_password = True
+    guru.user.save()
+    client.force_login(guru.user)
+    for path in ("/", "/beranda/guru/", f"/pegawai/{guru.staff_id}/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.url == "/akun/sandi/"
+    response = client.post(
+        "/akun/sandi/",
+        {"old_password": "rahasia-123", "new_password1": "Madrasah-Hebat-2026", "new_password2": "Madrasah-Hebat-2026"},
+    )
+    assert response.status_code == 302
+    guru.user.refresh_from_db()
+    assert not guru.user.must_change_password
+    assert client.get("/", follow=True).redirect_chain[-1][0] == "/beranda/guru/"
+
+
+def test_a_weak_new_password_is_refused_in_indonesian(client, guru):
+    client.force_login(guru.user)
+    response = client.post("/akun/sandi/", {"old_password": "rahasia-123", "new_password1": "123", "new_password2": "123"})
+    assert response.status_code == 200
+    assert "terlalu pendek" in response.content.decode()
+
+
+def test_lockout_is_per_username_and_address(client, guru, guru_lain, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, guru.user.username, "salah", ip="10.0.0.5")
+    locked = post_login(client, guru.user.username, "rahasia-123", ip="10.0.0.5")
+    assert locked.status_code == 429
+    assert "Coba lagi setelah pukul" in locked.content.decode()
+    # A colleague on the same madrasah wifi address still logs in.
+    assert post_login(client, guru_lain.user.username, "rahasia-123", ip="10.0.0.5").status_code == 302
+    client.logout()
+    # The same teacher from another address (their phone on mobile data) still logs in.
+    assert post_login(client, guru.user.username, "rahasia-123", ip="10.0.0.99").status_code == 302
+
+
+def test_the_operator_sees_and_lifts_a_lockout(client, guru, operator, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, guru.user.username, "salah")
+    client.force_login(operator.user)
+    page = client.get("/akun/terkunci/")
+    assert guru.user.username in page.content.decode()
+    client.post("/akun/terkunci/buka/", {"username": guru.user.username})
+    assert not AccessAttempt.objects.filter(username=guru.user.username).exists()
+    client.logout()
+    assert post_login(client, guru.user.username, "rahasia-123").status_code == 302
+
+
+def test_the_operator_cannot_unlock_another_madrasahs_user(client, operator, outsider, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post_login(client, outsider.user.username, "salah")
+    client.force_login(operator.user)
+    client.post("/akun/terkunci/buka/", {"username": outsider.user.username})
+    assert AccessAttempt.objects.filter(username=outsider.user.username).exists()
+
+
+def test_the_operator_resets_a_password_and_gets_a_slip(client, guru, operator):
+    client.force_login(operator.user)
+    response = client.post(f"/pegawai/{guru.staff_id}/reset-sandi/")
+    assert response.status_code == 200
+    password = response.context["slips"][0]["password"]
+    assert password in response.content.decode()
+    guru.user.refresh_from_db()
+    assert guru.user.must_change_password
+    assert guru.user.check_password(password)
+    assert not guru.user.check_password("rahasia-123")
+
+
+def test_the_operator_creates_an_account_named_by_the_nip(client, operator, madrasah):
+    teacher = StaffFactory(madrasah=madrasah)
+    client.force_login(operator.user)
+    response = client.post(f"/pegawai/{teacher.pk}/akun/", {"roles": ["guru"]})
+    assert response.status_code == 200
+    user = User.objects.get(username=teacher.nip)
+    assert user.must_change_password
+    assert Membership.objects.get(user=user).role_set == {"guru"}
+
+
+def test_an_honorary_teacher_without_nip_gets_the_pegid_as_username(client, operator, madrasah):
+    teacher = StaffFactory(madrasah=madrasah, nip="", employment_status="honorer", peg_id="55667788")
+    client.force_login(operator.user)
+    client.post(f"/pegawai/{teacher.pk}/akun/", {"roles": ["guru"]})
+    assert User.objects.filter(username="55667788").exists()
+
+
+def test_a_person_teaching_at_two_madrasah_keeps_one_login(client, operator, madrasah, other_madrasah):
+    from tests.factories.madrasah import member
+
+    elsewhere = member(madrasah=other_madrasah, roles=["guru"])
+    here = StaffFactory(madrasah=madrasah, nip=elsewhere.staff.nip, birth_date=elsewhere.staff.birth_date)
+    client.force_login(operator.user)
+    client.post(f"/pegawai/{here.pk}/akun/", {"roles": ["guru"]})
+    assert Membership.objects.filter(user=elsewhere.user).count() == 2
+
+
+def test_a_user_with_two_madrasah_chooses_one_at_login(client, madrasah, other_madrasah):
+    from tests.factories.madrasah import member
+
+    first = member(madrasah=madrasah, roles=["pengawas"], username="196805101994031004")
+    second = Membership.objects.create(user=first.user, madrasah=other_madrasah)
+    second.roles.create(role="pengawas")
+    response = post_login(client, first.user.username, "rahasia-123")
+    response = client.get(response.url)
+    assert response.status_code == 302
+    assert response.url == reverse("madrasah:choose-madrasah")
+    client.post(reverse("madrasah:choose-madrasah"), {"membership": second.pk})
+    page = client.get("/beranda/pengawas/")
+    assert page.context["current_madrasah"] == other_madrasah
+
+
+@pytest.mark.parametrize("persona", ["guru", "waka", "pengawas"])
+def test_only_the_operator_and_kepala_reset_passwords(client, request, persona, guru_lain):
+    membership = request.getfixturevalue(persona)
+    client.force_login(membership.user)
+    assert client.post(f"/pegawai/{guru_lain.staff_id}/reset-sandi/").status_code in (403, 404)
+    guru_lain.user.refresh_from_db()
+    assert guru_lain.user.check_password("rahasia-123")
+
+
+def test_admin_is_for_superusers_only(client, kepala, operator):
+    for membership in (kepala, operator):
+        membership.user.is_staff = True
+        membership.user.save()
+        client.force_login(membership.user)
+        assert client.get("/admin/").status_code == 302
+    superuser = User.objects.create_superuser("admin", password="rahasia-123")
+    client.force_login(superuser)
+    assert client.get("/admin/").status_code == 200
