@@ -174,9 +174,7 @@ def test_line_chart_points_and_gaps():
     assert texts(root, "period-label") == ["P1", "P2", "P3", "P4", "P5"]
     assert texts(root, "legend-label") == ["Guru A", "Guru B"]
     # A line never spans a gap: the x of P3 is between the two runs.
-    first, second = (
-        [float(pair.split(",")[0]) for pair in p.get("points").split()] for p in polylines
-    )
+    first, second = ([float(pair.split(",")[0]) for pair in p.get("points").split()] for p in polylines)
     assert first[1] < second[0]
 
 

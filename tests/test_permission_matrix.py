@@ -1,0 +1,164 @@
+"""Every URL × every persona, with real object ids: the 404/403 rule, enforced from day one.
+
+- another madrasah's object, or another teacher's private one → 404;
+- an object of your madrasah that your role may not act on → 403;
+- not logged in → redirect to the login page.
+
+A URL pattern missing from MATRIX fails `test_every_url_is_in_the_matrix`: each new view adds its row.
+The admin is tested separately (superusers only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from madrasah.services import heartbeat_record
+
+PERSONAS = ("anonymous", "guru", "guru_lain", "waka", "kepala", "operator", "pengawas", "outsider")
+
+
+@dataclass(frozen=True)
+class Row:
+    """Expected statuses in PERSONAS order. `get`/`post` None: the method is not part of this URL."""
+
+    get: tuple[int, ...] | None
+    post: tuple[int, ...] | None = None
+    args: Callable[[SimpleNamespace], list] = field(default=lambda w: [])
+    data: Callable[[SimpleNamespace], dict] = field(default=lambda w: {})
+
+
+def statuses(spec: str) -> tuple[int, ...]:
+    values = tuple(int(v) for v in spec.split())
+    assert len(values) == len(PERSONAS), spec
+    return values
+
+
+#                          anon guru lain waka kepala oper peng outsider
+ALL_MEMBERS_200 = statuses("302 200 200 200 200 200 200 200")
+POST_ONLY = statuses("405 405 405 405 405 405 405 405")
+
+MATRIX: dict[str, Row] = {
+    "healthz": Row(get=statuses("200 200 200 200 200 200 200 200")),
+    "set_language": Row(get=statuses("302 302 302 302 302 302 302 302"), post=statuses("302 302 302 302 302 302 302 302"), data=lambda w: {"language": "en"}),
+    "madrasah:home": Row(get=statuses("302 302 302 302 302 302 302 302")),
+    "madrasah:login": Row(get=statuses("200 302 302 302 302 302 302 302")),
+    "madrasah:logout": Row(get=POST_ONLY, post=statuses("302 302 302 302 302 302 302 302")),
+    "madrasah:password-change": Row(get=ALL_MEMBERS_200),
+    "madrasah:choose-madrasah": Row(get=ALL_MEMBERS_200),
+    "madrasah:lockout-list": Row(get=statuses("302 403 403 403 200 200 403 200")),
+    "madrasah:lockout-unlock": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 302"), data=lambda w: {"username": w.guru.user.username}
+    ),
+    "madrasah:home-kepala": Row(get=statuses("302 403 403 403 200 403 403 200")),
+    "madrasah:home-waka": Row(get=statuses("302 403 403 200 403 403 403 403")),
+    "madrasah:home-guru": Row(get=statuses("302 200 200 200 200 403 403 200")),
+    "madrasah:home-operator": Row(get=statuses("302 403 403 403 403 200 403 403")),
+    "madrasah:home-pengawas": Row(get=statuses("302 403 403 403 403 403 200 403")),
+    "madrasah:staff-list": Row(get=statuses("302 403 403 200 200 200 200 200")),
+    "madrasah:staff-create": Row(
+        get=statuses("302 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 200 200 403 200"),  # an empty form comes back with its errors
+    ),
+    # The guru's own staff record: private to them among teachers.
+    "madrasah:staff-detail": Row(get=statuses("302 200 404 200 200 200 200 404"), args=lambda w: [w.guru.staff_id]),
+    "madrasah:staff-update": Row(
+        get=statuses("302 403 404 403 200 200 403 404"),
+        post=statuses("302 403 404 403 200 200 403 404"),
+        args=lambda w: [w.guru.staff_id],
+    ),
+    "madrasah:staff-set-active": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 404 403 302 302 403 404"),
+        args=lambda w: [w.guru.staff_id],
+        data=lambda w: {"active": "0"},
+    ),
+    "madrasah:staff-account": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 404 403 302 302 403 404"),
+        args=lambda w: [w.guru.staff_id],
+        data=lambda w: {"roles": ["guru"]},
+    ),
+    "madrasah:staff-password-reset": Row(
+        get=POST_ONLY, post=statuses("302 403 404 403 200 200 403 404"), args=lambda w: [w.guru.staff_id]
+    ),
+    "madrasah:semester-list": Row(
+        get=ALL_MEMBERS_200,
+        post=statuses("302 403 403 403 302 302 403 302"),
+        data=lambda w: {"start_year": 2030, "kind": "ganjil"},
+    ),
+    "madrasah:semester-activate": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 404"), args=lambda w: [w.semester.pk]
+    ),
+    "madrasah:madrasah-profile": Row(
+        get=statuses("302 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 200 200 403 200")
+    ),
+}
+
+
+def url_names(patterns=None, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(n for n in url_names() if not n.startswith("admin:") and n not in MATRIX)
+    assert missing == [], f"add rows to MATRIX for: {missing}"
+    stale = sorted(set(MATRIX) - set(url_names()))
+    assert stale == [], f"MATRIX names URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(request, madrasah):
+    personas = {name: request.getfixturevalue(name) for name in PERSONAS if name != "anonymous"}
+    heartbeat_record(worker="matrix@test")
+    return SimpleNamespace(semester=madrasah.semesters.get(), madrasah=madrasah, **personas)
+
+
+def _request(client, method: str, url: str, data: dict):
+    # Each persona acts on the same untouched world: roll back what the request wrote.
+    with transaction.atomic():
+        response = client.get(url) if method == "get" else client.post(url, data)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_matrix_holds(name, world, client):
+    row = MATRIX[name]
+    url = reverse(name, args=row.args(world))
+    private_marker = world.guru.staff.nip  # what no outsider and no other teacher may ever see
+    mismatches = []
+    for method in ("get", "post"):
+        expected_row = getattr(row, method)
+        if expected_row is None:
+            continue
+        for persona, expected in zip(PERSONAS, expected_row, strict=True):
+            client.logout()
+            if persona != "anonymous":
+                client.force_login(getattr(world, persona).user)
+            response = _request(client, method, url, row.data(world))
+            if response.status_code != expected:
+                mismatches.append(f"{method.upper()} {url} as {persona}: {response.status_code}, expected {expected}")
+            if response.status_code == 302 and expected == 302 and persona == "anonymous" and name != "set_language":
+                assert response.url.startswith(("/masuk/", "/?", "/")), response.url
+            if persona in ("outsider", "guru_lain", "anonymous") and response.status_code == 200:
+                body = response.content.decode(errors="replace")
+                assert private_marker not in body, f"{persona} saw the guru's NIP at {url}"
+    assert mismatches == []
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, world):
+    response = client.get(reverse("madrasah:staff-detail", args=[world.guru.staff_id]))
+    assert response.url.startswith("/masuk/?next=")
