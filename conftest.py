@@ -66,7 +66,9 @@ def guru_lain(madrasah):
 def operator(madrasah):
     from tests.factories.madrasah import StaffFactory
 
-    staff = StaffFactory(madrasah=madrasah, teacher_type="none", employment_status="honorer", nip="", peg_id="7788990011")
+    staff = StaffFactory(
+        madrasah=madrasah, teacher_type="none", employment_status="honorer", nip="", peg_id="7788990011"
+    )
     return _member(madrasah, ["operator"], staff=staff)
 
 

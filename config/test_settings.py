@@ -9,7 +9,7 @@ import os
 os.environ.setdefault("DJANGO_ENV", "test")
 
 from .settings import *  # noqa: E402,F403
-from .settings import DATABASES, DATA_DIR, STORAGES  # noqa: E402
+from .settings import DATA_DIR, DATABASES, STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

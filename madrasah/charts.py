@@ -20,12 +20,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 Number = Decimal | float | int
 
 SVG_NS = "http://www.w3.org/2000/svg"
-NOT_ASSESSED = "belum dinilai"
-NO_DATA = "belum ada data"
+# Translated at render time (Indonesian by default: "belum dinilai", "belum ada data").
+NOT_ASSESSED = gettext_lazy("not yet assessed")
+NO_DATA = gettext_lazy("no data yet")
 
 # Colours with at least 4.5:1 contrast on white (WCAG AA for text and graphics).
 TEXT_COLOUR = "#1f2937"
@@ -80,7 +82,7 @@ def _ratio(value: Number, max_value: Number) -> float:
 
 def _value_text(value: Number | None, unit: str, places: int = 2) -> str:
     if value is None:
-        return NOT_ASSESSED
+        return str(NOT_ASSESSED)
     text = format_decimal_id(value, places)
     if not unit:
         return text
@@ -230,7 +232,7 @@ def bar_chart(
         f'<line x1="{_num(left)}" y1="{_num(top - 4)}" x2="{_num(left)}" y2="{_num(axis_y)}"'
         f' stroke="{MUTED_COLOUR}" stroke-width="1"/>'
     )
-    desc = "; ".join(desc_parts) if desc_parts else NO_DATA
+    desc = "; ".join(desc_parts) if desc_parts else str(NO_DATA)
     return _svg(chart_id=chart_id, width=width, height=height, title=title, desc=desc, body=body)
 
 
@@ -373,5 +375,5 @@ def line_chart(
             f'<text x="{_num(left + 8)}" y="{_num(top + plot_height / 2)}" font-size="{font}" font-style="italic"'
             f' fill="{MUTED_COLOUR}">{NO_DATA}</text>'
         )
-    desc = "; ".join(desc_parts) if desc_parts else NO_DATA
+    desc = "; ".join(desc_parts) if desc_parts else str(NO_DATA)
     return _svg(chart_id=chart_id, width=width, height=total_height, title=title, desc=desc, body=body)

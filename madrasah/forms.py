@@ -158,7 +158,9 @@ class MembershipChoiceForm(forms.Form):
 
 class SemesterForm(forms.Form):
     start_year = forms.IntegerField(
-        label=gettext_lazy("Academic year starting in"), min_value=2000, max_value=2100,
+        label=gettext_lazy("Academic year starting in"),
+        min_value=2000,
+        max_value=2100,
         help_text=gettext_lazy("2025 for 2025/2026."),
     )
     kind = forms.ChoiceField(label=gettext_lazy("Semester"), choices=SemesterKind.choices)
@@ -199,4 +201,3 @@ class MadrasahForm(forms.ModelForm):
 
     def clean_npsn(self):
         return identifiers.validate_npsn(self.cleaned_data["npsn"])
-

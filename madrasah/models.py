@@ -42,9 +42,7 @@ class Madrasah(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.CharField(_("website"), max_length=200, blank=True)
-    ministry_line = models.CharField(
-        _("ministry line"), max_length=200, default="KEMENTERIAN AGAMA REPUBLIK INDONESIA"
-    )
+    ministry_line = models.CharField(_("ministry line"), max_length=200, default="KEMENTERIAN AGAMA REPUBLIK INDONESIA")
     district_office = models.CharField(_("district office"), max_length=200)
     letterhead_lines = models.TextField(
         _("extra letterhead lines"), blank=True, help_text=_("One line each, printed under the madrasah name.")
@@ -54,9 +52,7 @@ class Madrasah(models.Model):
     unit_code = models.CharField(
         _("unit code for document numbers"), max_length=50, help_text=_("For example Mts.13.28.03")
     )
-    classification_code = models.CharField(
-        _("default archive classification code"), max_length=30, default="PP.00.4"
-    )
+    classification_code = models.CharField(_("default archive classification code"), max_length=30, default="PP.00.4")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -177,12 +173,33 @@ class EmploymentStatus(models.TextChoices):
 
 # PNS golongan/ruang III/a … IV/e and PPPK grades I–XVII, one field since a person has one of them.
 RANK_CHOICES = [
-    (_("Civil servant (golongan)"), [(g, g) for g in ("III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e")]),
+    (
+        _("Civil servant (golongan)"),
+        [(g, g) for g in ("III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e")],
+    ),
     (
         _("PPPK grade"),
         [
             (f"PPPK-{r}", f"PPPK {r}")
-            for r in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII")
+            for r in (
+                "I",
+                "II",
+                "III",
+                "IV",
+                "V",
+                "VI",
+                "VII",
+                "VIII",
+                "IX",
+                "X",
+                "XI",
+                "XII",
+                "XIII",
+                "XIV",
+                "XV",
+                "XVI",
+                "XVII",
+            )
         ],
     ),
 ]
@@ -294,7 +311,12 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="memberships")
     staff = models.OneToOneField(
-        Staff, on_delete=models.SET_NULL, null=True, blank=True, related_name="membership", verbose_name=_("staff record")
+        Staff,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership",
+        verbose_name=_("staff record"),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,7 +17,10 @@ def staff_list(*, madrasah: Madrasah, filters: dict | None = None) -> QuerySet[S
     qs = Staff.objects.filter(madrasah=madrasah).select_related("membership__user")
     if q := (filters.get("q") or "").strip():
         qs = qs.filter(
-            Q(name__icontains=q) | Q(nip__contains=q.replace(" ", "")) | Q(nignp__contains=q) | Q(nuptk__contains=q)
+            Q(name__icontains=q)
+            | Q(nip__contains=q.replace(" ", ""))
+            | Q(nignp__contains=q)
+            | Q(nuptk__contains=q)
             | Q(peg_id__contains=q)
         )
     if subject := filters.get("subject"):
@@ -31,9 +34,11 @@ def staff_list(*, madrasah: Madrasah, filters: dict | None = None) -> QuerySet[S
     active = filters.get("active", "1")
     if active in ("0", "1"):
         qs = qs.filter(is_active=active == "1")
-    return qs.prefetch_related("subjects", Prefetch("membership__roles", queryset=MembershipRole.objects.all())).order_by(
-        "name", "pk"
-    ).distinct()
+    return (
+        qs.prefetch_related("subjects", Prefetch("membership__roles", queryset=MembershipRole.objects.all()))
+        .order_by("name", "pk")
+        .distinct()
+    )
 
 
 def active_semester(*, madrasah: Madrasah) -> Semester | None:

@@ -83,7 +83,9 @@ def account_save(*, staff: Staff, roles: list[str]) -> tuple[Membership, str | N
             user.set_password(password)
             user.save()
         elif Membership.objects.filter(user=user, madrasah=staff.madrasah).exists():
-            raise ApplicationError(_("The username %(username)s is already used in this madrasah.") % {"username": username})
+            raise ApplicationError(
+                _("The username %(username)s is already used in this madrasah.") % {"username": username}
+            )
         membership = Membership.objects.create(user=user, madrasah=staff.madrasah, staff=staff)
     membership_roles_set(membership=membership, roles=roles)
     return membership, password
@@ -132,7 +134,12 @@ def semester_default_dates(start_year: int, kind: str) -> tuple[dt.date, dt.date
 
 @transaction.atomic
 def semester_create(
-    *, madrasah: Madrasah, start_year: int, kind: str, start_date: dt.date | None = None, end_date: dt.date | None = None
+    *,
+    madrasah: Madrasah,
+    start_year: int,
+    kind: str,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
 ) -> Semester:
     """Create a semester (and its academic year if new). Dates default to July–December or
     January–June and must lie within the academic year."""

@@ -45,7 +45,11 @@ POST_ONLY = statuses("405 405 405 405 405 405 405 405")
 
 MATRIX: dict[str, Row] = {
     "healthz": Row(get=statuses("200 200 200 200 200 200 200 200")),
-    "set_language": Row(get=statuses("302 302 302 302 302 302 302 302"), post=statuses("302 302 302 302 302 302 302 302"), data=lambda w: {"language": "en"}),
+    "set_language": Row(
+        get=statuses("302 302 302 302 302 302 302 302"),
+        post=statuses("302 302 302 302 302 302 302 302"),
+        data=lambda w: {"language": "en"},
+    ),
     "madrasah:home": Row(get=statuses("302 302 302 302 302 302 302 302")),
     "madrasah:login": Row(get=statuses("200 302 302 302 302 302 302 302")),
     "madrasah:logout": Row(get=POST_ONLY, post=statuses("302 302 302 302 302 302 302 302")),
@@ -53,7 +57,9 @@ MATRIX: dict[str, Row] = {
     "madrasah:choose-madrasah": Row(get=ALL_MEMBERS_200),
     "madrasah:lockout-list": Row(get=statuses("302 403 403 403 200 200 403 200")),
     "madrasah:lockout-unlock": Row(
-        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 302"), data=lambda w: {"username": w.guru.user.username}
+        get=POST_ONLY,
+        post=statuses("302 403 403 403 302 302 403 302"),
+        data=lambda w: {"username": w.guru.user.username},
     ),
     "madrasah:home-kepala": Row(get=statuses("302 403 403 403 200 403 403 200")),
     "madrasah:home-waka": Row(get=statuses("302 403 403 200 403 403 403 403")),

@@ -78,7 +78,9 @@ def staff_set_active(request, pk: int):
         messages.success(request, _("%(name)s is active again.") % {"name": staff.full_name})
     else:
         services.staff_deactivate(staff=staff)
-        messages.success(request, _("%(name)s has been deactivated; their records are kept.") % {"name": staff.full_name})
+        messages.success(
+            request, _("%(name)s has been deactivated; their records are kept.") % {"name": staff.full_name}
+        )
     return redirect(staff)
 
 
@@ -120,4 +122,3 @@ def staff_password_reset(request, pk: int):
         return redirect(staff)
     password = services.password_reset(membership=membership)
     return _render_slip(request, staff, password)
-

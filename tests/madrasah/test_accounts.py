@@ -46,7 +46,9 @@ def test_a_new_account_must_change_its_password_before_anything_else(client, gur
 
 def test_a_weak_new_password_is_refused_in_indonesian(client, guru):
     client.force_login(guru.user)
-    response = client.post("/akun/sandi/", {"old_password": "rahasia-123", "new_password1": "123", "new_password2": "123"})
+    response = client.post(
+        "/akun/sandi/", {"old_password": "rahasia-123", "new_password1": "123", "new_password2": "123"}
+    )
     assert response.status_code == 200
     assert "terlalu pendek" in response.content.decode()
 

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from madrasah.identifiers import parse_nip, validate_nignp, validate_nuptk, validate_peg_id
 from madrasah.management.commands.seed_demo import DEMO_LOGINS, DEMO_MADRASAH
@@ -23,7 +24,8 @@ def seed(*args, **options):
 def snapshot():
     staff = Staff.objects.filter(madrasah__nsm=DEMO_MADRASAH["nsm"]).prefetch_related("subjects").order_by("name")
     return [
-        (s.full_name, s.nip, s.nignp, s.nuptk, s.peg_id, tuple(sorted(x.code for x in s.subjects.all()))) for s in staff
+        (s.full_name, s.sex, s.birth_date, s.nip, s.nignp, s.nuptk, s.peg_id, tuple(x.code for x in s.subjects.all()))
+        for s in staff
     ]
 
 
@@ -54,7 +56,13 @@ def test_seeds_the_madrasah_teachers_and_semesters(seeded):
     assert len(active) == 1
     assert active[0].start_date <= dt.date.fromisoformat(TODAY) <= active[0].end_date
     assert active[0] == semesters[-1] and active[0].kind == "genap"
-    assert madrasah.academic_years.count() == 3  # 2024/2025 genap, 2025/2026 ganjil and genap... and 2024/25
+    assert [(s.academic_year.name, s.kind) for s in semesters] == [
+        ("2024/2025", "ganjil"),
+        ("2024/2025", "genap"),
+        ("2025/2026", "ganjil"),
+        ("2025/2026", "genap"),
+    ]
+    assert madrasah.academic_years.count() == 2
 
     # Every teacher and the operator has an account; plus the pengawas without a staff record.
     assert Membership.objects.filter(madrasah=madrasah).count() == 42
@@ -82,8 +90,7 @@ def test_every_demo_login_works(seeded, client):
 
 def test_a_generated_teacher_can_log_in(seeded, client):
     madrasah, _ = seeded
-    demo = {login["username"] for login in DEMO_LOGINS}
-    teacher = madrasah.staff.teachers().exclude(nip__in=demo).filter(nip="", nignp="").first()
+    teacher = madrasah.staff.teachers().filter(nip="", nignp="").first()
     assert teacher is not None  # an honorary teacher without NIGNP logs in with the PegID
     response = client.post("/masuk/", {"username": teacher.peg_id, "password": "guru12345"})
     assert response.status_code == 302 and response.url != "/masuk/"
@@ -135,28 +142,46 @@ def test_refuses_a_second_run_without_reset():
     assert Madrasah.objects.filter(nsm=DEMO_MADRASAH["nsm"]).count() == 1
 
 
-def test_reset_keeps_users_of_other_madrasah(madrasah, guru):
-    seed("--teachers", "5", "--semesters", "1", "--today", TODAY, "--reset")  # nothing to reset yet
-    # conftest's madrasah fixture uses the same NSM; the demo must refuse rather than mix with it.
+def test_if_empty_seeds_only_an_empty_database():
+    seed("--teachers", "4", "--semesters", "1", "--today", TODAY, "--if-empty")
+    staff = snapshot()
+    assert len(staff) == 5
+    output = seed("--teachers", "9", "--semesters", "1", "--today", TODAY, "--if-empty")
+    assert "nothing seeded" in output
+    assert snapshot() == staff
 
 
 def test_reset_removes_only_users_that_belonged_to_the_demo():
     seed("--teachers", "5", "--semesters", "1", "--today", TODAY)
     demo = Madrasah.objects.get(nsm=DEMO_MADRASAH["nsm"])
     other = Madrasah.objects.create(
-        name="MTs Negeri 1 Sumenep", nsm="121135290001", npsn="20580999", address="Sumenep", city="Sumenep",
-        district_office="KANTOR KEMENTERIAN AGAMA KABUPATEN SUMENEP", unit_code="Mts.13.29.01",
-    )  # fmt: skip
+        name="MTs Negeri 1 Sumenep",
+        nsm="121135290001",
+        npsn="20580999",
+        address="Sumenep",
+        city="Sumenep",
+        district_office="KANTOR KEMENTERIAN AGAMA KABUPATEN SUMENEP",
+        unit_code="Mts.13.29.01",
+    )
     pengawas = User.objects.get(username=DEMO_LOGINS[-1]["username"])
-    Membership.objects.create(user=pengawas, madrasah=other)
-    users_before = set(User.objects.filter(memberships__madrasah=demo).values_list("username", flat=True))
+    Membership.objects.create(user=pengawas, madrasah=other)  # the pengawas oversees both madrasah
+    demo_only = set(
+        User.objects.filter(memberships__madrasah=demo).exclude(pk=pengawas.pk).values_list("pk", flat=True)
+    )
 
-    with pytest.raises(CommandError, match="already exist"):
-        seed("--teachers", "5", "--semesters", "1", "--today", TODAY, "--reset")
-    # The pengawas, who also oversees another madrasah, was kept, so the new demo cannot reuse the
-    # username; the whole run was rolled back.
-    assert set(User.objects.filter(memberships__madrasah__nsm=DEMO_MADRASAH["nsm"]).values_list(
-        "username", flat=True)) == users_before  # fmt: skip
+    output = seed("--teachers", "5", "--semesters", "1", "--today", TODAY, "--reset")
+
+    assert not User.objects.filter(pk__in=demo_only).exists()  # deleted, then created anew
+    assert set(pengawas.memberships.values_list("madrasah__nsm", flat=True)) == {DEMO_MADRASAH["nsm"], other.nsm}
+    assert "kept their own password" in output
+    assert Madrasah.objects.filter(nsm=DEMO_MADRASAH["nsm"]).get().staff.teachers().count() == 5
+
+
+def test_today_defaults_to_the_local_date():
+    seed("--teachers", "3", "--semesters", "2")
+    active = Semester.objects.get(madrasah__nsm=DEMO_MADRASAH["nsm"], is_active=True)
+    assert active.start_date <= timezone.localdate() <= active.end_date
+    assert Semester.objects.filter(madrasah__nsm=DEMO_MADRASAH["nsm"]).count() == 2
 
 
 def test_rejects_bad_options():
@@ -164,3 +189,13 @@ def test_rejects_bad_options():
         seed("--teachers", "2")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         seed("--today", "10-03-2026")
+
+
+def test_the_readme_documents_the_demo_logins():
+    from pathlib import Path
+
+    from madrasah.management.commands.seed_demo import DEMO_LOGINS
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for login in DEMO_LOGINS:
+        assert f"| {login['role']} | `{login['username']}` | `{login['password']}` |" in readme

@@ -83,7 +83,10 @@ def test_a_duplicate_identifier_in_the_madrasah_is_refused(client, operator, gur
 
 def test_the_same_nip_may_exist_in_another_madrasah(client, operator, outsider):
     client.force_login(operator.user)
-    client.post("/pegawai/tambah/", staff_data(nip=outsider.staff.nip, birth_date=outsider.staff.birth_date.isoformat(), sex=outsider.staff.sex))
+    client.post(
+        "/pegawai/tambah/",
+        staff_data(nip=outsider.staff.nip, birth_date=outsider.staff.birth_date.isoformat(), sex=outsider.staff.sex),
+    )
     assert Staff.objects.filter(nip=outsider.staff.nip).count() == 2
 
 
@@ -145,14 +148,30 @@ def test_activating_a_semester_deactivates_the_other(client, operator, madrasah)
 
 def test_semester_dates_outside_the_year_are_refused_at_the_field(client, operator):
     client.force_login(operator.user)
-    response = client.post("/semester/", {"start_year": 2027, "kind": "ganjil", "start_date": "2027-06-01", "end_date": "2027-12-31"})
+    response = client.post(
+        "/semester/", {"start_year": 2027, "kind": "ganjil", "start_date": "2027-06-01", "end_date": "2027-12-31"}
+    )
     assert "harus berada dalam tahun pelajaran 2027/2028" in response.context["form"].errors["start_date"][0]
     assert not Semester.objects.filter(academic_year__start_year=2027).exists()
 
 
 def test_the_madrasah_profile_refuses_a_wrong_nsm(client, kepala, madrasah):
     client.force_login(kepala.user)
-    response = client.post("/profil-madrasah/", {"name": "X", "nsm": "111135280003", "npsn": "20580456", "address": "a", "city": "Pamekasan", "ministry_line": "K", "district_office": "D", "paper_size": "F4", "unit_code": "Mts", "classification_code": "PP"})
+    response = client.post(
+        "/profil-madrasah/",
+        {
+            "name": "X",
+            "nsm": "111135280003",
+            "npsn": "20580456",
+            "address": "a",
+            "city": "Pamekasan",
+            "ministry_line": "K",
+            "district_office": "D",
+            "paper_size": "F4",
+            "unit_code": "Mts",
+            "classification_code": "PP",
+        },
+    )
     assert "diawali 1211" in response.context["form"].errors["nsm"][0]
     madrasah.refresh_from_db()
     assert madrasah.name == "MTs Negeri 3 Pamekasan"

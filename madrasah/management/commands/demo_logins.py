@@ -13,5 +13,5 @@ class Command(BaseCommand):
         self.stdout.write(f"\nMutu Madrasah: {url}\n")
         self.stdout.write("Demo logins (username / password):")
         for login in DEMO_LOGINS:
-            self.stdout.write(f"  {login['role']:<16} {login['username']:<20} {login['password']}")
+            self.stdout.write(f"  {login['role']:<18} {login['username']:<20} {login['password']}")
         self.stdout.write("Ctrl-C stops web, worker and beat.\n")

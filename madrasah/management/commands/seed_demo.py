@@ -1,11 +1,16 @@
 """Seed a demo madrasah modelled on MTsN 3 Pamekasan, with every role able to log in.
 
-    python manage.py seed_demo --teachers 40 --semesters 4 --seed 1 [--today YYYY-MM-DD] [--reset]
+    python manage.py seed_demo --teachers 40 --semesters 4 --seed 1 [--today YYYY-MM-DD] [--reset | --if-empty]
 
 The demo accounts in `DEMO_LOGINS` have fixed usernames and passwords, whatever the seed. The other
 teachers are generated from `random.Random(seed)` (no Faker: its output changes between versions),
 so the same `--seed` and `--today` always give the same people, identifiers and subjects. Every
-identifier is checked with `madrasah.identifiers` before anything is written.
+identifier is checked with `madrasah.identifiers` before anything is written. Ages and appointment
+years count back from `--today` (appointments never later than the real current year, which
+`parse_nip` checks against).
+
+`--reset` deletes the demo madrasah (found by its NSM) and the users that belonged only to it;
+`--if-empty` (used by `make run`) seeds only a database that has no madrasah at all.
 """
 
 from __future__ import annotations
@@ -396,6 +401,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="Seed of the generated teachers.")
         parser.add_argument("--today", default=None, help="Date the periods count back from (YYYY-MM-DD).")
         parser.add_argument("--reset", action="store_true", help="Delete the demo madrasah first, then seed again.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed only when the database has no madrasah at all (for `make run`); otherwise do nothing.",
+        )
 
     def handle(self, *args, **options):
         teachers, semesters, seed = options["teachers"], options["semesters"], options["seed"]
@@ -404,6 +414,12 @@ class Command(BaseCommand):
             raise CommandError("--teachers must be at least 3 (the Kepala, the Waka and the demo Guru).")
         if not 1 <= semesters <= 20:
             raise CommandError("--semesters must be between 1 and 20.")
+        if options["if_empty"]:
+            if options["reset"]:
+                raise CommandError("--if-empty and --reset cannot be used together.")
+            if Madrasah.objects.exists():
+                self.stdout.write("The database already has a madrasah: nothing seeded.")
+                return
         validate_nsm(DEMO_MADRASAH["nsm"])
         validate_npsn(DEMO_MADRASAH["npsn"])
 
@@ -421,12 +437,19 @@ class Command(BaseCommand):
             madrasah = Madrasah.objects.create(**DEMO_MADRASAH)
             periods = self._seed_periods(madrasah, today, semesters)
             people = self._people(seed=seed, today=today, teachers=teachers)
-            self._seed_people(madrasah, people)
+            kept = self._seed_people(madrasah, people)
             if options["reset"]:  # a demo that someone locked out by mistyping works again
                 for login in DEMO_LOGINS:
                     services.lockout_release(username=login["username"])
 
         self._report(madrasah, periods, people, seed=seed, today=today)
+        if kept:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"These users already existed (e.g. a pengawas of another madrasah) and kept their own password: "
+                    f"{', '.join(kept)}."
+                )
+            )
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -499,58 +522,53 @@ class Command(BaseCommand):
         for index, duty in zip(order, duties, strict=False):
             subject_teachers[index].fields["extra_duties"] = duty
 
-    def _seed_people(self, madrasah: Madrasah, people: list[_Person]) -> None:
-        usernames = [Staff(**p.fields).login_identifier for p in people] + [_PENGAWAS["username"]]
-        if len(set(usernames)) != len(usernames):
-            raise CommandError("Generated usernames are not unique.")
-        taken = list(User.objects.filter(username__in=usernames).values_list("username", flat=True))
-        if taken:
-            raise CommandError(f"These usernames already exist outside the demo madrasah: {', '.join(sorted(taken))}.")
-
+    def _seed_people(self, madrasah: Madrasah, people: list[_Person]) -> list[str]:
+        """Write staff, subjects, users, memberships and roles. Returns the usernames of users that
+        already existed (a pengawas who also oversees another madrasah): they gain a membership here
+        and keep their password, as `services.account_save` does for a person at two madrasah."""
         staff_rows = []
         for person in people:
             person.staff = Staff(madrasah=madrasah, **person.fields)
             person.staff.full_clean(validate_unique=False, validate_constraints=False)
             staff_rows.append(person.staff)
+        # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, the databases this project runs on.
         Staff.objects.bulk_create(staff_rows)
 
         subjects = dict(Subject.objects.values_list("code", "pk"))
-        Through = Staff.subjects.through
-        Through.objects.bulk_create(
-            [Through(staff_id=p.staff.pk, subject_id=subjects[p.subject]) for p in people if p.subject]
+        through = Staff.subjects.through
+        through.objects.bulk_create(
+            [through(staff_id=p.staff.pk, subject_id=subjects[p.subject]) for p in people if p.subject]
         )
 
-        users = [
-            User(
-                username=p.staff.login_identifier,
-                first_name=p.staff.name[:150],
-                password=p.password_hash,
-                must_change_password=False,
-            )
-            for p in people
-        ]
-        users.append(
-            User(
-                username=_PENGAWAS["username"],
-                first_name=DEMO_PENGAWAS_NAME,
-                password=make_password(_PENGAWAS["password"]),
-                must_change_password=False,
-            )
+        # (username, name, password hash, staff, roles) of every account, the pengawas last.
+        accounts = [(p.staff.login_identifier, p.staff.name, p.password_hash, p.staff, p.roles) for p in people]
+        accounts.append(
+            (_PENGAWAS["username"], DEMO_PENGAWAS_NAME, make_password(_PENGAWAS["password"]), None, [Role.PENGAWAS])
         )
-        # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, the databases this project runs on.
-        User.objects.bulk_create(users)
+        usernames = [a[0] for a in accounts]
+        if len(set(usernames)) != len(usernames):
+            raise CommandError("Generated usernames are not unique.")
+        existing = {u.username: u for u in User.objects.filter(username__in=usernames)}
+        users = [
+            existing.get(username)
+            or User(username=username, first_name=name[:150], password=password, must_change_password=False)
+            for username, name, password, _staff, _roles in accounts
+        ]
+        User.objects.bulk_create([u for u in users if u.username not in existing])
+
         memberships = [
-            Membership(user=u, madrasah=madrasah, staff=p.staff) for p, u in zip(people, users, strict=False)
+            Membership(user=user, madrasah=madrasah, staff=staff)
+            for user, (_username, _name, _password, staff, _roles) in zip(users, accounts, strict=True)
         ]
-        memberships.append(Membership(user=users[-1], madrasah=madrasah))
         Membership.objects.bulk_create(memberships)
-        roles = [
-            MembershipRole(membership=m, role=role)
-            for p, m in zip(people, memberships, strict=False)
-            for role in p.roles
-        ]
-        roles.append(MembershipRole(membership=memberships[-1], role=Role.PENGAWAS))
-        MembershipRole.objects.bulk_create(roles)
+        MembershipRole.objects.bulk_create(
+            [
+                MembershipRole(membership=membership, role=role)
+                for membership, account in zip(memberships, accounts, strict=True)
+                for role in account[4]
+            ]
+        )
+        return sorted(existing)
 
     # --- output -------------------------------------------------------------------------------
 
