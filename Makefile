@@ -11,7 +11,7 @@ SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
 
 # Debian packages the product needs: Pango for WeasyPrint, gettext for translations, fonts for
 # PDFs, Node/npm for the front-end assets. Chromium only for the browser tests.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2 nodejs npm
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
 TEST_SYSTEM_PACKAGES := chromium
 
 .PHONY: run test bench setup venv system-packages test-system-packages assets messages migrate lint clean
@@ -54,6 +54,10 @@ venv: $(VENV)/.runtime
 venv-dev: system-packages $(VENV)/.dev
 
 # Installs what is missing when run as root (Debian), otherwise prints the command to run.
+define ensure_debian_inline
+if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(1) >/dev/null; else echo "Install with: sudo apt-get install $(1)"; exit 1; fi
+endef
+
 define ensure_debian
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -68,6 +72,8 @@ endef
 
 system-packages:
 	$(call ensure_debian,$(SYSTEM_PACKAGES))
+	@# Node may come from elsewhere (with npm bundled): only install Debian's when npm is missing.
+	@command -v npm >/dev/null || { $(call ensure_debian_inline,nodejs npm); }
 
 test-system-packages:
 	$(call ensure_debian,$(TEST_SYSTEM_PACKAGES))

@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from .models import Membership
 
@@ -53,3 +56,18 @@ class PasswordChangeRequiredMiddleware:
             if request.path not in allowed and not request.path.startswith(self.ALLOWED_PREFIXES):
                 return redirect("madrasah:password-change")
         return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Indonesian unless the person chose otherwise with the language switch (a cookie).
+
+    The browser's Accept-Language is ignored on purpose: many phones and shared computers in a
+    madrasah are set to English, yet the product is used in Indonesian.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

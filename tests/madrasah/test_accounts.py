@@ -158,3 +158,16 @@ def test_admin_is_for_superusers_only(client, kepala, operator):
     superuser = User.objects.create_superuser("admin", password="rahasia-123")
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
+
+
+def test_pages_are_indonesian_even_for_an_english_browser(client):
+    response = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="id">' in response.content.decode()
+    assert "Masuk" in response.content.decode()
+
+
+def test_the_language_switch_turns_english_on(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})
+    response = client.get(LOGIN)
+    assert '<html lang="en">' in response.content.decode()
+    assert "Log in" in response.content.decode()
