@@ -141,6 +141,13 @@ class StaffFilterForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs["class"] = css
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name or identifier")})
+
 
 class AccountForm(forms.Form):
     roles = forms.MultipleChoiceField(
