@@ -7,6 +7,7 @@ when set), so it never touches the demo data.
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -60,13 +61,11 @@ def main() -> int:
         client.force_login(Membership.objects.get(roles__role="operator").user)
         return client
 
-    call_command("seed_demo", teachers=10, semesters=2, seed=1, today="2026-11-26", stdout=open(os.devnull, "w"))
+    call_command("seed_demo", teachers=10, semesters=2, seed=1, today="2026-11-26", stdout=io.StringIO())
     _ms, queries_10 = list_page(operator_client())
 
     started = time.perf_counter()
-    call_command(
-        "seed_demo", teachers=600, semesters=4, seed=1, today="2026-11-26", reset=True, stdout=open(os.devnull, "w")
-    )
+    call_command("seed_demo", teachers=600, semesters=4, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
     report("seed_demo_600_teachers", time.perf_counter() - started, failures)
     assert Staff.objects.teachers().count() >= 600
     ms_600, queries_600 = list_page(operator_client())
