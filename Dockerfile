@@ -2,11 +2,9 @@
 # Mutu Madrasah: one image, run as web (gunicorn), worker and beat (celery) by docker-compose.yml.
 # Build: docker build -t mutu-madrasah .   Settings come from the environment (see .env.example).
 
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
-
 # --- Stage 1: front-end assets from the lockfile, with Debian's Node.js and npm. ------------------
 # Only the files the pages load leave this stage, so Node.js and node_modules stay out of the image.
-FROM ${PYTHON_IMAGE} AS assets
+FROM python:3.11-slim-bookworm AS assets
 RUN apt-get update \
     && apt-get install -y --no-install-recommends nodejs npm \
     && rm -rf /var/lib/apt/lists/*
@@ -24,7 +22,7 @@ RUN mkdir vendor \
           vendor/
 
 # --- Stage 2: the application. -------------------------------------------------------------------
-FROM ${PYTHON_IMAGE}
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -58,11 +56,9 @@ COPY . .
 COPY --from=assets /src/vendor ./vendor
 
 # Build-time Django runs on the embedded profile (DJANGO_ENV unset) with a throw-away DATA_DIR, so
-# no generated secret key, database or broker folder ends up in the image. locale/ may be missing
-# from a fresh checkout (git keeps no empty folders) and compilemessages needs one to exist.
-RUN mkdir -p locale \
-    && DATA_DIR=/tmp/build-data python manage.py compilemessages --ignore=node_modules \
-    && DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput \
+# no generated secret key, database or broker folder ends up in the image.
+RUN DATA_DIR=/tmp/build-data python manage.py compilemessages -v 0 \
+    && DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v 0 \
     && rm -rf /tmp/build-data
 
 # Runtime data (uploads, generated reports) lives in /data: mount a volume there.

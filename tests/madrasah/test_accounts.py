@@ -171,3 +171,29 @@ def test_the_language_switch_turns_english_on(client):
     response = client.get(LOGIN)
     assert '<html lang="en">' in response.content.decode()
     assert "Log in" in response.content.decode()
+
+
+def test_behind_a_proxy_the_lockout_uses_the_forwarded_address(client, guru, settings):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": guru.user.username, "password": "salah"},
+            REMOTE_ADDR="172.18.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    locked = client.post(
+        LOGIN,
+        {"username": guru.user.username, "password": "rahasia-123"},
+        REMOTE_ADDR="172.18.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert locked.status_code == 429
+    # The teacher at the madrasah, behind the same proxy but another address, still logs in.
+    other = client.post(
+        LOGIN,
+        {"username": guru.user.username, "password": "rahasia-123"},
+        REMOTE_ADDR="172.18.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert other.status_code == 302
