@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_ENV", "test")
 from .settings import *  # noqa: E402,F403
 from .settings import DATA_DIR, DATABASES, STORAGES  # noqa: E402
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "madrasah.hashers.FirstLoginPasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run (several runs may share a checkout); pytest-django removes it at the end.

@@ -65,3 +65,10 @@ def locked_usernames(*, madrasah: Madrasah) -> list[dict]:
         }
         for a in attempts
     ]
+
+
+def accounts_never_logged_in(*, madrasah: Madrasah) -> int:
+    """How many active accounts of the madrasah still wait for their first login (and a slip)."""
+    return Membership.objects.filter(
+        madrasah=madrasah, is_active=True, user__last_login__isnull=True, staff__isnull=False
+    ).count()

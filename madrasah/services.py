@@ -6,11 +6,13 @@ import datetime as dt
 import secrets
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
+from .hashers import FirstLoginPasswordHasher
 from .models import (
     AcademicYear,
     Madrasah,
@@ -29,6 +31,14 @@ _SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 def temporary_password_generate(length: int = 10) -> str:
     return "".join(secrets.choice(_SLIP_ALPHABET) for _ in range(length))
+
+
+def _first_login_password_set(user: User) -> str:
+    """Give `user` a new random first-login password (not saved yet) and return it for the slip."""
+    password = temporary_password_generate()
+    user.password = make_password(password, hasher=FirstLoginPasswordHasher.algorithm)
+    user.must_change_password = True
+    return password
 
 
 def heartbeat_record(*, worker: str) -> None:
@@ -78,9 +88,8 @@ def account_save(*, staff: Staff, roles: list[str]) -> tuple[Membership, str | N
             raise ApplicationError(_("This person has no NIP, NIGNP or PegID to use as the username."))
         user = User.objects.filter(username=username).first()
         if user is None:
-            password = temporary_password_generate()
-            user = User(username=username, first_name=staff.name[:150], must_change_password=True)
-            user.set_password(password)
+            user = User(username=username, first_name=staff.name[:150])
+            password = _first_login_password_set(user)
             user.save()
         elif Membership.objects.filter(user=user, madrasah=staff.madrasah).exists():
             raise ApplicationError(
@@ -106,13 +115,32 @@ def password_reset(*, membership: Membership) -> str:
 
     Returns the password, to be shown once on a printable slip; it is not stored anywhere.
     """
-    password = temporary_password_generate()
     user = membership.user
-    user.set_password(password)
-    user.must_change_password = True
+    password = _first_login_password_set(user)
     user.save(update_fields=["password", "must_change_password"])
     axes_reset(username=user.username)
     return password
+
+
+@transaction.atomic
+def first_login_slips_issue(*, madrasah: Madrasah) -> list[dict]:
+    """New first-login passwords for every active account of `madrasah` that has never logged in.
+
+    Passwords are never stored in clear: printing again issues new ones and the earlier slips stop
+    working. Returns one slip per account (staff, username, password), ordered by name.
+    """
+    memberships = (
+        Membership.objects.filter(madrasah=madrasah, is_active=True, user__last_login__isnull=True, staff__isnull=False)
+        .select_related("user", "staff")
+        .order_by("staff__name", "pk")
+    )
+    slips, users = [], []
+    for membership in memberships:
+        password = _first_login_password_set(membership.user)
+        users.append(membership.user)
+        slips.append({"staff": membership.staff, "username": membership.user.username, "password": password})
+    User.objects.bulk_update(users, ["password", "must_change_password"], batch_size=500)
+    return slips
 
 
 def password_changed(*, user: User) -> None:

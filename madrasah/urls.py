@@ -10,6 +10,7 @@ urlpatterns = [
     path("keluar/", accounts.logout, name="logout"),
     path("akun/sandi/", accounts.PasswordChangeView.as_view(), name="password-change"),
     path("akun/pilih-madrasah/", accounts.choose_madrasah, name="choose-madrasah"),
+    path("akun/slip/", accounts.slips_print, name="slips-print"),
     path("akun/terkunci/", accounts.lockout_list, name="lockout-list"),
     path("akun/terkunci/buka/", accounts.lockout_unlock, name="lockout-unlock"),
     path("beranda/kepala/", home.home_kepala, name="home-kepala"),

@@ -55,6 +55,9 @@ MATRIX: dict[str, Row] = {
     "madrasah:logout": Row(get=POST_ONLY, post=statuses("302 302 302 302 302 302 302 302")),
     "madrasah:password-change": Row(get=ALL_MEMBERS_200),
     "madrasah:choose-madrasah": Row(get=ALL_MEMBERS_200),
+    "madrasah:slips-print": Row(
+        get=statuses("302 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 302 302 403 302")
+    ),
     "madrasah:lockout-list": Row(get=statuses("302 403 403 403 200 200 403 200")),
     "madrasah:lockout-unlock": Row(
         get=POST_ONLY,

@@ -89,3 +89,17 @@ def lockout_unlock(request):
         services.lockout_release(username=username)
         messages.success(request, _("%(username)s can log in again.") % {"username": username})
     return redirect("madrasah:lockout-list")
+
+
+@membership_required(*ACCOUNT_MANAGERS)
+def slips_print(request):
+    """All first-login slips at once: new passwords for every account that has never logged in."""
+    madrasah = request.membership.madrasah
+    if request.method == "POST":
+        slips = services.first_login_slips_issue(madrasah=madrasah)
+        if not slips:
+            messages.info(request, _("Every account has already logged in: there is no slip to print."))
+            return redirect("madrasah:slips-print")
+        return render(request, "madrasah/staff/slip.html", {"slips": slips})
+    pending = selectors.accounts_never_logged_in(madrasah=madrasah)
+    return render(request, "madrasah/slips_print.html", {"pending": pending})

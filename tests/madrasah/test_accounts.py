@@ -197,3 +197,33 @@ def test_behind_a_proxy_the_lockout_uses_the_forwarded_address(client, guru, set
         HTTP_X_FORWARDED_FOR="198.51.100.20",
     )
     assert other.status_code == 302
+
+
+def test_the_operator_prints_all_first_login_slips_at_once(client, operator, madrasah):
+    from madrasah.services import account_save
+
+    teachers = StaffFactory.create_batch(3, madrasah=madrasah)
+    for teacher in teachers:
+        account_save(staff=teacher, roles=["guru"])
+    client.force_login(operator.user)
+    assert client.get("/akun/slip/").context["pending"] == 3
+    response = client.post("/akun/slip/")
+    slips = response.context["slips"]
+    assert [s["username"] for s in slips] == [t.nip for t in sorted(teachers, key=lambda t: (t.name, t.pk))]
+    client.logout()
+    first = slips[0]
+    assert post_login(client, first["username"], first["password"]).status_code == 302
+    assert client.get("/").url == "/akun/sandi/"
+
+
+def test_printing_again_invalidates_earlier_slips(client, operator, madrasah):
+    from madrasah.services import account_save
+
+    teacher = StaffFactory(madrasah=madrasah)
+    _membership, first_password = account_save(staff=teacher, roles=["guru"])
+    client.force_login(operator.user)
+    slip = client.post("/akun/slip/").context["slips"][0]
+    assert slip["password"] != first_password
+    client.logout()
+    assert post_login(client, teacher.nip, first_password).status_code == 200
+    assert post_login(client, teacher.nip, slip["password"]).status_code == 302
