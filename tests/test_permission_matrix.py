@@ -107,6 +107,32 @@ MATRIX: dict[str, Row] = {
     "madrasah:madrasah-profile": Row(
         get=statuses("302 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 200 200 403 200")
     ),
+    # Instruments: every member reads them; the Waka and the Kepala shape them.
+    "kompetensi:instrument-list": Row(get=ALL_MEMBERS_200),
+    "kompetensi:instrument-defaults": Row(get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 302")),
+    "kompetensi:instrument-detail": Row(get=statuses("302 200 200 200 200 200 200 404"), args=lambda w: [w.version.pk]),
+    "kompetensi:instrument-settings": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.version.pk],
+    ),
+    "kompetensi:instrument-copy": Row(
+        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk]
+    ),
+    "kompetensi:section-create": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.version.pk],
+    ),
+    "kompetensi:section-update": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.version.pk, w.section.pk],
+    ),
+    "kompetensi:section-delete": Row(
+        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk, w.section.pk]
+    ),
+    "kompetensi:framework-detail": Row(get=ALL_MEMBERS_200, args=lambda w: [w.framework.pk]),
 }
 
 
@@ -130,9 +156,21 @@ def test_every_url_is_in_the_matrix():
 
 @pytest.fixture
 def world(request, madrasah):
+    from kompetensi.models import Framework
+    from tests.factories.kompetensi import instrument_version
+
     personas = {name: request.getfixturevalue(name) for name in PERSONAS if name != "anonymous"}
     heartbeat_record(worker="matrix@test")
-    return SimpleNamespace(semester=madrasah.semesters.get(), madrasah=madrasah, **personas)
+    semester = madrasah.semesters.select_related("academic_year").get()
+    version = instrument_version(madrasah=madrasah, academic_year=semester.academic_year)
+    return SimpleNamespace(
+        semester=semester,
+        madrasah=madrasah,
+        version=version,
+        section=version.sections.get(),
+        framework=Framework.objects.get(code="pkg-mapel"),
+        **personas,
+    )
 
 
 def _request(client, method: str, url: str, data: dict):

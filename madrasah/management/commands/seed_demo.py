@@ -50,6 +50,7 @@ from madrasah.models import (
     TeacherType,
     User,
 )
+from madrasah.demo import run_demo_steps
 from madrasah.reference import ensure_reference_data
 
 # --- The madrasah ---------------------------------------------------------------------------------
@@ -438,6 +439,7 @@ class Command(BaseCommand):
             periods = self._seed_periods(madrasah, today, semesters)
             people = self._people(seed=seed, today=today, teachers=teachers)
             kept = self._seed_people(madrasah, people)
+            run_demo_steps(madrasah=madrasah, semesters=periods, seed=seed, today=today, stdout=self.stdout)
             if options["reset"]:  # a demo that someone locked out by mistyping works again
                 for login in DEMO_LOGINS:
                     services.lockout_release(username=login["username"])

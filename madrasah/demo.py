@@ -1,0 +1,28 @@
+"""Extension point of `seed_demo`: later apps add their demo data without madrasah importing them.
+
+Each step is called inside seed_demo's transaction, after the people exist, as
+`step(madrasah=..., semesters=[...oldest first], seed=int, today=date, stdout=...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+DEMO_STEPS: list[tuple[int, Callable]] = []
+
+
+def register_demo_step(order: int):
+    """Decorator: run this step in `seed_demo`, in `order` (apps register in their AppConfig.ready)."""
+
+    def decorator(step: Callable) -> Callable:
+        if step not in [s for _o, s in DEMO_STEPS]:
+            DEMO_STEPS.append((order, step))
+            DEMO_STEPS.sort(key=lambda pair: pair[0])
+        return step
+
+    return decorator
+
+
+def run_demo_steps(**context) -> None:
+    for _order, step in DEMO_STEPS:
+        step(**context)
