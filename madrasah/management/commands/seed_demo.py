@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from madrasah import services
+from madrasah.demo import run_demo_steps
 from madrasah.identifiers import (
     nip_warnings,
     parse_nip,
@@ -50,7 +51,6 @@ from madrasah.models import (
     TeacherType,
     User,
 )
-from madrasah.demo import run_demo_steps
 from madrasah.reference import ensure_reference_data
 
 # --- The madrasah ---------------------------------------------------------------------------------
