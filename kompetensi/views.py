@@ -12,7 +12,7 @@ from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear
 
-from . import selectors, services
+from . import seed_data, selectors, services
 from .access import INSTRUMENT_EDITORS, framework_for_user, instrument_version_for_user, section_for_user
 from .forms import ItemFormSet, SectionForm, VersionSettingsForm
 from .seed import instruments_ensure_defaults
@@ -30,7 +30,8 @@ def _chosen_year(request) -> AcademicYear | None:
 def instrument_list(request):
     madrasah = request.membership.madrasah
     year = _chosen_year(request)
-    versions = selectors.instrument_versions(madrasah=madrasah, academic_year=year) if year else []
+    versions = list(selectors.instrument_versions(madrasah=madrasah, academic_year=year)) if year else []
+    present = {v.instrument.code for v in versions}
     return render(
         request,
         "kompetensi/instrument_list.html",
@@ -38,6 +39,7 @@ def instrument_list(request):
             "year": year,
             "years": selectors.academic_years(madrasah=madrasah),
             "versions": versions,
+            "defaults_missing": any(spec["code"] not in present for spec in seed_data.ALL_INSTRUMENTS),
             "can_edit": request.membership.has_role(*INSTRUMENT_EDITORS),
             "frameworks": selectors.frameworks(),
         },
