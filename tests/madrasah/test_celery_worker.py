@@ -40,7 +40,7 @@ def xdist_index() -> int:
     return int(match.group(1)) if match else 0
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """The URL of the database this test process uses now (the test database)."""
     db = connection.settings_dict
     if db["ENGINE"] == "django.db.backends.sqlite3":
@@ -57,9 +57,6 @@ def test_database_url() -> str:
     pytest.fail(f"No worker database URL for the {db['ENGINE']} backend")
 
 
-test_database_url.__test__ = False  # a helper, not a test
-
-
 def isolated_broker_url(configured: str) -> str:
     """The configured broker, with Redis moved to a database number of this test process."""
     parts = urlsplit(configured)
@@ -70,7 +67,7 @@ def isolated_broker_url(configured: str) -> str:
 
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
-    """Start `celery worker` on a queue of its own; yields (worker name, queue, sender app, log)."""
+    """Start `celery worker` on a queue of its own; yields a RunningWorker, stopped at teardown."""
     from config.celery import app as configured_app
 
     broker_url = isolated_broker_url(configured_app.conf.broker_url)
@@ -85,7 +82,7 @@ def celery_worker(transactional_db, tmp_path):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": worker_database_url(),
         "CELERY_BROKER_URL": broker_url,
         "REDIS_URL": broker_url if broker_url.startswith(("redis://", "rediss://")) else "",
         "BROKER_DIR": str(broker_dir),
@@ -130,7 +127,13 @@ def celery_worker(transactional_db, tmp_path):
         worker.stop()
         sender.close()
         _forget_redis_queue(broker_url, queue)
-        print(f"--- celery worker log ({log_path}) ---\n{worker.log()}")  # shown by pytest on failure
+        # Shown by pytest for a failed test.
+        print(f"worker database: {_masked(env['DATABASE_URL'])}; broker: {_masked(broker_url)}; queue: {queue}")
+        print(f"--- celery worker log ({log_path}) ---\n{worker.log()}")
+
+
+def _masked(url: str) -> str:
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def _forget_redis_queue(broker_url: str, queue: str) -> None:
@@ -140,7 +143,7 @@ def _forget_redis_queue(broker_url: str, queue: str) -> None:
 
     client = redis.Redis.from_url(broker_url)
     try:
-        client.delete(queue, f"_kombu.binding.{queue}")
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     finally:
         client.close()
 
@@ -167,6 +170,9 @@ class RunningWorker:
             time.sleep(0.25)
         pytest.fail(f"Timed out after {deadline:.0f} s waiting for {what}.\n--- worker log ---\n{self.log()}")
 
+    def wait_for_log(self, pattern: str) -> None:
+        self.wait_for(f"/{pattern}/ in the worker log", lambda: re.search(pattern, self.log()), deadline=15)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # warm shutdown
@@ -183,7 +189,7 @@ def heartbeat_of(hostname: str):
 
 def test_worker_records_heartbeat_on_start_and_for_each_task(celery_worker):
     first = celery_worker.wait_for("the worker_ready heartbeat", lambda: heartbeat_of(celery_worker.hostname))
-    assert " ready." in celery_worker.log() or "ready" in celery_worker.log()
+    celery_worker.wait_for_log(rf"{re.escape(celery_worker.hostname)} ready\.")
 
     celery_worker.send(TASK)
     updated = celery_worker.wait_for(
@@ -192,4 +198,4 @@ def test_worker_records_heartbeat_on_start_and_for_each_task(celery_worker):
     )
     assert updated.seen_at > first.seen_at
     assert WorkerHeartbeat.objects.filter(worker=celery_worker.hostname).count() == 1
-    assert f"{TASK}[" in celery_worker.log() or "succeeded" in celery_worker.log()
+    celery_worker.wait_for_log(rf"Task {re.escape(TASK)}\[[0-9a-f-]+\] succeeded")
