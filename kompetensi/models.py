@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from madrasah.files import upload_to_random
 from madrasah.models import AcademicYear, Madrasah, TeacherType
 
 
@@ -221,3 +222,315 @@ class PredikatBand(models.Model):
 
     def __str__(self) -> str:
         return f"≥ {self.lower_bound} {self.label}"
+
+
+# --- Academic supervision (supervisi akademik) ------------------------------------------------------
+
+
+class SupervisionTeam(models.Model):
+    """Tim Supervisi of a semester, named by the Kepala's decree (SK)."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="supervision_teams")
+    semester = models.OneToOneField("madrasah.Semester", on_delete=models.CASCADE, related_name="supervision_team")
+    decree_number = models.CharField(_("decree number"), max_length=100)
+    decree_date = models.DateField(_("decree date"))
+    members = models.ManyToManyField(
+        "madrasah.Staff", through="TeamMember", related_name="supervision_teams", verbose_name=_("members")
+    )
+
+    class Meta:
+        verbose_name = _("supervision team")
+        verbose_name_plural = _("supervision teams")
+
+    def __str__(self) -> str:
+        return f"{_('Supervision team')} {self.semester}"
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(SupervisionTeam, on_delete=models.CASCADE, related_name="memberships")
+    staff = models.ForeignKey("madrasah.Staff", on_delete=models.PROTECT, related_name="team_memberships")
+    duty = models.CharField(_("duty in the team"), max_length=100, blank=True, help_text=_("e.g. Ketua, Anggota"))
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["team", "staff"], name="team_member_once")]
+
+    def __str__(self) -> str:
+        return str(self.staff)
+
+
+class BlockedPeriod(models.Model):
+    """Weeks of a semester in which no classroom observation is planned (exams, Ramadan timetable)."""
+
+    semester = models.ForeignKey("madrasah.Semester", on_delete=models.CASCADE, related_name="blocked_periods")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+    reason = models.CharField(_("reason"), max_length=100)
+
+    class Meta:
+        verbose_name = _("blocked period")
+        verbose_name_plural = _("blocked periods")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="blocked_period_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.start_date}–{self.end_date}"
+
+
+class ProgrammeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "disahkan", _("Approved (disahkan)")
+
+
+class Programme(models.Model):
+    """Program supervisi akademik of a semester: drafted by the Waka, approved by the Kepala."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="supervision_programmes")
+    semester = models.OneToOneField("madrasah.Semester", on_delete=models.CASCADE, related_name="supervision_programme")
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    purpose = models.TextField(_("purpose"))
+    targets = models.TextField(_("targets"))
+    techniques = models.TextField(_("techniques"))
+    status = models.CharField(_("status"), max_length=10, choices=ProgrammeStatus, default=ProgrammeStatus.DRAFT)
+    approved_by = models.ForeignKey(
+        "madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="approved_programmes"
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="created_programmes")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("supervision programme")
+        verbose_name_plural = _("supervision programmes")
+
+    def __str__(self) -> str:
+        return f"{_('Supervision programme')} {self.semester}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ProgrammeStatus.APPROVED
+
+
+class ProgrammeRow(models.Model):
+    """One planned supervision: teacher × instrument(s) × supervisor × date and time × class × subject."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="rows")
+    teacher = models.ForeignKey("madrasah.Staff", on_delete=models.PROTECT, related_name="supervision_rows")
+    # A team member's, the Kepala's, or (for the Kepala's own supervision) the pengawas's login.
+    supervisor = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="supervising_rows")
+    instruments = models.ManyToManyField(
+        InstrumentVersion, related_name="programme_rows", verbose_name=_("instruments")
+    )
+    planned_at = models.DateTimeField(_("planned date and time"))
+    class_name = models.CharField(_("class"), max_length=30, blank=True)
+    subject = models.ForeignKey("madrasah.Subject", on_delete=models.PROTECT, null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("programme row")
+        verbose_name_plural = _("programme rows")
+        ordering = ["planned_at", "pk"]
+        indexes = [models.Index(fields=["programme", "planned_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} {self.planned_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class ObservationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "diajukan", _("Submitted to the teacher")
+    ACKNOWLEDGED = "diterima", _("Received by the teacher")
+    CLARIFICATION = "klarifikasi", _("Clarification requested")
+    DEEMED_ACKNOWLEDGED = "dianggap", _("Deemed received")
+    FINAL = "final", _("Final")
+
+
+class Observation(models.Model):
+    """A supervisor's filled instrument for one programme row. `percentage` and `predikat` are the
+    scoring function's result, stored on every save so SQL can aggregate them."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="observations")
+    row = models.ForeignKey(ProgrammeRow, on_delete=models.PROTECT, related_name="observations")
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="observations")
+    teacher = models.ForeignKey("madrasah.Staff", on_delete=models.PROTECT, related_name="observations")
+    supervisor = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="observations_made")
+    state = models.CharField(_("state"), max_length=12, choices=ObservationState, default=ObservationState.DRAFT)
+    # Version token: every save increments it; a save based on an older revision by another person
+    # is a conflict, never a silent overwrite.
+    revision = models.PositiveIntegerField(default=0)
+    last_saved_by = models.ForeignKey("madrasah.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    observed_on = models.DateField(_("observed on"), null=True, blank=True)
+    pre_notes = models.TextField(_("pre-observation notes"), blank=True)
+    post_notes = models.TextField(_("post-observation notes and reflection"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    improvements = models.TextField(_("areas to improve"), blank=True)
+    percentage = models.DecimalField(_("score"), max_digits=9, decimal_places=4, null=True, blank=True)
+    predikat = models.CharField(_("predikat"), max_length=40, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    teacher_response = models.TextField(_("teacher's response"), blank=True)
+    clarification_request = models.TextField(_("clarification requested"), blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        "madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="observations_finalised"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["row", "instrument_version"], name="observation_once_per_row_instrument")
+        ]
+        indexes = [
+            models.Index(fields=["madrasah", "state"]),
+            models.Index(fields=["teacher", "instrument_version"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_version.instrument.name} — {self.teacher}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("kompetensi:observation-detail", args=[self.pk])
+
+
+class ObservationScore(models.Model):
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="scores")
+    points = models.SmallIntegerField(_("score"), null=True, blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("item score")
+        verbose_name_plural = _("item scores")
+        constraints = [
+            models.UniqueConstraint(fields=["observation", "item"], name="score_once_per_item"),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(not_applicable=False), name="score_not_both_points_and_na"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.points}"
+
+
+class ObservationEvent(models.Model):
+    """History of an observation: every save, transition and reopen, with what changed."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey("madrasah.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(_("action"), max_length=30)
+    # [{"what": "item" | field name, "item": item id or None, "label": text, "from": old, "to": new}, ...]
+    changes = models.JSONField(default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("observation event")
+        verbose_name_plural = _("observation events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class FollowUpKind(models.TextChoices):
+    COACHING = "coaching", _("Coaching")
+    PEER = "sejawat", _("Peer observation")
+    IN_HOUSE = "iht", _("In-house training")
+    MGMP = "mgmp", _("MGMP subject forum")
+    SELF_STUDY = "mandiri", _("Self-study")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "terbuka", _("Open")
+    CLOSED = "selesai", _("Closed")
+
+
+class FollowUp(models.Model):
+    """Rencana tindak lanjut (RTL) from an observation, with a deadline."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="follow_ups")
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="follow_ups")
+    teacher = models.ForeignKey("madrasah.Staff", on_delete=models.PROTECT, related_name="follow_ups")
+    items = models.ManyToManyField(Item, blank=True, related_name="follow_ups", verbose_name=_("items"))
+    kind = models.CharField(_("kind"), max_length=10, choices=FollowUpKind)
+    description = models.TextField(_("what is to be done"))
+    responsible = models.CharField(_("who"), max_length=200)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=FollowUpStatus, default=FollowUpStatus.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["madrasah", "status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.teacher} ({self.deadline})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("kompetensi:follow-up-detail", args=[self.pk])
+
+
+class Evidence(models.Model):
+    """An uploaded document or photo (modul ajar, class photo): PDF/JPEG/PNG checked by content,
+    stored under a random name, served only through the protected view."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="evidence")
+    observation = models.ForeignKey(
+        Observation, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence"
+    )
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=upload_to_random("evidence"), max_length=200)
+    original_name = models.CharField(_("original name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(observation__isnull=False) | Q(follow_up__isnull=False), name="evidence_belongs_somewhere"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FollowUpProgress(models.Model):
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="progress")
+    author = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("progress note"))
+    evidence = models.ForeignKey(Evidence, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow-up progress")
+        verbose_name_plural = _("follow-up progress")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.note[:60]

@@ -53,6 +53,11 @@ class Madrasah(models.Model):
         _("unit code for document numbers"), max_length=50, help_text=_("For example Mts.13.28.03")
     )
     classification_code = models.CharField(_("default archive classification code"), max_length=30, default="PP.00.4")
+    acknowledge_days = models.PositiveSmallIntegerField(
+        _("days a teacher has to acknowledge a result"),
+        default=7,
+        help_text=_("After this, an unanswered supervision result is deemed received."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -354,6 +359,27 @@ class MembershipRole(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class Notification(models.Model):
+    """A small in-app message with an unread badge. Texts carry no scores: they say what happened
+    and link to the page, which checks access as usual."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "madrasah", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class WorkerHeartbeat(models.Model):
