@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from madrasah.models import Membership, Role
 
-from .models import Framework, InstrumentVersion, Section
+from .models import (
+    Evidence,
+    FollowUp,
+    Framework,
+    InstrumentVersion,
+    Observation,
+    ObservationState,
+    Programme,
+    ProgrammeRow,
+    Section,
+)
 
 # Instruments are open to every member of the madrasah (teachers should know what is observed);
 # the Waka and the Kepala shape them.
@@ -33,3 +44,100 @@ def section_for_user(membership: Membership, version_pk: int, pk: int, *, write:
 def framework_for_user(membership: Membership, pk: int) -> Framework:
     """Frameworks are national reference data: every member may read them."""
     return get_object_or_404(Framework, pk=pk)
+
+
+# --- Supervision -----------------------------------------------------------------------------------
+# Programme and team: every member may read them (teachers are told their schedule); the Waka drafts,
+# the Kepala approves. An observation is the observed teacher's private record: other teachers get
+# 404; the teacher sees it once submitted. The supervisor edits it while it is a draft; the teacher
+# acknowledges it; the Kepala finalises and reopens it; the Waka and the pengawas read it.
+
+PROGRAMME_EDITORS = (Role.WAKA, Role.KEPALA)
+PROGRAMME_APPROVERS = (Role.KEPALA,)
+SUPERVISION_READERS = (Role.KEPALA, Role.WAKA, Role.PENGAWAS)
+
+
+def programme_for_user(membership: Membership, pk: int, *, write: bool = False, approve: bool = False) -> Programme:
+    programme = get_object_or_404(
+        Programme.objects.select_related("semester__academic_year"), pk=pk, madrasah_id=membership.madrasah_id
+    )
+    if write and not membership.has_role(*PROGRAMME_EDITORS):
+        raise PermissionDenied
+    if approve and not membership.has_role(*PROGRAMME_APPROVERS):
+        raise PermissionDenied
+    return programme
+
+
+def programme_row_for_user(membership: Membership, pk: int, *, write: bool = False) -> ProgrammeRow:
+    row = get_object_or_404(
+        ProgrammeRow.objects.select_related("programme__semester", "teacher", "supervisor", "subject"),
+        pk=pk,
+        programme__madrasah_id=membership.madrasah_id,
+    )
+    if write and not membership.has_role(*PROGRAMME_EDITORS):
+        raise PermissionDenied
+    return row
+
+
+def _observation_visible(membership: Membership, observation: Observation) -> bool:
+    if observation.supervisor_id == membership.user_id or membership.has_role(*SUPERVISION_READERS):
+        return True
+    is_teacher = membership.staff_id is not None and observation.teacher_id == membership.staff_id
+    return is_teacher and observation.state != ObservationState.DRAFT
+
+
+def observation_for_user(membership: Membership, pk: int, *, action: str = "read") -> Observation:
+    """`action`: "read"; "edit" (the supervisor, or the Kepala, while a draft); "respond" (the
+    observed teacher: acknowledge or ask for clarification); "finalise" (the Kepala: finalise,
+    reopen). Invisible → 404; visible but not allowed → 403. State rules live in the services."""
+    observation = get_object_or_404(
+        Observation.objects.select_related(
+            "instrument_version__instrument", "teacher", "supervisor", "row__programme__semester"
+        ),
+        pk=pk,
+        madrasah_id=membership.madrasah_id,
+    )
+    if not _observation_visible(membership, observation):
+        raise Http404
+    allowed = {
+        "read": True,
+        "edit": observation.supervisor_id == membership.user_id,
+        "respond": membership.staff_id is not None and observation.teacher_id == membership.staff_id,
+        "finalise": membership.has_role(Role.KEPALA),
+    }[action]
+    if not allowed:
+        raise PermissionDenied
+    return observation
+
+
+def follow_up_for_user(membership: Membership, pk: int, *, action: str = "read") -> FollowUp:
+    """`action`: "read"; "progress" (the teacher records progress); "close" (the supervisor, the
+    Waka or the Kepala). Visibility follows the observation it came from."""
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("observation", "teacher"), pk=pk, madrasah_id=membership.madrasah_id
+    )
+    if not _observation_visible(membership, follow_up.observation):
+        raise Http404
+    is_teacher = membership.staff_id is not None and follow_up.teacher_id == membership.staff_id
+    allowed = {
+        "read": True,
+        "progress": is_teacher,
+        "close": follow_up.observation.supervisor_id == membership.user_id
+        or membership.has_role(Role.WAKA, Role.KEPALA),
+    }[action]
+    if not allowed:
+        raise PermissionDenied
+    return follow_up
+
+
+def evidence_for_user(membership: Membership, pk: int) -> Evidence:
+    """Evidence is seen by whoever may see the record it belongs to, and by nobody else (404)."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("observation", "follow_up__observation"),
+        pk=pk,
+        madrasah_id=membership.madrasah_id,
+    )
+    observation = evidence.observation or evidence.follow_up.observation
+    if not _observation_visible(membership, observation):
+        raise Http404
+    return evidence
