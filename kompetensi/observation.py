@@ -1,0 +1,252 @@
+"""Observations: starting one, saving scores with a version token, scoring, history.
+
+Every stored percentage and predikat comes from `scoring.score_instrument` through
+`observation_result`, so a supervision's score is the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from madrasah.errors import ApplicationError
+
+from . import scoring
+from .models import (
+    InstrumentVersion,
+    Item,
+    Observation,
+    ObservationEvent,
+    ObservationScore,
+    ObservationState,
+    ProgrammeRow,
+    ProgrammeStatus,
+)
+from .services import instrument_version_freeze
+
+TEXT_FIELDS = ("pre_notes", "post_notes", "strengths", "improvements")
+MAX_TEXT = 5000
+
+
+class ConflictError(ApplicationError):
+    """Another person saved since the revision the client started from; `changes` says what differs."""
+
+    def __init__(self, message: str, *, revision: int, changes: list[dict]):
+        super().__init__(message, extra={"revision": revision, "changes": changes})
+        self.revision = revision
+        self.changes = changes
+
+
+@dataclass
+class SaveResult:
+    revision: int
+    result: scoring.InstrumentResult
+    changes: list[dict] = field(default_factory=list)
+
+
+def bands_of(version: InstrumentVersion) -> list[scoring.Band]:
+    return [scoring.Band(b.lower_bound, b.label) for b in version.bands.all()]
+
+
+def observation_result(observation: Observation) -> scoring.InstrumentResult:
+    """The one scoring function applied to an observation's stored scores."""
+    version = observation.instrument_version
+    scores = {s.item_id: s for s in observation.scores.all()}
+    sections = []
+    for section in version.sections.prefetch_related("items").order_by("order", "pk"):
+        items = []
+        for item in section.items.all():
+            stored = scores.get(item.pk)
+            items.append(
+                scoring.ItemScore(
+                    points=stored.points if stored else None,
+                    not_applicable=bool(stored and stored.not_applicable),
+                )
+            )
+        sections.append(scoring.SectionInput(section.pk, section.weight, items))
+    return scoring.score_instrument(
+        sections=sections, scale_min=version.scale_min, scale_max=version.scale_max, bands=bands_of(version)
+    )
+
+
+def _store_result(observation: Observation) -> scoring.InstrumentResult:
+    result = observation_result(observation)
+    observation.percentage = result.percentage
+    observation.predikat = result.predikat or ""
+    return result
+
+
+def programme_row_can_observe(row: ProgrammeRow) -> bool:
+    return row.programme.status == ProgrammeStatus.APPROVED and row.cancelled_at is None
+
+
+@transaction.atomic
+def observation_start(*, row: ProgrammeRow, version: InstrumentVersion, user) -> Observation:
+    """The observation of `row` with `version` (created on first call; later calls return it).
+
+    Observations start only on an approved programme and an instrument of the row. The instrument
+    version is frozen from then on: old results keep their meaning.
+    """
+    if not programme_row_can_observe(row):
+        raise ApplicationError(_("Observations start only on an approved programme and a row that is not cancelled."))
+    if not row.instruments.filter(pk=version.pk).exists():
+        raise ApplicationError(_("This instrument is not planned for this supervision."))
+    observation, created = Observation.objects.get_or_create(
+        row=row,
+        instrument_version=version,
+        defaults={
+            "madrasah_id": row.programme.madrasah_id,
+            "teacher_id": row.teacher_id,
+            "supervisor_id": row.supervisor_id,
+            "last_saved_by": user,
+        },
+    )
+    if created:
+        instrument_version_freeze(version=version)
+        ObservationEvent.objects.create(observation=observation, actor=user, action="created")
+    return observation
+
+
+def _clean_scores(version: InstrumentVersion, scores: dict) -> dict[int, dict]:
+    """Validate a payload {item id: {"points": int|None, "na": bool, "note": str}} against the
+    version: items of this version only, points within the scale, N/A only where allowed."""
+    item_ids = set(Item.objects.filter(section__version=version).values_list("pk", flat=True))
+    cleaned = {}
+    for raw_id, value in scores.items():
+        try:
+            item_id = int(raw_id)
+        except (TypeError, ValueError):
+            raise ApplicationError(_("Unknown item.")) from None
+        if item_id not in item_ids:
+            raise ApplicationError(_("An item does not belong to this instrument version."))
+        value = value if isinstance(value, dict) else {}
+        points, not_applicable = value.get("points"), bool(value.get("na"))
+        if points in ("", None):
+            points = None
+        else:
+            try:
+                points = int(points)
+            except (TypeError, ValueError):
+                raise ApplicationError(_("A score must be a whole number.")) from None
+            if not version.scale_min <= points <= version.scale_max:
+                raise ApplicationError(
+                    _("A score must lie between %(min)s and %(max)s.")
+                    % {"min": version.scale_min, "max": version.scale_max}
+                )
+        if not_applicable and not version.allow_not_applicable:
+            raise ApplicationError(_("This instrument does not allow “not applicable”."))
+        if not_applicable:
+            points = None
+        note = str(value.get("note") or "")
+        if len(note) > MAX_TEXT:
+            raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": MAX_TEXT})
+        cleaned[item_id] = {"points": points, "na": not_applicable, "note": note}
+    return cleaned
+
+
+def _describe(points, not_applicable) -> str | None:
+    if not_applicable:
+        return "N/A"
+    return None if points is None else str(points)
+
+
+@transaction.atomic
+def observation_save(*, observation: Observation, user, base_revision: int, scores: dict, fields: dict) -> SaveResult:
+    """Save scores and notes of a draft observation (autosave and the plain form both come here).
+
+    `base_revision` is the version token the client started from. If another person has saved since,
+    nothing is written and `ConflictError` lists what they changed; the same person's repeated saves
+    (several tabs, a phone that sends a queued draft) never conflict. Safe to retry: saving the same
+    values twice records one change.
+    """
+    observation = Observation.objects.select_for_update().select_related("instrument_version").get(pk=observation.pk)
+    if observation.state != ObservationState.DRAFT:
+        raise ApplicationError(_("This observation has been submitted and can no longer be changed."))
+    version = observation.instrument_version
+    cleaned = _clean_scores(version, scores)
+    texts = {name: str(fields[name]) for name in TEXT_FIELDS if name in fields}
+    if any(len(v) > MAX_TEXT for v in texts.values()):
+        raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": MAX_TEXT})
+    observed_on = fields.get("observed_on", observation.observed_on)
+
+    existing = {s.item_id: s for s in observation.scores.select_related("item")}
+    if base_revision != observation.revision and observation.last_saved_by_id != user.pk:
+        theirs = [
+            {"item": item_id, "label": s.item.text[:80], "theirs": _describe(s.points, s.not_applicable)}
+            for item_id, s in existing.items()
+            if item_id in cleaned
+            and (s.points, s.not_applicable) != (cleaned[item_id]["points"], cleaned[item_id]["na"])
+        ]
+        theirs += [
+            {"field": name, "theirs": getattr(observation, name)}
+            for name, value in texts.items()
+            if getattr(observation, name) != value
+        ]
+        raise ConflictError(
+            _("Someone else saved this observation while you were working. Check their changes before saving yours."),
+            revision=observation.revision,
+            changes=theirs,
+        )
+
+    changes, to_create, to_update = [], [], []
+    for item_id, value in cleaned.items():
+        stored = existing.get(item_id)
+        before = (stored.points, stored.not_applicable, stored.note) if stored else (None, False, "")
+        after = (value["points"], value["na"], value["note"])
+        if before == after:
+            continue
+        if before[:2] != after[:2]:
+            changes.append(
+                {"what": "item", "item": item_id, "from": _describe(*before[:2]), "to": _describe(*after[:2])}
+            )
+        if stored:
+            stored.points, stored.not_applicable, stored.note = after
+            to_update.append(stored)
+        else:
+            to_create.append(
+                ObservationScore(
+                    observation=observation, item_id=item_id, points=after[0], not_applicable=after[1], note=after[2]
+                )
+            )
+    ObservationScore.objects.bulk_create(to_create)
+    ObservationScore.objects.bulk_update(to_update, ["points", "not_applicable", "note"])
+    for name, value in texts.items():
+        if getattr(observation, name) != value:
+            changes.append({"what": name, "from": getattr(observation, name), "to": value})
+            setattr(observation, name, value)
+    if observed_on != observation.observed_on:
+        changes.append(
+            {"what": "observed_on", "from": str(observation.observed_on or ""), "to": str(observed_on or "")}
+        )
+        observation.observed_on = observed_on
+
+    result = _store_result(observation)
+    if changes or to_update:
+        observation.revision += 1
+        observation.last_saved_by = user
+        observation.save()
+        if changes:
+            ObservationEvent.objects.create(observation=observation, actor=user, action="saved", changes=changes)
+    return SaveResult(revision=observation.revision, result=result, changes=changes)
+
+
+def observation_rescore(*, observation: Observation) -> scoring.InstrumentResult:
+    """Recompute and store the score (after a transition that does not touch scores, it is a no-op)."""
+    result = _store_result(observation)
+    Observation.objects.filter(pk=observation.pk).update(
+        percentage=observation.percentage, predikat=observation.predikat
+    )
+    return result
+
+
+def follow_up_proposals(*, observation: Observation) -> list[Item]:
+    """Items scored below the version's threshold: the natural agenda for follow-up (RTL)."""
+    threshold = Decimal(observation.instrument_version.follow_up_below)
+    return [
+        s.item
+        for s in observation.scores.select_related("item__section").order_by("item__section__order", "item__order")
+        if s.points is not None and Decimal(s.points) < threshold
+    ]
