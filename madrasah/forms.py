@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -18,6 +21,48 @@ class DateInput(forms.DateInput):
 
 
 IDENTIFIER_FIELDS = ("nip", "nignp", "npk", "nuptk", "peg_id")
+
+
+def staff_identifiers_check(data: Mapping[str, Any]) -> tuple[dict[str, str], dict[str | None, list[str]], list[str]]:
+    """The EMIS identifier rules of one person (DOMAIN.md, "Identifiers"), shared by `StaffForm`
+    and the Excel import so both refuse and warn alike.
+
+    `data` holds the raw identifier values (`nip`, `nignp`, `npk`, `nuptk`, `peg_id`) and the
+    `employment_status`, `birth_date` and `sex` they are checked against. Returns the cleaned
+    identifiers (digits only; an EMIS `ID…` in the NUPTK column becomes the PegID), the error
+    messages by field (`None`: no identifier at all) and the warnings, which do not block.
+    """
+    status = data.get("employment_status") or None
+    cleaned: dict[str, str] = {}
+    errors: dict[str | None, list[str]] = {}
+    warnings: list[str] = []
+
+    def check(name: str, validate, value: str) -> None:
+        try:
+            cleaned[name] = validate(value) if value else ""
+        except ValidationError as error:
+            errors[name] = list(error.messages)
+
+    check("nignp", identifiers.validate_nignp, data.get("nignp") or "")
+    check("npk", identifiers.validate_npk, data.get("npk") or "")
+    nuptk, peg_id_from_nuptk = identifiers.split_nuptk_column(data.get("nuptk") or "")
+    check("nuptk", identifiers.validate_nuptk, nuptk)
+    check("peg_id", identifiers.validate_peg_id, data.get("peg_id") or peg_id_from_nuptk)
+    nip = identifiers.clean_digits(data.get("nip") or "")
+    if nip:
+        try:
+            identifiers.parse_nip(nip, pppk=status in EmploymentStatus.pppk() if status else None)
+            cleaned["nip"] = nip
+            warnings += identifiers.nip_warnings(nip, birth_date=data.get("birth_date"), sex=data.get("sex"))
+        except ValidationError as error:
+            errors["nip"] = list(error.messages)
+    else:
+        cleaned["nip"] = ""
+        if status in EmploymentStatus.civil_servant() | EmploymentStatus.pppk():
+            errors["nip"] = [_("A PNS or PPPK teacher must have a NIP.")]
+    if not (cleaned.get("nip") or cleaned.get("nignp") or cleaned.get("peg_id")) and "nip" not in errors:
+        errors[None] = [_("Fill in at least one of NIP, NIGNP or PegID: it becomes the username.")]
+    return cleaned, errors, warnings
 
 
 class StaffForm(forms.ModelForm):
@@ -68,40 +113,14 @@ class StaffForm(forms.ModelForm):
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["nuptk"].help_text = _("16 digits. An EMIS value such as ID12345678 is read as a PegID.")
 
-    def clean_nignp(self):
-        value = self.cleaned_data["nignp"]
-        return identifiers.validate_nignp(value) if value else ""
-
-    def clean_npk(self):
-        value = self.cleaned_data["npk"]
-        return identifiers.validate_npk(value) if value else ""
-
-    def clean_nuptk(self):
-        nuptk, peg_id = identifiers.split_nuptk_column(self.cleaned_data["nuptk"])
-        if peg_id:
-            self._peg_id_from_nuptk = peg_id
-            return ""
-        return identifiers.validate_nuptk(nuptk) if nuptk else ""
-
-    def clean_peg_id(self):
-        value = self.cleaned_data["peg_id"] or getattr(self, "_peg_id_from_nuptk", "")
-        return identifiers.validate_peg_id(value) if value else ""
-
     def clean(self):
         data = super().clean()
-        status = data.get("employment_status")
-        nip = identifiers.clean_digits(data.get("nip", ""))
-        if nip:
-            try:
-                identifiers.parse_nip(nip, pppk=status in EmploymentStatus.pppk() if status else None)
-                data["nip"] = nip
-                self.warnings += identifiers.nip_warnings(nip, birth_date=data.get("birth_date"), sex=data.get("sex"))
-            except ValidationError as error:
-                self.add_error("nip", error)
-        elif status in EmploymentStatus.civil_servant() | EmploymentStatus.pppk():
-            self.add_error("nip", _("A PNS or PPPK teacher must have a NIP."))
-        if not (data.get("nip") or data.get("nignp") or data.get("peg_id")) and not self.errors.get("nip"):
-            self.add_error(None, _("Fill in at least one of NIP, NIGNP or PegID: it becomes the username."))
+        cleaned, errors, warnings = staff_identifiers_check(data)
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name, message)
+        data.update({name: value for name, value in cleaned.items() if name not in self.errors})
+        self.warnings += warnings
         self._check_duplicates(data)
         return data
 
@@ -208,3 +227,21 @@ class MadrasahForm(forms.ModelForm):
 
     def clean_npsn(self):
         return identifiers.validate_npsn(self.cleaned_data["npsn"])
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        help_text=gettext_lazy("The template filled in, or a teacher export of EMIS GTK. At most 5 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self):
+        from . import staff_excel  # imports this module
+
+        upload = self.cleaned_data["file"]
+        if upload.size > staff_excel.MAX_FILE_BYTES:  # refused before anything reads it
+            raise ValidationError(staff_excel.file_too_large_message())
+        return upload

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass, field
 
 from axes.utils import reset as axes_reset
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from . import staff_excel
 from .errors import ApplicationError
 from .hashers import FirstLoginPasswordHasher
 from .models import (
@@ -18,12 +21,17 @@ from .models import (
     Madrasah,
     Membership,
     MembershipRole,
+    Role,
     Semester,
     SemesterKind,
     Staff,
+    Subject,
+    TeacherType,
     User,
     WorkerHeartbeat,
 )
+
+StaffSubject = Staff.subjects.through
 
 # No 0/O, 1/l/I: the password is read off a printed slip and typed on a phone.
 _SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -194,3 +202,140 @@ def semester_activate(*, semester: Semester) -> None:
         is_active=False
     )
     Semester.objects.filter(pk=semester.pk).update(is_active=True)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    accounts_created: int = 0
+    warnings: list = field(default_factory=list)  # staff_excel.Issue
+
+
+def staff_import(*, madrasah: Madrasah, upload) -> ImportResult:
+    """Import the staff list of an .xlsx upload (our template or an EMIS GTK export) into `madrasah`.
+
+    The whole file is read and checked first; any error raises one `ApplicationError` (field
+    "file"; `extra["errors"]` lists every error by row and column, `extra["warnings"]` the
+    warnings) and nothing is written. Otherwise one transaction creates the new people, updates
+    those whose identifier is already recorded (only what changed), sets their subjects, and gives
+    every active teacher of the file without a login here an account: username = NIP, NIGNP or
+    PegID, an unusable password until the operator prints the first-login slips, role guru; an
+    existing user of that username (a teacher at two madrasah) gains a membership instead.
+    Bulk queries throughout: the query count does not grow with the rows. Safe to retry: a second
+    run of the same file changes nothing.
+    """
+    try:
+        sheet = staff_excel.sheet_read(staff_excel.upload_bytes(upload))
+    except staff_excel.WorkbookError as error:
+        raise ApplicationError(error.message, field="file") from None
+    rows, errors, warnings = staff_excel.rows_clean(sheet, subjects=staff_excel.subject_lookup(Subject.objects.all()))
+    try:
+        with transaction.atomic():
+            existing = list(Staff.objects.filter(madrasah=madrasah))
+            subjects_of: dict[int, set[int]] = {}
+            for staff_id, subject_id in StaffSubject.objects.filter(staff__madrasah=madrasah).values_list(
+                "staff_id", "subject_id"
+            ):
+                subjects_of.setdefault(staff_id, set()).add(subject_id)
+            plan, match_errors, match_warnings = staff_excel.rows_match(
+                sheet, rows, existing=existing, subjects_of=subjects_of
+            )
+            errors, warnings = staff_excel.issues_sorted(errors + match_errors), warnings + match_warnings
+            if errors:
+                raise ApplicationError(
+                    ngettext(
+                        "Nothing was imported: the file has %(count)s error. Correct it and upload the file again.",
+                        "Nothing was imported: the file has %(count)s errors. Correct them and upload the file again.",
+                        len(errors),
+                    )
+                    % {"count": len(errors)},
+                    field="file",
+                    extra={"errors": errors, "warnings": staff_excel.issues_sorted(warnings)},
+                )
+            result = _staff_import_write(madrasah=madrasah, plan=plan, warnings=warnings)
+    except IntegrityError:
+        # Someone saved a person with the same identifier between the check and the write.
+        raise ApplicationError(
+            _("The staff list changed while the file was being imported; nothing was saved. Upload it again."),
+            field="file",
+        ) from None
+    result.warnings = staff_excel.issues_sorted(result.warnings)
+    return result
+
+
+def _staff_import_write(*, madrasah: Madrasah, plan: list, warnings: list) -> ImportResult:
+    result = ImportResult(warnings=warnings)
+    now = timezone.now()
+    new, changed, fields = [], [], set()
+    created = {id(p) for p in plan if p.staff is None}
+    for planned in plan:
+        if id(planned) in created:
+            planned.staff = Staff(madrasah=madrasah, **planned.row.values)
+            new.append(planned.staff)
+        elif planned.changes:
+            for name, value in planned.changes.items():
+                setattr(planned.staff, name, value)
+            planned.staff.updated_at = now
+            fields |= set(planned.changes)
+            changed.append(planned.staff)
+        result.updated += bool(planned.changes or planned.subjects_changed)
+    result.created = len(new)
+    result.unchanged = len(plan) - result.created - result.updated
+    if changed:
+        Staff.objects.bulk_update(changed, sorted(fields | {"updated_at"}))
+    Staff.objects.bulk_create(new)
+    resubjected = [p for p in plan if p.subjects_changed]
+    if resubjected:
+        StaffSubject.objects.filter(staff_id__in=[p.staff.pk for p in resubjected]).delete()
+    links = [
+        StaffSubject(staff_id=p.staff.pk, subject_id=subject_id)
+        for p in plan
+        if p.row.subject_ids and (p.subjects_changed or id(p) in created)
+        for subject_id in p.row.subject_ids
+    ]
+    StaffSubject.objects.bulk_create(links)
+    # A person set inactive in the file loses the login here too, as with `staff_deactivate`.
+    for active in (True, False):
+        ids = [p.staff.pk for p in plan if p.changes.get("is_active") is active]
+        if ids:
+            Membership.objects.filter(staff_id__in=ids).update(is_active=active)
+    result.accounts_created = _import_accounts_create(madrasah=madrasah, plan=plan, warnings=result.warnings)
+    return result
+
+
+def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list) -> int:
+    """Accounts for the active teachers of the file that have no login in this madrasah (the rules
+    of `account_save`, in bulk)."""
+    taken = dict(Membership.objects.filter(madrasah=madrasah).values_list("user__username", "staff_id"))
+    with_login = set(taken.values())
+    wanted: dict[str, Staff] = {}
+    for planned in plan:
+        staff, username = planned.staff, planned.staff.login_identifier
+        if staff.pk in with_login or not staff.is_active or staff.teacher_type == TeacherType.NONE or not username:
+            continue
+        if username in taken or username in wanted:
+            warnings.append(
+                staff_excel.Issue(
+                    planned.row.number,
+                    None,
+                    _("No account was created: the username %(username)s is already used in this madrasah.")
+                    % {"username": username},
+                )
+            )
+            continue
+        wanted[username] = staff
+    users = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
+    new_users = []
+    for username, staff in wanted.items():
+        if username not in users:
+            user = User(username=username, first_name=staff.name[:150], must_change_password=True)
+            user.set_unusable_password()  # the first-login slip gives the password
+            users[username] = user
+            new_users.append(user)
+    User.objects.bulk_create(new_users)
+    memberships = [Membership(user=users[u], madrasah=madrasah, staff=s) for u, s in wanted.items()]
+    Membership.objects.bulk_create(memberships)
+    MembershipRole.objects.bulk_create([MembershipRole(membership=m, role=Role.GURU) for m in memberships])
+    return len(memberships)

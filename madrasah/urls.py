@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import accounts, home, periods, staff
+from .views import accounts, home, periods, staff, staff_excel
+from .views.notifications import notification_list, notification_open
 
 app_name = "madrasah"
 
@@ -20,6 +21,9 @@ urlpatterns = [
     path("beranda/pengawas/", home.home_pengawas, name="home-pengawas"),
     path("pegawai/", staff.staff_list, name="staff-list"),
     path("pegawai/tambah/", staff.staff_create, name="staff-create"),
+    path("pegawai/impor/", staff_excel.staff_import, name="staff-import"),
+    path("pegawai/ekspor/", staff_excel.staff_export, name="staff-export"),
+    path("pegawai/templat/", staff_excel.staff_template, name="staff-template"),
     path("pegawai/<int:pk>/", staff.staff_detail, name="staff-detail"),
     path("pegawai/<int:pk>/ubah/", staff.staff_update, name="staff-update"),
     path("pegawai/<int:pk>/status/", staff.staff_set_active, name="staff-set-active"),
@@ -28,4 +32,6 @@ urlpatterns = [
     path("semester/", periods.semester_list, name="semester-list"),
     path("semester/<int:pk>/aktifkan/", periods.semester_activate, name="semester-activate"),
     path("profil-madrasah/", periods.madrasah_profile, name="madrasah-profile"),
+    path("pemberitahuan/", notification_list, name="notification-list"),
+    path("pemberitahuan/<int:pk>/", notification_open, name="notification-open"),
 ]

@@ -51,7 +51,8 @@ class SemesterFactory(factory.django.DjangoModelFactory):
 
 
 def _nip(n: int, birth: dt.date, sex: str) -> str:
-    return f"{birth:%Y%m%d}{2005 + n % 15}{(n % 12) + 1:02d}{1 if sex == 'L' else 2}{n % 1000:03d}"
+    # Appointed at 22-29 years of age: `parse_nip` refuses an appointment before 17.
+    return f"{birth:%Y%m%d}{birth.year + 22 + n % 8}{(n % 12) + 1:02d}{1 if sex == 'L' else 2}{n % 1000:03d}"
 
 
 class StaffFactory(factory.django.DjangoModelFactory):
@@ -82,7 +83,9 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def member(*, madrasah: Madrasah, roles: list[str], staff: Staff | None = None, username: str | None = None) -> Membership:
+def member(
+    *, madrasah: Madrasah, roles: list[str], staff: Staff | None = None, username: str | None = None
+) -> Membership:
     """A user holding `roles` in `madrasah`, linked to `staff` (created as a teacher if omitted and
     the roles include a staff role)."""
     if staff is None and set(roles) - {"pengawas"}:
