@@ -74,6 +74,12 @@ MATRIX: dict[str, Row] = {
         get=statuses("302 403 403 403 200 200 403 200"),
         post=statuses("302 403 403 403 200 200 403 200"),  # an empty form comes back with its errors
     ),
+    "madrasah:staff-import": Row(
+        get=statuses("302 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 200 200 403 200"),  # no file: the form comes back with its error
+    ),
+    "madrasah:staff-export": Row(get=statuses("302 403 403 403 200 200 403 200")),
+    "madrasah:staff-template": Row(get=statuses("302 403 403 403 200 200 403 200")),
     # The guru's own staff record: private to them among teachers.
     "madrasah:staff-detail": Row(get=statuses("302 200 404 200 200 200 200 404"), args=lambda w: [w.guru.staff_id]),
     "madrasah:staff-update": Row(
