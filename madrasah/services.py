@@ -339,3 +339,27 @@ def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list) -
     Membership.objects.bulk_create(memberships)
     MembershipRole.objects.bulk_create([MembershipRole(membership=m, role=Role.GURU) for m in memberships])
     return len(memberships)
+
+
+def staff_delete(*, staff: Staff) -> None:
+    """Delete a person who has no records yet (a typo, a double entry), with their login here.
+
+    Once any record points at the person (supervision, appraisal, development), the database
+    refuses (PROTECT/RESTRICT) and this raises ApplicationError: deactivate them instead.
+    """
+    from django.db.models import ProtectedError, RestrictedError
+
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.filter(staff=staff).select_related("user").first()
+            staff.delete()
+            if membership is not None:
+                user = membership.user
+                membership.delete()
+                if not user.memberships.exists() and not user.is_superuser:
+                    user.delete()
+    except (ProtectedError, RestrictedError):
+        raise ApplicationError(
+            _("%(name)s already has records and cannot be deleted: deactivate them instead.")
+            % {"name": staff.full_name}
+        ) from None

@@ -27,6 +27,7 @@ urlpatterns = [
     path("pegawai/<int:pk>/", staff.staff_detail, name="staff-detail"),
     path("pegawai/<int:pk>/ubah/", staff.staff_update, name="staff-update"),
     path("pegawai/<int:pk>/status/", staff.staff_set_active, name="staff-set-active"),
+    path("pegawai/<int:pk>/hapus/", staff.staff_delete, name="staff-delete"),
     path("pegawai/<int:pk>/akun/", staff.staff_account, name="staff-account"),
     path("pegawai/<int:pk>/reset-sandi/", staff.staff_password_reset, name="staff-password-reset"),
     path("semester/", periods.semester_list, name="semester-list"),

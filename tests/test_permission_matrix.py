@@ -93,6 +93,9 @@ MATRIX: dict[str, Row] = {
         args=lambda w: [w.guru.staff_id],
         data=lambda w: {"active": "0"},
     ),
+    "madrasah:staff-delete": Row(
+        get=POST_ONLY, post=statuses("302 403 404 403 302 302 403 404"), args=lambda w: [w.guru.staff_id]
+    ),
     "madrasah:staff-account": Row(
         get=POST_ONLY,
         post=statuses("302 403 404 403 302 302 403 404"),

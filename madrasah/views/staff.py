@@ -84,6 +84,19 @@ def staff_set_active(request, pk: int):
     return redirect(staff)
 
 
+@require_POST
+@membership_required()
+def staff_delete(request, pk: int):
+    staff = staff_for_user(request.membership, pk, write=True)
+    try:
+        services.staff_delete(staff=staff)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(staff)
+    messages.success(request, _("%(name)s has been deleted.") % {"name": staff.full_name})
+    return redirect("madrasah:staff-list")
+
+
 def _render_slip(request, staff, password: str):
     return render(
         request,

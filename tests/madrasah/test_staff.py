@@ -182,3 +182,36 @@ def test_semester_activate_is_idempotent(madrasah):
     semester_activate(semester=semester)
     semester_activate(semester=semester)
     assert Semester.objects.filter(madrasah=madrasah, is_active=True).count() == 1
+
+
+def test_a_person_without_records_can_be_deleted_with_their_login(client, operator, guru):
+    from madrasah.models import User
+
+    client.force_login(operator.user)
+    response = client.post(f"/pegawai/{guru.staff_id}/hapus/")
+    assert response.url == "/pegawai/"
+    assert not Staff.objects.filter(pk=guru.staff_id).exists()
+    assert not User.objects.filter(pk=guru.user_id).exists()
+
+
+def test_a_person_with_records_is_deactivated_instead_of_deleted(client, operator, guru, waka, madrasah):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kompetensi.models import Programme, ProgrammeRow
+
+    semester = madrasah.semesters.get()
+    programme = Programme.objects.create(
+        madrasah=madrasah, semester=semester, purpose="p", targets="t", techniques="k", created_by=waka.user
+    )
+    ProgrammeRow.objects.create(
+        programme=programme,
+        teacher=guru.staff,
+        supervisor=waka.user,
+        planned_at=timezone.make_aware(dt.datetime(2026, 8, 3, 7, 30)),
+    )
+    client.force_login(operator.user)
+    response = client.post(f"/pegawai/{guru.staff_id}/hapus/", follow=True)
+    assert "tidak dapat dihapus" in " ".join(str(m) for m in response.context["messages"])
+    assert Staff.objects.filter(pk=guru.staff_id).exists()
