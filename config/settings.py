@@ -238,6 +238,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "madrasah.tasks.record_heartbeat", "schedule": 60.0},
+    # Unanswered supervision results become "deemed received" after the madrasah's acknowledge_days.
+    "deem-acknowledged": {"task": "kompetensi.tasks.deem_acknowledged", "schedule": 60 * 60.0},
 }
 HEARTBEAT_MAX_AGE = env.int("HEARTBEAT_MAX_AGE", default=180)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Prefetch, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from madrasah.models import Membership, Role
+from madrasah.models import Membership, Role, Semester
 
 from .models import (
     Evidence,
@@ -18,6 +19,8 @@ from .models import (
     Programme,
     ProgrammeRow,
     Section,
+    SupervisionTeam,
+    TeamMember,
 )
 
 # Instruments are open to every member of the madrasah (teachers should know what is observed);
@@ -141,3 +144,25 @@ def evidence_for_user(membership: Membership, pk: int) -> Evidence:
     if not _observation_visible(membership, observation):
         raise Http404
     return evidence
+
+
+TEAM_EDITORS = (Role.KEPALA,)
+
+
+def team_for_user(membership: Membership, semester: Semester, *, write: bool = False) -> SupervisionTeam | None:
+    """The Tim Supervisi of `semester` (None until named), with its members. Every member of the
+    madrasah reads it; only the Kepala names it (the decree is his)."""
+    if semester.madrasah_id != membership.madrasah_id:
+        raise Http404
+    if write and not membership.has_role(*TEAM_EDITORS):
+        raise PermissionDenied
+    members = (
+        TeamMember.objects.select_related("staff")
+        .prefetch_related("staff__subjects")
+        .order_by(Case(When(duty__iexact="Ketua", then=0), default=1), "staff__name")
+    )
+    return (
+        SupervisionTeam.objects.filter(semester=semester)
+        .prefetch_related(Prefetch("memberships", queryset=members))
+        .first()
+    )

@@ -23,8 +23,8 @@ from .models import (
     ObservationScore,
     ObservationState,
     ProgrammeRow,
-    ProgrammeStatus,
 )
+from .programme import programme_row_can_observe
 from .services import instrument_version_freeze
 
 TEXT_FIELDS = ("pre_notes", "post_notes", "strengths", "improvements")
@@ -77,10 +77,6 @@ def _store_result(observation: Observation) -> scoring.InstrumentResult:
     observation.percentage = result.percentage
     observation.predikat = result.predikat or ""
     return result
-
-
-def programme_row_can_observe(row: ProgrammeRow) -> bool:
-    return row.programme.status == ProgrammeStatus.APPROVED and row.cancelled_at is None
 
 
 @transaction.atomic

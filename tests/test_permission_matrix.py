@@ -142,6 +142,146 @@ MATRIX: dict[str, Row] = {
         get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk, w.section.pk]
     ),
     "kompetensi:framework-detail": Row(get=ALL_MEMBERS_200, args=lambda w: [w.framework.pk]),
+    # Supervision team and programme: every member reads them; the Kepala names the team and approves;
+    # the Waka and the Kepala plan. The world's programme is approved (its texts no longer change).
+    "kompetensi:team-detail": Row(get=ALL_MEMBERS_200),
+    "kompetensi:team-edit": Row(
+        get=statuses("302 403 403 403 200 403 403 200"),
+        post=statuses("302 403 403 403 302 403 403 200"),  # the outsider cannot name our Waka
+        data=lambda w: {"decree_number": "B-1", "decree_date": "2026-07-02", f"member_{w.waka.staff_id}": "on"},
+    ),
+    "kompetensi:programme-semester": Row(get=statuses("302 302 302 302 302 302 302 200")),
+    "kompetensi:programme-create": Row(
+        get=statuses("302 403 403 302 302 403 403 200"),
+        post=statuses("302 403 403 302 302 403 403 302"),
+        data=lambda w: {"purpose": "Tujuan", "targets": "Sasaran", "techniques": "Teknik"},
+    ),
+    "kompetensi:programme-detail": Row(
+        get=statuses("302 200 200 200 200 200 200 404"), args=lambda w: [w.programme.pk]
+    ),
+    "kompetensi:programme-update": Row(
+        get=statuses("302 403 403 302 302 403 403 404"),
+        post=statuses("302 403 403 302 302 403 403 404"),
+        args=lambda w: [w.programme.pk],
+    ),
+    "kompetensi:programme-approve": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 403 403 404"), args=lambda w: [w.programme.pk]
+    ),
+    "kompetensi:programme-row-create": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.programme.pk],
+    ),
+    "kompetensi:programme-bulk-create": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.programme.pk],
+    ),
+    "kompetensi:blocked-period-create": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.programme.pk],
+    ),
+    "kompetensi:blocked-period-delete": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 302 302 403 403 404"),
+        args=lambda w: [w.programme.pk, w.blocked_period.pk],
+    ),
+    "kompetensi:programme-row-reschedule": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.row.pk],
+    ),
+    "kompetensi:programme-row-cancel": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),
+        args=lambda w: [w.row.pk],
+    ),
+    "kompetensi:my-supervisions": Row(get=ALL_MEMBERS_200),
+    # Observation entry: only the row's supervisor (the Waka) starts and fills it in; the observation is
+    # the guru's private record (404 to other teachers, and to the guru while it is a draft).
+    "kompetensi:observation-service-worker": Row(get=statuses("200 200 200 200 200 200 200 200")),
+    "kompetensi:observation-start": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 302 403 403 403 404"),
+        args=lambda w: [w.row.pk, w.observation.instrument_version_id],
+    ),
+    "kompetensi:observation-blank-sheet": Row(
+        get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.row.pk, w.version.pk]
+    ),
+    "kompetensi:observation-detail": Row(
+        get=statuses("302 404 404 200 200 404 200 404"), args=lambda w: [w.observation.pk]
+    ),
+    "kompetensi:observation-edit": Row(
+        get=statuses("302 404 404 200 403 404 403 404"),
+        post=statuses("302 404 404 200 403 404 403 404"),  # no revision: the sheet comes back with the error
+        args=lambda w: [w.observation.pk],
+    ),
+    "kompetensi:observation-autosave": Row(
+        get=POST_ONLY,
+        post=statuses("302 404 404 400 403 404 403 404"),  # an empty body: 400 with the reason
+        args=lambda w: [w.observation.pk],
+    ),
+    # The workflow of the guru's submitted result: the supervisor (the Waka) submits and closes
+    # follow-ups, the guru responds and records progress, the Kepala finalises and reopens; a refused
+    # transition still redirects (302) with its message.
+    "kompetensi:observation-submit": Row(
+        get=POST_ONLY, post=statuses("302 403 404 302 403 404 403 404"), args=lambda w: [w.submitted.pk]
+    ),
+    "kompetensi:observation-acknowledge": Row(
+        get=POST_ONLY, post=statuses("302 302 404 403 403 404 403 404"), args=lambda w: [w.submitted.pk]
+    ),
+    "kompetensi:observation-clarify": Row(
+        get=POST_ONLY,
+        post=statuses("302 302 404 403 403 404 403 404"),
+        args=lambda w: [w.submitted.pk],
+        data=lambda w: {"text": "Mohon klarifikasi butir 2."},
+    ),
+    "kompetensi:observation-finalise": Row(
+        get=POST_ONLY, post=statuses("302 403 404 403 302 404 403 404"), args=lambda w: [w.submitted.pk]
+    ),
+    "kompetensi:observation-reopen": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 404 403 302 404 403 404"),
+        args=lambda w: [w.submitted.pk],
+        data=lambda w: {"reason": "Salah input."},
+    ),
+    "kompetensi:observation-evidence-upload": Row(
+        get=POST_ONLY, post=statuses("302 302 404 302 403 404 403 404"), args=lambda w: [w.submitted.pk]
+    ),
+    "kompetensi:observation-recap": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "kompetensi:observation-finalise-bulk": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 403 302 403 403 302"),
+        data=lambda w: {"observation": [w.submitted.pk]},
+    ),
+    "kompetensi:evidence-download": Row(
+        get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.evidence.pk]
+    ),
+    "kompetensi:follow-up-create": Row(
+        get=statuses("302 403 404 200 200 404 403 404"),
+        post=statuses("302 403 404 200 200 404 403 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.submitted.pk],
+    ),
+    "kompetensi:follow-up-list": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "kompetensi:follow-up-mine": Row(get=statuses("302 200 200 200 200 403 403 200")),
+    "kompetensi:follow-up-detail": Row(
+        get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.follow_up.pk]
+    ),
+    "kompetensi:follow-up-progress": Row(
+        get=POST_ONLY,
+        post=statuses("302 302 404 403 403 404 403 404"),
+        args=lambda w: [w.follow_up.pk],
+        data=lambda w: {"note": "Sudah dikerjakan."},
+    ),
+    "kompetensi:follow-up-close": Row(
+        get=POST_ONLY, post=statuses("302 403 404 302 302 404 403 404"), args=lambda w: [w.follow_up.pk]
+    ),
+    # Notifications are personal: another user's is 404, whoever asks.
+    "madrasah:notification-list": Row(get=ALL_MEMBERS_200, post=statuses("302 302 302 302 302 302 302 302")),
+    "madrasah:notification-open": Row(
+        get=statuses("302 302 404 404 404 404 404 404"), args=lambda w: [w.notification.pk]
+    ),
 }
 
 
@@ -166,20 +306,76 @@ def test_every_url_is_in_the_matrix():
 @pytest.fixture
 def world(request, madrasah):
     from kompetensi.models import Framework
+    from kompetensi.observation import observation_start
+    from tests.factories import supervision
     from tests.factories.kompetensi import instrument_version
 
     personas = {name: request.getfixturevalue(name) for name in PERSONAS if name != "anonymous"}
     heartbeat_record(worker="matrix@test")
     semester = madrasah.semesters.select_related("academic_year").get()
     version = instrument_version(madrasah=madrasah, academic_year=semester.academic_year)
+    programme = supervision.approved_programme(
+        madrasah=madrasah, kepala=personas["kepala"], waka=personas["waka"], guru=personas["guru"]
+    )
+    # A draft observation of the row, with an instrument of its own so that starting it (which freezes
+    # the version) leaves `version` editable for the instrument rows above.
+    observed_version = instrument_version(madrasah=madrasah, academic_year=semester.academic_year, code="observasi-uji")
+    programme.rows.get().instruments.add(observed_version)
+    observation = observation_start(row=programme.rows.get(), version=observed_version, user=personas["waka"].user)
+    submitted, follow_up, evidence = _submitted_result(request, programme.rows.get(), personas)
     return SimpleNamespace(
         semester=semester,
         madrasah=madrasah,
         version=version,
         section=version.sections.get(),
         framework=Framework.objects.get(code="pkg-mapel"),
+        programme=programme,
+        row=programme.rows.get(),
+        blocked_period=supervision.blocked_period(semester=semester, start_date=semester.start_date),
+        observation=observation,
+        submitted=submitted,
+        follow_up=follow_up,
+        evidence=evidence,
+        notification=personas["guru"].user.notifications.first(),
         **personas,
     )
+
+
+def _submitted_result(request, row, personas):
+    """The guru's result with a third instrument, scored and submitted by the Waka (which notifies
+    the guru), with a follow-up and a PDF of evidence (stored under a temporary MEDIA_ROOT)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from kompetensi import workflow
+    from kompetensi.models import Item
+    from kompetensi.observation import observation_save, observation_start
+    from tests.factories.kompetensi import instrument_version
+
+    request.getfixturevalue("settings").MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "media")
+    waka = personas["waka"].user
+    version = instrument_version(
+        madrasah=row.programme.madrasah, academic_year=row.programme.semester.academic_year, code="hasil-uji"
+    )
+    row.instruments.add(version)
+    submitted = observation_start(row=row, version=version, user=waka)
+    scores = {item.pk: {"points": 2} for item in Item.objects.filter(section__version=version)}
+    observation_save(observation=submitted, user=waka, base_revision=0, scores=scores, fields={})
+    workflow.observation_submit(observation=submitted, user=waka)
+    follow_up = workflow.follow_up_create(
+        observation=submitted,
+        user=waka,
+        kind="coaching",
+        description="Pendampingan modul ajar.",
+        responsible="Waka Kurikulum",
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+        items=[],
+    )
+    upload = SimpleUploadedFile("modul.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    evidence = workflow.observation_evidence_add(observation=submitted, user=waka, upload=upload)
+    return submitted, follow_up, evidence
 
 
 def _request(client, method: str, url: str, data: dict):

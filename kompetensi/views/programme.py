@@ -1,3 +1,424 @@
-from django.urls import path  # noqa: F401
+"""Supervision team and programme of a semester: every member reads them (teachers are told their
+schedule, never a score); the Kepala names the team and approves; the Waka and the Kepala plan."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from madrasah import selectors as madrasah_selectors
+from madrasah.access import membership_required
+from madrasah.errors import ApplicationError
+from madrasah.models import Role, Semester
+
+from .. import programme as supervision
+from ..access import PROGRAMME_APPROVERS, PROGRAMME_EDITORS, programme_for_user, programme_row_for_user, team_for_user
+from ..forms_programme import (
+    BlockedPeriodForm,
+    BulkForm,
+    CancelForm,
+    ProgrammeForm,
+    RescheduleForm,
+    RowFilterForm,
+    RowForm,
+    TeamForm,
+)
+
+TEMPLATES = "kompetensi/programme/"
+
+
+def _chosen_semester(request) -> Semester | None:
+    """`?semester=2025-2026-ganjil`, else the active semester (None when the madrasah has none)."""
+    madrasah = request.membership.madrasah
+    if slug := request.GET.get("semester"):
+        semester = supervision.semester_by_slug(madrasah=madrasah, slug=slug)
+        if semester is None:
+            raise Http404
+        return semester
+    return madrasah_selectors.active_semester(madrasah=madrasah)
+
+
+def _semester_url(name: str, semester: Semester) -> str:
+    return f"{reverse(name)}?{urlencode({'semester': semester.slug})}"
+
+
+def _no_semester(request):
+    return render(request, TEMPLATES + "no_semester.html")
+
+
+def _count_items(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    return [(value, label, counts[value]) for value, label in supervision.RowStatus.choices]
+
+
+def _report(request, warnings: list[str]) -> None:
+    for warning in warnings:
+        messages.warning(request, warning)
+
+
+# --- Team --------------------------------------------------------------------------------------------
+
+
+@membership_required()
+def team_detail(request):
+    semester = _chosen_semester(request)
+    if semester is None:
+        return _no_semester(request)
+    team = team_for_user(request.membership, semester)
+    return render(
+        request,
+        TEMPLATES + "team_detail.html",
+        {
+            "semester": semester,
+            "semesters": madrasah_selectors.semester_list(madrasah=request.membership.madrasah),
+            "team": team,
+            "members": list(team.memberships.all()) if team else [],
+            "programme": supervision.programme_of_semester(semester=semester),
+            "can_edit": request.membership.has_role(Role.KEPALA),
+        },
+    )
+
+
+@membership_required()
+def team_edit(request):
+    semester = _chosen_semester(request)
+    if semester is None:
+        return _no_semester(request)
+    team = team_for_user(request.membership, semester, write=True)
+    candidates = list(supervision.team_candidates(madrasah=request.membership.madrasah))
+    form = TeamForm(request.POST or None, candidates=candidates, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision.team_save(
+                semester=semester,
+                decree_number=form.cleaned_data["decree_number"],
+                decree_date=form.cleaned_data["decree_date"],
+                members=form.members(),
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The supervision team has been saved."))
+            return redirect(_semester_url("kompetensi:team-detail", semester))
+    return render(request, TEMPLATES + "team_form.html", {"semester": semester, "team": team, "form": form})
+
+
+# --- Programme ---------------------------------------------------------------------------------------
+
+
+@membership_required()
+def programme_semester(request):
+    """The programme of the chosen semester, or what to do when it has none yet."""
+    semester = _chosen_semester(request)
+    if semester is None:
+        return _no_semester(request)
+    if programme := supervision.programme_of_semester(semester=semester):
+        return redirect("kompetensi:programme-detail", programme.pk)
+    return render(
+        request,
+        TEMPLATES + "programme_missing.html",
+        {
+            "semester": semester,
+            "semesters": madrasah_selectors.semester_list(madrasah=request.membership.madrasah),
+            "can_edit": request.membership.has_role(*PROGRAMME_EDITORS),
+        },
+    )
+
+
+@membership_required(*PROGRAMME_EDITORS)
+def programme_create(request):
+    semester = _chosen_semester(request)
+    if semester is None:
+        return _no_semester(request)
+    if existing := supervision.programme_of_semester(semester=semester):
+        messages.info(request, _("This semester already has a supervision programme."))
+        return redirect("kompetensi:programme-detail", existing.pk)
+    form = ProgrammeForm(request.POST or None, initial=supervision.programme_defaults(semester=semester))
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = supervision.programme_create(semester=semester, created_by=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The programme has been drafted. Now plan the supervisions."))
+            return redirect("kompetensi:programme-detail", programme.pk)
+    return render(request, TEMPLATES + "programme_form.html", {"semester": semester, "form": form, "programme": None})
+
+
+@membership_required()
+def programme_update(request, pk: int):
+    programme = programme_for_user(request.membership, pk, write=True)
+    if programme.is_approved:
+        messages.error(request, _("The programme is approved: its texts can no longer change."))
+        return redirect("kompetensi:programme-detail", programme.pk)
+    initial = {f: getattr(programme, f) for f in ("legal_basis", "purpose", "targets", "techniques")}
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision.programme_update(programme=programme, **form.cleaned_data)
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The programme has been saved."))
+            return redirect("kompetensi:programme-detail", programme.pk)
+    return render(
+        request,
+        TEMPLATES + "programme_form.html",
+        {"semester": programme.semester, "form": form, "programme": programme},
+    )
+
+
+@membership_required()
+def programme_detail(request, pk: int):
+    programme = programme_for_user(request.membership, pk)
+    membership = request.membership
+    semester = programme.semester
+    people = supervision.supervision_people(madrasah=membership.madrasah, semester=semester)
+    supervisors = supervision.supervisor_choices(people=people)
+    all_rows = supervision.programme_rows(programme=programme)
+    filter_form = RowFilterForm(request.GET or None, supervisors=supervisors)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    rows = supervision.programme_rows_filter(
+        all_rows, status=filters.get("status", ""), supervisor_id=filters.get("supervisor")
+    )
+    context = {
+        "programme": programme,
+        "semester": semester,
+        "rows": supervision.rows_for_display(rows, people=people),
+        "count_items": _count_items(supervision.programme_row_counts(all_rows)),
+        "filter_form": filter_form,
+        "filtered": bool(filters.get("status") or filters.get("supervisor")),
+        "can_edit": membership.has_role(*PROGRAMME_EDITORS),
+        "can_approve": membership.has_role(*PROGRAMME_APPROVERS) and not programme.is_approved,
+        "show_supervisor": True,
+    }
+    if request.htmx:
+        return render(request, TEMPLATES + "_rows.html", context)
+    team = team_for_user(membership, semester)
+    context.update(
+        team=team,
+        team_size=len(team.memberships.all()) if team else 0,
+        periods=supervision.blocked_periods(semester=semester),
+        block_form=BlockedPeriodForm(),
+        semesters=madrasah_selectors.semester_list(madrasah=membership.madrasah),
+        approver_name=people.name(programme.approved_by) if programme.approved_by_id else "",
+    )
+    return render(request, TEMPLATES + "programme_detail.html", context)
+
+
+@require_POST
+@membership_required()
+def programme_approve(request, pk: int):
+    programme = programme_for_user(request.membership, pk, approve=True)
+    try:
+        notified = supervision.programme_approve(programme=programme, approved_by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The programme is approved; %(count)s teacher has been notified of the schedule.",
+                "The programme is approved; %(count)s teachers have been notified of the schedule.",
+                notified,
+            )
+            % {"count": notified},
+        )
+    return redirect("kompetensi:programme-detail", programme.pk)
+
+
+# --- Rows --------------------------------------------------------------------------------------------
+
+
+def _row_url(row) -> str:
+    return f"{reverse('kompetensi:programme-detail', args=[row.programme_id])}#row-{row.pk}"
+
+
+@membership_required()
+def programme_row_create(request, pk: int):
+    programme = programme_for_user(request.membership, pk, write=True)
+    madrasah = request.membership.madrasah
+    people = supervision.supervision_people(madrasah=madrasah, semester=programme.semester)
+    instruments = supervision.supervision_instruments(semester=programme.semester)
+    form = RowForm(
+        request.POST or None,
+        teachers=supervision.team_candidates(madrasah=madrasah),
+        supervisors=supervision.supervisor_choices(people=people),
+        instruments=instruments,
+        initial={"instruments": [v.pk for v in instruments if v.instrument.kind != "penilaian"]},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row, warnings = supervision.programme_row_create(
+                programme=programme,
+                teacher=data["teacher"],
+                supervisor=data["supervisor"],
+                instruments=data["instruments"],
+                planned_at=data["planned_at"],
+                class_name=data["class_name"],
+                subject=data["subject"],
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The supervision has been planned."))
+            _report(request, warnings)
+            return redirect(_row_url(row))
+    return render(request, TEMPLATES + "row_form.html", {"programme": programme, "form": form})
+
+
+@membership_required()
+def programme_bulk_create(request, pk: int):
+    programme = programme_for_user(request.membership, pk, write=True)
+    semester = programme.semester
+    instruments = supervision.supervision_instruments(semester=semester)
+    start = min(max(timezone.localdate(), semester.start_date), semester.end_date)
+    form = BulkForm(
+        request.POST or None,
+        instruments=instruments,
+        initial={"instruments": [v.pk for v in instruments if v.instrument.kind != "penilaian"], "start_date": start},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = supervision.programme_rows_bulk_create(programme=programme, **form.cleaned_data)
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s supervision has been planned.",
+                    "%(count)s supervisions have been planned.",
+                    result.created,
+                )
+                % {"count": result.created},
+            )
+            _report(request, result.warnings)
+            return redirect("kompetensi:programme-detail", programme.pk)
+    return render(
+        request,
+        TEMPLATES + "bulk_form.html",
+        {
+            "programme": programme,
+            "form": form,
+            "waiting": supervision.teachers_without_row(programme=programme).count(),
+            "periods": supervision.blocked_periods(semester=semester),
+        },
+    )
+
+
+@membership_required()
+def programme_row_reschedule(request, pk: int):
+    row = programme_row_for_user(request.membership, pk, write=True)
+    form = RescheduleForm(request.POST or None, initial={"planned_at": timezone.localtime(row.planned_at)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = supervision.programme_row_reschedule(row=row, planned_at=form.cleaned_data["planned_at"])
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The supervision has been rescheduled."))
+            _report(request, warnings)
+            return redirect(_row_url(row))
+    return render(request, TEMPLATES + "row_reschedule.html", {"row": row, "form": form})
+
+
+@membership_required()
+def programme_row_cancel(request, pk: int):
+    row = programme_row_for_user(request.membership, pk, write=True)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision.programme_row_cancel(row=row, reason=form.cleaned_data["reason"])
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The supervision has been cancelled."))
+            return redirect(_row_url(row))
+    return render(request, TEMPLATES + "row_cancel.html", {"row": row, "form": form})
+
+
+# --- Blocked periods ---------------------------------------------------------------------------------
+
+
+@membership_required()
+def blocked_period_create(request, pk: int):
+    programme = programme_for_user(request.membership, pk, write=True)
+    form = BlockedPeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            warnings = supervision.blocked_period_create(semester=programme.semester, **form.cleaned_data)
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The period has been blocked for classroom observation."))
+            _report(request, warnings)
+            return redirect(f"{reverse('kompetensi:programme-detail', args=[programme.pk])}#blocked")
+    return render(request, TEMPLATES + "blocked_period_form.html", {"programme": programme, "form": form})
+
+
+@require_POST
+@membership_required()
+def blocked_period_delete(request, pk: int, period_pk: int):
+    programme = programme_for_user(request.membership, pk, write=True)
+    period = get_object_or_404(supervision.blocked_periods(semester=programme.semester), pk=period_pk)
+    supervision.blocked_period_delete(period=period)
+    messages.success(request, _("The blocked period has been removed."))
+    return redirect(f"{reverse('kompetensi:programme-detail', args=[programme.pk])}#blocked")
+
+
+# --- A supervisor's own list -------------------------------------------------------------------------
+
+
+@membership_required()
+def my_supervisions(request):
+    """The supervisions the logged-in person carries out in the chosen semester, week by week."""
+    semester = _chosen_semester(request)
+    if semester is None:
+        return _no_semester(request)
+    programme = supervision.programme_of_semester(semester=semester)
+    rows = supervision.supervisions_of_user(user=request.user, programme=programme) if programme else None
+    status = request.GET.get("status", "")
+    return render(
+        request,
+        TEMPLATES + "my_supervisions.html",
+        {
+            "semester": semester,
+            "semesters": madrasah_selectors.semester_list(madrasah=request.membership.madrasah),
+            "programme": programme,
+            "rows": supervision.rows_for_display(supervision.programme_rows_filter(rows, status=status))
+            if rows is not None
+            else [],
+            "filtered": bool(status),
+            "count_items": _count_items(supervision.programme_row_counts(rows)) if rows is not None else [],
+            "can_edit": request.membership.has_role(*PROGRAMME_EDITORS),
+            "show_supervisor": False,
+        },
+    )
+
+
+urlpatterns = [
+    path("supervisi/tim/", team_detail, name="team-detail"),
+    path("supervisi/tim/ubah/", team_edit, name="team-edit"),
+    path("supervisi/program/", programme_semester, name="programme-semester"),
+    path("supervisi/program/buat/", programme_create, name="programme-create"),
+    path("supervisi/program/<int:pk>/", programme_detail, name="programme-detail"),
+    path("supervisi/program/<int:pk>/ubah/", programme_update, name="programme-update"),
+    path("supervisi/program/<int:pk>/sahkan/", programme_approve, name="programme-approve"),
+    path("supervisi/program/<int:pk>/jadwal/tambah/", programme_row_create, name="programme-row-create"),
+    path("supervisi/program/<int:pk>/jadwal/massal/", programme_bulk_create, name="programme-bulk-create"),
+    path("supervisi/program/<int:pk>/libur/tambah/", blocked_period_create, name="blocked-period-create"),
+    path(
+        "supervisi/program/<int:pk>/libur/<int:period_pk>/hapus/", blocked_period_delete, name="blocked-period-delete"
+    ),
+    path("supervisi/jadwal/<int:pk>/ubah/", programme_row_reschedule, name="programme-row-reschedule"),
+    path("supervisi/jadwal/<int:pk>/batal/", programme_row_cancel, name="programme-row-cancel"),
+    path("supervisi/saya/", my_supervisions, name="my-supervisions"),
+]

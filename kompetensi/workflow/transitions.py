@@ -1,0 +1,292 @@
+"""State transitions of an observation: submit, acknowledge, clarify, finalise (one or many), reopen,
+and the hourly "deemed received"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from madrasah.errors import ApplicationError
+from madrasah.models import Madrasah, Membership, Role, User
+from madrasah.notifications import notify_many
+
+from ..models import Observation, ObservationEvent
+from ..observation import observation_rescore
+from .common import (
+    ACKNOWLEDGEABLE,
+    CLARIFIABLE,
+    FINALISABLE,
+    S,
+    claim,
+    clean_text,
+    event,
+    holds,
+    is_teacher,
+    kepala_user_ids,
+    names,
+    notify,
+    teacher_user_ids,
+)
+
+
+def acknowledge_deadline(observation: Observation) -> dt.datetime | None:
+    """When an unanswered submitted result becomes "deemed received" (the madrasah's acknowledge_days)."""
+    if observation.submitted_at is None:
+        return None
+    return observation.submitted_at + dt.timedelta(days=observation.madrasah.acknowledge_days)
+
+
+@transaction.atomic
+def observation_submit(*, observation: Observation, user: User) -> Observation:
+    """Draft → submitted, by the supervisor, once every applicable item is scored.
+
+    Stores the final score, sets `submitted_at`, clears the previous round's response (kept in the
+    history), writes a "submitted" event and notifies the teacher. A retry after success is refused
+    (the record is no longer a draft).
+    """
+    locked = Observation.objects.select_for_update().get(pk=observation.pk)
+    if locked.supervisor_id != user.pk:
+        raise ApplicationError(_("Only the supervisor submits this observation."))
+    if locked.state != S.DRAFT:
+        raise ApplicationError(_("Only a draft can be submitted."))
+    result = observation_rescore(observation=observation)
+    missing = result.applicable - result.scored
+    if missing or result.applicable == 0:
+        raise ApplicationError(
+            ngettext(
+                "%(count)s item is not scored yet. Score every item before submitting.",
+                "%(count)s items are not scored yet. Score every item before submitting.",
+                missing,
+            )
+            % {"count": missing}
+            if missing
+            else _("There is nothing to score in this instrument.")
+        )
+    claim(
+        observation,
+        S.DRAFT,
+        state=S.SUBMITTED,
+        submitted_at=timezone.now(),
+        acknowledged_at=None,
+        teacher_response="",
+        clarification_request="",
+        finalised_at=None,
+        finalised_by=None,
+    )
+    event(observation, user, "submitted")
+    notify(
+        observation.madrasah,
+        teacher_user_ids(observation.teacher_id),
+        _("Your supervision result (%(instrument)s) is ready. Please read it and confirm that you received it.")
+        % names(observation),
+        observation.get_absolute_url(),
+        actor=user,
+    )
+    return observation
+
+
+@transaction.atomic
+def observation_acknowledge(*, observation: Observation, user: User, response: str = "") -> Observation:
+    """The observed teacher confirms they *received* the result (not that they agree), with an
+    optional response. Allowed while submitted, after a clarification request (the talk took place)
+    and after it was deemed received (a late answer is still recorded). Notifies the supervisor."""
+    if not is_teacher(user, observation):
+        raise ApplicationError(_("Only the observed teacher confirms receiving this result."))
+    response = clean_text(response)
+    current = Observation.objects.values_list("state", flat=True).get(pk=observation.pk)
+    if current not in ACKNOWLEDGEABLE:
+        raise ApplicationError(_("This result cannot be acknowledged in its current state."))
+    claim(observation, current, state=S.ACKNOWLEDGED, acknowledged_at=timezone.now(), teacher_response=response)
+    event(observation, user, "acknowledged", response)
+    notify(
+        observation.madrasah,
+        [observation.supervisor_id],
+        _("%(teacher)s confirmed receiving the supervision result (%(instrument)s).") % names(observation),
+        observation.get_absolute_url(),
+        actor=user,
+    )
+    return observation
+
+
+@transaction.atomic
+def observation_request_clarification(*, observation: Observation, user: User, text: str) -> Observation:
+    """The observed teacher asks for clarification or a re-observation (text required). The Kepala
+    and the supervisor are notified; the Kepala sees the request before finalising."""
+    if not is_teacher(user, observation):
+        raise ApplicationError(_("Only the observed teacher asks for clarification of this result."))
+    text = clean_text(text, required_message=_("Write what you would like clarified."))
+    current = Observation.objects.values_list("state", flat=True).get(pk=observation.pk)
+    if current not in CLARIFIABLE:
+        raise ApplicationError(_("Clarification can no longer be requested for this result."))
+    claim(observation, current, state=S.CLARIFICATION, clarification_request=text)
+    event(observation, user, "clarification_requested", text)
+    notify(
+        observation.madrasah,
+        [*kepala_user_ids(observation.madrasah_id), observation.supervisor_id],
+        _("%(teacher)s asks for clarification of a supervision result (%(instrument)s).") % names(observation),
+        observation.get_absolute_url(),
+        actor=user,
+    )
+    return observation
+
+
+@transaction.atomic
+def observation_finalise(
+    *, observation: Observation, user: User, confirm_clarification: bool = False, now: dt.datetime | None = None
+) -> Observation:
+    """The Kepala makes a result final. Which states may be finalised:
+
+    - received (diterima) and deemed received (dianggap): yes;
+    - clarification requested: only with `confirm_clarification` (the Kepala has read the request
+      and decides the result stands);
+    - submitted: only once the madrasah's acknowledge_days have passed; the record is then first
+      deemed received (as the hourly task would do), then finalised. Before that the teacher still
+      has time to respond, and it is refused;
+    - draft and final: refused.
+
+    Where the Kepala was the supervisor, the event is "finalised_own". Notifies the teacher. A retry
+    after success is refused (already final).
+    """
+    if not holds(user, observation.madrasah_id, Role.KEPALA):
+        raise ApplicationError(_("Only the Kepala Madrasah finalises results."))
+    now = now or timezone.now()
+    locked = Observation.objects.select_related("madrasah").get(pk=observation.pk)
+    current = locked.state
+    if current not in FINALISABLE:
+        raise ApplicationError(
+            _("This result is already final.") if current == S.FINAL else _("A draft cannot be finalised.")
+        )
+    if current == S.CLARIFICATION and not confirm_clarification:
+        raise ApplicationError(
+            _("The teacher asked for clarification. Confirm that you have read the request to finalise anyway.")
+        )
+    if current == S.SUBMITTED:
+        deadline = acknowledge_deadline(locked)
+        if deadline > now:
+            raise ApplicationError(
+                _("The teacher has until %(date)s to respond; finalise after that or once they have responded.")
+                % {"date": date_format(timezone.localtime(deadline), "j F Y H:i")}
+            )
+        claim(observation, S.SUBMITTED, state=S.DEEMED_ACKNOWLEDGED)
+        event(observation, None, "deemed_acknowledged")
+        current = S.DEEMED_ACKNOWLEDGED
+    claim(observation, current, state=S.FINAL, finalised_at=now, finalised_by=user)
+    own = observation.supervisor_id == user.pk
+    event(observation, user, "finalised_own" if own else "finalised")
+    notify(
+        observation.madrasah,
+        teacher_user_ids(observation.teacher_id),
+        _("Your supervision result (%(instrument)s) has been finalised.") % names(observation),
+        observation.get_absolute_url(),
+        actor=user,
+    )
+    return observation
+
+
+@dataclass
+class BulkResult:
+    finalised: list[Observation] = field(default_factory=list)
+    refused: list[tuple[Observation, str]] = field(default_factory=list)
+
+
+def observations_finalise(
+    *, madrasah: Madrasah, user: User, pks: list[int], confirmed: set[int] | frozenset = frozenset()
+) -> BulkResult:
+    """Finalise several results of `madrasah` from the semester recap ("Finalkan terpilih").
+
+    Each observation is finalised in its own transaction by `observation_finalise` (its rules and
+    messages hold one by one): a refused one leaves the others finalised, and the result says which
+    and why. `confirmed` lists the observations with a clarification request whose confirmation box
+    the Kepala ticked. Safe to retry: already final ones come back as refused.
+    """
+    result = BulkResult()
+    observations = (
+        Observation.objects.filter(madrasah=madrasah, pk__in=pks)
+        .select_related("madrasah", "teacher", "instrument_version__instrument")
+        .order_by("teacher__name", "pk")
+    )
+    for observation in observations:
+        try:
+            observation_finalise(observation=observation, user=user, confirm_clarification=observation.pk in confirmed)
+        except ApplicationError as error:
+            result.refused.append((observation, error.message))
+        else:
+            result.finalised.append(observation)
+    return result
+
+
+@transaction.atomic
+def observation_reopen(*, observation: Observation, user: User, reason: str) -> Observation:
+    """The Kepala sends a result (final or on its way there) back to draft, with a required reason:
+    the supervisor corrects it and submits again, and the teacher acknowledges again. Clears the
+    submission, acknowledgement and finalisation times (the history keeps them), writes a
+    "reopened" event with the reason and notifies the supervisor."""
+    if not holds(user, observation.madrasah_id, Role.KEPALA):
+        raise ApplicationError(_("Only the Kepala Madrasah reopens results."))
+    reason = clean_text(reason, required_message=_("Give the reason for reopening."))
+    current = Observation.objects.values_list("state", flat=True).get(pk=observation.pk)
+    if current == S.DRAFT:
+        raise ApplicationError(_("This observation is already a draft."))
+    claim(
+        observation,
+        current,
+        state=S.DRAFT,
+        submitted_at=None,
+        acknowledged_at=None,
+        finalised_at=None,
+        finalised_by=None,
+    )
+    event(observation, user, "reopened", reason)
+    notify(
+        observation.madrasah,
+        [observation.supervisor_id],
+        _("A supervision result (%(instrument)s, %(teacher)s) was reopened for correction.") % names(observation),
+        observation.get_absolute_url(),
+        actor=user,
+    )
+    return observation
+
+
+@transaction.atomic
+def observations_deem_acknowledged(*, now: dt.datetime | None = None) -> int:
+    """Submitted results left unanswered for the madrasah's acknowledge_days become "deemed
+    received" (dianggap diterima). Per madrasah, one conditional bulk UPDATE (state still submitted,
+    submitted before the cut-off) on the rows it selected, one INSERT of events, notifications to the
+    teachers. Returns how many changed. Idempotent: a second run finds nothing to do."""
+    now = now or timezone.now()
+    changed = 0
+    for madrasah in Madrasah.objects.filter(observations__state=S.SUBMITTED).distinct():
+        cutoff = now - dt.timedelta(days=madrasah.acknowledge_days)
+        due = Observation.objects.filter(madrasah=madrasah, state=S.SUBMITTED, submitted_at__lte=cutoff)
+        # Lock the rows (PostgreSQL) so a teacher acknowledging at this moment waits, then finds the
+        # state changed; SQLite runs writers one at a time anyway.
+        pks = list(due.select_for_update().values_list("pk", flat=True))
+        if not pks:
+            continue
+        Observation.objects.filter(pk__in=pks, state=S.SUBMITTED).update(state=S.DEEMED_ACKNOWLEDGED)
+        ObservationEvent.objects.bulk_create(
+            [ObservationEvent(observation_id=pk, action="deemed_acknowledged") for pk in pks]
+        )
+        rows = Observation.objects.filter(pk__in=pks).select_related("instrument_version__instrument", "teacher")
+        members = Membership.objects.filter(staff__observations__pk__in=pks, is_active=True)
+        teachers = dict(members.values_list("staff_id", "user_id"))
+        notify_many(
+            madrasah=madrasah,
+            notes=[
+                (
+                    teachers[o.teacher_id],
+                    _("Your supervision result (%(instrument)s) is now deemed received.") % names(o),
+                    o.get_absolute_url(),
+                )
+                for o in rows
+                if o.teacher_id in teachers
+            ],
+        )
+        changed += len(pks)
+    return changed
