@@ -1,8 +1,34 @@
-"""Demo data of kompetensi for `seed_demo`: the instruments of every academic year seeded."""
+"""Demo data of kompetensi for `seed_demo`: instruments, and a supervised semester after semester.
 
-from madrasah.demo import register_demo_step
+Everything goes through the same services the pages use (scores through the one scoring function,
+transitions with their events); only timestamps are moved back afterwards so past semesters look
+lived-in. Deterministic for the same seed and date.
+"""
 
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from madrasah.demo import register_demo_reset, register_demo_step
+from madrasah.models import Membership, Role, Staff, TeacherType
+
+from .models import (
+    FollowUpKind,
+    Instrument,
+    InstrumentKind,
+    InstrumentVersion,
+    Observation,
+    ObservationEvent,
+    Programme,
+    SupervisionTeam,
+)
 from .seed import ensure_frameworks, instruments_ensure_defaults
+
+# Instruments observed each semester: planning documents and a classroom observation.
+OBSERVED_KINDS = (InstrumentKind.PLANNING, InstrumentKind.TEACHING)
 
 
 @register_demo_step(order=10)
@@ -13,3 +39,206 @@ def seed_instruments(*, madrasah, semesters, stdout, **context) -> None:
     for year in years:
         created += len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year))
     stdout.write(f"  instruments: {created} versions over {len(years)} academic years")
+
+
+@register_demo_reset(order=10)
+def reset_kompetensi(*, madrasah) -> None:
+    """Remove the demo's supervision records and instruments, in the order their protections need."""
+    Observation.objects.filter(madrasah=madrasah).delete()  # scores, events, follow-ups, evidence
+    Programme.objects.filter(madrasah=madrasah).delete()  # rows
+    SupervisionTeam.objects.filter(madrasah=madrasah).delete()  # members
+    Instrument.objects.filter(madrasah=madrasah).delete()  # versions, sections, items, bands
+
+
+def _users_with(madrasah, role: str):
+    return [
+        m.user
+        for m in Membership.objects.filter(madrasah=madrasah, roles__role=role).select_related("user").order_by("pk")
+    ]
+
+
+def _aware(day: dt.date, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+class _Abilities:
+    """Each teacher's level per instrument and a trend over the semesters: most improve a little,
+    some dip — what a principal really sees."""
+
+    def __init__(self, rng: random.Random, teacher_ids: list[int]):
+        self.base = {t: rng.uniform(2.4, 3.6) for t in teacher_ids}
+        self.trend = {t: rng.choice([0.25, 0.2, 0.15, 0.1, 0.0, -0.15]) for t in teacher_ids}
+
+    def points(self, rng: random.Random, teacher_id: int, semester_index: int, scale_min: int, scale_max: int) -> int:
+        level = self.base[teacher_id] + self.trend[teacher_id] * semester_index + rng.gauss(0, 0.6)
+        return max(scale_min, min(scale_max, round(level)))
+
+
+@register_demo_step(order=20)
+def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> None:
+    from .observation import follow_up_proposals, observation_save, observation_start
+    from .programme import (
+        programme_approve,
+        programme_create,
+        programme_defaults,
+        programme_rows_bulk_create,
+        team_save,
+    )
+    from .workflow import (
+        follow_up_close,
+        follow_up_create,
+        observation_acknowledge,
+        observation_finalise,
+        observation_request_clarification,
+        observation_submit,
+    )
+
+    rng = random.Random(f"supervision-{seed}")
+    kepala = _users_with(madrasah, Role.KEPALA)[0]
+    waka = _users_with(madrasah, Role.WAKA)[0]
+    teachers = list(
+        Staff.objects.filter(madrasah=madrasah, is_active=True).exclude(teacher_type=TeacherType.NONE).order_by("pk")
+    )
+    abilities = _Abilities(rng, [t.pk for t in teachers])
+    waka_staff = Staff.objects.get(membership__user=waka, madrasah=madrasah)
+    kepala_staff_id = (
+        Staff.objects.filter(membership__user=kepala, madrasah=madrasah).values_list("pk", flat=True).first()
+    )
+    senior = [t for t in teachers if t.certified and t.pk not in (waka_staff.pk, kepala_staff_id)][:2]
+    members = [(waka_staff, "Ketua")] + [(t, "Anggota") for t in senior]
+    teacher_users = {m.staff_id: m.user for m in Membership.objects.filter(madrasah=madrasah).select_related("user")}
+    counts = {"rows": 0, "observations": 0, "follow_ups": 0}
+    clarification_done = False
+
+    for index, semester in enumerate(semesters):
+        versions = list(
+            InstrumentVersion.objects.filter(
+                instrument__madrasah=madrasah, academic_year=semester.academic_year, instrument__kind__in=OBSERVED_KINDS
+            ).order_by("instrument__kind")
+        )
+        team_save(
+            semester=semester,
+            decree_number=f"B-{101 + index}/Mts.13.28.03/PP.00.4/{semester.start_date:%m}/{semester.start_date:%Y}",
+            decree_date=semester.start_date,
+            members=members,
+        )
+        programme = programme_create(semester=semester, created_by=waka, **programme_defaults(semester=semester))
+        current = semester.start_date <= today <= semester.end_date
+        # Past semesters were supervised from their fourth week; the current one is under way, with
+        # about half of its observations still to come.
+        start = (
+            max(semester.start_date + dt.timedelta(days=21), today - dt.timedelta(days=len(teachers) // 4 + 1))
+            if current
+            else None
+        )
+        programme_rows_bulk_create(
+            programme=programme,
+            instruments=versions,
+            start_date=start or semester.start_date + dt.timedelta(days=21),
+            first_time=dt.time(7, 30),
+            slot_minutes=120,
+            slots_per_day=2,
+        )
+        programme_approve(programme=programme, approved_by=kepala)
+        rows = list(programme.rows.select_related("teacher", "supervisor").order_by("planned_at", "pk"))
+        counts["rows"] += len(rows)
+        for row in rows:
+            row_day = timezone.localdate(row.planned_at)
+            if row_day >= today or (current and rng.random() < 0.15):
+                continue  # still to come, or overdue: not observed on the planned day
+            teacher_user = teacher_users.get(row.teacher_id)
+            for version in versions:
+                observation = observation_start(row=row, version=version, user=row.supervisor)
+                items = [i for s in version.sections.prefetch_related("items").order_by("order") for i in s.items.all()]
+                scores = {
+                    item.pk: {
+                        "points": abilities.points(rng, row.teacher_id, index, version.scale_min, version.scale_max)
+                    }
+                    for item in items
+                }
+                observation_save(
+                    observation=observation,
+                    user=row.supervisor,
+                    base_revision=observation.revision,
+                    scores=scores,
+                    fields={
+                        "observed_on": row_day,
+                        "strengths": rng.choice(
+                            [
+                                "Apersepsi mengaitkan materi dengan kehidupan santri sehari-hari.",
+                                "Pengelolaan kelas tertib dan hangat; peserta didik aktif bertanya.",
+                                "Modul ajar lengkap dan tujuan pembelajaran jelas.",
+                                "Integrasi nilai keislaman berjalan alami dalam diskusi.",
+                            ]
+                        ),
+                        "improvements": rng.choice(
+                            [
+                                "Asesmen formatif selama proses perlu lebih terencana.",
+                                "Diferensiasi untuk peserta didik yang cepat selesai.",
+                                "Refleksi di akhir pelajaran masih singkat.",
+                            ]
+                        ),
+                    },
+                )
+                counts["observations"] += 1
+                recent = (today - row_day).days < 10
+                if recent and rng.random() < 0.3:
+                    continue  # the supervisor is still writing it up
+                observation_submit(observation=observation, user=row.supervisor)
+                low = follow_up_proposals(observation=observation)
+                if low and rng.random() < 0.5:
+                    deadline = row_day + dt.timedelta(days=rng.choice([14, 21, 30]))
+                    follow_up = follow_up_create(
+                        observation=observation,
+                        user=row.supervisor,
+                        kind=rng.choice(FollowUpKind.values),
+                        description=f"Pendampingan: {low[0].text[:120]}",
+                        responsible=str(row.supervisor.first_name or row.supervisor.username),
+                        deadline=deadline,
+                        items=[i.pk for i in low[:3]],
+                        today=row_day,
+                    )
+                    counts["follow_ups"] += 1
+                    if deadline < today and rng.random() < 0.6:
+                        follow_up_close(follow_up=follow_up, user=row.supervisor)
+                if teacher_user is None or (recent and rng.random() < 0.4):
+                    continue  # waiting for the teacher
+                if not clarification_done and index == len(semesters) - 1:
+                    observation_request_clarification(
+                        observation=observation,
+                        user=teacher_user,
+                        text="Mohon observasi ulang: hari itu kelas dipakai latihan upacara, waktunya terpotong.",
+                    )
+                    clarification_done = True
+                    continue
+                observation_acknowledge(
+                    observation=observation,
+                    user=teacher_user,
+                    response=rng.choice(["", "", "Terima kasih atas masukannya, Bu.", "Akan saya perbaiki."]),
+                )
+                if semester.end_date < today:
+                    observation_finalise(observation=observation, user=kepala)
+        _move_back_in_time(semester=semester, today=today)
+
+    stdout.write(
+        f"  supervision: {counts['rows']} planned, {counts['observations']} observed, "
+        f"{counts['follow_ups']} follow-ups, one clarification request"
+    )
+
+
+def _move_back_in_time(*, semester, today: dt.date) -> None:
+    """Give the records of a seeded semester the dates they would have had (the services stamp
+    "now"): submitted on the day observed, answered two days later, finalised at the semester's end."""
+    observations = Observation.objects.filter(row__programme__semester=semester).select_related("row")
+    for observation in observations:
+        day = observation.observed_on or timezone.localdate(observation.row.planned_at)
+        updates = {}
+        if observation.submitted_at:
+            updates["submitted_at"] = _aware(day, 14)
+        if observation.acknowledged_at:
+            updates["acknowledged_at"] = _aware(min(day + dt.timedelta(days=2), today), 10)
+        if observation.finalised_at:
+            updates["finalised_at"] = _aware(min(semester.end_date, today), 11)
+        if updates:
+            Observation.objects.filter(pk=observation.pk).update(**updates)
+        ObservationEvent.objects.filter(observation=observation).update(at=_aware(day, 15))

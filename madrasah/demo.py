@@ -26,3 +26,23 @@ def register_demo_step(order: int):
 def run_demo_steps(**context) -> None:
     for _order, step in DEMO_STEPS:
         step(**context)
+
+
+# Records that protect people and instruments from deletion (PROTECT): apps register how to remove
+# theirs before `seed_demo --reset` deletes the demo madrasah. Later apps run first.
+DEMO_RESETS: list[tuple[int, Callable]] = []
+
+
+def register_demo_reset(order: int):
+    def decorator(reset: Callable) -> Callable:
+        if reset not in [r for _o, r in DEMO_RESETS]:
+            DEMO_RESETS.append((order, reset))
+            DEMO_RESETS.sort(key=lambda pair: -pair[0])
+        return reset
+
+    return decorator
+
+
+def run_demo_resets(*, madrasah) -> None:
+    for _order, reset in DEMO_RESETS:
+        reset(madrasah=madrasah)

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from madrasah import services
-from madrasah.demo import run_demo_steps
+from madrasah.demo import run_demo_resets, run_demo_steps
 from madrasah.identifiers import (
     nip_warnings,
     parse_nip,
@@ -463,6 +463,7 @@ class Command(BaseCommand):
         elsewhere = set(
             Membership.objects.filter(user_id__in=user_ids).exclude(madrasah=madrasah).values_list("user_id", flat=True)
         )
+        run_demo_resets(madrasah=madrasah)
         madrasah.delete()
         users = User.objects.filter(pk__in=user_ids - elsewhere, is_superuser=False)
         count = users.count()
