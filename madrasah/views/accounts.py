@@ -48,7 +48,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-logout = auth_views.LogoutView.as_view()
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Phones are shared in a madrasah: drop cached pages. Not "storage": an observation draft not
+        # yet sent (no signal in the classroom) must survive until its author logs in again.
+        response["Clear-Site-Data"] = '"cache"'
+        return response
+
+
+logout = LogoutView.as_view()
 
 
 @login_required

@@ -227,3 +227,10 @@ def test_printing_again_invalidates_earlier_slips(client, operator, madrasah):
     client.logout()
     assert post_login(client, teacher.nip, first_password).status_code == 200
     assert post_login(client, teacher.nip, slip["password"]).status_code == 302
+
+
+def test_logging_out_clears_what_the_phone_keeps(client, guru):
+    client.force_login(guru.user)
+    response = client.post("/keluar/")
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert "_auth_user_id" not in client.session
