@@ -66,7 +66,7 @@ class _Abilities:
     some dip — what a principal really sees."""
 
     def __init__(self, rng: random.Random, teacher_ids: list[int]):
-        self.base = {t: rng.uniform(2.4, 3.6) for t in teacher_ids}
+        self.base = {t: rng.uniform(2.1, 3.4) for t in teacher_ids}
         self.trend = {t: rng.choice([0.25, 0.2, 0.15, 0.1, 0.0, -0.15]) for t in teacher_ids}
 
     def points(self, rng: random.Random, teacher_id: int, semester_index: int, scale_min: int, scale_max: int) -> int:
