@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from madrasah.models import Membership, Role, Semester
 
 from .models import (
+    Appraisal,
+    AppraisalPeriod,
     Evidence,
     FollowUp,
     Framework,
@@ -166,3 +168,51 @@ def team_for_user(membership: Membership, semester: Semester, *, write: bool = F
         .prefetch_related(Prefetch("memberships", queryset=members))
         .first()
     )
+
+
+# --- PKG (yearly appraisal) -------------------------------------------------------------------------
+# An appraisal is the teacher's private, high-stakes record: only the teacher, their assessor and the
+# Kepala see it (anyone else: 404). The Kepala sets up the period and assigns assessors; the assessor
+# scores; the teacher self-evaluates, signs or asks for clarification; the Kepala approves and reopens.
+
+APPRAISAL_MANAGERS = (Role.KEPALA,)
+
+
+def appraisal_period_for_user(membership: Membership, pk: int, *, write: bool = False) -> AppraisalPeriod:
+    period = get_object_or_404(
+        AppraisalPeriod.objects.select_related("academic_year"), pk=pk, madrasah_id=membership.madrasah_id
+    )
+    if not membership.has_role(Role.KEPALA, Role.WAKA) and not period.appraisals.filter(
+        assessor_id=membership.user_id
+    ).exists():
+        raise PermissionDenied
+    if write and not membership.has_role(*APPRAISAL_MANAGERS):
+        raise PermissionDenied
+    return period
+
+
+def appraisal_for_user(membership: Membership, pk: int, *, action: str = "read") -> Appraisal:
+    """`action`: "read"; "score" (the assessor: evidence and indicator scores); "self" and
+    "respond" (the teacher: self-evaluation; sign as received or ask for clarification); "approve"
+    (the Kepala: approve, reopen). Not the teacher, the assessor or the Kepala → 404; one of them
+    but not allowed this action → 403. Stage rules live in the services."""
+    appraisal = get_object_or_404(
+        Appraisal.objects.select_related("period__academic_year", "teacher", "assessor", "instrument_version"),
+        pk=pk,
+        madrasah_id=membership.madrasah_id,
+    )
+    is_teacher = membership.staff_id is not None and appraisal.teacher_id == membership.staff_id
+    is_assessor = appraisal.assessor_id == membership.user_id
+    is_kepala = membership.has_role(Role.KEPALA)
+    if not (is_teacher or is_assessor or is_kepala):
+        raise Http404
+    allowed = {
+        "read": True,
+        "score": is_assessor,
+        "self": is_teacher,
+        "respond": is_teacher,
+        "approve": is_kepala and not is_teacher,
+    }[action]
+    if not allowed:
+        raise PermissionDenied
+    return appraisal

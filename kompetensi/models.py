@@ -534,3 +534,180 @@ class FollowUpProgress(models.Model):
 
     def __str__(self) -> str:
         return self.note[:60]
+
+
+# --- Teacher performance appraisal (PKG) -------------------------------------------------------------
+
+
+class AppraisalPeriod(models.Model):
+    """The yearly PKG of a madrasah: an assessor per teacher, between two dates."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="appraisal_periods")
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.RESTRICT, related_name="appraisal_periods")
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    created_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appraisal period")
+        verbose_name_plural = _("appraisal periods")
+        ordering = ["-academic_year__start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["madrasah", "academic_year"], name="appraisal_period_once_per_year"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="appraisal_period_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PKG {self.academic_year.name}"
+
+
+class AppraisalStage(models.TextChoices):
+    IN_PROGRESS = "proses", _("In progress")
+    SUBMITTED = "diajukan", _("Submitted to the teacher")
+    SIGNED = "ditandatangani", _("Signed as received")
+    CLARIFICATION = "klarifikasi", _("Clarification requested")
+    APPROVED = "disetujui", _("Approved")
+
+
+class Appraisal(models.Model):
+    """One teacher's PKG of the year. `nilai`, `total` and `predikat` are the scoring function's
+    result on the stored indicator scores, written on submission and approval."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="appraisals")
+    period = models.ForeignKey(AppraisalPeriod, on_delete=models.CASCADE, related_name="appraisals")
+    teacher = models.ForeignKey("madrasah.Staff", on_delete=models.PROTECT, related_name="appraisals")
+    assessor = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="appraisals_assessed")
+    instrument_version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="appraisals")
+    stage = models.CharField(_("stage"), max_length=15, choices=AppraisalStage, default=AppraisalStage.IN_PROGRESS)
+    revision = models.PositiveIntegerField(default=0)
+    total = models.PositiveSmallIntegerField(_("total"), null=True, blank=True)
+    nilai = models.DecimalField(_("Nilai PKG"), max_digits=9, decimal_places=4, null=True, blank=True)
+    predikat = models.CharField(_("predikat"), max_length=40, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    teacher_response = models.TextField(_("teacher's response"), blank=True)
+    clarification_request = models.TextField(_("clarification requested"), blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="appraisals_approved"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        ordering = ["teacher__name"]
+        constraints = [models.UniqueConstraint(fields=["period", "teacher"], name="appraisal_once_per_teacher_year")]
+        indexes = [models.Index(fields=["madrasah", "stage"])]
+
+    def __str__(self) -> str:
+        return f"PKG {self.teacher} {self.period.academic_year.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("kompetensi:appraisal-detail", args=[self.pk])
+
+
+class AppraisalScore(models.Model):
+    """An indicator's score (0/1/2) in an appraisal; the items of a PKG version are its indicators."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="scores")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="appraisal_scores")
+    points = models.SmallIntegerField(_("score"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator score")
+        verbose_name_plural = _("indicator scores")
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "item"], name="appraisal_score_once_per_item"),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True) | Q(points__in=[0, 1, 2]), name="appraisal_score_0_1_2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.points}"
+
+
+class SelfEvaluation(models.Model):
+    """The teacher's optional self-evaluation: seen only by the teacher, the assessor and the Kepala."""
+
+    appraisal = models.OneToOneField(Appraisal, on_delete=models.CASCADE, related_name="self_evaluation")
+    scores = models.JSONField(default=dict, blank=True)  # {item id: 0|1|2}
+    reflection = models.TextField(_("reflection"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-evaluation")
+        verbose_name_plural = _("self-evaluations")
+
+    def __str__(self) -> str:
+        return f"{_('Self-evaluation')} {self.appraisal}"
+
+
+class AppraisalEvidence(models.Model):
+    """Evidence for one competency: an observation note, a document (protected upload) or a link to
+    a supervision record of the year."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="evidence")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="appraisal_evidence")
+    note = models.TextField(_("observation note"), blank=True)
+    file = models.FileField(_("document"), upload_to=upload_to_random("pkg"), max_length=200, blank=True)
+    original_name = models.CharField(_("original name"), max_length=200, blank=True)
+    observation = models.ForeignKey(
+        Observation, on_delete=models.SET_NULL, null=True, blank=True, related_name="appraisal_evidence"
+    )
+    added_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appraisal evidence")
+        verbose_name_plural = _("appraisal evidence")
+        ordering = ["section__order", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.note[:60]
+
+
+class CompetencyResult(models.Model):
+    """A competency's result in an appraisal (percentage and 1–4), stored from the scoring function so
+    approved results can be aggregated in SQL as each teacher's competency standing."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="competency_results")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="results")
+    percentage = models.DecimalField(max_digits=9, decimal_places=4)
+    score = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("competency result")
+        verbose_name_plural = _("competency results")
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "competency"], name="competency_result_once"),
+            models.CheckConstraint(condition=Q(score__gte=1) & Q(score__lte=4), name="competency_result_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency.number}: {self.score}"
+
+
+class AppraisalEvent(models.Model):
+    """History of an appraisal: every score change, stage change and reopen, with who and why."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey("madrasah.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(_("action"), max_length=30)
+    changes = models.JSONField(default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal event")
+        verbose_name_plural = _("appraisal events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

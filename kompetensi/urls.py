@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followups, instruments, observations, programme
+from .views import appraisal, appraisal_workflow, followups, instruments, observations, programme
 
 app_name = "kompetensi"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     *programme.urlpatterns,
     *observations.urlpatterns,
     *followups.urlpatterns,
+    *appraisal.urlpatterns,
+    *appraisal_workflow.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""PKG: the yearly teacher performance appraisal (services and selectors)."""
