@@ -428,24 +428,32 @@ class ObservationScore(models.Model):
         return f"{self.item_id}: {self.points}"
 
 
-class ObservationEvent(models.Model):
-    """History of an observation: every save, transition and reopen, with what changed."""
+class HistoryEvent(models.Model):
+    """One entry of a record's history: who did what when, and what changed from what to what."""
 
-    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey("madrasah.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(_("action"), max_length=30)
-    # [{"what": "item" | field name, "item": item id or None, "label": text, "from": old, "to": new}, ...]
+    # [{"what": "item" | field name, "item": item id or None, "from": old, "to": new}, ...]
     changes = models.JSONField(default=list, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        verbose_name = _("observation event")
-        verbose_name_plural = _("observation events")
+        abstract = True
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ObservationEvent(HistoryEvent):
+    """History of an observation: every save, transition and reopen, with what changed."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(HistoryEvent.Meta):
+        verbose_name = _("observation event")
+        verbose_name_plural = _("observation events")
 
 
 class FollowUpKind(models.TextChoices):
@@ -694,20 +702,11 @@ class CompetencyResult(models.Model):
         return f"{self.competency.number}: {self.score}"
 
 
-class AppraisalEvent(models.Model):
+class AppraisalEvent(HistoryEvent):
     """History of an appraisal: every score change, stage change and reopen, with who and why."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey("madrasah.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(_("action"), max_length=30)
-    changes = models.JSONField(default=list, blank=True)
-    note = models.TextField(_("note"), blank=True)
 
-    class Meta:
+    class Meta(HistoryEvent.Meta):
         verbose_name = _("appraisal event")
         verbose_name_plural = _("appraisal events")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
