@@ -211,7 +211,8 @@ def appraisal_for_user(membership: Membership, pk: int, *, action: str = "read")
         "score": is_assessor,
         "self": is_teacher,
         "respond": is_teacher,
-        "approve": is_kepala and not is_teacher,
+        # The Kepala approves; his own appraisal is approved by the pengawas who appraised him.
+        "approve": (is_kepala and not is_teacher) or (is_assessor and membership.has_role(Role.PENGAWAS)),
     }[action]
     if not allowed:
         raise PermissionDenied

@@ -6,4 +6,5 @@ class KompetensiConfig(AppConfig):
     verbose_name = "Kompetensi"
 
     def ready(self) -> None:
-        from . import demo  # noqa: F401  (registers the seed_demo step)
+        # Each registers its seed_demo step (supervision; PKG).
+        from . import demo, demo_pkg  # noqa: F401

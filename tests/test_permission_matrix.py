@@ -277,6 +277,69 @@ MATRIX: dict[str, Row] = {
     "kompetensi:follow-up-close": Row(
         get=POST_ONLY, post=statuses("302 403 404 302 302 404 403 404"), args=lambda w: [w.follow_up.pk]
     ),
+    # PKG stages of the guru's appraisal (assessor: the Kepala; in progress): the assessor submits, the
+    # guru signs or asks, the Kepala approves and reopens; a refused step still redirects (302) with
+    # its message. Nobody else may even see it (404). The guru prints once it is submitted (302 now).
+    "kompetensi:appraisal-submit": Row(
+        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    "kompetensi:appraisal-sign": Row(
+        get=POST_ONLY, post=statuses("302 302 404 404 403 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    "kompetensi:appraisal-clarify": Row(
+        get=POST_ONLY,
+        post=statuses("302 302 404 404 403 404 404 404"),
+        args=lambda w: [w.appraisal.pk],
+        data=lambda w: {"text": "Mohon klarifikasi indikator 4.3."},
+    ),
+    "kompetensi:appraisal-approve": Row(
+        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    "kompetensi:appraisal-reopen": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 404 404 302 404 404 404"),
+        args=lambda w: [w.appraisal.pk],
+        data=lambda w: {"reason": "Salah input."},
+    ),
+    "kompetensi:appraisal-print-evidence": Row(
+        get=statuses("302 302 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    "kompetensi:appraisal-print-summary": Row(
+        get=statuses("302 302 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    # PKG: the period belongs to the Kepala (who sets it up and assigns assessors) and the Waka (stages
+    # only); an appraisal (the guru's, by the Kepala) to the guru, the assessor and the Kepala (others 404).
+    "kompetensi:appraisal-period-list": Row(get=statuses("302 403 403 200 200 403 403 200")),
+    "kompetensi:appraisal-period-create": Row(
+        get=statuses("302 403 403 403 200 403 403 200"),
+        post=statuses("302 403 403 403 200 403 403 200"),  # an empty form comes back with its errors
+    ),
+    "kompetensi:appraisal-period-detail": Row(
+        get=statuses("302 403 403 200 200 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+    ),
+    "kompetensi:appraisal-assign": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+    ),
+    "kompetensi:appraisal-assign-bulk": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+    ),
+    "kompetensi:appraisal-detail": Row(
+        get=statuses("302 200 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    "kompetensi:appraisal-score": Row(
+        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    "kompetensi:appraisal-evidence-add": Row(
+        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+    ),
+    "kompetensi:appraisal-self": Row(
+        get=statuses("302 200 404 404 403 404 404 404"),
+        post=statuses("302 302 404 404 403 404 404 404"),
+        args=lambda w: [w.appraisal.pk],
+    ),
+    "kompetensi:appraisal-evidence-download": Row(
+        get=statuses("302 200 404 404 200 404 404 404"), args=lambda w: [w.appraisal_evidence.pk]
+    ),
     # Notifications are personal: another user's is 404, whoever asks.
     "madrasah:notification-list": Row(get=ALL_MEMBERS_200, post=statuses("302 302 302 302 302 302 302 302")),
     "madrasah:notification-open": Row(
@@ -323,6 +386,7 @@ def world(request, madrasah):
     programme.rows.get().instruments.add(observed_version)
     observation = observation_start(row=programme.rows.get(), version=observed_version, user=personas["waka"].user)
     submitted, follow_up, evidence = _submitted_result(request, programme.rows.get(), personas)
+    appraisal_period, appraisal, appraisal_evidence = _appraisal(madrasah, semester.academic_year, personas)
     return SimpleNamespace(
         semester=semester,
         madrasah=madrasah,
@@ -337,6 +401,9 @@ def world(request, madrasah):
         follow_up=follow_up,
         evidence=evidence,
         notification=personas["guru"].user.notifications.first(),
+        appraisal_period=appraisal_period,
+        appraisal=appraisal,
+        appraisal_evidence=appraisal_evidence,
         **personas,
     )
 
@@ -376,6 +443,24 @@ def _submitted_result(request, row, personas):
     upload = SimpleUploadedFile("modul.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
     evidence = workflow.observation_evidence_add(observation=submitted, user=waka, upload=upload)
     return submitted, follow_up, evidence
+
+
+def _appraisal(madrasah, academic_year, personas):
+    """The PKG period of the year; the guru's appraisal by the Kepala, with a PDF as evidence (stored
+    under the temporary MEDIA_ROOT set by `_submitted_result`)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kompetensi.appraisal.scoring import appraisal_evidence_add
+    from tests.factories import appraisal as factories
+
+    period = factories.appraisal_period(madrasah, academic_year, personas["kepala"])
+    appraisal = factories.appraisal(period, personas["guru"].staff, personas["kepala"].user)
+    upload = SimpleUploadedFile("dokumen.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    section = appraisal.instrument_version.sections.order_by("order").first()
+    evidence = appraisal_evidence_add(
+        appraisal=appraisal, user=personas["kepala"].user, section_id=section.pk, upload=upload
+    )
+    return period, appraisal, evidence
 
 
 def _request(client, method: str, url: str, data: dict):

@@ -1,0 +1,415 @@
+"""PKG scoring: indicator scores, evidence, the teacher's self-evaluation, stored results and the
+competency standing they become once approved.
+
+Every number comes from `kompetensi.scoring.score_pkg` (the one scoring function) applied to the
+stored indicator scores, so the scoring page, the stored `CompetencyResult` rows and the standing on
+the teacher's page always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from madrasah.errors import ApplicationError
+from madrasah.models import Staff, User
+
+from .. import scoring
+from ..models import (
+    Appraisal,
+    AppraisalEvent,
+    AppraisalEvidence,
+    AppraisalScore,
+    AppraisalStage,
+    CompetencyResult,
+    InstrumentVersion,
+    Item,
+    Observation,
+    ObservationState,
+    Section,
+    SelfEvaluation,
+)
+from ..workflow.evidence import evidence_check, evidence_original_name
+
+PKG_POINTS = (0, 1, 2)
+KEEP = object()
+MAX_NOTE = 5000
+
+
+def bands_of(version: InstrumentVersion) -> list[scoring.Band]:
+    return [scoring.Band(b.lower_bound, b.label) for b in version.bands.all()]
+
+
+# --- results ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    section: Section
+    scored: int
+    count: int
+    result: scoring.CompetencyResult | None  # only when every indicator of the competency is scored
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.count
+
+
+@dataclass(frozen=True)
+class AppraisalResult:
+    sections: tuple[SectionProgress, ...]
+    scored: int
+    count: int
+    pkg: scoring.PkgResult | None  # only when every indicator is scored
+
+    @property
+    def complete(self) -> bool:
+        return self.count > 0 and self.scored == self.count
+
+    def for_section(self, section_id: int) -> SectionProgress | None:
+        return next((s for s in self.sections if s.section.pk == section_id), None)
+
+
+def appraisal_result(*, appraisal: Appraisal, points: dict[int, int | None] | None = None) -> AppraisalResult:
+    """score_pkg on the stored scores (or on `points`, {item id: 0|1|2|None}, when given). A
+    competency shows its percentage and 1–4 once all its indicators are scored; the total, Nilai
+    PKG and predikat once all indicators of the instrument are."""
+    version = appraisal.instrument_version
+    if points is None:
+        points = dict(appraisal.scores.values_list("item_id", "points"))
+    sections = list(version.sections.prefetch_related("items").order_by("order", "pk"))
+    complete_inputs, progress = [], []
+    for section in sections:
+        values = [points.get(item.pk) for item in section.items.all()]
+        scored = [v for v in values if v is not None]
+        if values and len(scored) == len(values):
+            complete_inputs.append((section.pk, scored))
+        progress.append((section, len(scored), len(values)))
+    partial = scoring.score_pkg(competencies=complete_inputs, bands=bands_of(version)) if complete_inputs else None
+    by_key = {c.key: c for c in partial.competencies} if partial else {}
+    shown = tuple(SectionProgress(s, scored, count, by_key.get(s.pk)) for s, scored, count in progress)
+    scored_total = sum(s.scored for s in shown)
+    count_total = sum(s.count for s in shown)
+    all_done = count_total > 0 and scored_total == count_total
+    return AppraisalResult(shown, scored_total, count_total, partial if all_done else None)
+
+
+@transaction.atomic
+def appraisal_results_store(appraisal: Appraisal) -> scoring.PkgResult:
+    """Recompute score_pkg on the stored scores and rewrite the appraisal's CompetencyResult rows and
+    its total, Nilai PKG and predikat. Called by the workflow on submission and on approval; refuses
+    (ApplicationError) while an indicator is unscored. Safe to retry: the rows are rewritten whole.
+    Positional-or-keyword on purpose: the workflow calls it as `appraisal_results_store(appraisal)`."""
+    appraisal = Appraisal.objects.select_for_update().select_related("instrument_version").get(pk=appraisal.pk)
+    result = appraisal_result(appraisal=appraisal)
+    if result.pkg is None:
+        raise ApplicationError(
+            _("%(scored)s of %(count)s indicators are scored: score every indicator first.")
+            % {"scored": result.scored, "count": result.count}
+        )
+    competency_of = {s.section.pk: s.section.competency_id for s in result.sections}
+    if any(competency is None for competency in competency_of.values()):
+        raise ApplicationError(_("A section of this PKG instrument is not linked to a competency."))
+    CompetencyResult.objects.filter(appraisal=appraisal).delete()
+    CompetencyResult.objects.bulk_create(
+        [
+            CompetencyResult(
+                appraisal=appraisal,
+                competency_id=competency_of[c.key],
+                percentage=c.percentage.quantize(Decimal("0.0001")),
+                score=c.score,
+            )
+            for c in result.pkg.competencies
+        ]
+    )
+    appraisal.total = result.pkg.total
+    appraisal.nilai = result.pkg.nilai.quantize(Decimal("0.0001"))
+    appraisal.predikat = result.pkg.predikat or ""
+    appraisal.save(update_fields=["total", "nilai", "predikat", "updated_at"])
+    return result.pkg
+
+
+# --- indicator scores -------------------------------------------------------------------------------
+
+
+def _item_ids(version: InstrumentVersion) -> set[int]:
+    return set(Item.objects.filter(section__version=version).values_list("pk", flat=True))
+
+
+def _clean_points(value) -> int | None:
+    if value in (None, ""):
+        return None
+    refused = ApplicationError(_("An indicator scores 0, 1 or 2."), field="scores")
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise refused
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise refused from None
+    if number not in PKG_POINTS:
+        raise refused
+    return number
+
+
+def _clean_scores(version: InstrumentVersion, scores: dict) -> dict[int, dict]:
+    """{item id: {"points": 0|1|2|None, "note": str}}; items of this version only."""
+    item_ids = _item_ids(version)
+    cleaned = {}
+    for raw_id, value in scores.items():
+        try:
+            item_id = int(raw_id)
+        except (TypeError, ValueError):
+            raise ApplicationError(_("An indicator does not belong to this instrument."), field="scores") from None
+        if item_id not in item_ids:
+            raise ApplicationError(_("An indicator does not belong to this instrument."), field="scores")
+        value = value if isinstance(value, dict) else {"points": value}
+        note = value.get("note")
+        if note is not None and len(str(note)) > MAX_NOTE:
+            raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": MAX_NOTE})
+        cleaned[item_id] = {
+            # A key left out keeps what is stored (a form may send only the notes, or only the scores).
+            "points": _clean_points(value["points"]) if "points" in value else KEEP,
+            "note": KEEP if note is None else str(note),
+        }
+    return cleaned
+
+
+@dataclass
+class SaveResult:
+    revision: int
+    result: AppraisalResult
+    changes: list[dict] = field(default_factory=list)
+
+
+@transaction.atomic
+def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict) -> SaveResult:
+    """Store the assessor's indicator scores and notes while the appraisal is "proses".
+
+    `scores` is {item id: {"points": 0|1|2|None, "note": str}}. Everything is checked before anything
+    is written; a score outside 0/1/2 or an item of another instrument writes nothing. Increments the
+    revision and writes a "saved" event with each indicator's change from → to. Safe to retry: the
+    same values twice record no change.
+    """
+    appraisal = Appraisal.objects.select_for_update().select_related("instrument_version").get(pk=appraisal.pk)
+    if appraisal.assessor_id != user.pk:
+        raise ApplicationError(_("Only the assessor scores this appraisal."))
+    if user.memberships.filter(madrasah_id=appraisal.madrasah_id, staff_id=appraisal.teacher_id).exists():
+        raise ApplicationError(_("A teacher cannot appraise himself or herself."))
+    if appraisal.stage != AppraisalStage.IN_PROGRESS:
+        raise ApplicationError(_("This appraisal is no longer in progress: scores can no longer be changed."))
+    cleaned = _clean_scores(appraisal.instrument_version, scores)
+    existing = {s.item_id: s for s in appraisal.scores.all()}
+    changes, to_create, to_update = [], [], []
+    for item_id, value in cleaned.items():
+        stored = existing.get(item_id)
+        before = (stored.points, stored.note) if stored else (None, "")
+        after = (
+            before[0] if value["points"] is KEEP else value["points"],
+            before[1] if value["note"] is KEEP else value["note"],
+        )
+        if before == after:
+            continue
+        if before[0] != after[0]:
+            changes.append({"what": "item", "item": item_id, "from": before[0], "to": after[0]})
+        elif before[1] != after[1]:
+            changes.append({"what": "note", "item": item_id})
+        if stored:
+            stored.points, stored.note = after
+            to_update.append(stored)
+        else:
+            to_create.append(AppraisalScore(appraisal=appraisal, item_id=item_id, points=after[0], note=after[1]))
+    AppraisalScore.objects.bulk_create(to_create)
+    AppraisalScore.objects.bulk_update(to_update, ["points", "note"])
+    if changes:
+        appraisal.revision += 1
+        appraisal.save(update_fields=["revision", "updated_at"])
+        AppraisalEvent.objects.create(appraisal=appraisal, actor=user, action="saved", changes=changes)
+    return SaveResult(revision=appraisal.revision, result=appraisal_result(appraisal=appraisal), changes=changes)
+
+
+# --- self-evaluation ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def self_evaluation_save(*, appraisal: Appraisal, user: User, scores: dict, reflection: str) -> SelfEvaluation:
+    """The teacher's own 0/1/2 per indicator and a reflection, until the appraisal is approved. Seen
+    only by the teacher, the assessor and the Kepala. Writes a "self_evaluation" event (without the
+    scores). Safe to retry."""
+    appraisal = (
+        Appraisal.objects.select_for_update().select_related("instrument_version", "teacher").get(pk=appraisal.pk)
+    )
+    if not user.memberships.filter(madrasah_id=appraisal.madrasah_id, staff_id=appraisal.teacher_id).exists():
+        raise ApplicationError(_("Only the appraised teacher fills in the self-evaluation."))
+    if appraisal.stage == AppraisalStage.APPROVED:
+        raise ApplicationError(_("This appraisal has been approved: the self-evaluation can no longer be changed."))
+    if len(reflection) > MAX_NOTE:
+        raise ApplicationError(
+            _("The reflection is too long (at most %(max)s characters).") % {"max": MAX_NOTE}, field="reflection"
+        )
+    cleaned = _clean_scores(appraisal.instrument_version, scores)
+    values = {str(item_id): v["points"] for item_id, v in cleaned.items() if v["points"] not in (None, KEEP)}
+    evaluation, _created = SelfEvaluation.objects.update_or_create(
+        appraisal=appraisal, defaults={"scores": values, "reflection": reflection}
+    )
+    AppraisalEvent.objects.create(appraisal=appraisal, actor=user, action="self_evaluation")
+    return evaluation
+
+
+# --- evidence -----------------------------------------------------------------------------------------
+
+
+def supervision_records_for(*, appraisal: Appraisal):
+    """The teacher's supervision observations of the period's academic year that have left the draft
+    state: what the assessor may link as evidence."""
+    return (
+        Observation.objects.filter(
+            madrasah_id=appraisal.madrasah_id,
+            teacher_id=appraisal.teacher_id,
+            row__programme__semester__academic_year_id=appraisal.period.academic_year_id,
+        )
+        .exclude(state=ObservationState.DRAFT)
+        .select_related("instrument_version__instrument", "row__programme__semester")
+        .order_by("row__planned_at", "pk")
+    )
+
+
+@transaction.atomic
+def appraisal_evidence_add(
+    *,
+    appraisal: Appraisal,
+    user: User,
+    section_id: int,
+    note: str = "",
+    upload=None,
+    observation_id: int | None = None,
+) -> AppraisalEvidence:
+    """Evidence for one competency, by the assessor while "proses": an observation note, a document
+    (PDF/JPEG/PNG ≤ 5 MB judged by content, stored under a random name) and/or a link to one of the
+    teacher's supervision records of the year. Writes an "evidence_added" event."""
+    appraisal = Appraisal.objects.select_for_update().select_related("period").get(pk=appraisal.pk)
+    if appraisal.assessor_id != user.pk:
+        raise ApplicationError(_("Only the assessor adds evidence."))
+    if appraisal.stage != AppraisalStage.IN_PROGRESS:
+        raise ApplicationError(_("This appraisal is no longer in progress: evidence can no longer be added."))
+    section = Section.objects.filter(pk=section_id, version_id=appraisal.instrument_version_id).first()
+    if section is None:
+        raise ApplicationError(_("Choose a competency of this instrument."), field="section")
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": MAX_NOTE}, field="note")
+    observation = None
+    if observation_id:
+        observation = supervision_records_for(appraisal=appraisal).filter(pk=observation_id).first()
+        if observation is None:
+            raise ApplicationError(
+                _("Link only this teacher's supervision records of the academic year."), field="observation"
+            )
+    if not (note or upload or observation):
+        raise ApplicationError(_("Write a note, attach a document or link a supervision record."), field="note")
+    evidence = AppraisalEvidence(
+        appraisal=appraisal, section=section, note=note, observation=observation, added_by=user
+    )
+    if upload:
+        _content_type, extension = evidence_check(upload)
+        evidence.original_name = evidence_original_name(upload.name)
+        evidence.file.save(f"dokumen{extension}", upload, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        if evidence.file:
+            evidence.file.delete(save=False)
+        raise
+    AppraisalEvent.objects.create(
+        appraisal=appraisal, actor=user, action="evidence_added", note=evidence.original_name or section.title
+    )
+    return evidence
+
+
+# --- standing (approved results only) ---------------------------------------------------------------
+
+
+def _latest_approved(teacher: Staff) -> Appraisal | None:
+    return (
+        Appraisal.objects.filter(teacher=teacher, stage=AppraisalStage.APPROVED)
+        .select_related("period__academic_year", "instrument_version")
+        .order_by("-period__academic_year__start_year")
+        .first()
+    )
+
+
+def competency_standing(*, teacher: Staff) -> dict:
+    """The teacher's competency standing: the LATEST APPROVED appraisal's stored results. Drafts,
+    submitted and signed appraisals never count. {"appraisal": None} means "belum dinilai"."""
+    appraisal = _latest_approved(teacher)
+    if appraisal is None:
+        return {"appraisal": None, "competencies": [], "domains": []}
+    rows = list(
+        CompetencyResult.objects.filter(appraisal=appraisal)
+        .select_related("competency__domain")
+        .order_by("competency__domain__order", "competency__number")
+    )
+    return {
+        "appraisal": appraisal,
+        "year": appraisal.period.academic_year.name,
+        "total": appraisal.total,
+        "nilai": appraisal.nilai,
+        "predikat": appraisal.predikat,
+        "competencies": [
+            {
+                "number": r.competency.number,
+                "name": r.competency.name,
+                "domain": r.competency.domain.name,
+                "percentage": r.percentage,
+                "score": r.score,
+            }
+            for r in rows
+        ],
+        "domains": _domains(appraisal),
+    }
+
+
+def _domains(appraisal: Appraisal) -> list[dict]:
+    bands = bands_of(appraisal.instrument_version)
+    sums = (
+        CompetencyResult.objects.filter(appraisal=appraisal)
+        .values("competency__domain__name", "competency__domain__order")
+        .annotate(points=Sum("score"), count=Count("id"))
+        .order_by("competency__domain__order")
+    )
+    domains = []
+    for row in sums:
+        nilai = Decimal(row["points"]) / Decimal(scoring.PKG_COMPETENCY_MAX * row["count"]) * scoring.HUNDRED
+        domains.append(
+            {
+                "name": row["competency__domain__name"],
+                "total": row["points"],
+                "maximum": scoring.PKG_COMPETENCY_MAX * row["count"],
+                "nilai": nilai,
+                "predikat": scoring.predikat(nilai, bands) or "",
+            }
+        )
+    return domains
+
+
+def standing_history(*, teacher: Staff) -> list[dict]:
+    """Approved appraisals, newest year first, with Nilai PKG, predikat and per domain the same."""
+    appraisals = (
+        Appraisal.objects.filter(teacher=teacher, stage=AppraisalStage.APPROVED)
+        .select_related("period__academic_year", "instrument_version")
+        .order_by("-period__academic_year__start_year")
+    )
+    return [
+        {
+            "appraisal": a,
+            "year": a.period.academic_year.name,
+            "total": a.total,
+            "nilai": a.nilai,
+            "predikat": a.predikat,
+            "domains": _domains(a),
+        }
+        for a in appraisals
+    ]

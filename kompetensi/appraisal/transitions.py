@@ -1,0 +1,272 @@
+"""Stage transitions of a PKG appraisal (DOMAIN.md, "The four competencies … PKG": the assessor
+scores, the teacher signs, the Kepala approves):
+
+    proses → diajukan (the assessor submits a complete appraisal)
+    diajukan → ditandatangani (the teacher signs as *received*, not as agreed)
+    diajukan → klarifikasi (the teacher asks for clarification)
+    ditandatangani | klarifikasi (confirmed) → disetujui (the Kepala approves: locked)
+    diajukan | ditandatangani | klarifikasi | disetujui → proses (the Kepala reopens, with a reason)
+
+Each service claims the row with a conditional update (zero rows: someone else moved it first),
+writes an AppraisalEvent with the stage change and notifies without scores: the result is read in
+the app, never in a notification or an e-mail.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from madrasah.errors import ApplicationError
+from madrasah.models import Membership, Role, User
+
+from ..models import Appraisal, AppraisalEvent, AppraisalScore, AppraisalStage, Item
+from ..workflow.common import clean_text, holds, kepala_user_ids, notify, teacher_user_ids
+
+S = AppraisalStage
+SIGNABLE = (S.SUBMITTED,)
+CLARIFIABLE = (S.SUBMITTED,)
+APPROVABLE = (S.SIGNED, S.CLARIFICATION)
+REOPENABLE = (S.SUBMITTED, S.SIGNED, S.CLARIFICATION, S.APPROVED)
+# Stages in which the assessor may still change scores and evidence, and the teacher the self-evaluation.
+EDITABLE = (S.IN_PROGRESS,)
+
+
+def appraisal_is_locked(appraisal: Appraisal) -> bool:
+    """True once the Kepala has approved: scores, evidence and the self-evaluation may no longer
+    change until he reopens it. Reads the stage from the database (not the possibly stale object),
+    so a service calling it inside its transaction sees an approval that happened meanwhile."""
+    return Appraisal.objects.filter(pk=appraisal.pk, stage=S.APPROVED).exists()
+
+
+def appraisal_ensure_editable(appraisal: Appraisal) -> None:
+    """Raise the ApplicationError a scoring, evidence or self-evaluation service shows when the
+    appraisal is no longer being worked on (approved: locked; submitted or signed: reopen first)."""
+    stage = Appraisal.objects.values_list("stage", flat=True).get(pk=appraisal.pk)
+    if stage == S.APPROVED:
+        raise ApplicationError(_("This appraisal has been approved and is locked. Only the Kepala can reopen it."))
+    if stage not in EDITABLE:
+        raise ApplicationError(
+            _("This appraisal has been submitted; it can be changed only after the Kepala reopens it.")
+        )
+
+
+def appraisal_unscored_count(appraisal: Appraisal) -> int:
+    """How many indicators of the appraisal's instrument have no score yet (one query)."""
+    scored = AppraisalScore.objects.filter(appraisal_id=appraisal.pk, item=OuterRef("pk"), points__isnull=False)
+    return Item.objects.filter(section__version_id=appraisal.instrument_version_id).exclude(Exists(scored)).count()
+
+
+def _results_store(appraisal: Appraisal) -> None:
+    # Written alongside the scoring pages: Nilai, total, predikat and the competency results.
+    from .scoring import appraisal_results_store
+
+    appraisal_results_store(appraisal)
+
+
+def _is_teacher(user: User, appraisal: Appraisal) -> bool:
+    return Membership.objects.filter(user=user, staff_id=appraisal.teacher_id, is_active=True).exists()
+
+
+def _may_approve(user: User, appraisal: Appraisal) -> bool:
+    """The Kepala approves every appraisal but his own. His own is approved by the pengawas who
+    appraised him (DOMAIN.md: the pengawas is the Kepala's assessor)."""
+    if _is_teacher(user, appraisal):
+        return appraisal.assessor_id == user.pk and holds(user, appraisal.madrasah_id, Role.PENGAWAS)
+    if holds(user, appraisal.madrasah_id, Role.KEPALA):
+        return True
+    kepala_is_teacher = Membership.objects.filter(
+        madrasah_id=appraisal.madrasah_id, staff_id=appraisal.teacher_id, is_active=True, roles__role=Role.KEPALA
+    ).exists()
+    return kepala_is_teacher and appraisal.assessor_id == user.pk and holds(user, appraisal.madrasah_id, Role.PENGAWAS)
+
+
+def _claim(appraisal: Appraisal, expected: str, **values) -> None:
+    """Move the appraisal out of `expected`; refuse if someone else moved it first."""
+    if not Appraisal.objects.filter(pk=appraisal.pk, stage=expected).update(**values, updated_at=timezone.now()):
+        raise ApplicationError(_("Someone else changed this appraisal meanwhile. Reload the page and try again."))
+    for name, value in values.items():
+        setattr(appraisal, name, value)
+
+
+def _event(appraisal: Appraisal, actor: User | None, action: str, before: str, note: str = "") -> AppraisalEvent:
+    return AppraisalEvent.objects.create(
+        appraisal=appraisal,
+        actor=actor,
+        action=action,
+        changes=[{"what": "stage", "from": before, "to": appraisal.stage}],
+        note=note,
+    )
+
+
+def _current_stage(appraisal: Appraisal) -> str:
+    return Appraisal.objects.select_for_update().values_list("stage", flat=True).get(pk=appraisal.pk)
+
+
+def _names(appraisal: Appraisal) -> dict:
+    return {"teacher": appraisal.teacher.full_name, "year": appraisal.period.academic_year.name}
+
+
+@transaction.atomic
+def appraisal_submit(*, appraisal: Appraisal, user: User) -> Appraisal:
+    """In progress → submitted, by the assessor, once every indicator is scored.
+
+    Stores the result (Nilai, total, predikat, competency results) through the one scoring
+    function, sets `submitted_at`, clears the previous round's signature, response and approval
+    (the history keeps them), writes a "submitted" event and notifies the teacher. A retry after
+    success is refused (no longer in progress).
+    """
+    if appraisal.assessor_id != user.pk:
+        raise ApplicationError(_("Only the assessor submits this appraisal."))
+    current = _current_stage(appraisal)
+    if current != S.IN_PROGRESS:
+        raise ApplicationError(_("Only an appraisal in progress can be submitted."))
+    missing = appraisal_unscored_count(appraisal)
+    if missing:
+        raise ApplicationError(
+            ngettext(
+                "%(count)s indicator is not scored yet. Score every indicator before submitting.",
+                "%(count)s indicators are not scored yet. Score every indicator before submitting.",
+                missing,
+            )
+            % {"count": missing}
+        )
+    _results_store(appraisal)
+    _claim(
+        appraisal,
+        S.IN_PROGRESS,
+        stage=S.SUBMITTED,
+        submitted_at=timezone.now(),
+        signed_at=None,
+        teacher_response="",
+        clarification_request="",
+        approved_at=None,
+        approved_by=None,
+    )
+    _event(appraisal, user, "submitted", current)
+    notify(
+        appraisal.madrasah,
+        teacher_user_ids(appraisal.teacher_id),
+        _("Your PKG appraisal (%(year)s) is ready. Please read it and sign it as received.") % _names(appraisal),
+        appraisal.get_absolute_url(),
+        actor=user,
+    )
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_sign(*, appraisal: Appraisal, user: User, response: str = "") -> Appraisal:
+    """The appraised teacher signs the submitted appraisal as *received* (not as agreed), with an
+    optional response. Notifies the assessor and the Kepala (who approves next)."""
+    if not _is_teacher(user, appraisal):
+        raise ApplicationError(_("Only the appraised teacher signs this appraisal."))
+    response = clean_text(response)
+    current = _current_stage(appraisal)
+    if current not in SIGNABLE:
+        raise ApplicationError(_("This appraisal cannot be signed in its current stage."))
+    _claim(appraisal, current, stage=S.SIGNED, signed_at=timezone.now(), teacher_response=response)
+    _event(appraisal, user, "signed", current, response)
+    notify(
+        appraisal.madrasah,
+        [appraisal.assessor_id, *kepala_user_ids(appraisal.madrasah_id)],
+        _("%(teacher)s signed the PKG appraisal (%(year)s) as received.") % _names(appraisal),
+        appraisal.get_absolute_url(),
+        actor=user,
+    )
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_request_clarification(*, appraisal: Appraisal, user: User, text: str) -> Appraisal:
+    """The appraised teacher asks for clarification instead of signing (text required). The
+    assessor and the Kepala are notified; the Kepala sees the request before approving."""
+    if not _is_teacher(user, appraisal):
+        raise ApplicationError(_("Only the appraised teacher asks for clarification of this appraisal."))
+    text = clean_text(text, required_message=_("Write what you would like clarified."))
+    current = _current_stage(appraisal)
+    if current not in CLARIFIABLE:
+        raise ApplicationError(_("Clarification can no longer be requested for this appraisal."))
+    _claim(appraisal, current, stage=S.CLARIFICATION, clarification_request=text)
+    _event(appraisal, user, "clarification_requested", current, text)
+    notify(
+        appraisal.madrasah,
+        [appraisal.assessor_id, *kepala_user_ids(appraisal.madrasah_id)],
+        _("%(teacher)s asks for clarification of the PKG appraisal (%(year)s).") % _names(appraisal),
+        appraisal.get_absolute_url(),
+        actor=user,
+    )
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_approve(*, appraisal: Appraisal, user: User, confirm_clarification: bool = False) -> Appraisal:
+    """The Kepala approves a signed appraisal (or one with a clarification request, if he confirms
+    he has read it and the result stands); never his own. Stores the result again from the stored
+    scores (so the approved numbers are exactly the scoring function's), sets `approved_at`/`_by`
+    and locks it: scores, evidence and the self-evaluation are refused from now on. Notifies the
+    teacher and the assessor. A retry after success is refused (already approved)."""
+    if not _may_approve(user, appraisal):
+        raise ApplicationError(
+            _("You cannot approve your own appraisal.")
+            if _is_teacher(user, appraisal)
+            else _("Only the Kepala Madrasah approves appraisals.")
+        )
+    current = _current_stage(appraisal)
+    if current == S.APPROVED:
+        raise ApplicationError(_("This appraisal is already approved."))
+    if current not in APPROVABLE:
+        raise ApplicationError(_("The teacher has to sign the appraisal as received before it can be approved."))
+    if current == S.CLARIFICATION and not confirm_clarification:
+        raise ApplicationError(
+            _("The teacher asked for clarification. Confirm that you have read the request to approve anyway.")
+        )
+    missing = appraisal_unscored_count(appraisal)
+    if missing:  # only reachable through a change behind the services' back; refuse rather than guess
+        raise ApplicationError(
+            ngettext(
+                "%(count)s indicator is not scored. Reopen the appraisal so that the assessor completes it.",
+                "%(count)s indicators are not scored. Reopen the appraisal so that the assessor completes it.",
+                missing,
+            )
+            % {"count": missing}
+        )
+    _results_store(appraisal)
+    _claim(appraisal, current, stage=S.APPROVED, approved_at=timezone.now(), approved_by=user)
+    _event(appraisal, user, "approved", current)
+    notify(
+        appraisal.madrasah,
+        [*teacher_user_ids(appraisal.teacher_id), appraisal.assessor_id],
+        _("The PKG appraisal of %(teacher)s (%(year)s) has been approved.") % _names(appraisal),
+        appraisal.get_absolute_url(),
+        actor=user,
+    )
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_reopen(*, appraisal: Appraisal, user: User, reason: str) -> Appraisal:
+    """The Kepala (or whoever may approve it) sends an appraisal back to "in progress" with a
+    required reason: the assessor corrects it and submits again, the teacher signs again. Clears
+    the submission, signature and approval times (the history keeps them), writes a "reopened"
+    event with the reason and notifies the assessor and the teacher."""
+    if not _may_approve(user, appraisal):
+        raise ApplicationError(_("Only the Kepala Madrasah reopens appraisals."))
+    reason = clean_text(reason, required_message=_("Give the reason for reopening."))
+    current = _current_stage(appraisal)
+    if current not in REOPENABLE:
+        raise ApplicationError(_("This appraisal is still in progress."))
+    _claim(
+        appraisal, current, stage=S.IN_PROGRESS, submitted_at=None, signed_at=None, approved_at=None, approved_by=None
+    )
+    _event(appraisal, user, "reopened", current, reason)
+    notify(
+        appraisal.madrasah,
+        [appraisal.assessor_id, *teacher_user_ids(appraisal.teacher_id)],
+        _("The PKG appraisal of %(teacher)s (%(year)s) was reopened for correction.") % _names(appraisal),
+        appraisal.get_absolute_url(),
+        actor=user,
+    )
+    return appraisal

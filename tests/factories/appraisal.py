@@ -1,0 +1,67 @@
+"""PKG periods and appraisals for tests, with the seeded PKG instrument for subject teachers
+("pkg-mapel": 14 competencies, 78 indicators, bands 91/76/61/51/0). Rows are written directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kompetensi import seed, seed_data
+from kompetensi.models import Appraisal, AppraisalPeriod, AppraisalScore, InstrumentVersion, Item
+
+
+def pkg_version(*, madrasah, academic_year) -> InstrumentVersion:
+    """The seeded PKG version of the year (made once; only the PKG instrument, which is quicker than
+    `seed.instruments_ensure_defaults` and gives the same version)."""
+    existing = InstrumentVersion.objects.filter(
+        instrument__madrasah=madrasah, instrument__code="pkg-mapel", academic_year=academic_year
+    ).first()
+    if existing:
+        return existing
+    seed.ensure_frameworks()
+    return seed.instrument_create_from_spec(
+        madrasah=madrasah, academic_year=academic_year, spec=seed_data.PKG_MAPEL_INSTRUMENT
+    )
+
+
+def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True) -> AppraisalPeriod:
+    """The PKG period of `year` (an AcademicYear), over the whole year. `created_by`: a Membership."""
+    if with_instrument:
+        pkg_version(madrasah=madrasah, academic_year=year)
+    return AppraisalPeriod.objects.create(
+        madrasah=madrasah,
+        academic_year=year,
+        start_date=dt.date(year.start_year, 7, 1),
+        end_date=dt.date(year.start_year + 1, 6, 30),
+        created_by=created_by.user,
+    )
+
+
+def appraisal(period, teacher_staff, assessor_user, **fields) -> Appraisal:
+    version = pkg_version(madrasah=period.madrasah, academic_year=period.academic_year)
+    return Appraisal.objects.create(
+        madrasah=period.madrasah,
+        period=period,
+        teacher=teacher_staff,
+        assessor=assessor_user,
+        instrument_version=version,
+        **fields,
+    )
+
+
+def items_by_section(appraisal_: Appraisal) -> list[list[Item]]:
+    """The instrument's indicators grouped per competency, in order."""
+    return [
+        list(section.items.order_by("order", "pk"))
+        for section in appraisal_.instrument_version.sections.order_by("order", "pk")
+    ]
+
+
+def score_all(appraisal_: Appraisal, points_per_section: list[list[int]] | None = None, *, default: int = 2) -> None:
+    """Store scores directly: `points_per_section[i]` for competency i (missing ones get `default`)."""
+    rows = []
+    for index, items in enumerate(items_by_section(appraisal_)):
+        given = points_per_section[index] if points_per_section and index < len(points_per_section) else None
+        for position, item in enumerate(items):
+            value = given[position] if given is not None else default
+            rows.append(AppraisalScore(appraisal=appraisal_, item=item, points=value))
+    AppraisalScore.objects.bulk_create(rows)
