@@ -710,3 +710,118 @@ class AppraisalEvent(HistoryEvent):
     class Meta(HistoryEvent.Meta):
         verbose_name = _("appraisal event")
         verbose_name_plural = _("appraisal events")
+
+
+# --- Recognition and professional development (PKB) -------------------------------------------------
+
+
+class AppreciationNote(models.Model):
+    """Apresiasi: a note of appreciation from the Kepala or the Waka to a teacher."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="appreciation_notes")
+    teacher = models.ForeignKey("madrasah.Staff", on_delete=models.CASCADE, related_name="appreciation_notes")
+    author = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("appreciation"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appreciation note")
+        verbose_name_plural = _("appreciation notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PkbKind(models.TextChoices):
+    TRAINING = "diklat", _("Functional training")
+    IN_HOUSE = "iht", _("In-house training")
+    MGMP = "mgmp", _("MGMP subject forum")
+    SEMINAR = "seminar", _("Seminar or workshop")
+    PUBLICATION = "publikasi", _("Scientific publication")
+    INNOVATION = "inovatif", _("Innovative work")
+
+
+class PkbStatus(models.TextChoices):
+    SUBMITTED = "diajukan", _("Waiting for verification")
+    VERIFIED = "terverifikasi", _("Verified")
+    RETURNED = "dikembalikan", _("Returned with a note")
+
+
+class InHouseActivity(models.Model):
+    """An in-house activity (IHT, group coaching) recorded once by the Waka with its attendance list and
+    the data of its berita acara; every attendee is credited its JP."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="in_house_activities")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=PkbKind, default=PkbKind.IN_HOUSE)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    speaker = models.CharField(_("speaker"), max_length=200, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    jp = models.PositiveSmallIntegerField(_("JP"))
+    minutes_per_jp = models.PositiveSmallIntegerField(_("minutes per JP"), default=45)
+    summary = models.TextField(_("summary (berita acara)"), blank=True)
+    attendees = models.ManyToManyField(
+        "madrasah.Staff", related_name="in_house_activities", verbose_name=_("attendees")
+    )
+    created_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("in-house activity")
+        verbose_name_plural = _("in-house activities")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="in_house_ends_after_start"),
+            models.CheckConstraint(condition=Q(jp__gt=0) & Q(jp__lte=1000), name="in_house_jp_1_1000"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PkbActivity(models.Model):
+    """One professional-development activity of a teacher (DOMAIN.md, "PKB"), verified by the Waka.
+    Entries created from an in-house activity are verified by construction."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="pkb_activities")
+    teacher = models.ForeignKey("madrasah.Staff", on_delete=models.PROTECT, related_name="pkb_activities")
+    kind = models.CharField(_("kind"), max_length=10, choices=PkbKind)
+    title = models.CharField(_("title"), max_length=200)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    jp = models.PositiveSmallIntegerField(_("JP"))
+    minutes_per_jp = models.PositiveSmallIntegerField(_("minutes per JP"), default=45)
+    evidence = models.FileField(
+        _("certificate or evidence"), upload_to=upload_to_random("pkb"), max_length=200, blank=True
+    )
+    evidence_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=15, choices=PkbStatus, default=PkbStatus.SUBMITTED)
+    return_note = models.TextField(_("note from the verifier"), blank=True)
+    verified_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    in_house = models.ForeignKey(
+        InHouseActivity, on_delete=models.CASCADE, null=True, blank=True, related_name="credits"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("PKB activity")
+        verbose_name_plural = _("PKB activities")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="pkb_ends_after_start"),
+            models.CheckConstraint(condition=Q(jp__gt=0) & Q(jp__lte=1000), name="pkb_jp_1_1000"),
+            models.UniqueConstraint(fields=["in_house", "teacher"], name="pkb_in_house_credit_once"),
+        ]
+        indexes = [models.Index(fields=["madrasah", "status"]), models.Index(fields=["teacher", "start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.jp} JP)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("kompetensi:pkb-detail", args=[self.pk])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import appraisal, appraisal_workflow, followups, instruments, observations, programme
+from .views import appraisal, appraisal_workflow, followups, growth, instruments, observations, pkb, programme
 
 app_name = "kompetensi"
 
@@ -21,4 +21,6 @@ urlpatterns = [
     *followups.urlpatterns,
     *appraisal.urlpatterns,
     *appraisal_workflow.urlpatterns,
+    *growth.urlpatterns,
+    *pkb.urlpatterns,
 ]

@@ -390,3 +390,22 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AccessLog(models.Model):
+    """Who opened which teacher's record, appraisal or document (UU PDP): viewable by the Kepala."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="access_logs")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="access_logs")
+    what = models.CharField(_("what was opened"), max_length=100)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["madrasah", "staff", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.staff} ({self.what})"

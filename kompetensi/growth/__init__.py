@@ -1,0 +1,1 @@
+"""Teacher growth: "Perkembangan Saya", recognition, the evidence archive (services and selectors)."""

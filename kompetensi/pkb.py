@@ -1,0 +1,1 @@
+"""PKB: professional development log, verification, in-house activities (services and selectors)."""
