@@ -7,7 +7,7 @@ from django.db.models import Case, Prefetch, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from madrasah.models import Membership, Role, Semester
+from madrasah.models import Membership, Role, Semester, Staff
 
 from .models import (
     Appraisal,
@@ -217,3 +217,70 @@ def appraisal_for_user(membership: Membership, pk: int, *, action: str = "read")
     if not allowed:
         raise PermissionDenied
     return appraisal
+
+
+# --- A teacher's growth record (home "Perkembangan Saya", bukti dukung) ------------------------------
+# The teacher's own; the Kepala, the Waka and the pengawas read any active teacher's of their madrasah.
+# Another teacher or another madrasah → 404; the operator, who never sees scores → 403. Used by the
+# growth page and the evidence archive.
+
+TEACHER_GROWTH_READERS = (Role.KEPALA, Role.WAKA, Role.PENGAWAS)
+
+
+def teacher_growth_for_user(membership: Membership, staff_pk: int) -> Staff:
+    teacher = get_object_or_404(
+        Staff.objects.teachers().active().select_related("madrasah"), pk=staff_pk, madrasah_id=membership.madrasah_id
+    )
+    is_self = membership.staff_id is not None and membership.staff_id == teacher.pk
+    if is_self or membership.has_role(*TEACHER_GROWTH_READERS):
+        return teacher
+    if membership.has_role(Role.OPERATOR):
+        raise PermissionDenied
+    raise Http404
+
+
+# --- PKB (professional development log) -------------------------------------------------------------
+# An entry is the teacher's own record: other teachers get 404. The Waka and the Kepala read and
+# verify it (never their own: someone else verifies that); the pengawas reads. An in-house activity
+# is read by the Waka, the Kepala and the pengawas and recorded by the Waka and the Kepala.
+
+PKB_VERIFIERS = (Role.WAKA, Role.KEPALA)
+PKB_READERS = (Role.WAKA, Role.KEPALA, Role.PENGAWAS)
+
+
+def pkb_activity_for_user(membership: Membership, pk: int, *, action: str = "read"):
+    """`action`: "read"; "edit" (the teacher, own entry); "verify" (the Waka or the Kepala, not on
+    their own entry). Neither the teacher nor a reader → 404; visible but not allowed → 403. Status
+    rules live in the services."""
+    from .models import PkbActivity
+
+    activity = get_object_or_404(
+        PkbActivity.objects.select_related("teacher", "verified_by", "in_house", "madrasah"),
+        pk=pk,
+        madrasah_id=membership.madrasah_id,
+    )
+    is_teacher = membership.staff_id is not None and activity.teacher_id == membership.staff_id
+    if not (is_teacher or membership.has_role(*PKB_READERS)):
+        raise Http404
+    allowed = {
+        "read": True,
+        "edit": is_teacher,
+        "verify": membership.has_role(*PKB_VERIFIERS) and not is_teacher,
+    }[action]
+    if not allowed:
+        raise PermissionDenied
+    return activity
+
+
+def in_house_for_user(membership: Membership, pk: int, *, write: bool = False):
+    """Another madrasah's activity → 404; not a reader → 403; `write` for the Waka and the Kepala."""
+    from .models import InHouseActivity
+
+    activity = get_object_or_404(
+        InHouseActivity.objects.select_related("madrasah", "created_by"), pk=pk, madrasah_id=membership.madrasah_id
+    )
+    if not membership.has_role(*PKB_READERS):
+        raise PermissionDenied
+    if write and not membership.has_role(*PKB_VERIFIERS):
+        raise PermissionDenied
+    return activity

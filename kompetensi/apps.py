@@ -6,5 +6,5 @@ class KompetensiConfig(AppConfig):
     verbose_name = "Kompetensi"
 
     def ready(self) -> None:
-        # Each registers its seed_demo step (supervision; PKG).
-        from . import demo, demo_pkg  # noqa: F401
+        # Each registers its seed_demo step (supervision; PKG; recognition and PKB).
+        from . import demo, demo_growth, demo_pkg  # noqa: F401

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import appraisal, appraisal_workflow, followups, growth, instruments, observations, pkb, programme
+from .views import (
+    appraisal,
+    appraisal_workflow,
+    followups,
+    growth,
+    growth_archive,
+    instruments,
+    observations,
+    pkb,
+    programme,
+)
 
 app_name = "kompetensi"
 
@@ -23,4 +33,5 @@ urlpatterns = [
     *appraisal_workflow.urlpatterns,
     *growth.urlpatterns,
     *pkb.urlpatterns,
+    *growth_archive.urlpatterns,
 ]

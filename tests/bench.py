@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import io
 import os
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
 
 BUDGETS = {
     # What `make run` makes a new user wait for on first start: 40 teachers, 4 semesters of history.
@@ -19,6 +25,12 @@ BUDGETS = {
     "staff_list_600_teachers": (400.0, "ms"),
     "staff_list_queries_600_vs_10": (1.0, "x"),
     "staff_import_600_rows": (5.0, "s"),
+    # The teacher's home ("Perkembangan Saya") on a weak, metered phone connection: SQL queries per
+    # request, and what Chromium transfers from a production-like server (gunicorn, DEBUG off,
+    # whitenoise's compressed static files).
+    "teacher_home_queries": (10, "queries"),
+    "teacher_home_first_load": (100.0, "KB"),
+    "teacher_home_repeat_visit": (20.0, "KB"),
 }
 
 
@@ -85,6 +97,138 @@ def staff_import_file(rows: int) -> bytes:
     return output.getvalue()
 
 
+def teacher_home_queries() -> int:
+    """SQL queries of one request of the demo guru's home (4 semesters of history), after a warm-up."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from madrasah.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=_demo_guru()["username"]))
+    client.get("/beranda/guru/")  # warm: session, templates
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/beranda/guru/")
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def _demo_guru() -> dict:
+    from madrasah.management.commands.seed_demo import DEMO_LOGINS
+
+    return next(login for login in DEMO_LOGINS if login["role"] == "Guru")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, server: subprocess.Popen, timeout: float = 30.0) -> None:
+    from urllib.error import URLError
+    from urllib.request import urlopen
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the bench server stopped (exit {server.returncode})")
+        try:
+            with urlopen(url, timeout=2):  # noqa: S310 - our own server on 127.0.0.1
+                return
+        except (URLError, OSError):
+            time.sleep(0.3)
+    raise RuntimeError(f"the bench server did not answer at {url}")
+
+
+def teacher_home_transfer() -> tuple[float, float]:
+    """KB Chromium transfers for the demo guru's home, first load (empty cache) and repeat visit,
+    against a production-like server started here: DEBUG off, gunicorn, collectstatic with
+    whitenoise's compressed manifest storage (config.settings, not the test settings), its own
+    DATA_DIR seeded with the demo. Bytes are as sent (compressed), from CDP's encodedDataLength.
+    Every request must stay on the server's origin."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_ENV": "embedded",
+        "DEBUG": "0",
+        "DATA_DIR": tempfile.mkdtemp(prefix="mutu-bench-server-"),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": origin,
+        "LOG_LEVEL": "WARNING",
+    }
+    manage = [PYTHON, "manage.py"]
+    quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], **quiet)
+    subprocess.run([*manage, "seed_demo", "--teachers", "40", "--semesters", "4", "--seed", "1"], **quiet)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], **quiet)
+    gunicorn = str(Path(PYTHON).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"{origin}/masuk/", server)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            context = browser.new_context(base_url=origin, locale="id-ID", viewport={"width": 390, "height": 844})
+            page = context.new_page()
+            guru = _demo_guru()
+            page.goto("/masuk/")
+            page.fill("input[name=username]", guru["username"])
+            page.fill("input[name=password]", guru["password"])
+            page.click("form [type=submit]")
+            page.wait_for_load_state("networkidle")
+            # The login page already cached the static files: start the first load from an empty cache.
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.clearBrowserCache")
+            sizes: dict[str, float] = {}
+            urls: list[str] = []
+            by_id: dict[str, str] = {}
+
+            def sent(event: dict) -> None:
+                urls.append(event["request"]["url"])
+                by_id[event["requestId"]] = event["request"]["url"]
+
+            cdp.on("Network.requestWillBeSent", sent)
+            cdp.on(
+                "Network.loadingFinished",
+                lambda e: sizes.__setitem__(e["requestId"], sizes.get(e["requestId"], 0) + e["encodedDataLength"]),
+            )
+
+            def visit() -> float:
+                sizes.clear()
+                response = page.goto("/beranda/guru/", wait_until="networkidle")
+                assert response is not None and response.status == 200, response and response.status
+                assert page.locator("[data-testid=growth-page]").count() == 1, "the growth page is missing"
+                if os.environ.get("BENCH_VERBOSE"):
+                    for request_id, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
+                        print(f"  {size / 1024:7.1f} KB  {by_id.get(request_id, request_id)}")
+                return sum(sizes.values()) / 1024
+
+            first = visit()
+            repeat = visit()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    foreign = sorted({u for u in urls if not u.startswith(origin) and not u.startswith("data:")})
+    if foreign:
+        raise AssertionError(f"requests left the server's origin: {foreign}")
+    return first, repeat
+
+
 def main() -> int:
     tmp = tempfile.mkdtemp(prefix="mutu-bench-")
     os.environ.setdefault("DATA_DIR", tmp)
@@ -123,6 +267,7 @@ def main() -> int:
     started = time.perf_counter()
     call_command("seed_demo", teachers=40, semesters=4, seed=1, today="2026-11-26", stdout=io.StringIO())
     report("seed_demo_40_teachers", time.perf_counter() - started, failures)
+    report("teacher_home_queries", teacher_home_queries(), failures)
     call_command("seed_demo", teachers=10, semesters=1, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
     _ms, queries_10 = list_page(operator_client())
 
@@ -147,6 +292,9 @@ def main() -> int:
     result = services.staff_import(madrasah=target, upload=io.BytesIO(content))
     report("staff_import_600_rows", time.perf_counter() - started, failures)
     assert (result.created, result.accounts_created) == (600, 600), result
+    first, repeat = teacher_home_transfer()
+    report("teacher_home_first_load", first, failures)
+    report("teacher_home_repeat_visit", repeat, failures)
     if failures:
         print(f"over budget: {', '.join(failures)}")
         return 1

@@ -340,6 +340,64 @@ MATRIX: dict[str, Row] = {
     "kompetensi:appraisal-evidence-download": Row(
         get=statuses("302 200 404 404 200 404 404 404"), args=lambda w: [w.appraisal_evidence.pk]
     ),
+    # PKB: an entry (the guru's, waiting, with a PDF) is the guru's own record (other teachers 404); the
+    # Waka and the Kepala read and verify it, the pengawas reads it. In-house activities (the Waka's,
+    # attended by the guru) are read by the Waka, the Kepala and the pengawas, recorded by the first two.
+    "kompetensi:pkb-mine": Row(get=statuses("302 200 200 200 200 403 403 200")),
+    "kompetensi:pkb-create": Row(
+        get=statuses("302 200 200 200 200 403 403 200"),
+        post=statuses("302 200 200 200 200 403 403 200"),  # an empty form comes back with its errors
+    ),
+    "kompetensi:pkb-detail": Row(get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.pkb.pk]),
+    "kompetensi:pkb-update": Row(
+        get=statuses("302 200 404 403 403 404 403 404"),
+        post=statuses("302 200 404 403 403 404 403 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.pkb.pk],
+    ),
+    "kompetensi:pkb-evidence": Row(get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.pkb.pk]),
+    "kompetensi:pkb-queue": Row(get=statuses("302 403 403 200 200 403 403 200")),
+    "kompetensi:pkb-verify": Row(
+        get=POST_ONLY, post=statuses("302 403 404 302 302 404 403 404"), args=lambda w: [w.pkb.pk]
+    ),
+    "kompetensi:pkb-return": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 404 302 302 404 403 404"),
+        args=lambda w: [w.pkb.pk],
+        data=lambda w: {"note": "Sertifikat belum terbaca."},
+    ),
+    "kompetensi:pkb-recap": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "kompetensi:in-house-list": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "kompetensi:in-house-create": Row(
+        get=statuses("302 403 403 200 200 403 403 200"),
+        post=statuses("302 403 403 200 200 403 403 200"),  # an empty form comes back with its errors
+    ),
+    "kompetensi:in-house-detail": Row(get=statuses("302 403 403 200 200 403 200 404"), args=lambda w: [w.in_house.pk]),
+    "kompetensi:in-house-update": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.in_house.pk],
+    ),
+    # A teacher's growth page: the teacher, and the Kepala, Waka and pengawas of the madrasah; another
+    # teacher gets 404, the operator (never sees scores) 403. The Kepala and Waka write appreciation;
+    # the access log is the Kepala's.
+    "kompetensi:teacher-page": Row(
+        get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.guru.staff_id]
+    ),
+    "kompetensi:appreciation-create": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 404 302 302 403 403 404"),
+        args=lambda w: [w.guru.staff_id],
+        data=lambda w: {"text": "Terima kasih atas modul ajar yang rapi."},
+    ),
+    "kompetensi:access-log": Row(get=statuses("302 403 403 403 200 403 403 200")),
+    # Bukti dukung of the guru: the guru, the Kepala and the Waka download it (without a period: 302 to
+    # the form); the pengawas reads growth but does not download (403), the operator 403; others 404.
+    "kompetensi:evidence-archive": Row(
+        get=statuses("302 302 404 302 302 403 403 404"), args=lambda w: [w.guru.staff_id]
+    ),
+    "kompetensi:evidence-archive-form": Row(
+        get=statuses("302 200 404 200 200 403 403 404"), args=lambda w: [w.guru.staff_id]
+    ),
     # Notifications are personal: another user's is 404, whoever asks.
     "madrasah:notification-list": Row(get=ALL_MEMBERS_200, post=statuses("302 302 302 302 302 302 302 302")),
     "madrasah:notification-open": Row(
@@ -387,6 +445,7 @@ def world(request, madrasah):
     observation = observation_start(row=programme.rows.get(), version=observed_version, user=personas["waka"].user)
     submitted, follow_up, evidence = _submitted_result(request, programme.rows.get(), personas)
     appraisal_period, appraisal, appraisal_evidence = _appraisal(madrasah, semester.academic_year, personas)
+    pkb_entry, in_house = _pkb(madrasah, personas)
     return SimpleNamespace(
         semester=semester,
         madrasah=madrasah,
@@ -404,6 +463,8 @@ def world(request, madrasah):
         appraisal_period=appraisal_period,
         appraisal=appraisal,
         appraisal_evidence=appraisal_evidence,
+        pkb=pkb_entry,
+        in_house=in_house,
         **personas,
     )
 
@@ -461,6 +522,42 @@ def _appraisal(madrasah, academic_year, personas):
         appraisal=appraisal, user=personas["kepala"].user, section_id=section.pk, upload=upload
     )
     return period, appraisal, evidence
+
+
+def _pkb(madrasah, personas):
+    """The guru's PKB entry, waiting, with a PDF (under the temporary MEDIA_ROOT); an in-house activity
+    recorded by the Waka, attended by the guru."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kompetensi import pkb
+
+    upload = SimpleUploadedFile("sertifikat.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    data = pkb.PkbData(
+        kind="diklat",
+        title="Diklat Kurikulum Merdeka",
+        organiser="BDK Surabaya",
+        start_date=dt.date(2026, 8, 3),
+        end_date=dt.date(2026, 8, 5),
+        jp=32,
+    )
+    entry = pkb.pkb_activity_create(
+        teacher=personas["guru"].staff, user=personas["guru"].user, data=data, upload=upload
+    )
+    in_house = pkb.in_house_create(
+        madrasah=madrasah,
+        user=personas["waka"].user,
+        data=pkb.InHouseData(
+            title="IHT Asesmen",
+            organiser="MTsN 3 Pamekasan",
+            start_date=dt.date(2026, 9, 1),
+            end_date=dt.date(2026, 9, 1),
+            jp=8,
+        ),
+        attendees=[personas["guru"].staff],
+    )
+    return entry, in_house
 
 
 def _request(client, method: str, url: str, data: dict):

@@ -1,3 +1,98 @@
-from django.urls import path  # noqa: F401
+"""A teacher's growth page ("Perkembangan Saya" for the teacher; the same page for the Kepala, the Waka
+and the pengawas about any teacher of their madrasah), notes of appreciation, and the access log.
 
-urlpatterns: list = []
+The page itself is the `growth_page` inclusion tag (kompetensi.templatetags.growth_tags), so the
+teacher's home in the madrasah app shows the very same page without importing kompetensi.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_POST
+
+from madrasah.access import membership_required
+from madrasah.errors import ApplicationError
+from madrasah.models import Role, Staff
+
+from ..access import teacher_growth_for_user
+from ..growth import selectors, services
+
+ACCESS_LOG_PAGE_SIZE = 50
+
+
+class AppreciationForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Note of appreciation"),
+        max_length=services.APPRECIATION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _may_appreciate(membership, teacher: Staff) -> bool:
+    return membership.has_role(*services.APPRECIATION_WRITERS) and membership.staff_id != teacher.pk
+
+
+def _render_teacher_page(request, teacher: Staff, form: AppreciationForm | None = None, status: int = 200):
+    may_appreciate = _may_appreciate(request.membership, teacher)
+    context = {
+        "teacher": teacher,
+        "appreciation_form": (form or AppreciationForm()) if may_appreciate else None,
+    }
+    return render(request, "kompetensi/growth/teacher.html", context, status=status)
+
+
+@gzip_page  # inline SVG charts, read on metered phone data (as the teacher's home)
+@membership_required()
+def teacher_page(request, staff_pk: int):
+    teacher = teacher_growth_for_user(request.membership, staff_pk)
+    services.access_log_record(viewer=request.membership, teacher=teacher)
+    return _render_teacher_page(request, teacher)
+
+
+@require_POST
+@membership_required()
+def appreciation_create(request, staff_pk: int):
+    teacher = teacher_growth_for_user(request.membership, staff_pk)
+    if not _may_appreciate(request.membership, teacher):
+        raise PermissionDenied
+    form = AppreciationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appreciation_note_create(
+                author=request.membership, teacher=teacher, text=form.cleaned_data["text"]
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The note of appreciation has been sent."))
+            return redirect("kompetensi:teacher-page", teacher.pk)
+    return _render_teacher_page(request, teacher, form=form)
+
+
+@membership_required(Role.KEPALA)
+def access_log(request):
+    madrasah = request.membership.madrasah
+    teachers = list(Staff.objects.filter(madrasah=madrasah).teachers().order_by("name").values_list("pk", "name"))
+    value = request.GET.get("teacher", "")
+    teacher_id = int(value) if value.isdigit() and any(pk == int(value) for pk, _name in teachers) else None
+    page = Paginator(selectors.access_log_list(madrasah=madrasah, teacher_id=teacher_id), ACCESS_LOG_PAGE_SIZE)
+    return render(
+        request,
+        "kompetensi/growth/access_log.html",
+        {"page": page.get_page(request.GET.get("page")), "teachers": teachers, "teacher_id": teacher_id},
+    )
+
+
+urlpatterns = [
+    path("guru/<int:staff_pk>/", teacher_page, name="teacher-page"),
+    path("guru/<int:staff_pk>/apresiasi/", appreciation_create, name="appreciation-create"),
+    path("akses/", access_log, name="access-log"),
+]

@@ -1,0 +1,56 @@
+"""Writes for a teacher's growth page: notes of appreciation (apresiasi) and the access log."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from madrasah.errors import ApplicationError
+from madrasah.models import AccessLog, Membership, Role, Staff
+
+from ..models import AppreciationNote
+from ..workflow.common import notify, teacher_user_ids
+
+APPRECIATION_WRITERS = (Role.KEPALA, Role.WAKA)
+APPRECIATION_MAX = 2000
+TEACHER_PAGE = "Perkembangan guru"  # AccessLog.what of an opened growth page
+
+
+@transaction.atomic
+def appreciation_note_create(*, author: Membership, teacher: Staff, text: str) -> AppreciationNote:
+    """A note of appreciation from the Kepala or the Waka to a teacher of their madrasah (not to
+    themselves): 1–2000 characters. Notifies the teacher with a link to their page — the text says
+    who wrote, never a score. Not idempotent: a retry writes a second note."""
+    if not author.has_role(*APPRECIATION_WRITERS):
+        raise ApplicationError(_("Only the Kepala or the Waka writes notes of appreciation."))
+    if teacher.madrasah_id != author.madrasah_id:
+        raise ApplicationError(_("This teacher is not of your madrasah."))
+    if author.staff_id == teacher.pk:
+        raise ApplicationError(_("You cannot write a note of appreciation to yourself."))
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Write the note of appreciation."), field="text")
+    if len(text) > APPRECIATION_MAX:
+        raise ApplicationError(
+            _("The note is too long (at most %(max)s characters).") % {"max": APPRECIATION_MAX}, field="text"
+        )
+    note = AppreciationNote.objects.create(
+        madrasah_id=author.madrasah_id, teacher=teacher, author_id=author.user_id, text=text
+    )
+    notify(
+        author.madrasah,
+        teacher_user_ids(teacher.pk),
+        _("You received a note of appreciation."),
+        reverse("kompetensi:teacher-page", args=[teacher.pk]),
+        actor=author.user,
+    )
+    return note
+
+
+def access_log_record(*, viewer: Membership, teacher: Staff, what: str = TEACHER_PAGE) -> AccessLog | None:
+    """Record that `viewer` opened `teacher`'s record (UU PDP: who, when, which teacher). The
+    teacher's own visits are not recorded. One INSERT; a retry records a second opening."""
+    if viewer.staff_id == teacher.pk:
+        return None
+    return AccessLog.objects.create(madrasah_id=viewer.madrasah_id, user_id=viewer.user_id, staff=teacher, what=what)
