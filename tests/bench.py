@@ -31,6 +31,11 @@ BUDGETS = {
     "teacher_home_queries": (10, "queries"),
     "teacher_home_first_load": (100.0, "KB"),
     "teacher_home_repeat_visit": (20.0, "KB"),
+    # The Kepala's dashboard: its median time against a trivial authenticated page in the same run,
+    # and SQL queries per request, the same at 60 and 600 teachers.
+    "dashboard_vs_trivial_ratio": (3.0, "x"),
+    "dashboard_queries_60": (15, "queries"),
+    "dashboard_queries_600": (15, "queries"),
 }
 
 
@@ -112,6 +117,50 @@ def teacher_home_queries() -> int:
         response = client.get("/beranda/guru/")
     assert response.status_code == 200, response.status_code
     return len(queries)
+
+
+def _kepala_client():
+    from django.test import Client
+
+    from madrasah.management.commands.seed_demo import DEMO_LOGINS
+    from madrasah.models import User
+
+    client = Client()
+    kepala = next(login for login in DEMO_LOGINS if login["role"] == "Kepala Madrasah")
+    client.force_login(User.objects.get(username=kepala["username"]))
+    return client
+
+
+def dashboard_queries() -> int:
+    """SQL queries of one request of the Kepala's dashboard, after a warm-up."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _kepala_client()
+    client.get("/laporan/dasbor/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/laporan/dasbor/")
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def dashboard_vs_trivial_ratio(runs: int = 15) -> float:
+    """Median time of the dashboard ÷ median time of a trivial authenticated page (/akun/sandi/)."""
+    import statistics
+
+    client = _kepala_client()
+
+    def median_ms(url: str) -> float:
+        client.get(url)  # warm
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        return statistics.median(times)
+
+    return median_ms("/laporan/dasbor/") / median_ms("/akun/sandi/")
 
 
 def _demo_guru() -> dict:
@@ -271,8 +320,18 @@ def main() -> int:
     call_command("seed_demo", teachers=10, semesters=1, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
     _ms, queries_10 = list_page(operator_client())
 
+    call_command("seed_demo", teachers=60, semesters=1, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
+    queries_60 = dashboard_queries()
+    report("dashboard_queries_60", queries_60, failures)
+    report("dashboard_vs_trivial_ratio", dashboard_vs_trivial_ratio(), failures)
+
     call_command("seed_demo", teachers=600, semesters=1, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
     assert Staff.objects.teachers().count() >= 600
+    queries_dashboard_600 = dashboard_queries()
+    report("dashboard_queries_600", queries_dashboard_600, failures)
+    if queries_dashboard_600 != queries_60:
+        print(f"dashboard queries differ: {queries_60} at 60 teachers, {queries_dashboard_600} at 600")
+        failures.append("dashboard_queries_600")
     ms_600, queries_600 = list_page(operator_client())
     report("staff_list_600_teachers", ms_600, failures)
     report("staff_list_queries_600_vs_10", queries_600 / queries_10, failures)

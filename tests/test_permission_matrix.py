@@ -403,6 +403,15 @@ MATRIX: dict[str, Row] = {
     "madrasah:notification-open": Row(
         get=statuses("302 302 404 404 404 404 404 404"), args=lambda w: [w.notification.pk]
     ),
+    # The dashboard: the Kepala and the Waka of the madrasah (the outsider sees their own); a
+    # pengawas is sent to their overview; the pengawas' view of a madrasah they oversee.
+    "laporan:dashboard": Row(get=statuses("302 403 403 200 200 403 302 200")),
+    "laporan:dashboard-meeting": Row(get=statuses("302 403 403 200 200 403 302 200")),
+    "laporan:dashboard-export": Row(get=statuses("302 403 403 200 200 403 403 200")),
+    "laporan:pengawas-overview": Row(get=statuses("302 403 403 403 403 403 200 403")),
+    "laporan:pengawas-madrasah": Row(
+        get=statuses("302 403 403 403 403 403 200 403"), args=lambda w: [w.madrasah.pk]
+    ),
 }
 
 
