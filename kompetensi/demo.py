@@ -127,7 +127,7 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
         # Past semesters were supervised from their fourth week; the current one is under way, with
         # about half of its observations still to come.
         start = (
-            max(semester.start_date + dt.timedelta(days=21), today - dt.timedelta(days=len(teachers) // 4 + 1))
+            max(semester.start_date + dt.timedelta(days=21), today - dt.timedelta(days=len(teachers) // 3 + 1))
             if current
             else None
         )
@@ -216,7 +216,7 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
                     user=teacher_user,
                     response=rng.choice(["", "", "Terima kasih atas masukannya, Bu.", "Akan saya perbaiki."]),
                 )
-                if semester.end_date < today:
+                if semester.end_date < today or (today - row_day).days > 2:
                     observation_finalise(observation=observation, user=kepala)
         _move_back_in_time(semester=semester, today=today)
 

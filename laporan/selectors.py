@@ -602,7 +602,7 @@ def recap_tables(data: DashboardData) -> list[Table]:
                 (_("Instrument"), _("Teachers"), _("Average"), _("Previous semester"), _("Change"), _("Predikat")),
                 # Fewer than 3 teachers: the count only — an average of one or two is a person's score.
                 tuple(
-                    (i.name, i.teachers, None, None, None, "")
+                    (i.name, i.teachers, None, None, None, None)
                     if i.hidden
                     else (i.name, i.teachers, i.average, i.previous_average, i.change, i.predikat_of_average)
                     for i in data.instruments

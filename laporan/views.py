@@ -46,7 +46,7 @@ def _raw(value) -> str:
 
 def _count_chart(*, items: list[tuple[str, int]], title: str, chart_id: str):
     top = max([count or 0 for _label, count in items] + [1])
-    return bar_chart(items=items, max_value=top, title=title, chart_id=chart_id, width=CHART_WIDTH)
+    return bar_chart(items=items, max_value=top, title=title, chart_id=chart_id, width=CHART_WIDTH, places=0)
 
 
 def _percent_chart(*, items, title: str, chart_id: str, max_value=100, unit="%"):

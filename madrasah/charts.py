@@ -142,6 +142,7 @@ def bar_chart(
     bar_height: int = 22,
     bands: list[tuple[Decimal, str]] | None = None,
     chart_id: str | None = None,
+    places: int = 2,
 ) -> SafeString:
     """Horizontal bars, one per `(label, value)`, scaled so `max_value` fills the bar area.
 
@@ -206,7 +207,7 @@ def bar_chart(
             f'<text x="{_num(label_width)}" y="{text_y}" font-size="{font}" text-anchor="end" fill="{TEXT_COLOUR}"'
             f' class="bar-label">{full}{escape(shown)}</text>'
         )
-        value_text = _value_text(value, unit)
+        value_text = _value_text(value, unit, places)
         desc_parts.append(f"{label}: {value_text}")
         if value is None:
             body.append(
