@@ -1,0 +1,3 @@
+"""cycles views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""good_practice views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""money views."""
+
+urlpatterns: list = []
