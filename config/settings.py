@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -240,6 +241,13 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "madrasah.tasks.record_heartbeat", "schedule": 60.0},
     # Unanswered supervision results become "deemed received" after the madrasah's acknowledge_days.
     "deem-acknowledged": {"task": "kompetensi.tasks.deem_acknowledged", "schedule": 60 * 60.0},
+    # Reports left queued (broker down) or building (worker died) are sent again (laporan.services).
+    "sweep-reports": {"task": "laporan.tasks.sweep_reports", "schedule": 5 * 60.0},
+    # The madrasah's scheduled reports (digest, semester recap, yearly bundle): once a day, 06:00 WIB.
+    "dispatch-scheduled-reports": {
+        "task": "laporan.tasks.dispatch_scheduled_reports",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 HEARTBEAT_MAX_AGE = env.int("HEARTBEAT_MAX_AGE", default=180)
 

@@ -17,3 +17,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run (several runs may share a checkout); pytest-django removes it at the end.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A fault test may have its worker import test-only modules (a slow document kind, for example).
+CELERY_IMPORTS = tuple(name for name in os.environ.get("TEST_WORKER_IMPORTS", "").split(",") if name)

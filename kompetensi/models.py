@@ -398,6 +398,9 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["madrasah", "state"]),
             models.Index(fields=["teacher", "instrument_version"]),
+            # A teacher's latest final result (kompetensi.selectors.latest_final_observations) is looked
+            # up per observation; without this the look-up scans the madrasah's final observations.
+            models.Index(fields=["teacher", "state", "madrasah"], name="observation_teacher_state"),
         ]
 
     def __str__(self) -> str:

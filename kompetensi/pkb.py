@@ -273,23 +273,36 @@ def pkb_queue(*, madrasah: Madrasah, user: User | None = None) -> QuerySet[PkbAc
     return queue.order_by("created_at", "pk")
 
 
-def pkb_recap(*, madrasah: Madrasah, year: int) -> QuerySet[Staff]:
-    """Every active teacher with the JP of their verified entries in academic year `year`, per kind
-    (`jp_<kind>`) and in total (`jp_total`), and how many entries wait (`waiting`): one query."""
+def _verified_in_year(year: int) -> tuple[Q, Q]:
     start, end = academic_year_bounds(year)
     in_year = Q(pkb_activities__start_date__range=(start, end))
-    verified = in_year & Q(pkb_activities__status=PkbStatus.VERIFIED)
+    return in_year, in_year & Q(pkb_activities__status=PkbStatus.VERIFIED)
+
+
+def pkb_teacher_totals(*, madrasah: Madrasah, year: int) -> QuerySet[Staff]:
+    """Every active teacher with the JP of their verified entries in academic year `year` (`jp_total`):
+    what `pkb_recap` adds its per-kind columns to, and what the aggregates count over."""
+    _in_year, verified = _verified_in_year(year)
+    return (
+        Staff.objects.teachers()
+        .active()
+        .filter(madrasah=madrasah)
+        .annotate(jp_total=Coalesce(Sum("pkb_activities__jp", filter=verified), Value(0)))
+    )
+
+
+def pkb_recap(*, madrasah: Madrasah, year: int) -> QuerySet[Staff]:
+    """`pkb_teacher_totals` per kind as well (`jp_<kind>`), with how many entries wait (`waiting`), by
+    name: one query."""
+    in_year, verified = _verified_in_year(year)
     per_kind = {
         f"jp_{kind}": Coalesce(Sum("pkb_activities__jp", filter=verified & Q(pkb_activities__kind=kind)), Value(0))
         for kind in PkbKind.values
     }
     return (
-        Staff.objects.teachers()
-        .active()
-        .filter(madrasah=madrasah)
+        pkb_teacher_totals(madrasah=madrasah, year=year)
         .annotate(
             **per_kind,
-            jp_total=Coalesce(Sum("pkb_activities__jp", filter=verified), Value(0)),
             waiting=Count("pkb_activities", filter=in_year & Q(pkb_activities__status=PkbStatus.SUBMITTED)),
         )
         .order_by("name", "pk")

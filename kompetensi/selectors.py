@@ -1,12 +1,57 @@
-"""Reads for frameworks and instruments. Every function takes the madrasah explicitly."""
+"""Reads for frameworks and instruments, and the aggregation layer of supervision, PKG and PKB results
+(the dashboard's numbers and the quality-cycle indicators). Every function takes the madrasah
+explicitly."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime as dt
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
-from madrasah.models import AcademicYear, Madrasah, Semester
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from .models import Competency, Domain, Framework, Indicator, InstrumentVersion, Item, Section
+from madrasah.models import AcademicYear, EmploymentStatus, Madrasah, Semester
+
+from .models import (
+    Appraisal,
+    AppraisalStage,
+    Competency,
+    Domain,
+    FollowUpStatus,
+    Framework,
+    Indicator,
+    InstrumentVersion,
+    Item,
+    Observation,
+    ObservationScore,
+    ObservationState,
+    PredikatBand,
+    ProgrammeRow,
+    Section,
+)
+from .pkb import PNS_MINIMUM_JP, pkb_teacher_totals
+from .scoring import HUNDRED, Band
 
 
 def academic_year_current(*, madrasah: Madrasah) -> AcademicYear | None:
@@ -58,3 +103,507 @@ def framework_tree(*, framework: Framework) -> list[Domain]:
 
 def frameworks() -> QuerySet[Framework]:
     return Framework.objects.order_by("code", "-version")
+
+
+# --- aggregation: the building blocks of the dashboard and of the quality-cycle metrics ------------
+#
+# README, "Aggregation". A teacher's *result* on an instrument is their LATEST FINALISED observation
+# of it in the period; the dashboard (laporan.selectors) and the PDCA indicators (mutu) read the same
+# functions below. Every number is aggregated in SQL, each function costs a fixed number of queries
+# whatever the number of teachers, values stay Decimal and are never rounded here (`for_display` is
+# for showing a number only).
+
+DECIMAL = DecimalField(max_digits=20, decimal_places=10)
+COUNTED = Q(not_applicable=False, points__isnull=False)  # a score that enters the percentage
+SCALE_MAX = "observation__instrument_version__scale_max"
+OBSERVED = [s for s in ObservationState.values if s != ObservationState.DRAFT]  # past draft: "done"
+
+
+class ExactNumber(Func):
+    """A value for division that does not truncate: numeric on PostgreSQL; on SQLite (which has no
+    decimal type and divides integers as integers) a real number."""
+
+    function = "CAST"
+    template = "%(function)s(%(expressions)s AS numeric)"
+    output_field = DECIMAL
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="%(function)s(%(expressions)s AS real)", **extra_context)
+
+
+def mean(total, count) -> Decimal | None:
+    return Decimal(total) / Decimal(count) if count and total is not None else None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One indicator value. `value` None means "belum ada data" (nothing to count in the period), never
+    0; `n` is the denominator (teachers, rows, follow-ups counted) and `total` the numerator (a sum of
+    scores for an average, a count of hits for a share), None when n is 0."""
+
+    value: Decimal | None
+    n: int
+    total: Decimal | None
+
+    @classmethod
+    def average(cls, total, n: int) -> Measure:
+        if not n:
+            return cls(None, 0, None)
+        total = Decimal(total or 0)
+        return cls(total / Decimal(n), n, total)
+
+    @classmethod
+    def share(cls, hits: int, n: int) -> Measure:
+        """Hits as a percentage (0–100) of n."""
+        if not n:
+            return cls(None, 0, None)
+        return cls(Decimal(hits) * HUNDRED / Decimal(n), n, Decimal(hits))
+
+
+def latest_final_observations(
+    *, madrasah_id: int, semester_ids: Sequence[int], subject_group: str = "", per_semester: bool = False
+) -> QuerySet[Observation]:
+    """Each teacher's latest FINAL observation per instrument within the semesters (one per pair; one
+    per pair and semester with `per_semester`): latest `finalised_at`, then `observed_on`, then id.
+    `subject_group` keeps only observations whose row's subject is of that group (Subject.group)
+    before choosing the latest."""
+    if not semester_ids:
+        return Observation.objects.none()
+    sql, params = _latest_final_sql(madrasah_id, tuple(semester_ids), subject_group, per_semester)
+    # The rule as SQL, compiled once per process and arguments: Django compiles a nested queryset anew
+    # inside every query that embeds it, and these two levels of subqueries cost more to compile than
+    # to run (the dashboard embeds them three times). The SQL is Django's own, with bound parameters,
+    # and self-contained (its own FROM and aliases), so it nests anywhere.
+    return Observation.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+
+
+@functools.lru_cache(maxsize=256)
+def _latest_final_sql(
+    madrasah_id: int, semester_ids: tuple[int, ...], subject_group: str, per_semester: bool
+) -> tuple[str, tuple]:
+    candidates = Observation.objects.filter(
+        madrasah_id=madrasah_id, row__programme__semester_id__in=semester_ids, state=ObservationState.FINAL
+    )
+    if subject_group:
+        candidates = candidates.filter(row__subject__group=subject_group)
+    newest = candidates.filter(
+        teacher_id=OuterRef("teacher_id"),
+        instrument_version__instrument_id=OuterRef("instrument_version__instrument_id"),
+    )
+    if per_semester:
+        newest = newest.filter(row__programme__semester_id=OuterRef("row__programme__semester_id"))
+    newest = newest.order_by(F("finalised_at").desc(nulls_last=True), F("observed_on").desc(nulls_last=True), "-pk")
+    latest = candidates.filter(pk=Subquery(newest.values("pk")[:1])).order_by().values("pk")
+    sql, params = latest.query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _result_totals() -> dict:
+    """Sum and count of the results (stored percentage, the scoring function's output)."""
+    return {"total": Sum("percentage", output_field=DECIMAL), "n": Count("pk")}
+
+
+def mean_points_over(items: Q) -> Subquery:
+    """An observation's mean points over some of its items, for an Observation query: scored items
+    only (an item marked not applicable, or not scored, holds no points), None when there is none.
+    Times 100 ÷ scale max, it is Σ points ÷ (counted items × scale max) × 100, the scoring function's
+    section percentage (unweighted). `items`: a condition on ObservationScore (OuterRef points into
+    the observation's query)."""
+    return Subquery(
+        ObservationScore.objects.filter(items, observation_id=OuterRef("pk"))
+        .order_by()
+        .annotate(mean=Func(F("points"), function="AVG", output_field=DECIMAL))
+        .values("mean"),
+        output_field=DECIMAL,
+    )
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    """Results of one instrument version and predikat in one semester (with `sections`: also the sums
+    of the section percentages of those same observations, per section title)."""
+
+    semester_id: int
+    instrument_id: int
+    instrument_code: str
+    instrument_name: str
+    instrument_kind: str
+    version_id: int
+    predikat: str
+    n: int
+    total: Decimal
+    sections: tuple[tuple[str, int, Decimal, int], ...] = ()  # (title, order, Σ percentages, observations)
+
+
+def instrument_results(latest: QuerySet[Observation], *, sections: bool = False) -> list[ResultGroup]:
+    """`latest` grouped by semester, instrument version and stored predikat: one query, a few rows.
+    With `sections`, each observation's section percentages are summed per section in the same query."""
+    fields = [
+        "row__programme__semester_id",
+        "instrument_version__instrument_id",
+        "instrument_version__instrument__code",
+        "instrument_version__instrument__name",
+        "instrument_version__instrument__kind",
+        "instrument_version_id",
+        "predikat",
+    ]
+    aggregates = _result_totals()
+    if sections:
+        # One row per observation and section of its version (a left join): counts stay per observation.
+        fields += ["instrument_version__sections__title", "instrument_version__sections__order"]
+        latest = latest.alias(
+            section=mean_points_over(Q(item__section_id=OuterRef("instrument_version__sections__id")))
+        )
+        aggregates.update(
+            scale_max=Max("instrument_version__scale_max"), section_points=Sum("section"), section_n=Count("section")
+        )
+    groups: dict[tuple, dict] = {}
+    for r in latest.order_by().values(*fields).annotate(**aggregates):
+        key = tuple(r[f] for f in fields[:7])
+        group = groups.setdefault(key, {"n": r["n"], "total": r["total"] or Decimal(0), "sections": []})
+        if sections and r["instrument_version__sections__title"] is not None:
+            # Σ mean points × 100 ÷ scale max = Σ section percentages (one version, one scale).
+            percentages = Decimal(r["section_points"] or 0) * HUNDRED / Decimal(r["scale_max"])
+            group["sections"].append(
+                (
+                    r["instrument_version__sections__title"],
+                    r["instrument_version__sections__order"],
+                    percentages,
+                    r["section_n"],
+                )
+            )
+    return [ResultGroup(*key, n=g["n"], total=g["total"], sections=tuple(g["sections"])) for key, g in groups.items()]
+
+
+def section_averages(groups: Sequence[ResultGroup]) -> dict[int, list[tuple[str, Decimal | None]]]:
+    """{instrument id: [(section title, mean over observations of the section percentage)]} in
+    instrument order, sections matched by title across versions — from `instrument_results`, no query."""
+    sums: dict[tuple[int, str], list] = {}
+    for g in groups:
+        for title, order, total, n in g.sections:
+            entry = sums.setdefault((g.instrument_id, title), [order, Decimal(0), 0])
+            entry[0] = min(entry[0], order)
+            entry[1] += total
+            entry[2] += n
+    result: dict[int, list] = {}
+    for (instrument_id, title), (_order, total, n) in sorted(sums.items(), key=lambda kv: (kv[0][0], kv[1][0])):
+        result.setdefault(instrument_id, []).append((title, mean(total, n)))
+    return result
+
+
+@dataclass(frozen=True)
+class ItemAverage:
+    instrument_name: str
+    section_title: str
+    item_text: str
+    average: Decimal  # points ÷ (scores × scale max) × 100 over the observations that scored the item
+
+
+def strongest_items(latest: QuerySet[Observation], *, instrument_ids: Iterable[int], limit: int) -> list[ItemAverage]:
+    """The `limit` items of those instruments with the highest average over `latest`; ties in
+    instrument, section and item order. One query."""
+    rows = (
+        ObservationScore.objects.filter(
+            points__isnull=False,  # scored (an item marked not applicable holds no points)
+            observation__in=latest,
+            observation__instrument_version__instrument_id__in=list(instrument_ids),
+        )
+        .order_by()
+        .values(
+            "item_id",
+            "item__text",
+            "item__order",
+            "item__section__title",
+            "item__section__order",
+            "observation__instrument_version__instrument__name",
+        )
+        .annotate(average=Avg("points", output_field=DECIMAL) * Value(HUNDRED, output_field=DECIMAL) / Max(SCALE_MAX))
+        .order_by(
+            "-average",
+            "observation__instrument_version__instrument__name",
+            "item__section__order",
+            "item__order",
+            "item_id",
+        )[:limit]
+    )
+    return [
+        ItemAverage(
+            instrument_name=r["observation__instrument_version__instrument__name"],
+            section_title=r["item__section__title"],
+            item_text=r["item__text"],
+            average=r["average"],
+        )
+        for r in rows
+    ]
+
+
+def version_bands(version_ids: Iterable[int]) -> dict[int, list[Band]]:
+    """{version id: its predikat bands, highest first}: one query."""
+    bands: dict[int, list[Band]] = {}
+    for band in PredikatBand.objects.filter(version_id__in=list(version_ids)).order_by("-lower_bound"):
+        bands.setdefault(band.version_id, []).append(Band(band.lower_bound, band.label))
+    return bands
+
+
+# --- programme rows and follow-ups --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """Programme rows by status (kompetensi.programme.RowStatus: cancelled first, then done when an
+    observation went past draft, then overdue when past its planned time), rows observed on time
+    (observed on or before the planned day, local time) and observations waiting on a clarification."""
+
+    planned: int = 0
+    done: int = 0
+    overdue: int = 0
+    cancelled: int = 0
+    observed_on_time: int = 0
+    clarifications: int = 0
+
+    @property
+    def on_time(self) -> Measure:
+        """Share of the rows due or already observed (not cancelled) that were observed on time."""
+        return Measure.share(self.observed_on_time, self.done + self.overdue)
+
+
+@dataclass(frozen=True)
+class FollowUpCounts:
+    open: int = 0
+    overdue: int = 0  # open past the deadline
+    closed_on_time: int = 0  # closed on or before the deadline (local day)
+    closed_late: int = 0
+
+    @property
+    def on_time(self) -> Measure:
+        """Share of the follow-ups past their deadline or closed that were closed by the deadline."""
+        return Measure.share(self.closed_on_time, self.overdue + self.closed_on_time + self.closed_late)
+
+
+def _supervision(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime, aggregates: dict) -> list[dict]:
+    """The semesters' programme rows ⟕ observations ⟕ follow-ups, aggregated apart for rows cancelled
+    or not and due (planned before `now`) or not: four rows at most. A row or an observation can
+    appear several times in that join (hence DISTINCT), a follow-up exactly once."""
+    return list(
+        ProgrammeRow.objects.filter(programme__madrasah=madrasah, programme__semester_id__in=semester_ids)
+        .values(
+            cancelled=ExpressionWrapper(Q(cancelled_at__isnull=False), output_field=BooleanField()),
+            due=ExpressionWrapper(Q(planned_at__lt=now), output_field=BooleanField()),
+        )
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def _row_aggregates() -> dict:
+    observed = Q(observations__state__in=OBSERVED)
+    on_time = Q(observations__observed_on__lte=TruncDate("planned_at"))  # the planned local day
+    return {
+        "rows": Count("pk", distinct=True),
+        "done": Count("pk", distinct=True, filter=observed),
+        "on_time": Count("pk", distinct=True, filter=observed & on_time),
+        "clarifications": Count(
+            "observations", distinct=True, filter=Q(observations__state=ObservationState.CLARIFICATION)
+        ),
+    }
+
+
+def _row_counts(groups: list[dict]) -> RowCounts:
+    live = [g for g in groups if not g["cancelled"]]  # a cancelled row is neither done nor overdue
+    overdue = sum(g["rows"] - g["done"] for g in live if g["due"])
+    done = sum(g["done"] for g in live)
+    return RowCounts(
+        planned=sum(g["rows"] for g in live) - done - overdue,
+        done=done,
+        overdue=overdue,
+        cancelled=sum(g["rows"] for g in groups if g["cancelled"]),
+        observed_on_time=sum(g["on_time"] for g in live),
+        clarifications=sum(g["clarifications"] for g in groups),
+    )
+
+
+def _follow_up_aggregates(today: dt.date) -> dict:
+    f = "observations__follow_ups"
+    is_open, closed = Q(**{f"{f}__status": FollowUpStatus.OPEN}), Q(**{f"{f}__status": FollowUpStatus.CLOSED})
+    closed_on = f"{f}__closed_at__date"  # the local (Asia/Jakarta) day
+    return {
+        "fu_open": Count(f, filter=is_open),
+        "fu_overdue": Count(f, filter=is_open & Q(**{f"{f}__deadline__lt": today})),
+        "fu_on_time": Count(f, filter=closed & Q(**{f"{closed_on}__lte": F(f"{f}__deadline")})),
+        "fu_late": Count(f, filter=closed & Q(**{f"{closed_on}__gt": F(f"{f}__deadline")})),
+    }
+
+
+def _follow_up_counts(groups: list[dict]) -> FollowUpCounts:
+    return FollowUpCounts(
+        open=sum(g["fu_open"] for g in groups),
+        overdue=sum(g["fu_overdue"] for g in groups),
+        closed_on_time=sum(g["fu_on_time"] for g in groups),
+        closed_late=sum(g["fu_late"] for g in groups),
+    )
+
+
+def row_counts(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime) -> RowCounts:
+    """The semesters' programme rows: one query."""
+    return _row_counts(
+        _supervision(madrasah=madrasah, semester_ids=semester_ids, now=now, aggregates=_row_aggregates())
+    )
+
+
+def follow_up_counts(*, madrasah: Madrasah, semester_ids: Sequence[int], today: dt.date) -> FollowUpCounts:
+    """Follow-ups of the semesters' observations: one query."""
+    return _follow_up_counts(
+        _supervision(
+            madrasah=madrasah,
+            semester_ids=semester_ids,
+            now=timezone.now(),
+            aggregates=_follow_up_aggregates(today),
+        )
+    )
+
+
+def supervision_counts(
+    *, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime
+) -> tuple[RowCounts, FollowUpCounts]:
+    """`row_counts` and `follow_up_counts` (deadlines against now's local day) in one query."""
+    groups = _supervision(
+        madrasah=madrasah,
+        semester_ids=semester_ids,
+        now=now,
+        aggregates={**_row_aggregates(), **_follow_up_aggregates(timezone.localdate(now))},
+    )
+    return _row_counts(groups), _follow_up_counts(groups)
+
+
+# --- PKG and PKB ------------------------------------------------------------------------------------
+
+
+def approved_appraisals(*, madrasah: Madrasah, academic_year_id: int) -> QuerySet[Appraisal]:
+    """The year's PKG appraisals approved by the Kepala: the only ones that count."""
+    return Appraisal.objects.filter(
+        madrasah=madrasah, period__academic_year_id=academic_year_id, stage=AppraisalStage.APPROVED
+    )
+
+
+@dataclass(frozen=True)
+class PkbCounts:
+    total_jp: int = 0
+    teachers: int = 0  # active teachers
+    pns: int = 0
+    pns_reached: int = 0
+
+    @property
+    def average_jp(self) -> Measure:
+        return Measure.average(self.total_jp, self.teachers)
+
+    @property
+    def pns_reached_share(self) -> Measure:
+        return Measure.share(self.pns_reached, self.pns)
+
+
+def pkb_counts(*, madrasah: Madrasah, start_year: int) -> PkbCounts:
+    """Verified JP of academic year `start_year` over the active teachers (kompetensi.pkb, as its recap),
+    and the civil servants reaching the yearly minimum: one query."""
+    pns = Q(employment_status__in=EmploymentStatus.civil_servant())
+    totals = pkb_teacher_totals(madrasah=madrasah, year=start_year).aggregate(
+        total=Sum("jp_total"),
+        teachers=Count("pk"),
+        pns=Count("pk", filter=pns),
+        pns_reached=Count("pk", filter=pns & Q(jp_total__gte=PNS_MINIMUM_JP)),
+    )
+    return PkbCounts(
+        total_jp=totals["total"] or 0,
+        teachers=totals["teachers"],
+        pns=totals["pns"],
+        pns_reached=totals["pns_reached"],
+    )
+
+
+# --- the quality-cycle indicators (mutu) ------------------------------------------------------------
+
+
+def _band_bound(*, version: str, predikat: str) -> Subquery:
+    """The lower bound of the band labelled `predikat` of the version at OuterRef(`version`)."""
+    return Subquery(
+        PredikatBand.objects.filter(version_id=OuterRef(version), label=predikat)
+        .order_by("-lower_bound")
+        .values("lower_bound")[:1]
+    )
+
+
+def metric_instrument_average(
+    *,
+    madrasah: Madrasah,
+    semester_ids: list[int],
+    instrument_id: int,
+    section_title: str = "",
+    competency_id: int | None = None,
+    subject_group: str = "",
+) -> Measure:
+    """Mean over teachers of their latest finalised result on the instrument in the semesters (the
+    dashboard's average). With `section_title`: of the section percentage (sections matched by title
+    across versions); with `competency_id`: of the percentage over the items informing that
+    competency (by their indicator or their section); with `subject_group`: only observations of rows
+    whose subject is of that group. One query."""
+    latest = latest_final_observations(
+        madrasah_id=madrasah.pk, semester_ids=semester_ids, subject_group=subject_group
+    ).filter(instrument_version__instrument_id=instrument_id)
+    if not section_title and competency_id is None:
+        totals = latest.aggregate(**_result_totals())
+        return Measure.average(totals["total"], totals["n"])
+    items = Q(item__section__title=section_title) if section_title else Q()
+    if competency_id is not None:
+        items &= Q(item__indicator__competency_id=competency_id) | Q(item__section__competency_id=competency_id)
+    part = ExpressionWrapper(
+        mean_points_over(items) * Value(HUNDRED, output_field=DECIMAL) / F("instrument_version__scale_max"),
+        output_field=DECIMAL,
+    )
+    totals = latest.annotate(part=part).aggregate(total=Sum("part", output_field=DECIMAL), n=Count("part"))
+    return Measure.average(totals["total"], totals["n"])
+
+
+def metric_instrument_predikat_share(
+    *, madrasah: Madrasah, semester_ids: list[int], instrument_id: int, predikat: str, subject_group: str = ""
+) -> Measure:
+    """Share (0–100) of teachers whose latest finalised result on the instrument is at or above the
+    band `predikat` of that observation's instrument version (percentage ≥ its lower bound). One query."""
+    latest = latest_final_observations(
+        madrasah_id=madrasah.pk, semester_ids=semester_ids, subject_group=subject_group
+    ).filter(instrument_version__instrument_id=instrument_id)
+    totals = latest.annotate(bound=_band_bound(version="instrument_version_id", predikat=predikat)).aggregate(
+        n=Count("pk"), hits=Count("pk", filter=Q(percentage__gte=F("bound")))
+    )
+    return Measure.share(totals["hits"], totals["n"])
+
+
+def metric_pkg_predikat_share(*, madrasah: Madrasah, academic_year_id: int, predikat: str) -> Measure:
+    """Share (0–100) of the teachers with an approved PKG in the year whose Nilai PKG is at or above the
+    band `predikat` of their appraisal's instrument version. One query."""
+    totals = (
+        approved_appraisals(madrasah=madrasah, academic_year_id=academic_year_id)
+        .annotate(bound=_band_bound(version="instrument_version_id", predikat=predikat))
+        .aggregate(n=Count("pk"), hits=Count("pk", filter=Q(nilai__gte=F("bound"))))
+    )
+    return Measure.share(totals["hits"], totals["n"])
+
+
+def metric_rows_on_time(*, madrasah: Madrasah, semester_ids: list[int], now: dt.datetime) -> Measure:
+    """Share of the programme rows due by `now` or already observed (not cancelled) that were observed
+    on or before their planned day. One query."""
+    return row_counts(madrasah=madrasah, semester_ids=semester_ids, now=now).on_time
+
+
+def metric_follow_ups_on_time(*, madrasah: Madrasah, semester_ids: list[int], today: dt.date) -> Measure:
+    """Share of the follow-ups past their deadline (before `today`) or closed that were closed on or
+    before the deadline (local day). One query."""
+    return follow_up_counts(madrasah=madrasah, semester_ids=semester_ids, today=today).on_time
+
+
+def metric_pkb_average_jp(*, madrasah: Madrasah, start_year: int) -> Measure:
+    """Mean verified PKB JP per active teacher in academic year `start_year`. One query."""
+    return pkb_counts(madrasah=madrasah, start_year=start_year).average_jp
+
+
+def metric_pkb_pns_reached(*, madrasah: Madrasah, start_year: int) -> Measure:
+    """Share of active civil-servant teachers with at least the yearly minimum of verified JP. One query."""
+    return pkb_counts(madrasah=madrasah, start_year=start_year).pns_reached_share

@@ -17,7 +17,8 @@ DASHBOARD_READERS = (Role.KEPALA, Role.WAKA)
 
 def semester_list(*, madrasah: Madrasah) -> list[Semester]:
     """The madrasah's semesters, newest first, with their supervision programme: one query serves
-    the period selector, the chosen semester and the drill-down into its programme."""
+    the period selector, the chosen semester, the one before it (the dashboard's change) and the
+    drill-down into its programme."""
     return list(
         Semester.objects.filter(madrasah=madrasah)
         .select_related("academic_year", "supervision_programme")

@@ -1,6 +1,7 @@
-"""The one aggregation layer of the reports: the dashboard, the Excel export and the PDFs read here.
+"""The dashboard's numbers for one semester: what the dashboard, the Excel export and the PDFs show.
 
-Definitions (README, "Aggregation"):
+The aggregation itself (README, "Aggregation") lives with its data in `kompetensi.selectors`, whose
+building blocks and metric functions the quality cycles (mutu) read too:
 - a teacher's *result* on an instrument in a semester is their LATEST FINALISED observation (state
   "final") of that instrument in the semester; drafts and results still with the teacher never count;
 - an instrument's *average* is the mean over teachers of those results (stored `percentage`, the
@@ -16,68 +17,44 @@ Rounding happens only for display (`for_display`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    Func,
-    Max,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models import CharField as CharOutput
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompetensi.models import (
-    Appraisal,
-    AppraisalStage,
     CompetencyResult,
     FollowUp,
     FollowUpStatus,
     InstrumentKind,
     Observation,
-    ObservationScore,
-    ObservationState,
-    PredikatBand,
     ProgrammeRow,
 )
-from kompetensi.pkb import PNS_MINIMUM_JP, academic_start_year, pkb_recap
-from kompetensi.programme import RowStatus, programme_row_counts
-from kompetensi.scoring import HUNDRED, Band, for_display, predikat
+from kompetensi.pkb import PNS_MINIMUM_JP, academic_start_year
+from kompetensi.scoring import for_display, predikat
+from kompetensi.selectors import (
+    OBSERVED,
+    FollowUpCounts,
+    approved_appraisals,
+    instrument_results,
+    latest_final_observations,
+    mean,
+    pkb_counts,
+    section_averages,
+    strongest_items,
+    supervision_counts,
+    version_bands,
+)
 from madrasah.charts import format_decimal_id
-from madrasah.models import EmploymentStatus, Madrasah, Membership, Role, Semester, Staff, User
+from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
 
 # DOMAIN.md, "People and roles": breakdowns of fewer than 3 teachers are not shown.
 MIN_GROUP = 3
 STRENGTHS = 3
-
-DECIMAL = DecimalField(max_digits=20, decimal_places=10)
-
-
-class ExactNumber(Func):
-    """A value for division that does not truncate: numeric on PostgreSQL; on SQLite (which has no
-    decimal type and divides integers as integers) a real number."""
-
-    function = "CAST"
-    template = "%(function)s(%(expressions)s AS numeric)"
-    output_field = DECIMAL
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template="%(function)s(%(expressions)s AS real)", **extra_context)
 
 
 class AttentionReason:
@@ -118,14 +95,6 @@ class InstrumentSummary:
     distribution: list[tuple[str, int]]  # in band order, highest first; empty when hidden
     sections: list[tuple[str, Decimal | None]]  # in instrument order; empty when hidden
     hidden: bool
-
-
-@dataclass(frozen=True)
-class FollowUpCounts:
-    open: int = 0
-    overdue: int = 0
-    closed_on_time: int = 0
-    closed_late: int = 0
 
 
 @dataclass(frozen=True)
@@ -189,267 +158,156 @@ class DashboardData:
     empty: bool = True
 
 
-# --- building blocks --------------------------------------------------------------------------------
+# --- parts of the dashboard ---------------------------------------------------------------------------
 
 
-def latest_final_observations(*, madrasah_id: int, semester_id: int) -> QuerySet[Observation]:
-    """Each teacher's latest FINAL observation per instrument in the semester (one per pair)."""
-    in_semester = Observation.objects.filter(
-        madrasah_id=madrasah_id, row__programme__semester_id=semester_id, state=ObservationState.FINAL
-    )
-    newest = in_semester.filter(
-        teacher_id=OuterRef("teacher_id"),
-        instrument_version__instrument_id=OuterRef("instrument_version__instrument_id"),
-    ).order_by(F("finalised_at").desc(nulls_last=True), F("observed_on").desc(nulls_last=True), "-pk")
-    return in_semester.filter(pk=Subquery(newest.values("pk")[:1]))
+def _instruments(
+    *, semester: Semester, previous: Semester | None, latest: QuerySet[Observation]
+) -> tuple[list[InstrumentSummary], dict[int, str]]:
+    """The instrument summaries (hidden breakdowns included) and the label of the lowest band of each
+    version used this semester, from `latest` (per semester, this one and the previous): two queries,
+    one when the semester has no final result."""
+    groups = instrument_results(latest, sections=True)
+    current = [g for g in groups if g.semester_id == semester.pk]
+    if not current:
+        return [], {}
+    bands = version_bands({g.version_id for g in current})
+    sections = section_averages(current)
 
+    before: dict[int, list[Decimal | int]] = {}
+    for g in groups:
+        if g.semester_id != semester.pk:
+            totals = before.setdefault(g.instrument_id, [Decimal(0), 0])
+            totals[0] += g.total
+            totals[1] += g.n
+    by_instrument: dict[int, list] = {}
+    for g in current:
+        by_instrument.setdefault(g.instrument_id, []).append(g)
 
-def _mean(total, count) -> Decimal | None:
-    return Decimal(total) / Decimal(count) if count else None
-
-
-def _row_counts(*, semester: Semester, now: dt.datetime) -> Completion:
-    # The same statuses as kompetensi.programme.programme_rows: done when an observation went past
-    # draft; overdue when past its planned time and not done.
-    done = Exists(Observation.objects.filter(row=OuterRef("pk")).exclude(state=ObservationState.DRAFT))
-    rows = ProgrammeRow.objects.filter(programme__semester=semester).annotate(
-        row_status=Case(
-            When(cancelled_at__isnull=False, then=Value(RowStatus.CANCELLED.value)),
-            When(done, then=Value(RowStatus.DONE.value)),
-            When(planned_at__lt=now, then=Value(RowStatus.OVERDUE.value)),
-            default=Value(RowStatus.PLANNED.value),
-            output_field=CharOutput(),
-        )
-    )
-    counts = programme_row_counts(rows)
-    return Completion(
-        planned=counts[RowStatus.PLANNED],
-        done=counts[RowStatus.DONE],
-        overdue=counts[RowStatus.OVERDUE],
-        cancelled=counts[RowStatus.CANCELLED],
-    )
-
-
-def _instrument_totals(latest: QuerySet[Observation]) -> dict[int, dict]:
-    return {
-        row["instrument_version__instrument_id"]: row
-        for row in latest.order_by()
-        .values(
-            "instrument_version__instrument_id",
-            "instrument_version__instrument__code",
-            "instrument_version__instrument__name",
-            "instrument_version__instrument__kind",
-        )
-        .annotate(
-            teachers=Count("teacher_id", distinct=True),
-            total=Sum("percentage"),
-            n=Count("pk"),
-            version=Max("instrument_version_id"),
-        )
-    }
-
-
-def _section_averages(latest: QuerySet[Observation]) -> dict[int, list[tuple[str, Decimal | None]]]:
-    """{instrument id: [(section title, mean over observations of the section percentage)]}."""
-    counted = Q(not_applicable=False, points__isnull=False)
-    per_observation_section = (
-        ObservationScore.objects.filter(
-            counted, observation_id=OuterRef("observation_id"), item__section_id=OuterRef("item__section_id")
-        )
-        .order_by()
-        .values("observation_id")
-        .annotate(c=Count("pk"))
-        .values("c")
-    )
-    share = ExpressionWrapper(
-        ExactNumber(F("points"))
-        * Value(HUNDRED, output_field=DECIMAL)
-        / (F("n") * F("observation__instrument_version__scale_max")),
-        output_field=DECIMAL,
-    )
-    rows = (
-        ObservationScore.objects.filter(counted, observation__in=latest)
-        .annotate(n=Subquery(per_observation_section))
-        .order_by()
-        .values(
-            "observation__instrument_version__instrument_id",
-            "item__section_id",
-            "item__section__title",
-            "item__section__order",
-        )
-        .annotate(total=Sum(share), observations=Count("observation_id", distinct=True))
-        .order_by("observation__instrument_version__instrument_id", "item__section__order", "item__section_id")
-    )
-    sections: dict[int, list] = {}
-    for row in rows:
-        sections.setdefault(row["observation__instrument_version__instrument_id"], []).append(
-            (row["item__section__title"], _mean(row["total"], row["observations"]))
-        )
-    return sections
-
-
-def _strengths(latest: QuerySet[Observation], instrument_ids: list[int]) -> list[Strength]:
-    """Items with the highest mean (points ÷ scale max × 100 over the observations that scored them)."""
-    if not instrument_ids:
-        return []
-    rows = (
-        ObservationScore.objects.filter(
-            observation__in=latest,
-            observation__instrument_version__instrument_id__in=instrument_ids,
-            not_applicable=False,
-            points__isnull=False,
-        )
-        .order_by()
-        .values(
-            "item_id",
-            "item__text",
-            "item__order",
-            "item__section__title",
-            "item__section__order",
-            "observation__instrument_version__instrument__name",
-        )
-        .annotate(
-            average=ExpressionWrapper(
-                ExactNumber(Sum("points"))
-                * Value(HUNDRED, output_field=DECIMAL)
-                / (Count("pk") * Max("observation__instrument_version__scale_max")),
-                output_field=DECIMAL,
+    kind_order = list(InstrumentKind.values)
+    summaries = []
+    for instrument_id, rows in sorted(
+        by_instrument.items(), key=lambda kv: (kind_order.index(kv[1][0].instrument_kind), kv[1][0].instrument_name)
+    ):
+        first = rows[0]
+        teachers = sum(g.n for g in rows)
+        average = mean(sum(g.total for g in rows), teachers)
+        previous_average = mean(*before[instrument_id]) if instrument_id in before else None
+        version_bands_ = bands.get(max(g.version_id for g in rows), [])
+        hidden = teachers < MIN_GROUP
+        found: dict[str, int] = {}
+        for g in rows:
+            found[g.predikat] = found.get(g.predikat, 0) + g.n
+        labels = [b.label for b in version_bands_]
+        distribution = [(label, found.get(label, 0)) for label in labels]
+        distribution += [(label, n) for label, n in sorted(found.items()) if label not in labels]
+        summaries.append(
+            InstrumentSummary(
+                instrument_id=instrument_id,
+                instrument_code=first.instrument_code,
+                name=first.instrument_name,
+                kind=first.instrument_kind,
+                teachers=teachers,
+                average=average,
+                previous_average=previous_average,
+                change=average - previous_average if average is not None and previous_average is not None else None,
+                predikat_of_average=predikat(average, version_bands_) or "",
+                distribution=[] if hidden else distribution,
+                sections=[] if hidden else sections.get(instrument_id, []),
+                hidden=hidden,
             )
         )
-        .order_by(
-            "-average",
-            "observation__instrument_version__instrument__name",
-            "item__section__order",
-            "item__order",
-            "item_id",
-        )[:STRENGTHS]
-    )
-    return [
-        Strength(
-            instrument=r["observation__instrument_version__instrument__name"],
-            section=r["item__section__title"],
-            item=r["item__text"],
-            average=r["average"],
-        )
-        for r in rows
-    ]
-
-
-def _follow_up_counts(*, madrasah: Madrasah, semester: Semester, today: dt.date) -> FollowUpCounts:
-    is_open, closed = Q(status=FollowUpStatus.OPEN), Q(status=FollowUpStatus.CLOSED)
-    counts = (
-        FollowUp.objects.filter(madrasah=madrasah, observation__row__programme__semester=semester)
-        .annotate(closed_on=TruncDate("closed_at"))
-        .aggregate(
-            open=Count("pk", filter=is_open),
-            overdue=Count("pk", filter=is_open & Q(deadline__lt=today)),
-            on_time=Count("pk", filter=closed & Q(closed_on__lte=F("deadline"))),
-            late=Count("pk", filter=closed & Q(closed_on__gt=F("deadline"))),
-        )
-    )
-    return FollowUpCounts(
-        open=counts["open"], overdue=counts["overdue"], closed_on_time=counts["on_time"], closed_late=counts["late"]
-    )
+    return summaries, {version: found[-1].label for version, found in bands.items() if found}
 
 
 def _pkg(*, madrasah: Madrasah, semester: Semester) -> PkgSummary:
-    approved = Q(
-        appraisal__madrasah=madrasah,
-        appraisal__period__academic_year_id=semester.academic_year_id,
-        appraisal__stage=AppraisalStage.APPROVED,
-    )
-    totals = Appraisal.objects.filter(
-        madrasah=madrasah, period__academic_year_id=semester.academic_year_id, stage=AppraisalStage.APPROVED
-    ).aggregate(teachers=Count("teacher_id", distinct=True), total=Sum("nilai"), n=Count("nilai"))
-    # Every teacher of one framework has the same competencies per domain, so the mean of all
-    # competency scores of a domain is also the mean over teachers of their domain mean.
-    domains = (
-        CompetencyResult.objects.filter(approved)
-        .order_by()
-        .values("competency__domain__name", "competency__domain__order", "competency__domain_id")
-        .annotate(teachers=Count("appraisal__teacher_id", distinct=True), total=Sum("score"), n=Count("pk"))
-        .order_by("competency__domain__order", "competency__domain_id")
-    )
+    approved = approved_appraisals(madrasah=madrasah, academic_year_id=semester.academic_year_id)
+    totals = approved.aggregate(teachers=Count("teacher_id", distinct=True), total=Sum("nilai"), n=Count("nilai"))
     teachers = totals["teachers"]
     hidden = teachers < MIN_GROUP
+    domains = []
+    if not hidden:
+        # Every teacher of one framework has the same competencies per domain, so the mean of all
+        # competency scores of a domain is also the mean over teachers of their domain mean.
+        domains = [
+            DomainAverage(d["competency__domain__name"], d["teachers"], mean(d["total"], d["n"]))
+            for d in CompetencyResult.objects.filter(appraisal__in=approved)
+            .order_by()
+            .values("competency__domain__name", "competency__domain__order", "competency__domain_id")
+            .annotate(teachers=Count("appraisal__teacher_id", distinct=True), total=Sum("score"), n=Count("pk"))
+            .order_by("competency__domain__order", "competency__domain_id")
+        ]
     return PkgSummary(
-        teachers=teachers,
-        average_nilai=_mean(totals["total"], totals["n"]) if totals["total"] is not None else None,
-        domains=[]
-        if hidden
-        else [DomainAverage(d["competency__domain__name"], d["teachers"], _mean(d["total"], d["n"])) for d in domains],
-        hidden=hidden,
+        teachers=teachers, average_nilai=mean(totals["total"], totals["n"]), domains=domains, hidden=hidden
     )
 
 
 def _pkb(*, madrasah: Madrasah, semester: Semester) -> PkbSummary:
-    pns = Q(employment_status__in=EmploymentStatus.civil_servant())
-    totals = pkb_recap(madrasah=madrasah, year=academic_start_year(semester.start_date)).aggregate(
-        total=Sum("jp_total"),
-        teachers=Count("pk"),
-        pns=Count("pk", filter=pns),
-        pns_reached=Count("pk", filter=pns & Q(jp_total__gte=PNS_MINIMUM_JP)),
-    )
-    total = totals["total"] or 0
+    counts = pkb_counts(madrasah=madrasah, start_year=academic_start_year(semester.start_date))
     return PkbSummary(
-        total_jp=total,
-        teachers=totals["teachers"],
-        average_jp=_mean(total, totals["teachers"]),
-        pns_reached=totals["pns_reached"],
-        pns=totals["pns"],
+        total_jp=counts.total_jp,
+        teachers=counts.teachers,
+        average_jp=counts.average_jp.value,
+        pns_reached=counts.pns_reached,
+        pns=counts.pns,
     )
 
 
 def _attention(
-    *, madrasah: Madrasah, semester: Semester, latest: QuerySet[Observation], today: dt.date, now: dt.datetime
+    *,
+    madrasah: Madrasah,
+    semester: Semester,
+    latest: QuerySet[Observation],
+    lowest: dict[int, str],
+    today: dt.date,
+    now: dt.datetime,
 ) -> list[AttentionItem]:
-    lowest_band = PredikatBand.objects.filter(version_id=OuterRef("instrument_version_id")).order_by("lower_bound")
-    low = Exists(
-        latest.filter(teacher_id=OuterRef("pk"))
-        .annotate(lowest=Subquery(lowest_band.values("label")[:1]))
-        .filter(predikat=F("lowest"))
+    """Teachers whose latest final result is in the lowest band of its version (`lowest`: version id →
+    label), with an open follow-up past its deadline, or with a planned row overdue and not observed;
+    by name. One query: the union of the three lists."""
+    in_lowest_band = Q(
+        *(Q(instrument_version_id=version, predikat=label) for version, label in lowest.items()), _connector=Q.OR
     )
-    late_follow_up = Exists(
-        FollowUp.objects.filter(
-            teacher_id=OuterRef("pk"),
-            observation__row__programme__semester=semester,
-            status=FollowUpStatus.OPEN,
-            deadline__lt=today,
+    low = latest.filter(in_lowest_band) if lowest else latest.none()
+    late_follow_ups = FollowUp.objects.filter(
+        madrasah=madrasah,
+        observation__row__programme__semester=semester,
+        status=FollowUpStatus.OPEN,
+        deadline__lt=today,
+    )
+    late_rows = ProgrammeRow.objects.filter(
+        programme__madrasah=madrasah, programme__semester=semester, cancelled_at__isnull=True, planned_at__lt=now
+    ).exclude(observations__state__in=OBSERVED)
+    teacher = ("teacher_id", "teacher__front_title", "teacher__name", "teacher__back_title")
+    low, late_follow_ups, late_rows = (
+        queryset.order_by().values(*teacher, reason=Value(code))
+        for queryset, code in (
+            (low, AttentionReason.LOW_RESULT),
+            (late_follow_ups, AttentionReason.OVERDUE_FOLLOW_UP),
+            (late_rows, AttentionReason.OVERDUE_ROW),
         )
     )
-    late_row = Exists(
-        ProgrammeRow.objects.filter(
-            teacher_id=OuterRef("pk"), programme__semester=semester, cancelled_at__isnull=True, planned_at__lt=now
-        ).exclude(Exists(Observation.objects.filter(row=OuterRef("pk")).exclude(state=ObservationState.DRAFT)))
-    )
-    teachers = (
-        Staff.objects.filter(madrasah=madrasah)
-        .annotate(low=low, late_follow_up=late_follow_up, late_row=late_row)
-        .filter(Q(low=True) | Q(late_follow_up=True) | Q(late_row=True))
-        .order_by("name", "pk")
-    )
+    reasons: dict[int, tuple[str, set[str]]] = {}
+    for row in low.union(late_follow_ups, late_rows).order_by("teacher__name", "teacher_id"):
+        name = Staff(
+            front_title=row["teacher__front_title"], name=row["teacher__name"], back_title=row["teacher__back_title"]
+        )
+        reasons.setdefault(row["teacher_id"], (name.full_name, set()))[1].add(row["reason"])
+    order = list(AttentionReason.labels)
     return [
-        AttentionItem(
-            teacher_id=t.pk,
-            name=t.full_name,
-            reasons=tuple(
-                code
-                for code, flag in (
-                    (AttentionReason.LOW_RESULT, t.low),
-                    (AttentionReason.OVERDUE_FOLLOW_UP, t.late_follow_up),
-                    (AttentionReason.OVERDUE_ROW, t.late_row),
-                )
-                if flag
-            ),
-        )
-        for t in teachers
+        AttentionItem(teacher_id=pk, name=name, reasons=tuple(r for r in order if r in found))
+        for pk, (name, found) in reasons.items()
     ]
 
 
 # --- the dashboard ----------------------------------------------------------------------------------
 
 
-def previous_semester_of(semester: Semester) -> Semester | None:
+def previous_semester_of(semester: Semester, *, semesters: Sequence[Semester] | None = None) -> Semester | None:
+    """The semester before `semester`: from `semesters` (the madrasah's, any order) when given, else one query."""
+    if semesters is not None:
+        earlier = [s for s in semesters if s.madrasah_id == semester.madrasah_id and s.start_date < semester.start_date]
+        return max(earlier, key=lambda s: s.start_date, default=None)
     return (
         Semester.objects.filter(madrasah_id=semester.madrasah_id, start_date__lt=semester.start_date)
         .select_related("academic_year")
@@ -458,80 +316,55 @@ def previous_semester_of(semester: Semester) -> Semester | None:
     )
 
 
-def dashboard_data(*, madrasah: Madrasah, semester: Semester, now: dt.datetime | None = None) -> DashboardData:
-    """Everything the dashboard, the Excel export and the PDFs show for one semester, in ≤ 15 queries."""
+def dashboard_data(
+    *,
+    madrasah: Madrasah,
+    semester: Semester,
+    now: dt.datetime | None = None,
+    semesters: Sequence[Semester] | None = None,
+) -> DashboardData:
+    """Everything the dashboard, the Excel export and the PDFs show for one semester, in 7 queries
+    whatever the number of teachers: the results of this and the previous semester, with their
+    section averages · the bands of this semester's versions · the strongest items · programme rows,
+    follow-ups and clarifications · PKG · PKB · the attention list. One more to find the previous
+    semester unless the caller passes the madrasah's `semesters` (the period selector has them), one
+    more for the PKG domains when they are shown; an empty semester needs neither bands nor strengths.
+    """
     if semester.madrasah_id != madrasah.pk:
         raise ValueError("semester of another madrasah")
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    previous = previous_semester_of(semester)
-    latest = latest_final_observations(madrasah_id=madrasah.pk, semester_id=semester.pk)
-
-    current = _instrument_totals(latest)
-    before = (
-        _instrument_totals(latest_final_observations(madrasah_id=madrasah.pk, semester_id=previous.pk))
-        if previous
-        else {}
+    previous = previous_semester_of(semester, semesters=semesters)
+    # Each teacher's latest final result per instrument, in this and the previous semester (for the
+    # change) and in this one (strengths, attention).
+    latest = latest_final_observations(
+        madrasah_id=madrasah.pk, semester_ids=[semester.pk] + ([previous.pk] if previous else []), per_semester=True
     )
-    counts: dict[int, dict[str, int]] = {}
-    for row in latest.order_by().values("instrument_version__instrument_id", "predikat").annotate(n=Count("pk")):
-        counts.setdefault(row["instrument_version__instrument_id"], {})[row["predikat"]] = row["n"]
-    bands: dict[int, list[Band]] = {}
-    for band in PredikatBand.objects.filter(version_id__in=[r["version"] for r in current.values()]).order_by(
-        "-lower_bound"
-    ):
-        bands.setdefault(band.version_id, []).append(Band(band.lower_bound, band.label))
-    sections = _section_averages(latest) if current else {}
-
-    kind_order = list(InstrumentKind.values)
-    instruments = []
-    for instrument_id, row in sorted(
-        current.items(),
-        key=lambda kv: (
-            kind_order.index(kv[1]["instrument_version__instrument__kind"]),
-            kv[1]["instrument_version__instrument__name"],
-        ),
-    ):
-        average = _mean(row["total"], row["n"])
-        previous_row = before.get(instrument_id)
-        previous_average = _mean(previous_row["total"], previous_row["n"]) if previous_row else None
-        version_bands = bands.get(row["version"], [])
-        hidden = row["teachers"] < MIN_GROUP
-        labels = [b.label for b in version_bands]
-        found = counts.get(instrument_id, {})
-        distribution = [(label, found.get(label, 0)) for label in labels]
-        distribution += [(label, n) for label, n in sorted(found.items()) if label not in labels]
-        instruments.append(
-            InstrumentSummary(
-                instrument_id=instrument_id,
-                instrument_code=row["instrument_version__instrument__code"],
-                name=row["instrument_version__instrument__name"],
-                kind=row["instrument_version__instrument__kind"],
-                teachers=row["teachers"],
-                average=average,
-                previous_average=previous_average,
-                change=average - previous_average if average is not None and previous_average is not None else None,
-                predikat_of_average=predikat(average, version_bands) or "",
-                distribution=[] if hidden else distribution,
-                sections=[] if hidden else sections.get(instrument_id, []),
-                hidden=hidden,
-            )
-        )
-
+    current = latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
+    instruments, lowest = _instruments(semester=semester, previous=previous, latest=latest)
+    rows, follow_ups = supervision_counts(madrasah=madrasah, semester_ids=[semester.pk], now=now)
+    visible = [i.instrument_id for i in instruments if not i.hidden]
     return DashboardData(
         madrasah=madrasah,
         semester=semester,
         previous_semester=previous,
-        completion=_row_counts(semester=semester, now=now),
+        completion=Completion(planned=rows.planned, done=rows.done, overdue=rows.overdue, cancelled=rows.cancelled),
         instruments=instruments,
-        follow_ups=_follow_up_counts(madrasah=madrasah, semester=semester, today=today),
-        clarifications=Observation.objects.filter(
-            madrasah=madrasah, row__programme__semester=semester, state=ObservationState.CLARIFICATION
-        ).count(),
+        follow_ups=follow_ups,
+        clarifications=rows.clarifications,
         pkg=_pkg(madrasah=madrasah, semester=semester),
         pkb=_pkb(madrasah=madrasah, semester=semester),
-        attention=_attention(madrasah=madrasah, semester=semester, latest=latest, today=today, now=now),
-        strengths=_strengths(latest, [i.instrument_id for i in instruments if not i.hidden]),
+        attention=_attention(
+            madrasah=madrasah,
+            semester=semester,
+            latest=current,
+            lowest=lowest,
+            today=timezone.localdate(now),
+            now=now,
+        ),
+        strengths=[
+            Strength(instrument=i.instrument_name, section=i.section_title, item=i.item_text, average=i.average)
+            for i in (strongest_items(current, instrument_ids=visible, limit=STRENGTHS) if visible else [])
+        ],
         pdca=[],
         empty=not instruments,
     )

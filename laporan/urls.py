@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, schedule_views, views
 
 app_name = "laporan"
 
@@ -10,4 +10,13 @@ urlpatterns: list = [
     path("dasbor/ekspor/", views.dashboard_export, name="dashboard-export"),
     path("pengawas/", views.pengawas_overview, name="pengawas-overview"),
     path("pengawas/<int:madrasah_pk>/", views.pengawas_madrasah, name="pengawas-madrasah"),
+    # Documents built in the background (issue 11).
+    path("dokumen/", report_views.report_list, name="report-list"),
+    path("dokumen/minta/", report_views.report_request, name="report-request"),
+    path("dokumen/<int:pk>/status/", report_views.report_status, name="report-status"),
+    path("dokumen/<int:pk>/unduh/", report_views.report_download, name="report-download"),
+    path("dokumen/<int:pk>/unduh/xlsx/", report_views.report_download_xlsx, name="report-download-xlsx"),
+    path("dokumen/<int:pk>/ulangi/", report_views.report_retry, name="report-retry"),
+    # Scheduled reports (issue 11): the madrasah's schedule; the archive is the list above, filtered.
+    path("dokumen/jadwal/", schedule_views.schedule, name="schedule"),
 ]

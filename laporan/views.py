@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kompetensi.programme import RowStatus
@@ -125,25 +127,47 @@ def dashboard_context(data, *, meeting: bool = False, drill: bool = True, privat
         {
             "table": table,
             "chart": charts.get(table.key),
-            "rows": [
-                list(zip(texts, [_raw(c) for c in cells], strict=True))
-                for texts, cells in zip(table.rows, table.cells, strict=True)
-            ],
+            "rows": [_cells(texts, cells) for texts, cells in zip(table.rows, table.cells, strict=True)],
         }
         for table in selectors.recap_tables(data)
         # A semester with no data says so ("belum ada data") instead of a page of zeros.
         if not (data.empty and _all_zero(table))
     ]
     hidden = [i for i in data.instruments if i.hidden]
+    drill = drill and not meeting
+    private = private and not meeting
     return {
         "data": data,
         "meeting": meeting,
-        "drill": drill and not meeting,
-        "private": private and not meeting,
+        "drill": drill,
+        "private": private,
         "tables": tables,
+        "attention": _attention_entries(data.attention, drill=drill) if private else [],
         "hidden_instruments": hidden,
         "min_group": selectors.MIN_GROUP,
     }
+
+
+def _cells(texts: list[str], cells: tuple) -> SafeString:
+    """A table row's cells, each with its unlocalized value for scripts and tests (built here rather
+    than in a template loop: a recap has a hundred cells)."""
+    return format_html_join(
+        "",
+        "<td{}>{}</td>",
+        ((format_html(' data-value="{}"', raw) if raw else "", text) for text, raw in zip(texts, map(_raw, cells), strict=True)),
+    )
+
+
+def _attention_entries(items, *, drill: bool) -> list[tuple[str, str, str]]:
+    """(name, link to the teacher's page or "", reasons) per teacher of the private list."""
+    return [
+        (
+            item.name,
+            reverse("kompetensi:teacher-page", args=[item.teacher_id]) if drill else "",
+            "; ".join(item.reason_labels),
+        )
+        for item in items
+    ]
 
 
 def _with_semester(name: str, semester, args=()) -> str:
@@ -185,7 +209,7 @@ def _dashboard_page(request, *, meeting: bool):
         "page_url": reverse("laporan:dashboard-meeting" if meeting else "laporan:dashboard"),
     }
     if semester is not None:
-        data = selectors.dashboard_data(madrasah=madrasah, semester=semester)
+        data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters)
         context.update(dashboard_context(data, meeting=meeting))
         context["links"] = dashboard_links(semester, meeting=meeting)
     template = "laporan/dashboard_meeting.html" if meeting else "laporan/dashboard.html"
@@ -205,10 +229,11 @@ def dashboard_meeting(request):
 @membership_required(*DASHBOARD_READERS)
 def dashboard_export(request):
     madrasah = request.membership.madrasah
-    semester = chosen_semester(semesters=semester_list(madrasah=madrasah), slug=request.GET.get("semester"))
+    semesters = semester_list(madrasah=madrasah)
+    semester = chosen_semester(semesters=semesters, slug=request.GET.get("semester"))
     if semester is None:
         return redirect("laporan:dashboard")
-    data = selectors.dashboard_data(madrasah=madrasah, semester=semester)
+    data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters)
     response = HttpResponse(exports.dashboard_workbook(data=data), content_type=XLSX)
     filename = f"dasbor-{semester.slug}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -241,7 +266,7 @@ def pengawas_madrasah(request, madrasah_pk: int):
         "page_url": reverse("laporan:pengawas-madrasah", args=[madrasah.pk]),
     }
     if semester is not None:
-        data = selectors.dashboard_data(madrasah=madrasah, semester=semester)
+        data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters)
         # Read-only and without the private list: the pengawas oversees the madrasah, not its teachers.
         context.update(dashboard_context(data, drill=False, private=False))
     return render(request, "laporan/pengawas_madrasah.html", context)

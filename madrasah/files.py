@@ -26,6 +26,7 @@ CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".zip": "application/zip",  # the yearly evidence bundle (laporan); uploads are checked by content
 }
 ALLOWED_EXTENSIONS = frozenset(CONTENT_TYPES)
 FALLBACK_CONTENT_TYPE = "application/octet-stream"

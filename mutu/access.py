@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from madrasah.models import Membership, Role
 
-from .models import Activity, BusinessActivity, Cycle, GoodPractice, GoodPracticeStatus
+from .models import Activity, ActivityProgress, BusinessActivity, Cycle, GoodPractice, GoodPracticeStatus, Measurement
 
 # The Kepala owns quality cycles and may delegate to the Waka; the pengawas reads; a teacher who
 # sits on a cycle's team (TPMM) reads that cycle.
@@ -56,6 +56,22 @@ def activity_for_user(membership: Membership, pk: int, *, write: bool = False) -
     )
     cycle_for_user(membership, activity.cycle_id, write=write)
     return activity
+
+
+def progress_for_user(membership: Membership, pk: int) -> ActivityProgress:
+    """A progress entry (and its evidence) through its cycle's read rule."""
+    entry = get_object_or_404(
+        ActivityProgress.objects.select_related("activity"), pk=pk, activity__cycle__madrasah_id=membership.madrasah_id
+    )
+    cycle_for_user(membership, entry.activity.cycle_id)
+    return entry
+
+
+def measurement_for_user(membership: Membership, pk: int) -> Measurement:
+    """A measurement (and its evidence) through its cycle's read rule."""
+    measurement = get_object_or_404(Measurement, pk=pk, cycle__madrasah_id=membership.madrasah_id)
+    cycle_for_user(membership, measurement.cycle_id)
+    return measurement
 
 
 def business_activity_for_user(membership: Membership, pk: int, *, write: bool = False) -> BusinessActivity:

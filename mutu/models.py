@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kompetensi.models import HistoryEvent
 from madrasah.files import upload_to_random
@@ -44,11 +45,12 @@ class EdmAspect(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    PLAN = "plan", _("Plan")
-    DO = "do", _("Do")
-    CHECK = "check", _("Check")
-    ACT = "act", _("Act")
-    CLOSED = "closed", _("Closed")
+    # A context of their own: "Plan" elsewhere in the product means scheduling a supervision.
+    PLAN = "plan", pgettext_lazy("PDCA stage", "Plan")
+    DO = "do", pgettext_lazy("PDCA stage", "Do")
+    CHECK = "check", pgettext_lazy("PDCA stage", "Check")
+    ACT = "act", pgettext_lazy("PDCA stage", "Act")
+    CLOSED = "closed", pgettext_lazy("PDCA stage", "Closed")
 
 
 # Each stage moves only to the next; nothing skips one.

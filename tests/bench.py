@@ -36,6 +36,11 @@ BUDGETS = {
     "dashboard_vs_trivial_ratio": (3.0, "x"),
     "dashboard_queries_60": (15, "queries"),
     "dashboard_queries_600": (15, "queries"),
+    # Documents (issue 11), built as the worker builds them, warm medians: the semester recap of 60
+    # teachers, its time against bare WeasyPrint on the same HTML, and one teacher's record.
+    "semester_recap_60_teachers": (3.0, "s"),
+    "semester_recap_vs_bare_weasyprint": (1.3, "x"),
+    "teacher_record": (0.5, "s"),
 }
 
 
@@ -161,6 +166,56 @@ def dashboard_vs_trivial_ratio(runs: int = 15) -> float:
         return statistics.median(times)
 
     return median_ms("/laporan/dasbor/") / median_ms("/akun/sandi/")
+
+
+def _warm_median(build, runs: int = 5) -> float:
+    """Median seconds of `build()` over `runs` runs, after one discarded (cold) run."""
+    import statistics
+
+    build()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        build()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def report_figures() -> tuple[float, float, float]:
+    """(semester recap s, recap ÷ bare WeasyPrint, teacher record s) on the demo's active semester.
+
+    A document is timed as the worker renders it — selectors, office format, template, WeasyPrint
+    (`report_html` + `html_to_pdf`; the file write and the spreadsheet are not part of it). "Bare" is
+    WeasyPrint alone on the very same HTML, with the same restricted fetcher."""
+    from weasyprint import HTML
+
+    from laporan import pdf
+    from laporan.models import Report
+    from laporan.services import report_html
+    from madrasah.management.commands.seed_demo import DEMO_LOGINS
+    from madrasah.models import Madrasah, Semester, Staff
+
+    kepala = next(login for login in DEMO_LOGINS if login["role"] == "Kepala Madrasah")
+    madrasah = Madrasah.objects.get(memberships__user__username=kepala["username"])
+    semester = Semester.objects.select_related("academic_year").get(madrasah=madrasah, is_active=True)
+    number = "B-1/Mts.13.28.03/PP.00.4/11/2026"  # set, so that timing never takes numbers
+    recap = Report(madrasah=madrasah, kind="semester", period=semester.slug, number=number)
+    teacher = Staff.objects.filter(madrasah=madrasah, observations__state="final").first()
+    record = Report(madrasah=madrasah, kind="guru", period=semester.slug, teacher=teacher, number=number)
+
+    def build(report):
+        prepared = report_html(report=report)
+        return pdf.html_to_pdf(prepared.html, media_names=prepared.media_names)
+
+    prepared = report_html(report=recap)
+
+    def bare():
+        fetcher = pdf.RestrictedFetcher(media_names=prepared.media_names)
+        return HTML(string=prepared.html, base_url=pdf.BASE_URL, url_fetcher=fetcher).write_pdf()
+
+    recap_seconds = _warm_median(lambda: build(recap))
+    bare_seconds = _warm_median(bare)
+    return recap_seconds, recap_seconds / bare_seconds, _warm_median(lambda: build(record))
 
 
 def _demo_guru() -> dict:
@@ -324,6 +379,10 @@ def main() -> int:
     queries_60 = dashboard_queries()
     report("dashboard_queries_60", queries_60, failures)
     report("dashboard_vs_trivial_ratio", dashboard_vs_trivial_ratio(), failures)
+    recap_seconds, recap_ratio, record_seconds = report_figures()
+    report("semester_recap_60_teachers", recap_seconds, failures)
+    report("semester_recap_vs_bare_weasyprint", recap_ratio, failures)
+    report("teacher_record", record_seconds, failures)
 
     call_command("seed_demo", teachers=600, semesters=1, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
     assert Staff.objects.teachers().count() >= 600

@@ -380,9 +380,7 @@ MATRIX: dict[str, Row] = {
     # A teacher's growth page: the teacher, and the Kepala, Waka and pengawas of the madrasah; another
     # teacher gets 404, the operator (never sees scores) 403. The Kepala and Waka write appreciation;
     # the access log is the Kepala's.
-    "kompetensi:teacher-page": Row(
-        get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.guru.staff_id]
-    ),
+    "kompetensi:teacher-page": Row(get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.guru.staff_id]),
     "kompetensi:appreciation-create": Row(
         get=POST_ONLY,
         post=statuses("302 403 404 302 302 403 403 404"),
@@ -409,8 +407,143 @@ MATRIX: dict[str, Row] = {
     "laporan:dashboard-meeting": Row(get=statuses("302 403 403 200 200 403 302 200")),
     "laporan:dashboard-export": Row(get=statuses("302 403 403 200 200 403 403 200")),
     "laporan:pengawas-overview": Row(get=statuses("302 403 403 403 403 403 200 403")),
-    "laporan:pengawas-madrasah": Row(
-        get=statuses("302 403 403 403 403 403 200 403"), args=lambda w: [w.madrasah.pk]
+    "laporan:pengawas-madrasah": Row(get=statuses("302 403 403 403 403 403 200 403"), args=lambda w: [w.madrasah.pk]),
+    # Laporan: reports
+    # Asked for by the readers of a kind (the Kepala, the Waka, the pengawas; the outsider in their own
+    # madrasah); a guru asks for and reads only their own record. `report` is the guru's record and
+    # `recap` the semester recap, both built (PDF; the recap with its workbook). Another teacher's
+    # record → 404, the operator (never sees scores) → 403, another madrasah's report → 404. Retrying
+    # a report that did not fail still redirects (302) with its message.
+    "laporan:report-list": Row(get=statuses("302 200 200 200 200 403 200 200")),
+    "laporan:report-request": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 302 302 403 302 302"),
+        data=lambda w: {"kind": "semester", "period": w.semester.slug},
+    ),
+    "laporan:report-status": Row(get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.report.pk]),
+    "laporan:report-download": Row(get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.report.pk]),
+    "laporan:report-download-xlsx": Row(get=statuses("302 403 403 200 200 403 200 404"), args=lambda w: [w.recap.pk]),
+    "laporan:report-retry": Row(
+        get=POST_ONLY, post=statuses("302 302 404 302 302 403 302 404"), args=lambda w: [w.report.pk]
+    ),
+    # Laporan: schedule and archive
+    # The madrasah's report schedule: read by the Kepala, the Waka and the pengawas (the outsider, a
+    # Kepala elsewhere, reads and saves their own); saved by the Kepala only (302 back to the page).
+    # The archive is the report list above, filtered (`?jenis=&periode=&status=`).
+    "laporan:schedule": Row(
+        get=statuses("302 403 403 200 200 403 200 200"),
+        post=statuses("302 403 403 403 302 403 403 302"),
+        data=lambda w: {"digest": "on", "digest_day": "5", "semester_recap": "on", "bundle": "on"},
+    ),
+    # Mutu: money and good practice
+    # The funding view and its RKAM workbook: the Kepala, the Waka and the pengawas (the outsider sees
+    # their own). The entrepreneurship log (the Kepala's entry): read by the Kepala, the Waka, the
+    # operator and the pengawas; written by the Kepala and the operator. The guru's submitted good
+    # practice: seen by the guru, the Waka and the Kepala only (other members 404 until published);
+    # the guru edits and submits it (already submitted: 302 with a message); the Kepala publishes or
+    # returns it.
+    "mutu:funding": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "mutu:funding-export": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "mutu:business-list": Row(get=statuses("302 403 403 200 200 200 200 200")),
+    "mutu:business-create": Row(
+        get=statuses("302 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 200 200 403 200"),  # an empty form comes back with its errors
+    ),
+    "mutu:business-update": Row(
+        get=statuses("302 403 403 403 200 200 403 404"),
+        post=statuses("302 403 403 403 200 200 403 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.business_entry.pk],
+    ),
+    "mutu:business-delete": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 404"), args=lambda w: [w.business_entry.pk]
+    ),
+    "mutu:good-practice-list": Row(get=ALL_MEMBERS_200),
+    "mutu:good-practice-create": Row(
+        get=statuses("302 200 200 200 200 403 403 200"),
+        post=statuses("302 200 200 200 200 403 403 200"),  # an empty form comes back with its errors
+    ),
+    "mutu:good-practice-detail": Row(
+        get=statuses("302 200 404 200 200 404 404 404"), args=lambda w: [w.good_practice.pk]
+    ),
+    "mutu:good-practice-update": Row(
+        get=statuses("302 200 404 403 403 404 404 404"),
+        post=statuses("302 200 404 403 403 404 404 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.good_practice.pk],
+    ),
+    "mutu:good-practice-submit": Row(
+        get=POST_ONLY, post=statuses("302 302 404 403 403 404 404 404"), args=lambda w: [w.good_practice.pk]
+    ),
+    "mutu:good-practice-publish": Row(
+        get=POST_ONLY, post=statuses("302 403 404 403 302 404 404 404"), args=lambda w: [w.good_practice.pk]
+    ),
+    "mutu:good-practice-return": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 404 403 302 404 404 404"),
+        args=lambda w: [w.good_practice.pk],
+        data=lambda w: {"note": "Tambahkan foto kegiatan."},
+    ),
+    # Mutu: cycles
+    # The world's cycle is in Do, with the guru on its team, an activity and a progress entry with a PDF;
+    # a second (manual) cycle is in Check with a measurement and its PDF. The board: the Kepala, the Waka,
+    # the pengawas and teachers (only their teams' cycles); the operator 403. A cycle: read by the Kepala,
+    # the Waka, the pengawas and its team; changed by the Kepala and the Waka (reopened by the Kepala
+    # only); other members 403, another madrasah 404. A refused step (measuring in Do, Act before the
+    # Act stage, deleting an activity with progress) redirects (302) with its message.
+    "mutu:cycle-list": Row(get=statuses("302 200 200 200 200 403 200 200")),
+    "mutu:cycle-create": Row(
+        get=statuses("302 403 403 200 200 403 403 200"),
+        post=statuses("302 403 403 200 200 403 403 200"),  # an empty form comes back with its errors
+    ),
+    "mutu:cycle-detail": Row(get=statuses("302 200 403 200 200 403 200 404"), args=lambda w: [w.cycle.pk]),
+    "mutu:cycle-update": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.cycle.pk],
+    ),
+    "mutu:cycle-advance": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 302 302 403 403 404"),
+        args=lambda w: [w.cycle.pk],
+        data=lambda w: {"to": "check"},
+    ),
+    "mutu:cycle-reopen": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 403 302 403 403 404"),
+        args=lambda w: [w.cycle.pk],
+        data=lambda w: {"reason": "Kegiatan kedua belum dicatat."},
+    ),
+    "mutu:cycle-measure": Row(
+        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.cycle.pk]
+    ),
+    "mutu:cycle-act": Row(
+        get=statuses("302 403 403 302 302 403 403 404"),
+        post=statuses("302 403 403 302 302 403 403 404"),
+        args=lambda w: [w.cycle.pk],
+    ),
+    "mutu:activity-create": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.cycle.pk],
+    ),
+    "mutu:activity-update": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        args=lambda w: [w.activity.pk],
+    ),
+    "mutu:activity-delete": Row(
+        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.activity.pk]
+    ),
+    "mutu:activity-progress": Row(
+        get=statuses("302 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 302 302 403 403 404"),
+        args=lambda w: [w.activity.pk],
+        data=lambda w: {"note": "Pendampingan kedua selesai."},
+    ),
+    "mutu:progress-evidence": Row(
+        get=statuses("302 200 403 200 200 403 200 404"), args=lambda w: [w.activity_progress.pk]
+    ),
+    "mutu:measurement-evidence": Row(
+        get=statuses("302 200 403 200 200 403 200 404"), args=lambda w: [w.measurement.pk]
     ),
 }
 
@@ -455,6 +588,9 @@ def world(request, madrasah):
     submitted, follow_up, evidence = _submitted_result(request, programme.rows.get(), personas)
     appraisal_period, appraisal, appraisal_evidence = _appraisal(madrasah, semester.academic_year, personas)
     pkb_entry, in_house = _pkb(madrasah, personas)
+    money_objects = _mutu_money(madrasah, personas)
+    cycle_objects = _mutu_cycles(semester, personas)
+    report_objects = _reports(semester, personas)
     return SimpleNamespace(
         semester=semester,
         madrasah=madrasah,
@@ -474,6 +610,9 @@ def world(request, madrasah):
         appraisal_evidence=appraisal_evidence,
         pkb=pkb_entry,
         in_house=in_house,
+        **money_objects,
+        **cycle_objects,
+        **report_objects,
         **personas,
     )
 
@@ -569,6 +708,44 @@ def _pkb(madrasah, personas):
     return entry, in_house
 
 
+def _mutu_money(madrasah, personas) -> dict:
+    """Mutu: money and good practice. An entry of the entrepreneurship log recorded by the Kepala;
+    the guru's good practice, submitted to the Kepala (written directly: no notification)."""
+    import datetime as dt
+
+    from mutu.models import GoodPracticeStatus
+    from tests.factories.mutu_money import business_entry, good_practice
+
+    return {
+        "business_entry": business_entry(
+            madrasah, personas["kepala"].user, date=dt.date(2026, 9, 1), income=1_250_000, expense=250_000
+        ),
+        "good_practice": good_practice(personas["guru"], status=GoodPracticeStatus.SUBMITTED),
+    }
+
+
+def _mutu_cycles(semester, personas) -> dict:
+    """Mutu: cycles. The Kepala's cycle of the semester in Do, the guru on its team, one activity with
+    a progress entry and its PDF; a manual cycle in Check with a measurement and its PDF (files under
+    the temporary MEDIA_ROOT set by `_submitted_result`). Written directly: no rules, no events."""
+    from django.core.files.base import ContentFile
+
+    from mutu.models import Stage
+    from tests.factories import mutu as factories
+
+    kepala, guru = personas["kepala"], personas["guru"]
+    cycle = factories.cycle(owner=kepala, semester=semester, stage=Stage.DO, team=[guru.staff])
+    activity = factories.activity(cycle)
+    progress = factories.progress(activity, author=kepala)
+    progress.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    manual = factories.cycle(
+        owner=kepala, semester=semester, stage=Stage.CHECK, team=[guru.staff], indicator="manual", manual_name="Wifi"
+    )
+    measurement = factories.measurement(manual, by=kepala, value="40", note="Absensi wifi")
+    measurement.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return {"cycle": cycle, "activity": activity, "activity_progress": progress, "measurement": measurement}
+
+
 def _request(client, method: str, url: str, data: dict):
     # Each persona acts on the same untouched world: roll back what the request wrote.
     with transaction.atomic():
@@ -605,3 +782,24 @@ def test_the_matrix_holds(name, world, client):
 def test_anonymous_users_are_sent_to_the_login_page(client, world):
     response = client.get(reverse("madrasah:staff-detail", args=[world.guru.staff_id]))
     assert response.url.startswith("/masuk/?next=")
+
+
+def _reports(semester, personas):
+    """Laporan: reports. The guru's record and the semester recap, built (a small PDF, and a workbook
+    for the recap, under the temporary MEDIA_ROOT set by `_submitted_result`)."""
+    from django.core.files.base import ContentFile
+
+    from laporan.models import Report, ReportStatus
+
+    made = {}
+    for name, kind, teacher in (("report", "guru", personas["guru"].staff), ("recap", "semester", None)):
+        report = Report(
+            madrasah=semester.madrasah, kind=kind, period=semester.slug, teacher=teacher, status=ReportStatus.DONE
+        )
+        report.file.save("laporan.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        if kind == "semester":
+            report.spreadsheet.save("laporan.xlsx", ContentFile(b"PK"), save=False)
+        report.size, report.progress = report.file.size, 100
+        report.save()
+        made[name] = report
+    return made

@@ -33,10 +33,11 @@ def dashboard(context, request):
     membership = getattr(request, "membership", None)
     if membership is None or not membership.has_role(*DASHBOARD_READERS):
         return {"show": False}
-    semester = chosen_semester(semesters=semester_list(madrasah=membership.madrasah), slug=None)
+    semesters = semester_list(madrasah=membership.madrasah)
+    semester = chosen_semester(semesters=semesters, slug=None)
     result = {"show": True, "semester": semester, "request": request}
     if semester is not None:
-        data = selectors.dashboard_data(madrasah=membership.madrasah, semester=semester)
+        data = selectors.dashboard_data(madrasah=membership.madrasah, semester=semester, semesters=semesters)
         result.update(dashboard_context(data))
         result["links"] = dashboard_links(semester, meeting=False)
     return result

@@ -1,3 +1,181 @@
-"""good_practice views."""
+"""Shared good practice: colleagues read what the Kepala published; a teacher writes, edits and
+submits their own; the Kepala publishes or returns with a note. Every write-up is fetched through
+`mutu.access.good_practice_for_user`, which hides another teacher's unpublished one (404)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from madrasah.access import membership_required
+from madrasah.errors import ApplicationError
+from madrasah.models import Role
+
+from .. import selectors_good_practice as selectors
+from ..access import GOOD_PRACTICE_PUBLISHERS, GOOD_PRACTICE_REVIEWERS, good_practice_for_user
+from ..forms_good_practice import GoodPracticeForm, ReturnForm
+from ..models import GoodPracticeStatus
+from ..services import good_practice as services
+
+
+def _detail_url(practice) -> str:
+    return reverse("mutu:good-practice-detail", args=[practice.pk])
+
+
+def _can_write(membership) -> bool:
+    return membership.staff_id is not None and membership.has_role(Role.GURU)
+
+
+@membership_required()
+def good_practice_list(request):
+    membership = request.membership
+    reviewer = membership.has_role(*GOOD_PRACTICE_REVIEWERS)
+    return render(
+        request,
+        "mutu/good_practice_list.html",
+        {
+            "published": selectors.good_practice_published(madrasah=membership.madrasah),
+            "mine": (
+                selectors.good_practice_unpublished_of_teacher(teacher=membership.staff) if membership.staff_id else []
+            ),
+            "waiting": selectors.good_practice_waiting(madrasah=membership.madrasah) if reviewer else [],
+            "reviewer": reviewer,
+            "can_write": _can_write(membership),
+        },
+    )
+
+
+@membership_required(Role.GURU)
+def good_practice_create(request):
+    membership = request.membership
+    if membership.staff_id is None:
+        raise PermissionDenied
+    if request.method == "POST":
+        form = GoodPracticeForm(request.POST)
+        if form.is_valid():
+            try:
+                practice = services.good_practice_create(
+                    teacher=membership.staff, user=request.user, data=form.data_object()
+                )
+            except ApplicationError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Your draft has been saved. Submit it when it is ready."))
+                return redirect(_detail_url(practice))
+    else:
+        form = GoodPracticeForm()
+    return render(request, "mutu/good_practice_form.html", {"form": form, "practice": None})
+
+
+@membership_required()
+def good_practice_detail(request, pk: int):
+    membership = request.membership
+    practice = good_practice_for_user(membership, pk)
+    is_author = membership.staff_id == practice.teacher_id
+    submitted = practice.status == GoodPracticeStatus.SUBMITTED
+    can_publish = submitted and membership.has_role(*GOOD_PRACTICE_PUBLISHERS)
+    return render(
+        request,
+        "mutu/good_practice_detail.html",
+        {
+            "practice": practice,
+            "is_author": is_author,
+            "can_edit": is_author and practice.status in services.EDITABLE,
+            "can_submit": is_author and practice.status == GoodPracticeStatus.DRAFT,
+            "can_publish": can_publish,
+            "return_form": ReturnForm() if can_publish else None,
+        },
+    )
+
+
+@membership_required()
+def good_practice_update(request, pk: int):
+    practice = good_practice_for_user(request.membership, pk, action="edit")
+    if practice.status not in services.EDITABLE:
+        messages.error(request, _("A published write-up can no longer be changed."))
+        return redirect(_detail_url(practice))
+    if request.method == "POST":
+        form = GoodPracticeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.good_practice_update(practice=practice, user=request.user, data=form.data_object())
+            except ApplicationError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Your write-up has been saved."))
+                return redirect(_detail_url(practice))
+    else:
+        form = GoodPracticeForm(initial={"title": practice.title, "body": practice.body})
+    return render(request, "mutu/good_practice_form.html", {"form": form, "practice": practice})
+
+
+@require_POST
+@membership_required()
+def good_practice_submit(request, pk: int):
+    practice = good_practice_for_user(request.membership, pk, action="edit")
+    try:
+        services.good_practice_submit(practice=practice, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your write-up has been sent to the Kepala for publication."))
+    return redirect(_detail_url(practice))
+
+
+@require_POST
+@membership_required()
+def good_practice_publish(request, pk: int):
+    practice = good_practice_for_user(request.membership, pk, action="publish")
+    try:
+        services.good_practice_publish(practice=practice, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(_detail_url(practice))
+    messages.success(request, _("Published: every colleague can now read “%(title)s”.") % {"title": practice.title})
+    return redirect("mutu:good-practice-list")
+
+
+@require_POST
+@membership_required()
+def good_practice_return(request, pk: int):
+    practice = good_practice_for_user(request.membership, pk, action="publish")
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.good_practice_return(practice=practice, user=request.user, note=form.cleaned_data["note"])
+        except ApplicationError as error:
+            if error.field is None:
+                messages.error(request, error.message)
+                return redirect(_detail_url(practice))
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The write-up has been returned to the teacher with your note."))
+            return redirect("mutu:good-practice-list")
+    return render(
+        request,
+        "mutu/good_practice_detail.html",
+        {
+            "practice": practice,
+            "is_author": request.membership.staff_id == practice.teacher_id,
+            "can_edit": False,
+            "can_submit": False,
+            "can_publish": practice.status == GoodPracticeStatus.SUBMITTED,
+            "return_form": form,
+        },
+        status=400,
+    )
+
+
+urlpatterns = [
+    path("praktik-baik/", good_practice_list, name="good-practice-list"),
+    path("praktik-baik/tulis/", good_practice_create, name="good-practice-create"),
+    path("praktik-baik/<int:pk>/", good_practice_detail, name="good-practice-detail"),
+    path("praktik-baik/<int:pk>/ubah/", good_practice_update, name="good-practice-update"),
+    path("praktik-baik/<int:pk>/ajukan/", good_practice_submit, name="good-practice-submit"),
+    path("praktik-baik/<int:pk>/terbitkan/", good_practice_publish, name="good-practice-publish"),
+    path("praktik-baik/<int:pk>/kembalikan/", good_practice_return, name="good-practice-return"),
+]

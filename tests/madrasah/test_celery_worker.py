@@ -10,6 +10,7 @@ Isolation, so parallel test processes (pytest-xdist) and a running `make run` ne
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -65,21 +66,30 @@ def isolated_broker_url(configured: str) -> str:
     return configured
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path):
-    """Start `celery worker` on a queue of its own; yields a RunningWorker, stopped at teardown."""
+def start_worker(
+    tmp_path: Path,
+    *,
+    broker_url: str | None = None,
+    queue: str | None = None,
+    pool: str = "solo",
+    env: dict[str, str] | None = None,
+) -> RunningWorker:
+    """Start `celery worker` in its own process (and session): on `queue` (a new one of its own unless
+    given: a second worker on the same queue takes over the first one's messages), against
+    `broker_url` (the configured broker, isolated as above, unless given), with `pool` (`solo`: the
+    task runs in the worker process; `prefork`: in one pool child) and extra `env`."""
     from config.celery import app as configured_app
 
-    broker_url = isolated_broker_url(configured_app.conf.broker_url)
+    broker_url = broker_url or isolated_broker_url(configured_app.conf.broker_url)
     suffix = f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
-    queue = f"test-{suffix}"
+    queue = queue or f"test-{suffix}"
     hostname = f"test-{suffix}@{os.uname().nodename}"
     broker_dir = tmp_path / "broker"
     for sub in ("queue", "processed"):
         (broker_dir / sub).mkdir(parents=True, exist_ok=True)
-    log_path = tmp_path / "worker.log"
+    log_path = tmp_path / f"worker-{suffix}.log"
 
-    env = {
+    worker_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.test_settings",
         "DATABASE_URL": worker_database_url(),
@@ -89,10 +99,11 @@ def celery_worker(transactional_db, tmp_path):
         "CELERY_QUEUE": queue,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH")])),
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
-    env.pop("CELERY_BROKER_WRITE_URL", None)
+    worker_env.pop("CELERY_BROKER_WRITE_URL", None)
     command = [
-        str(CELERY), "-A", "config", "worker", "--pool", "solo", "--concurrency", "1", "-l", "info",
+        str(CELERY), "-A", "config", "worker", "--pool", pool, "--concurrency", "1", "-l", "info",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue, "-n", hostname,
     ]  # fmt: skip
 
@@ -118,18 +129,57 @@ def celery_worker(transactional_db, tmp_path):
     with log_path.open("wb") as log_file:
         # cwd=tmp_path: the filesystem transport writes its exchange tables to ./control.
         process = subprocess.Popen(
-            command, cwd=tmp_path, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=tmp_path, env=worker_env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
         )
-    worker = RunningWorker(process=process, hostname=hostname, queue=queue, sender=sender, log_path=log_path)
+    return RunningWorker(
+        process=process,
+        hostname=hostname,
+        queue=queue,
+        sender=sender,
+        log_path=log_path,
+        database_url=worker_env["DATABASE_URL"],
+        broker_url=broker_url,
+    )
+
+
+def stop_workers(workers: list[RunningWorker]) -> None:
+    for worker in workers:
+        worker.stop()
+        worker.sender.close()
+    for broker_url, queue in {(w.broker_url, w.queue) for w in workers}:
+        _forget_redis_queue(broker_url, queue)
+    for worker in workers:
+        # Shown by pytest for a failed test.
+        where = f"broker: {_masked(worker.broker_url)}; queue: {worker.queue}"
+        print(f"worker database: {_masked(worker.database_url)}; {where}")
+        print(f"--- celery worker log ({worker.log_path}) ---\n{worker.log()}")
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """Start `celery worker` on a queue of its own; yields a RunningWorker, stopped at teardown."""
+    worker = start_worker(tmp_path)
     try:
         yield worker
     finally:
-        worker.stop()
-        sender.close()
-        _forget_redis_queue(broker_url, queue)
-        # Shown by pytest for a failed test.
-        print(f"worker database: {_masked(env['DATABASE_URL'])}; broker: {_masked(broker_url)}; queue: {queue}")
-        print(f"--- celery worker log ({log_path}) ---\n{worker.log()}")
+        stop_workers([worker])
+
+
+@pytest.fixture
+def celery_workers(transactional_db, tmp_path):
+    """`start(**options)` starts a worker (`start_worker`'s options) whenever the test wants one, or a
+    second one; all are stopped at teardown."""
+    started: list[RunningWorker] = []
+
+    def start(**options) -> RunningWorker:
+        worker = start_worker(tmp_path, **options)
+        started.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        stop_workers(started)
 
 
 def _masked(url: str) -> str:
@@ -149,8 +199,9 @@ def _forget_redis_queue(broker_url: str, queue: str) -> None:
 
 
 class RunningWorker:
-    def __init__(self, *, process, hostname, queue, sender, log_path):
+    def __init__(self, *, process, hostname, queue, sender, log_path, database_url="", broker_url=""):
         self.process, self.hostname, self.queue, self.sender, self.log_path = process, hostname, queue, sender, log_path
+        self.database_url, self.broker_url = database_url, broker_url
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -172,6 +223,13 @@ class RunningWorker:
 
     def wait_for_log(self, pattern: str) -> None:
         self.wait_for(f"/{pattern}/ in the worker log", lambda: re.search(pattern, self.log()), deadline=15)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and every process it started (its session): nothing gets to clean up."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
 
     def stop(self) -> None:
         if self.process.poll() is None:

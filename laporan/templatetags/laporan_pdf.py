@@ -1,0 +1,42 @@
+"""Filters and tags of the PDF templates (`{% load laporan_pdf %}`): numbers and NIPs as printed."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from madrasah.identifiers import format_nip
+
+from ..selectors import cell_text
+
+register = template.Library()
+
+
+@register.filter
+def cell(value) -> str:
+    """A number as the dashboard writes it (`82,50`, `12`, `–` for nothing): the same function."""
+    return cell_text(value)
+
+
+@register.filter
+def nip(value) -> str:
+    """`19700101 199803 1 002` (8-6-1-3), or `-` when there is none."""
+    return format_nip(value) if value else "-"
+
+
+@register.filter
+def css_string(value) -> str:
+    """A CSS string literal (with its quotes) for `content:`: backslashes, quotes and line breaks
+    escaped the CSS way, `<` too so that nothing closes the style element."""
+    text = str(value)
+    for raw, escaped in (("\\", "\\5C "), ('"', "\\22 "), ("\n", "\\A "), ("\r", ""), ("<", "\\3C ")):
+        text = text.replace(raw, escaped)
+    return mark_safe(f'"{text}"')  # noqa: S308 - escaped above for a CSS string inside <style>
+
+
+@register.simple_tag
+def page_counter() -> str:
+    """The CSS `content:` value of the page footer: "Halaman x dari y"."""
+    from ..pdf import page_counter_css  # WeasyPrint is imported where documents are rendered only
+
+    return mark_safe(page_counter_css())  # noqa: S308 - built from a translation with quotes escaped

@@ -1,0 +1,106 @@
+"""A finished report tells whoever asked for it — and, when the schedule asked, the Kepala — in the app
+and by email for those with an address, with a link to the protected download; once per build, and
+nobody for a build that failed or a message that found the report already done."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from laporan import services
+from laporan.documents import document_kind
+from laporan.models import Report
+from laporan.tasks import build_report
+from madrasah.models import Notification, User
+
+SEMESTER = "2026-2027-ganjil"
+
+
+def run(report_id: int, task_id: str = "task-1") -> str:
+    return build_report.apply(args=[report_id], task_id=task_id).get()
+
+
+@pytest.mark.django_db
+def test_the_requester_is_told_with_a_link_to_the_download(
+    waka, media, sent, client, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=waka.user_id).update(email="waka@example.org")
+    report, _ = services.report_request(
+        membership=waka, kind=document_kind("semester"), period_key=SEMESTER, user=waka.user
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run(report.pk) == "done"
+    download = reverse("laporan:report-download", args=[report.pk])
+    note = Notification.objects.get()
+    assert (note.user_id, note.url) == (waka.user_id, download)
+    assert note.text == "Rekap Supervisi Semester, 2026/2027 Ganjil, siap diunduh."
+    assert len(mail.outbox) == 1
+    letter = mail.outbox[0]
+    assert letter.to == ["waka@example.org"] and letter.subject == "Mutu Madrasah: pemberitahuan baru"
+    assert f"http://127.0.0.1:8000{download}" in letter.body and not letter.attachments
+
+    client.force_login(waka.user)
+    opened = client.get(reverse("madrasah:notification-open", args=[note.pk]))
+    assert opened.status_code == 302 and opened["Location"] == download
+
+
+@pytest.mark.django_db
+def test_a_scheduled_report_tells_the_kepala(kepala, waka, media, sent, django_capture_on_commit_callbacks):
+    report, _ = services.report_enqueue(
+        madrasah=kepala.madrasah, kind=document_kind("laporan-supervisi"), period_key=SEMESTER, scheduled=True
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run(report.pk)
+    assert list(Notification.objects.values_list("user_id", flat=True)) == [kepala.user_id]
+    assert mail.outbox == []  # the Kepala has no email address: the bell only
+
+
+@pytest.mark.django_db
+def test_a_scheduled_report_that_fails_is_told_to_the_kepala(kepala, media, sent, monkeypatch):
+    report, _ = services.report_enqueue(
+        madrasah=kepala.madrasah, kind=document_kind("semester"), period_key=SEMESTER, scheduled=True
+    )
+    monkeypatch.setattr(services, "report_render", lambda **kwargs: (_ for _ in ()).throw(ValueError("rusak")))
+    assert run(report.pk) == "failed"
+    note = Notification.objects.get()
+    assert note.user_id == kepala.user_id
+    assert note.url == reverse("laporan:report-list") + f"#report-{report.pk}"
+    assert note.text == "Rekap Supervisi Semester, 2026/2027 Ganjil, gagal dibuat: coba lagi di halaman Laporan."
+
+
+@pytest.mark.django_db
+def test_a_teacher_is_told_of_their_own_record(guru, media, sent):
+    report, _ = services.report_request(
+        membership=guru, kind=document_kind("guru"), period_key=SEMESTER, teacher=guru.staff, user=guru.user
+    )
+    run(report.pk)
+    note = Notification.objects.get()
+    assert note.user_id == guru.user_id and guru.staff.full_name in note.text
+
+
+@pytest.mark.django_db
+def test_no_one_is_told_twice_or_of_a_failure(kepala, media, sent, monkeypatch):
+    report, _ = services.report_request(
+        membership=kepala, kind=document_kind("semester"), period_key=SEMESTER, user=kepala.user
+    )
+    run(report.pk)
+    assert run(report.pk, task_id="duplicate") == "skipped"
+    assert Notification.objects.count() == 1
+
+    Notification.objects.all().delete()
+    Report.objects.filter(pk=report.pk).update(status="failed")
+    services.report_retry(membership=kepala, report=Report.objects.get(pk=report.pk), user=kepala.user)
+    monkeypatch.setattr(services, "report_render", lambda **kwargs: (_ for _ in ()).throw(ValueError("rusak")))
+    assert run(report.pk, task_id="task-2") == "failed"
+    assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_requester_who_lost_the_role_is_not_told(waka, media, sent):
+    report, _ = services.report_request(
+        membership=waka, kind=document_kind("semester"), period_key=SEMESTER, user=waka.user
+    )
+    waka.roles.filter(role="waka").delete()
+    run(report.pk)
+    assert not Notification.objects.exists()
