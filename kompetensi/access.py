@@ -182,9 +182,10 @@ def appraisal_period_for_user(membership: Membership, pk: int, *, write: bool = 
     period = get_object_or_404(
         AppraisalPeriod.objects.select_related("academic_year"), pk=pk, madrasah_id=membership.madrasah_id
     )
-    if not membership.has_role(Role.KEPALA, Role.WAKA) and not period.appraisals.filter(
-        assessor_id=membership.user_id
-    ).exists():
+    if (
+        not membership.has_role(Role.KEPALA, Role.WAKA)
+        and not period.appraisals.filter(assessor_id=membership.user_id).exists()
+    ):
         raise PermissionDenied
     if write and not membership.has_role(*APPRAISAL_MANAGERS):
         raise PermissionDenied

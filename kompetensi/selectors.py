@@ -340,8 +340,9 @@ def strongest_items(latest: QuerySet[Observation], *, instrument_ids: Iterable[i
 def version_bands(version_ids: Iterable[int]) -> dict[int, list[Band]]:
     """{version id: its predikat bands, highest first}: one query."""
     bands: dict[int, list[Band]] = {}
-    for band in PredikatBand.objects.filter(version_id__in=list(version_ids)).order_by("-lower_bound"):
-        bands.setdefault(band.version_id, []).append(Band(band.lower_bound, band.label))
+    rows = PredikatBand.objects.filter(version_id__in=list(version_ids)).order_by("-lower_bound")
+    for version_id, lower_bound, label in rows.values_list("version_id", "lower_bound", "label"):
+        bands.setdefault(version_id, []).append(Band(lower_bound, label))
     return bands
 
 

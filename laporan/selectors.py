@@ -51,6 +51,7 @@ from kompetensi.selectors import (
 )
 from madrasah.charts import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
+from mutu.selectors import cycle_summary
 
 # DOMAIN.md, "People and roles": breakdowns of fewer than 3 teachers are not shown.
 MIN_GROUP = 3
@@ -154,7 +155,7 @@ class DashboardData:
     pkb: PkbSummary
     attention: list[AttentionItem]  # private to the Kepala; ordered by name, never a ranking
     strengths: list[Strength]
-    pdca: list = field(default_factory=list)  # the Mutu app comes later
+    pdca: list = field(default_factory=list)  # mutu.selectors.StageGroup, Plan … Closed
     empty: bool = True
 
 
@@ -365,7 +366,7 @@ def dashboard_data(
             Strength(instrument=i.instrument_name, section=i.section_title, item=i.item_text, average=i.average)
             for i in (strongest_items(current, instrument_ids=visible, limit=STRENGTHS) if visible else [])
         ],
-        pdca=[],
+        pdca=cycle_summary(madrasah=madrasah, semester=semester),
         empty=not instruments,
     )
 
@@ -487,4 +488,25 @@ def recap_tables(data: DashboardData) -> list[Table]:
             ((p.total_jp, p.teachers, p.average_jp, p.pns_reached, p.pns),),
         )
     )
+    cycles = [(group, line) for group in data.pdca for line in group.cycles]
+    if cycles:
+        # Target against the latest measured value, as the cycle page shows them (with their unit).
+        met = {True: _("Met"), False: _("Not met"), None: "–"}
+        tables.append(
+            Table(
+                "pdca",
+                _("Quality cycles (PDCA)"),
+                (_("Cycle"), _("Stage"), _("Target"), _("Latest measured value"), _("Target met")),
+                tuple(
+                    (
+                        line.title,
+                        group.label,
+                        line.target_shown,
+                        line.value_shown or _("not measured yet"),
+                        met[line.met] if line.value_shown else "–",
+                    )
+                    for group, line in cycles
+                ),
+            )
+        )
     return tables

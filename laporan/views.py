@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kompetensi.programme import RowStatus
@@ -149,13 +149,13 @@ def dashboard_context(data, *, meeting: bool = False, drill: bool = True, privat
 
 
 def _cells(texts: list[str], cells: tuple) -> SafeString:
-    """A table row's cells, each with its unlocalized value for scripts and tests (built here rather
-    than in a template loop: a recap has a hundred cells)."""
-    return format_html_join(
-        "",
-        "<td{}>{}</td>",
-        ((format_html(' data-value="{}"', raw) if raw else "", text) for text, raw in zip(texts, map(_raw, cells), strict=True)),
+    """A table row's cells, each with its unlocalized value for scripts and tests. Built here rather
+    than in a template loop: a recap has a hundred cells and the dashboard must stay quick."""
+    markup = (
+        f'<td data-value="{escape(raw)}">{escape(text)}</td>' if raw else f"<td>{escape(text)}</td>"
+        for text, raw in zip(texts, [_raw(cell) for cell in cells], strict=True)
     )
+    return mark_safe("".join(markup))  # noqa: S308 - every text and value above went through escape()
 
 
 def _attention_entries(items, *, drill: bool) -> list[tuple[str, str, str]]:
@@ -183,6 +183,7 @@ def dashboard_links(semester, *, meeting: bool) -> dict[str, str]:
         "export": _with_semester("laporan:dashboard-export", semester),
         "programme": _with_semester("kompetensi:programme-semester", semester),
         "follow_ups_overdue": f"{reverse('kompetensi:follow-up-list')}?status=overdue",
+        "cycles": reverse("mutu:cycle-list"),
     }
     # The programme came with the semester (access.semester_list): no query here.
     programme = getattr(semester, "supervision_programme", None)

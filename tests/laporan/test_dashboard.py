@@ -200,4 +200,28 @@ def test_the_query_count_does_not_grow_with_the_teachers(client):
     client.force_login(_demo_user("Kepala Madrasah"))
     many = _dashboard_queries(client)
     # Session, user, membership and roles, the semesters, the dashboard's 7, the navigation.
-    assert (few, many) == (13, 13)
+    assert (few, many) == (14, 14)
+
+
+@pytest.mark.django_db
+def test_each_quality_cycle_shows_its_target_against_the_value_measured_from_supervision(demo):
+    from madrasah.charts import format_decimal_id
+    from mutu.models import Cycle
+
+    active = Semester.objects.get(is_active=True)
+    html = demo.get(DASHBOARD).content.decode()
+    rows = {row[0]: row for row in _screen_tables(html)["pdca"]}
+    covering = Cycle.objects.filter(semester=active) | Cycle.objects.filter(
+        semester__isnull=True, academic_year=active.academic_year
+    )
+    assert covering.exists()
+    assert set(rows) == set(covering.values_list("title", flat=True))
+    measured = [c for c in covering if c.measurements.exists()]
+    assert measured  # the demo measures the cycles in Check and Act
+    for cycle in measured:
+        latest = cycle.measurements.order_by("measured_at", "pk").last()
+        title, _stage, target, value, met = rows[cycle.title]
+        assert format_decimal_id(cycle.target) in target
+        assert value.startswith(format_decimal_id(latest.value))
+        assert met == ("Tercapai" if latest.met else "Belum tercapai")
+    assert 'data-testid="drill-cycles"' in html
