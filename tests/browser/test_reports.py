@@ -77,3 +77,31 @@ def test_the_kepala_requests_the_semester_recap_watches_it_and_downloads_it(brow
     assert "REKAP SUPERVISI SEMESTER" in pdf_text(data)
     assert info.value.suggested_filename.endswith(".pdf")
     assert_no_csp_violations(browsing)
+
+
+def test_the_waka_prints_a_blank_instrument_sheet(browsing, held, waka):
+    from madrasah.models import Semester
+    from tests.factories.kompetensi import instrument_version
+
+    messages, release = held
+    semester = Semester.objects.filter(madrasah=waka.madrasah).order_by("-start_date").first()
+    assert semester is not None
+    instrument_version(madrasah=waka.madrasah, academic_year=semester.academic_year, code="perencanaan-uji")
+    page = browsing.new_page()
+    log_in(page, waka.user.username, PASSWORD)
+    page.goto("/laporan/dokumen/")
+    form = page.locator("[data-testid=report-form][data-kind=lembar-kosong]")
+    form.get_by_test_id("report-period").select_option(semester.slug)
+    submit(page, form.get_by_test_id("report-request"))
+    status = page.locator("[data-testid=report-row][data-kind=lembar-kosong] [data-testid=report-status]")
+    expect(status).to_have_attribute("data-status", "queued")
+    release()
+    expect(status).to_have_attribute("data-status", "done", timeout=60_000)
+    with page.expect_download() as info:
+        status.get_by_test_id("report-download").click()
+    data = Path(info.value.path()).read_bytes()
+    text = " ".join(pdf_text(data).lower().split())
+    assert data.startswith(b"%PDF")
+    assert "instrumen perencanaan-uji" in text
+    assert all(f"butir {n}" in text for n in (1, 2, 3))
+    assert_no_csp_violations(browsing)
