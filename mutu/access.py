@@ -15,6 +15,8 @@ from .models import Activity, ActivityProgress, BusinessActivity, Cycle, GoodPra
 # sits on a cycle's team (TPMM) reads that cycle.
 CYCLE_EDITORS = (Role.KEPALA, Role.WAKA)
 CYCLE_READERS = (Role.KEPALA, Role.WAKA, Role.PENGAWAS)
+# Going back a stage undoes a gate: the Kepala's alone.
+CYCLE_REOPENERS = (Role.KEPALA,)
 # Money: the funding view and the entrepreneurship log (PMA 58/2017: the Kepala's duty; the
 # operator keeps the books with them).
 FUNDING_READERS = (Role.KEPALA, Role.WAKA, Role.PENGAWAS)
@@ -28,9 +30,10 @@ def can_read_cycles(membership: Membership) -> bool:
     return membership.has_role(*CYCLE_READERS)
 
 
-def cycle_for_user(membership: Membership, pk: int, *, write: bool = False) -> Cycle:
+def cycle_for_user(membership: Membership, pk: int, *, write: bool = False, reopen: bool = False) -> Cycle:
     """A cycle of the member's madrasah. Readers: Kepala, Waka, pengawas and the cycle's team;
-    `write` (plan, log, measure, decide, move stages): Kepala and Waka."""
+    `write` (plan, log, measure, decide, move stages): Kepala and Waka; `reopen` (back a stage): the
+    Kepala."""
     cycle = get_object_or_404(
         Cycle.objects.select_related(
             "madrasah", "owner", "academic_year", "semester", "instrument", "competency", "previous"
@@ -38,6 +41,10 @@ def cycle_for_user(membership: Membership, pk: int, *, write: bool = False) -> C
         pk=pk,
         madrasah_id=membership.madrasah_id,
     )
+    if reopen:
+        if not membership.has_role(*CYCLE_REOPENERS):
+            raise PermissionDenied
+        return cycle
     if write:
         if not membership.has_role(*CYCLE_EDITORS):
             raise PermissionDenied

@@ -59,6 +59,45 @@ def reset_mutu(*, madrasah) -> None:
     BusinessActivity.objects.filter(madrasah=madrasah).delete()
 
 
+# Each cycle of the chain: (days after the semester's start + 14, length in days, what, who, planned,
+# spent once done, spent so far in the active semester, RKAM activity, funding source).
+CHAIN_ACTIVITIES = (
+    (
+        0,
+        2,
+        "IHT penyusunan modul ajar Kurikulum Merdeka",
+        "Waka Kurikulum dan narasumber KKG/MGMP",
+        1_500_000,
+        1_350_000,
+        0,
+        "5.2.1 Pengembangan kompetensi guru (IHT)",
+        FundingSource.DIPA_BOS,
+    ),
+    (
+        21,
+        60,
+        "Pendampingan sejawat (coaching) penyusunan modul ajar",
+        "Tim supervisi",
+        400_000,
+        400_000,
+        150_000,
+        "5.2.3 Supervisi akademik",
+        FundingSource.DIPA_BOS,
+    ),
+    (
+        7,
+        90,
+        "Wifi madrasah untuk guru tanpa paket data",
+        "Operator dan unit usaha koperasi",
+        900_000,
+        900_000,
+        300_000,
+        "7.1.4 Langganan daya dan jasa (internet)",
+        FundingSource.BUSINESS,
+    ),
+)
+
+
 def _member(madrasah, role: str) -> Membership:
     return (
         Membership.objects.filter(madrasah=madrasah, roles__role=role, is_active=True)
@@ -175,42 +214,19 @@ def seed_quality(*, madrasah, semesters, today, stdout, **context) -> None:
     ]
     for index, semester in enumerate(chain_semesters):
         start = semester.start_date + dt.timedelta(days=14)
-        _activity(
-            cycle,
-            user,
-            start,
-            2,
-            what="IHT penyusunan modul ajar Kurikulum Merdeka",
-            who="Waka Kurikulum dan narasumber KKG/MGMP",
-            planned_cost=Decimal(1_500_000),
-            spent=Decimal(1_350_000) if semester != active else Decimal(0),
-            rkam_activity="5.2.1 Pengembangan kompetensi guru (IHT)",
-            funding_source=FundingSource.DIPA_BOS,
-        )
-        _activity(
-            cycle,
-            user,
-            start + dt.timedelta(days=21),
-            60,
-            what="Pendampingan sejawat (coaching) penyusunan modul ajar",
-            who="Tim supervisi",
-            planned_cost=Decimal(400_000),
-            spent=Decimal(400_000) if semester != active else Decimal(150_000),
-            rkam_activity="5.2.3 Supervisi akademik",
-            funding_source=FundingSource.DIPA_BOS,
-        )
-        _activity(
-            cycle,
-            user,
-            start + dt.timedelta(days=7),
-            90,
-            what="Wifi madrasah untuk guru tanpa paket data",
-            who="Operator dan unit usaha koperasi",
-            planned_cost=Decimal(900_000),
-            spent=Decimal(900_000) if semester != active else Decimal(300_000),
-            rkam_activity="7.1.4 Langganan daya dan jasa (internet)",
-            funding_source=FundingSource.BUSINESS,
-        )
+        for offset, days, what, who, planned, spent_done, spent_active, rkam, source in CHAIN_ACTIVITIES:
+            _activity(
+                cycle,
+                user,
+                start + dt.timedelta(days=offset),
+                days,
+                what=what,
+                who=who,
+                planned_cost=Decimal(planned),
+                spent=Decimal(spent_done if semester != active else spent_active),
+                rkam_activity=rkam,
+                funding_source=source,
+            )
         if semester == active:
             _run_to(cycle, user, Stage.DO, note="IHT terlaksana; 30 guru hadir, modul ajar dikumpulkan.")
             break

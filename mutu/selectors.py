@@ -687,13 +687,15 @@ def funding_totals(activities: list[Activity]) -> list[dict]:
     return rows
 
 
-def rupiah(value: Decimal | int | None) -> str:
-    """`Rp 1.500.000` (whole Rupiah; cents only when there are any)."""
-    if value is None:
+def rupiah(value: Decimal | int | str | None) -> str:
+    """Rupiah for people: `Rp 1.250.000`, `Rp 1.250.000,50` when there are cents, `-Rp 50.000` below
+    zero (a business unit's net); "" for None. The pages (the `rupiah` filter) and the history use it."""
+    if value is None or value == "":
         return ""
-    value = Decimal(value)
-    places = 0 if value == value.to_integral_value() else 2
-    return f"Rp {format_decimal_id(value, places)}"
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    places = 0 if number == number.to_integral_value() else 2
+    text = format_decimal_id(abs(number), places)
+    return f"-Rp {text}" if number < 0 else f"Rp {text}"
 
 
 def factor_labels(tags: list[str]) -> list[str]:

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 
 from madrasah.charts import format_decimal_id
+from mutu import selectors
 
 register = template.Library()
 
 
-def rupiah_text(value) -> str:
-    """`Rp 1.250.000`, `Rp 1.250.000,50` when there are cents, `-Rp 50.000` below zero; "" for None."""
-    if value is None or value == "":
-        return ""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    places = 0 if number == number.to_integral_value() else 2
-    text = format_decimal_id(abs(number), places)
-    return f"-Rp {text}" if number < 0 else f"Rp {text}"
-
-
 @register.filter
 def rupiah(value) -> str:
-    return rupiah_text(value)
+    return selectors.rupiah(value)
 
 
 @register.filter

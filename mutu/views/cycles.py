@@ -9,7 +9,6 @@ message; the rules live in the services.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -24,13 +23,14 @@ from .. import selectors
 from ..access import (
     CYCLE_EDITORS,
     CYCLE_READERS,
+    CYCLE_REOPENERS,
     activity_for_user,
     cycle_for_user,
     measurement_for_user,
     progress_for_user,
 )
 from ..forms import ActForm, ActivityForm, CycleForm, ManualMeasureForm, ProgressForm, ReopenForm
-from ..models import STAGE_ORDER, Cycle, IndicatorKind, Stage
+from ..models import STAGE_ORDER, Activity, Cycle, IndicatorKind, Stage
 from ..services import cycles as services
 
 
@@ -44,8 +44,6 @@ def _gate_hint(stage: str) -> str:
     }.get(stage, "")
 
 
-# Files hang off a progress entry or a measurement: each is reached through its activity's or cycle's
-# access rule (another madrasah's: 404). Candidates for `mutu.access`.
 # --- the board ----------------------------------------------------------------------------------------
 
 
@@ -150,7 +148,7 @@ def _detail(request, cycle: Cycle, *, measure_form=None):
             "next_label": Stage(following).label if following else "",
             "gate_hint": _gate_hint(cycle.stage),
             "can_edit": can_edit,
-            "can_reopen": can_edit and membership.has_role(Role.KEPALA) and cycle.stage != Stage.PLAN,
+            "can_reopen": can_edit and membership.has_role(*CYCLE_REOPENERS) and cycle.stage != Stage.PLAN,
             "can_log_progress": can_edit and cycle.stage in (Stage.DO, Stage.CHECK, Stage.ACT),
             "can_measure": can_edit and cycle.stage == Stage.CHECK,
             "measure_form": measure_form or (ManualMeasureForm() if page["is_manual"] else None),
@@ -192,9 +190,7 @@ def cycle_advance(request, pk: int):
 @require_POST
 @membership_required()
 def cycle_reopen(request, pk: int):
-    cycle = cycle_for_user(request.membership, pk, write=True)
-    if not request.membership.has_role(Role.KEPALA):
-        raise PermissionDenied
+    cycle = cycle_for_user(request.membership, pk, reopen=True)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write why the cycle goes back a stage."))
@@ -315,9 +311,8 @@ def cycle_act(request, pk: int):
 # --- activities ---------------------------------------------------------------------------------------
 
 
-@membership_required()
-def activity_create(request, pk: int):
-    cycle = cycle_for_user(request.membership, pk, write=True)
+def _activity_form(request, cycle: Cycle, activity: Activity | None):
+    """Add (`activity` None) or change an activity of an open cycle."""
     if cycle.is_closed:
         messages.error(request, _("This cycle is closed and can no longer be changed."))
         return redirect(cycle.get_absolute_url())
@@ -325,37 +320,34 @@ def activity_create(request, pk: int):
         form = ActivityForm(request.POST, cycle=cycle)
         if form.is_valid():
             try:
-                services.activity_create(cycle=cycle, user=request.user, data=form.data_object())
+                if activity is None:
+                    services.activity_create(cycle=cycle, user=request.user, data=form.data_object())
+                else:
+                    services.activity_update(activity=activity, user=request.user, data=form.data_object())
             except ApplicationError as error:
                 error.add_to_form(form)
             else:
-                messages.success(request, _("The activity has been added."))
+                if activity is None:
+                    messages.success(request, _("The activity has been added."))
+                else:
+                    messages.success(request, _("The activity has been saved."))
                 return redirect(cycle.get_absolute_url() + "#activities")
-    else:
+    elif activity is None:
         form = ActivityForm(cycle=cycle)
-    return render(request, "mutu/activity_form.html", {"form": form, "cycle": cycle, "activity": None})
+    else:
+        form = ActivityForm(cycle=cycle, initial=ActivityForm.initial_for(activity))
+    return render(request, "mutu/activity_form.html", {"form": form, "cycle": cycle, "activity": activity})
+
+
+@membership_required()
+def activity_create(request, pk: int):
+    return _activity_form(request, cycle_for_user(request.membership, pk, write=True), None)
 
 
 @membership_required()
 def activity_update(request, pk: int):
     activity = activity_for_user(request.membership, pk, write=True)
-    cycle = activity.cycle
-    if cycle.is_closed:
-        messages.error(request, _("This cycle is closed and can no longer be changed."))
-        return redirect(cycle.get_absolute_url())
-    if request.method == "POST":
-        form = ActivityForm(request.POST, cycle=cycle)
-        if form.is_valid():
-            try:
-                services.activity_update(activity=activity, user=request.user, data=form.data_object())
-            except ApplicationError as error:
-                error.add_to_form(form)
-            else:
-                messages.success(request, _("The activity has been saved."))
-                return redirect(cycle.get_absolute_url() + "#activities")
-    else:
-        form = ActivityForm(cycle=cycle, initial=ActivityForm.initial_for(activity))
-    return render(request, "mutu/activity_form.html", {"form": form, "cycle": cycle, "activity": activity})
+    return _activity_form(request, activity.cycle, activity)
 
 
 @require_POST

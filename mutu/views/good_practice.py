@@ -71,10 +71,9 @@ def good_practice_create(request):
     return render(request, "mutu/good_practice_form.html", {"form": form, "practice": None})
 
 
-@membership_required()
-def good_practice_detail(request, pk: int):
+def _detail(request, practice, *, return_form: ReturnForm | None = None, status: int = 200):
+    """The write-up's page (also shown again with the errors of the Kepala's return note)."""
     membership = request.membership
-    practice = good_practice_for_user(membership, pk)
     is_author = membership.staff_id == practice.teacher_id
     submitted = practice.status == GoodPracticeStatus.SUBMITTED
     can_publish = submitted and membership.has_role(*GOOD_PRACTICE_PUBLISHERS)
@@ -87,9 +86,15 @@ def good_practice_detail(request, pk: int):
             "can_edit": is_author and practice.status in services.EDITABLE,
             "can_submit": is_author and practice.status == GoodPracticeStatus.DRAFT,
             "can_publish": can_publish,
-            "return_form": ReturnForm() if can_publish else None,
+            "return_form": return_form if return_form is not None else (ReturnForm() if can_publish else None),
         },
+        status=status,
     )
+
+
+@membership_required()
+def good_practice_detail(request, pk: int):
+    return _detail(request, good_practice_for_user(request.membership, pk))
 
 
 @membership_required()
@@ -155,19 +160,7 @@ def good_practice_return(request, pk: int):
         else:
             messages.success(request, _("The write-up has been returned to the teacher with your note."))
             return redirect("mutu:good-practice-list")
-    return render(
-        request,
-        "mutu/good_practice_detail.html",
-        {
-            "practice": practice,
-            "is_author": request.membership.staff_id == practice.teacher_id,
-            "can_edit": False,
-            "can_submit": False,
-            "can_publish": practice.status == GoodPracticeStatus.SUBMITTED,
-            "return_form": form,
-        },
-        status=400,
-    )
+    return _detail(request, practice, return_form=form, status=400)
 
 
 urlpatterns = [

@@ -391,3 +391,23 @@ def test_the_page_costs_the_same_queries_with_more_activities(login, kepala, wak
             assert client.get(cycle.get_absolute_url()).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_board_costs_the_same_queries_with_more_cycles(login, kepala, guru, ganjil, version):
+    counts = {"kepala": [], "guru": []}
+    clients = {"kepala": login(kepala), "guru": login(guru)}
+    url = reverse("mutu:cycle-list")
+    for client in clients.values():
+        client.get(url)  # warm the session and membership caches
+    for added in (1, 5):
+        for _ in range(added):
+            cycle = f.cycle(owner=kepala, semester=ganjil, instrument=version, team=[guru.staff])
+            f.cycle(owner=kepala, academic_year=ganjil.academic_year, instrument=version, team=[guru.staff])
+            f.activity(cycle)
+            f.measurement(cycle, by=kepala, value="70")
+        for who, client in clients.items():
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[who].append(len(queries))
+    assert counts["kepala"][0] == counts["kepala"][1]
+    assert counts["guru"][0] == counts["guru"][1]
