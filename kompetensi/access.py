@@ -60,6 +60,8 @@ def framework_for_user(membership: Membership, pk: int) -> Framework:
 PROGRAMME_EDITORS = (Role.WAKA, Role.KEPALA)
 PROGRAMME_APPROVERS = (Role.KEPALA,)
 SUPERVISION_READERS = (Role.KEPALA, Role.WAKA, Role.PENGAWAS)
+# Besides the supervisor, who plans and closes follow-ups (the workflow services check the same tuple).
+FOLLOW_UP_MANAGERS = (Role.WAKA, Role.KEPALA)
 
 
 def programme_for_user(membership: Membership, pk: int, *, write: bool = False, approve: bool = False) -> Programme:
@@ -93,8 +95,10 @@ def _observation_visible(membership: Membership, observation: Observation) -> bo
 
 def observation_for_user(membership: Membership, pk: int, *, action: str = "read") -> Observation:
     """`action`: "read"; "edit" (the supervisor, or the Kepala, while a draft); "respond" (the
-    observed teacher: acknowledge or ask for clarification); "finalise" (the Kepala: finalise,
-    reopen). Invisible → 404; visible but not allowed → 403. State rules live in the services."""
+    observed teacher: acknowledge or ask for clarification); "evidence" (the supervisor or the
+    observed teacher: upload evidence); "follow_up" (the supervisor, the Waka or the Kepala: plan a
+    follow-up); "finalise" (the Kepala: finalise, reopen). Invisible → 404; visible but not
+    allowed → 403. State rules live in the services."""
     observation = get_object_or_404(
         Observation.objects.select_related(
             "instrument_version__instrument", "teacher", "supervisor", "row__programme__semester"
@@ -104,10 +108,14 @@ def observation_for_user(membership: Membership, pk: int, *, action: str = "read
     )
     if not _observation_visible(membership, observation):
         raise Http404
+    is_supervisor = observation.supervisor_id == membership.user_id
+    is_teacher = membership.staff_id is not None and observation.teacher_id == membership.staff_id
     allowed = {
         "read": True,
-        "edit": observation.supervisor_id == membership.user_id,
-        "respond": membership.staff_id is not None and observation.teacher_id == membership.staff_id,
+        "edit": is_supervisor,
+        "respond": is_teacher,
+        "evidence": is_supervisor or is_teacher,
+        "follow_up": is_supervisor or membership.has_role(*FOLLOW_UP_MANAGERS),
         "finalise": membership.has_role(Role.KEPALA),
     }[action]
     if not allowed:
@@ -127,8 +135,7 @@ def follow_up_for_user(membership: Membership, pk: int, *, action: str = "read")
     allowed = {
         "read": True,
         "progress": is_teacher,
-        "close": follow_up.observation.supervisor_id == membership.user_id
-        or membership.has_role(Role.WAKA, Role.KEPALA),
+        "close": follow_up.observation.supervisor_id == membership.user_id or membership.has_role(*FOLLOW_UP_MANAGERS),
     }[action]
     if not allowed:
         raise PermissionDenied

@@ -76,12 +76,21 @@ def instrument_versions(*, madrasah: Madrasah, academic_year: AcademicYear) -> Q
 
 def instrument_version_sheet(*, version: InstrumentVersion) -> list[Section]:
     """Sections with their items and the indicators they inform, in order: what a sheet shows."""
+    return instrument_version_sheets(version_ids=[version.pk]).get(version.pk, [])
+
+
+def instrument_version_sheets(*, version_ids: Iterable[int]) -> dict[int, list[Section]]:
+    """{version id: its sheet (`instrument_version_sheet`)} for several versions: two queries."""
     items = Item.objects.select_related("indicator__competency").order_by("order", "pk")
-    return list(
-        version.sections.select_related("competency")
+    sheets: dict[int, list[Section]] = {}
+    for section in (
+        Section.objects.filter(version_id__in=list(version_ids))
+        .select_related("competency")
         .prefetch_related(Prefetch("items", queryset=items))
-        .order_by("order", "pk")
-    )
+        .order_by("version_id", "order", "pk")
+    ):
+        sheets.setdefault(section.version_id, []).append(section)
+    return sheets
 
 
 def indicator_choices(*, version: InstrumentVersion) -> QuerySet[Indicator]:

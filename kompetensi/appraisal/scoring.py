@@ -393,23 +393,3 @@ def _domains(appraisal: Appraisal) -> list[dict]:
             }
         )
     return domains
-
-
-def standing_history(*, teacher: Staff) -> list[dict]:
-    """Approved appraisals, newest year first, with Nilai PKG, predikat and per domain the same."""
-    appraisals = (
-        Appraisal.objects.filter(teacher=teacher, stage=AppraisalStage.APPROVED)
-        .select_related("period__academic_year", "instrument_version")
-        .order_by("-period__academic_year__start_year")
-    )
-    return [
-        {
-            "appraisal": a,
-            "year": a.period.academic_year.name,
-            "total": a.total,
-            "nilai": a.nilai,
-            "predikat": a.predikat,
-            "domains": _domains(a),
-        }
-        for a in appraisals
-    ]

@@ -31,8 +31,6 @@ SIGNABLE = (S.SUBMITTED,)
 CLARIFIABLE = (S.SUBMITTED,)
 APPROVABLE = (S.SIGNED, S.CLARIFICATION)
 REOPENABLE = (S.SUBMITTED, S.SIGNED, S.CLARIFICATION, S.APPROVED)
-# Stages in which the assessor may still change scores and evidence, and the teacher the self-evaluation.
-EDITABLE = (S.IN_PROGRESS,)
 
 
 def appraisal_is_locked(appraisal: Appraisal) -> bool:
@@ -40,18 +38,6 @@ def appraisal_is_locked(appraisal: Appraisal) -> bool:
     change until he reopens it. Reads the stage from the database (not the possibly stale object),
     so a service calling it inside its transaction sees an approval that happened meanwhile."""
     return Appraisal.objects.filter(pk=appraisal.pk, stage=S.APPROVED).exists()
-
-
-def appraisal_ensure_editable(appraisal: Appraisal) -> None:
-    """Raise the ApplicationError a scoring, evidence or self-evaluation service shows when the
-    appraisal is no longer being worked on (approved: locked; submitted or signed: reopen first)."""
-    stage = Appraisal.objects.values_list("stage", flat=True).get(pk=appraisal.pk)
-    if stage == S.APPROVED:
-        raise ApplicationError(_("This appraisal has been approved and is locked. Only the Kepala can reopen it."))
-    if stage not in EDITABLE:
-        raise ApplicationError(
-            _("This appraisal has been submitted; it can be changed only after the Kepala reopens it.")
-        )
 
 
 def appraisal_unscored_count(appraisal: Appraisal) -> int:

@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from madrasah.models import Membership, Role, User
+from madrasah.models import Membership, Role
 
 from ..appraisal.transitions import APPROVABLE, CLARIFIABLE, REOPENABLE, SIGNABLE, S, appraisal_unscored_count
 from ..models import Appraisal, AppraisalStage, Item
+from ..workflow.common import display_names, shorten
 
 register = template.Library()
 
@@ -76,15 +77,6 @@ def appraisal_actions(*, appraisal: Appraisal, membership: Membership) -> Apprai
     return actions
 
 
-def _people(madrasah_id: int, user_ids: set[int]) -> dict[int, str]:
-    """User id → the name to show: the staff record's name with titles, else the login."""
-    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=user_ids)}
-    members = Membership.objects.filter(madrasah_id=madrasah_id, user_id__in=user_ids, staff__isnull=False)
-    for member in members.select_related("staff"):
-        names[member.user_id] = member.staff.full_name
-    return names
-
-
 def _indicator_numbers(appraisal: Appraisal) -> dict[int, str]:
     """Item id → "4.3" (competency number . indicator number), else the item's place in its section."""
     items = Item.objects.filter(section__version_id=appraisal.instrument_version_id).select_related(
@@ -100,13 +92,8 @@ def _indicator_numbers(appraisal: Appraisal) -> dict[int, str]:
     }
 
 
-def _shown(value) -> str:
-    text = "–" if value in (None, "") else str(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 def _stage_label(value) -> str:
-    return str(AppraisalStage(value).label) if value in AppraisalStage.values else _shown(value)
+    return str(AppraisalStage(value).label) if value in AppraisalStage.values else shorten(value)
 
 
 def _change_line(change: dict, numbers: dict[int, str], people: dict[int, str]) -> str:
@@ -128,7 +115,7 @@ def _change_line(change: dict, numbers: dict[int, str], people: dict[int, str]) 
     else:
         label = str(what or "")
         label = label[:1].upper() + label[1:]
-    return f"{label}: {_shown(before)} → {_shown(after)}"
+    return f"{label}: {shorten(before)} → {shorten(after)}"
 
 
 def appraisal_history(*, appraisal: Appraisal, events=None) -> list[dict]:
@@ -140,7 +127,7 @@ def appraisal_history(*, appraisal: Appraisal, events=None) -> list[dict]:
     numbers = _indicator_numbers(appraisal) if any("item" in c for c in changes) else {}
     user_ids = {e.actor_id for e in events if e.actor_id}
     user_ids |= {v for c in changes if c.get("what") == "assessor" for v in (c.get("from"), c.get("to")) if v}
-    people = _people(appraisal.madrasah_id, user_ids)
+    people = display_names(appraisal.madrasah_id, user_ids)
     return [
         {
             "event": event,

@@ -11,7 +11,6 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,7 +25,13 @@ from madrasah.models import Role, Semester
 from madrasah.notifications import whatsapp_share_url
 
 from .. import workflow
-from ..access import SUPERVISION_READERS, evidence_for_user, follow_up_for_user, observation_for_user
+from ..access import (
+    FOLLOW_UP_MANAGERS,
+    SUPERVISION_READERS,
+    evidence_for_user,
+    follow_up_for_user,
+    observation_for_user,
+)
 from ..models import FollowUpKind, FollowUpStatus, Item, Observation, ObservationState
 from ..observation import follow_up_proposals
 
@@ -221,10 +226,7 @@ def observation_finalise_bulk(request):
 @require_POST
 @membership_required()
 def observation_evidence_upload(request, pk: int):
-    observation = observation_for_user(request.membership, pk)
-    is_teacher = request.membership.staff_id is not None and request.membership.staff_id == observation.teacher_id
-    if observation.supervisor_id != request.user.pk and not is_teacher:
-        raise PermissionDenied
+    observation = observation_for_user(request.membership, pk, action="evidence")
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
@@ -250,9 +252,7 @@ def evidence_download(request, pk: int):
 @membership_required()
 def follow_up_create(request, pk: int):
     """Plan a follow-up from a result: items below the threshold come ticked."""
-    observation = observation_for_user(request.membership, pk)
-    if observation.supervisor_id != request.user.pk and not request.membership.has_role(Role.WAKA, Role.KEPALA):
-        raise PermissionDenied
+    observation = observation_for_user(request.membership, pk, action="follow_up")
     if observation.state == ObservationState.DRAFT:
         messages.error(request, _("Follow-ups are planned once the result has been submitted."))
         return redirect(observation.get_absolute_url())
@@ -285,7 +285,7 @@ def _follow_up_page(request, follow_up, *, progress_form=None, status: int = 200
     today = timezone.localdate()
     is_open = follow_up.status == FollowUpStatus.OPEN
     is_teacher = membership.staff_id is not None and membership.staff_id == follow_up.teacher_id
-    can_close = follow_up.observation.supervisor_id == membership.user_id or membership.has_role(Role.WAKA, Role.KEPALA)
+    can_close = follow_up.observation.supervisor_id == membership.user_id or membership.has_role(*FOLLOW_UP_MANAGERS)
     numbers = workflow.item_numbers(follow_up.observation)
     items = [(numbers.get(item.pk), item) for item in follow_up.items.all()]
     return render(

@@ -1,4 +1,5 @@
-"""Shared by the workflow services: who holds which role, notifying, text checks, claiming a row."""
+"""Shared by the workflow services: who holds which role, notifying, text checks, claiming a row,
+and the names and values shown in the histories of observations and appraisals."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ REVIEWED_STATES = (S.SUBMITTED, S.ACKNOWLEDGED, S.CLARIFICATION, S.DEEMED_ACKNOW
 ACKNOWLEDGEABLE = (S.SUBMITTED, S.CLARIFICATION, S.DEEMED_ACKNOWLEDGED)
 CLARIFIABLE = (S.SUBMITTED, S.DEEMED_ACKNOWLEDGED)
 FINALISABLE = (S.ACKNOWLEDGED, S.DEEMED_ACKNOWLEDGED, S.CLARIFICATION, S.SUBMITTED)
-FOLLOW_UP_MANAGERS = (Role.WAKA, Role.KEPALA)
 
 
 def holds(user: User, madrasah_id: int, *roles: str) -> bool:
@@ -65,6 +65,21 @@ def claim(observation: Observation, expected: str, **values) -> None:
 
 def event(observation: Observation, actor: User | None, action: str, note: str = "") -> None:
     ObservationEvent.objects.create(observation=observation, actor=actor, action=action, note=note)
+
+
+def display_names(madrasah_id: int, user_ids: set[int]) -> dict[int, str]:
+    """User id → the name to show in a history: the staff record's name with titles, else the login."""
+    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=user_ids)}
+    members = Membership.objects.filter(madrasah_id=madrasah_id, user_id__in=user_ids, staff__isnull=False)
+    for member in members.select_related("staff"):
+        names[member.user_id] = member.staff.full_name
+    return names
+
+
+def shorten(value) -> str:
+    """A value of a history line: a dash when empty, at most 60 characters."""
+    text = "–" if value in (None, "") else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def names(observation: Observation) -> dict:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from madrasah.errors import ApplicationError
 from madrasah.models import Madrasah, Membership, User
 
+from ..access import FOLLOW_UP_MANAGERS
 from ..models import FollowUp, FollowUpKind, FollowUpProgress, FollowUpStatus, Item, Observation
 from .common import (
-    FOLLOW_UP_MANAGERS,
     REVIEWED_STATES,
     S,
     clean_text,

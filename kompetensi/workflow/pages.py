@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from madrasah.charts import format_decimal_id
-from madrasah.models import Madrasah, Membership, Role, Semester, User
+from madrasah.models import Madrasah, Membership, Role, Semester
 from madrasah.notifications import whatsapp_share_url
 
+from ..access import FOLLOW_UP_MANAGERS
 from ..models import FollowUp, Item, Observation
 from ..observation import follow_up_proposals
 from ..scoring import for_display
-from .common import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, FOLLOW_UP_MANAGERS, REVIEWED_STATES, S
+from .common import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, REVIEWED_STATES, S, display_names, shorten
 from .followups import follow_ups_with_overdue
 from .transitions import acknowledge_deadline
 
@@ -151,25 +152,12 @@ def item_numbers(observation: Observation) -> dict[int, int]:
     return {pk: number for number, pk in enumerate(ids.values_list("pk", flat=True), start=1)}
 
 
-def _people(madrasah_id: int, user_ids: set[int]) -> dict[int, str]:
-    """User id → the name to show: the staff record's name with titles, else the login."""
-    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=user_ids)}
-    for member in Membership.objects.filter(madrasah_id=madrasah_id, user_id__in=user_ids, staff__isnull=False):
-        names[member.user_id] = member.staff.full_name
-    return names
-
-
-def _shorten(value) -> str:
-    text = "–" if value in (None, "") else str(value)
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
 def observation_history(*, observation: Observation, events=None) -> list[dict]:
     """The events as lines to show: who, when, what, and each change "Butir 3: 2 → 3"."""
     events = events if events is not None else observation.events.all()
     events = list(events.select_related("actor") if isinstance(events, QuerySet) else events)
     numbers = item_numbers(observation) if any(e.changes for e in events) else {}
-    people = _people(observation.madrasah_id, {e.actor_id for e in events if e.actor_id})
+    people = display_names(observation.madrasah_id, {e.actor_id for e in events if e.actor_id})
     rows = []
     for event in events:
         changes = []
@@ -183,7 +171,7 @@ def observation_history(*, observation: Observation, events=None) -> list[dict]:
                 except FieldDoesNotExist:  # a field renamed since the event was written
                     label = str(change.get("what"))
                 label = label[:1].upper() + label[1:]
-            changes.append(f"{label}: {_shorten(change.get('from'))} → {_shorten(change.get('to'))}")
+            changes.append(f"{label}: {shorten(change.get('from'))} → {shorten(change.get('to'))}")
         rows.append(
             {
                 "event": event,

@@ -13,6 +13,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -378,6 +380,17 @@ def test_the_history_lists_who_did_what(submitted, guru, kepala):
     saved = history[1]
     assert saved["changes"] == ["Butir 1: – → 4", "Butir 2: – → 3", "Butir 3: – → 2"]
     assert history[3]["actor"] == guru.staff.full_name
+
+
+def test_the_history_costs_the_same_queries_for_one_or_three_people(submitted, guru, kepala):
+    with CaptureQueriesContext(connection) as one:
+        workflow.observation_history(observation=submitted)
+    acknowledged(submitted, guru)
+    workflow.observation_reopen(observation=submitted, user=kepala.user, reason="Salah input.")
+    with CaptureQueriesContext(connection) as three:
+        history = workflow.observation_history(observation=submitted)
+    assert {row["actor"] for row in history} >= {guru.staff.full_name, kepala.staff.full_name}
+    assert len(three) == len(one)
 
 
 # --- the deadline ---------------------------------------------------------------------------------------------
