@@ -43,6 +43,21 @@ def _write(cell, value) -> None:
         cell.value = str(value)
 
 
+def write_table(sheet, *, header: list, rows: list[list], first_row: int) -> None:
+    """`header` in bold on `first_row` and `rows` under it, numbers as numbers (`_write`)."""
+    for column, text in enumerate(header, start=1):
+        sheet.cell(row=first_row, column=column, value=text).font = Font(bold=True)
+    for row_index, row in enumerate(rows, start=first_row + 1):
+        for column, value in enumerate(row, start=1):
+            _write(sheet.cell(row=row_index, column=column), value)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def dashboard_workbook(*, data: DashboardData) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -52,13 +67,7 @@ def dashboard_workbook(*, data: DashboardData) -> bytes:
         sheet = workbook.create_sheet(_sheet_title(table.title, used))
         sheet.cell(row=1, column=1, value=heading).font = Font(bold=True)
         sheet.cell(row=2, column=1, value=table.title)
-        for column, text in enumerate(table.header, start=1):
-            sheet.cell(row=4, column=column, value=text).font = Font(bold=True)
-        for row_index, row in enumerate(table.cells, start=5):
-            for column, value in enumerate(row, start=1):
-                _write(sheet.cell(row=row_index, column=column), value)
+        write_table(sheet, header=table.header, rows=table.cells, first_row=4)
         for column in range(1, len(table.header) + 1):
             sheet.column_dimensions[sheet.cell(row=4, column=column).column_letter].width = 22
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

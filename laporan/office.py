@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from madrasah.models import Madrasah, Membership, PaperSize, Role, Staff
@@ -91,6 +92,15 @@ def paper_of(*, madrasah: Madrasah, kind: DocumentKind, chosen: str = "") -> str
     return PaperSize.F4
 
 
+def place_and_date(madrasah: Madrasah, day: dt.date | None) -> str:
+    """`Pamekasan, 26 November 2026` in the madrasah's language, whatever the caller's; without a day
+    a dotted line to fill in by hand."""
+    if day is None:
+        return f"{madrasah.city}, ...................."
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{madrasah.city}, {formats.date_format(day, 'j F Y')}"
+
+
 def office_context(
     *,
     madrasah: Madrasah,
@@ -102,12 +112,10 @@ def office_context(
     maker: bool = True,
 ) -> tuple[dict, list[str]]:
     """(the base template's context, media names the fetcher may read)."""
-    from django.utils import formats
-
     from .pdf import page_size
 
     emblem_url, media_names = emblem(madrasah=madrasah)
-    place_date = f"{madrasah.city}, {formats.date_format(signed_on, 'j F Y')}"
+    place_date = place_and_date(madrasah, signed_on)
     context = {
         "madrasah": madrasah,
         "letterhead_lines": [line.strip() for line in madrasah.letterhead_lines.splitlines() if line.strip()],

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
-from madrasah.models import Membership, Role, User
+from madrasah.models import Membership, User
 
 from .documents import document_kind
 from .models import ReportDispatch, ReportSchedule
+from .report_access import SCHEDULE_WRITERS
 from .schedules import DIGEST_DAYS, schedules_due
 from .services import report_enqueue
 
@@ -34,7 +35,7 @@ class ScheduleData:
 def report_schedule_save(*, membership: Membership, data: ScheduleData, user: User) -> ReportSchedule:
     """Save the madrasah's schedule (one row; created on the first save). The Kepala only; a digest
     day outside 1–28 → ApplicationError at `digest_day`. Safe to repeat."""
-    if not membership.has_role(Role.KEPALA):
+    if not membership.has_role(*SCHEDULE_WRITERS):
         raise ApplicationError(_("Only the Kepala Madrasah changes the report schedule."))
     if data.digest_day not in DIGEST_DAYS:
         raise ApplicationError(

@@ -23,8 +23,8 @@ from .schedules import dispatches_recent, schedule_upcoming
 @membership_required(*SCHEDULE_READERS)
 def schedule(request):
     membership = request.membership
+    current = report_schedule_for_user(membership, write=request.method == "POST")
     if request.method == "POST":
-        report_schedule_for_user(membership, write=True)
         form = ReportScheduleForm(request.POST)
         if form.is_valid():
             try:
@@ -34,9 +34,7 @@ def schedule(request):
             else:
                 messages.success(request, _("The report schedule has been saved."))
                 return redirect("laporan:schedule")
-        current = report_schedule_for_user(membership)
     else:
-        current = report_schedule_for_user(membership)
         form = ReportScheduleForm.of(current)
     kinds = load_all()
 

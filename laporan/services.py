@@ -53,7 +53,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from madrasah.errors import ApplicationError
-from madrasah.files import upload_to_random
 from madrasah.models import Madrasah, Membership, PaperSize, Staff, User
 
 from .documents import DocumentKind, document_kind
@@ -80,7 +79,8 @@ BROKER_DOWN = gettext_noop(
 WAITING_RETRY = gettext_noop("A temporary problem interrupted the build; it will be tried again shortly.")
 WORKER_LOST = gettext_noop("The build was interrupted; the report is back in line.")
 
-_files = upload_to_random("reports")
+# A BUILDING row whose builder is gone, put back in the queue (its requester and attempts kept).
+RELEASED = {"status": ReportStatus.QUEUED, "task_id": "", "worker": "", "progress": 0, "message": WORKER_LOST}
 
 
 # --- asking for a document -----------------------------------------------------------------------------
@@ -118,19 +118,7 @@ def _queue(
     if current is not None:
         # A rebuild: the same row and, once built, the same file name (the new file replaces the old).
         requeued = Report.objects.filter(pk=current.pk, status__in=[ReportStatus.DONE, ReportStatus.FAILED]).update(
-            status=ReportStatus.QUEUED,
-            progress=0,
-            message="",
-            error="",
-            paper=paper,
-            requested_by=user,
-            requested_at=timezone.now(),
-            sent_at=None,
-            started_at=None,
-            attempts=0,
-            task_id="",
-            worker="",
-            scheduled=scheduled,
+            **_requeued(user), paper=paper, scheduled=scheduled
         )
         current.refresh_from_db()
         return current, bool(requeued)
@@ -140,6 +128,23 @@ def _queue(
     except IntegrityError:
         # Someone asked for the same key a moment ago: join their row.
         return _joined(Report.objects.get(**key, status__in=ReportStatus.active()), scheduled=scheduled), False
+
+
+def _requeued(user: User | None) -> dict:
+    """The fields of a row asked for again by `user`: back in the queue, its last build forgotten."""
+    return {
+        "status": ReportStatus.QUEUED,
+        "progress": 0,
+        "message": "",
+        "error": "",
+        "requested_by": user,
+        "requested_at": timezone.now(),
+        "sent_at": None,
+        "started_at": None,
+        "attempts": 0,
+        "task_id": "",
+        "worker": "",
+    }
 
 
 def _joined(report: Report, *, scheduled: bool) -> Report:
@@ -207,19 +212,7 @@ def report_retry(*, membership: Membership, report: Report, user: User) -> Repor
     kind = document_kind(report.kind)
     if kind is None or not may_read(membership, kind, report.teacher_id):
         raise ApplicationError(_("You may not ask for this document."))
-    requeued = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
-        status=ReportStatus.QUEUED,
-        progress=0,
-        message="",
-        error="",
-        requested_by=user,
-        requested_at=timezone.now(),
-        sent_at=None,
-        started_at=None,
-        attempts=0,
-        task_id="",
-        worker="",
-    )
+    requeued = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(**_requeued(user))
     if not requeued:
         raise ApplicationError(_("Only a report whose build failed can be tried again."))
     transaction.on_commit(partial(report_send, report_id=report.pk))
@@ -299,7 +292,7 @@ def _stored_name(report: Report, field: str, extension: str) -> str:
     current = getattr(report, field).name
     if current:
         return current
-    name = _files(report, f"report{extension}")
+    name = Report._meta.get_field(field).upload_to(report, f"report{extension}")
     Report.objects.filter(pk=report.pk, **{field: ""}).update(**{field: name})
     return Report.objects.values_list(field, flat=True).get(pk=report.pk)
 
@@ -470,7 +463,7 @@ def report_release_orphans(*, report_ids: list[int] | None = None) -> list[int]:
     for pk, task_id, worker in rows.values_list("pk", "task_id", "worker")[:SWEEP_LIMIT]:
         if process_alive(worker) is False and Report.objects.filter(
             pk=pk, status=ReportStatus.BUILDING, task_id=task_id, worker=worker
-        ).update(status=ReportStatus.QUEUED, task_id="", worker="", progress=0, message=WORKER_LOST):
+        ).update(**RELEASED):
             released.append(pk)
     return released
 
@@ -484,9 +477,7 @@ def reports_sweep(*, resend_after: dt.timedelta = RESEND_AFTER, now: dt.datetime
     stale = Q(status=ReportStatus.BUILDING, started_at__lt=now - STALE_AFTER)
     stale_ids = list(Report.objects.filter(stale).values_list("pk", flat=True)[:SWEEP_LIMIT])
     if stale_ids:
-        Report.objects.filter(stale, pk__in=stale_ids).update(
-            status=ReportStatus.QUEUED, task_id="", worker="", progress=0, message=WORKER_LOST
-        )
+        Report.objects.filter(stale, pk__in=stale_ids).update(**RELEASED)
     pending = Report.objects.filter(status=ReportStatus.QUEUED).filter(
         Q(sent_at__isnull=True) | Q(sent_at__lt=now - resend_after) | Q(pk__in=released + stale_ids)
     )

@@ -58,7 +58,7 @@ class DocumentKind:
     extension: str = ".pdf"
     # For a whole-madrasah document holding teachers' private records (the bundle's filled sheets): the
     # teachers whose records it holds, so that each opening is logged like the opening of a record.
-    # holds_records_of(*, madrasah, period) -> list[Staff]
+    # holds_records_of(*, madrasah, period_key) -> list[Staff]
     holds_records_of: Callable[..., list] | None = None
 
 

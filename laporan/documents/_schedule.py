@@ -81,5 +81,17 @@ def programme_with_people(*, semester: Semester) -> Programme | None:
     return programme
 
 
-def not_cancelled(rows: list[ScheduleRow]) -> list[ScheduleRow]:
-    return [row for row in rows if not row.cancelled]
+def schedule_context(*, semester: Semester, cancelled: bool) -> dict:
+    """What the schedule and the notice print: the programme's rows by date (with the cancelled ones
+    when `cancelled`), and the counts and dates of those that are not cancelled."""
+    programme = programme_with_people(semester=semester)
+    rows = schedule_rows(programme=programme, semester=semester) if programme else []
+    if not cancelled:
+        rows = [row for row in rows if not row.cancelled]
+    return {
+        "semester": semester,
+        "programme": programme,
+        "rows": rows,
+        "span": schedule_span(programme=programme) if programme else None,
+        "empty": not rows,
+    }

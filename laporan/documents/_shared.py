@@ -13,16 +13,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Count, Max, Sum
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
 from kompetensi.models import ObservationScore
 from kompetensi.scoring import HUNDRED
 from madrasah.identifiers import format_nip
 from madrasah.models import Madrasah, Membership, Role, Staff
 
-from ..office import Signatory, signatory_staff
+from ..office import signatory_staff
 
 
 @dataclass(frozen=True)
@@ -62,20 +61,6 @@ def leaders(*, madrasah: Madrasah) -> tuple[Person, Person]:
     """(Kepala, Waka Kurikulum) as printed; an empty name when the madrasah has none on record."""
     people = signatory_staff(madrasah=madrasah)
     return person_of(people[Role.KEPALA]), person_of(people[Role.WAKA])
-
-
-def signatory(heading: str, role: str, who: Person) -> Signatory:
-    """For `laporan/pdf/_signatures.html`: a heading line (a no-break space keeps the columns level)."""
-    return Signatory(heading=heading or "\u00a0", role=role, name=who.name, nip=who.nip)
-
-
-def place_and_date(madrasah: Madrasah, day: dt.date | None) -> str:
-    """`Pamekasan, 26 November 2026` in the madrasah's language, whatever the caller's; without a day
-    a dotted line to fill in by hand."""
-    if day is None:
-        return f"{madrasah.city}, ...................."
-    with translation.override(settings.LANGUAGE_CODE):
-        return f"{madrasah.city}, {formats.date_format(day, 'j F Y')}"
 
 
 def local_window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -2,8 +2,8 @@
 `kompetensi/observation/blank_sheet.html` shows) and the filled sheet of an observation (what the
 observation page shows), each on its own page with the teacher's and the supervisor's signatures.
 
-A version's sections and items come from `kompetensi.selectors.instrument_version_sheet`, read once
-per version; scores, section percentages and follow-ups are read once for all sheets.
+A version's sections and items come from `kompetensi.selectors.instrument_version_sheets`, read once
+for all versions; scores, section percentages and follow-ups are read once for all sheets.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from kompetensi.models import (
     Observation,
     ObservationScore,
     ObservationState,
-    PredikatBand,
     ProgrammeRow,
 )
 from kompetensi.programme import supervision_instruments
-from kompetensi.selectors import instrument_version_sheet
+from kompetensi.selectors import instrument_version_sheets, version_bands
 from madrasah.models import Madrasah, Semester, Staff
 
-from ._shared import Person, people_of_users, person_of, place_and_date, section_results
+from ..office import place_and_date
+from ._shared import Person, people_of_users, person_of, section_results
 
 
 @dataclass(frozen=True)
@@ -103,11 +103,13 @@ class _Versions:
 
     def load(self, versions: Iterable[InstrumentVersion]) -> None:
         missing = [v for v in versions if v.pk not in self._sections]
-        for version in missing:
-            self._sections[version.pk] = instrument_version_sheet(version=version)
         if missing:
-            for band in PredikatBand.objects.filter(version__in=missing).order_by("version_id", "-lower_bound"):
-                self._bands.setdefault(band.version_id, []).append((band.lower_bound, band.label))
+            ids = [v.pk for v in missing]
+            sheets = instrument_version_sheets(version_ids=ids)
+            for version in missing:
+                self._sections[version.pk] = sheets.get(version.pk, [])
+            for version_id, bands in version_bands(ids).items():
+                self._bands[version_id] = [(band.lower, band.label) for band in bands]
 
     def sections(self, version: InstrumentVersion) -> list:
         return self._sections[version.pk]

@@ -16,8 +16,9 @@ from kompetensi.models import InHouseActivity
 from kompetensi.pkb import academic_year_bounds
 from madrasah.models import Madrasah, Staff
 
+from ..office import place_and_date
 from . import DocumentKind, PeriodKind, document
-from ._shared import Person, leaders, person_of, place_and_date
+from ._shared import Person, leaders, person_of
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,11 @@ from django.utils.translation import gettext_lazy
 from madrasah.models import Madrasah
 
 from . import DocumentKind, PeriodKind, document
-from ._schedule import programme_with_people, schedule_rows, schedule_span
-from ._shared import leaders
+from ._schedule import schedule_context
 
 
 def jadwal_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
-    semester = period.semester
-    programme = programme_with_people(semester=semester)
-    rows = schedule_rows(programme=programme, semester=semester) if programme else []
-    kepala, waka = leaders(madrasah=madrasah)
-    return {
-        "semester": semester,
-        "programme": programme,
-        "rows": rows,
-        "span": schedule_span(programme=programme) if programme else None,
-        "kepala": kepala,
-        "waka": waka,
-        "empty": not rows,
-    }
+    return schedule_context(semester=period.semester, cancelled=True)
 
 
 JADWAL = document(

@@ -12,23 +12,13 @@ from django.utils.translation import gettext_lazy
 from madrasah.models import Madrasah, PaperSize
 
 from . import DocumentKind, PeriodKind, document
-from ._schedule import not_cancelled, programme_with_people, schedule_rows, schedule_span
+from ._schedule import schedule_context
 from ._shared import leaders
 
 
 def pemberitahuan_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
-    semester = period.semester
-    programme = programme_with_people(semester=semester)
-    rows = not_cancelled(schedule_rows(programme=programme, semester=semester)) if programme else []
     kepala, _waka = leaders(madrasah=madrasah)
-    return {
-        "semester": semester,
-        "programme": programme,
-        "rows": rows,
-        "span": schedule_span(programme=programme) if programme else None,
-        "kepala": kepala,
-        "empty": not rows,
-    }
+    return {**schedule_context(semester=period.semester, cancelled=False), "kepala": kepala}
 
 
 PEMBERITAHUAN = document(

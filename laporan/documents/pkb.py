@@ -8,7 +8,6 @@ summed in SQL over the same query. Landscape, and as .xlsx.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -116,19 +115,15 @@ def pkb_xlsx(*, context: dict, madrasah: Madrasah | None = None, **_kwargs) -> b
     sheet.cell(row=1, column=1, value=heading).font = Font(bold=True)
     header = ["No", _("Name"), "NIP", _("Employment status"), *context["kinds"]]
     header += [_("Total JP"), _("Target JP"), _("Remarks"), _("Waiting for verification")]
-    for column, text in enumerate(header, start=1):
-        sheet.cell(row=3, column=column, value=text).font = Font(bold=True)
-    for index, row in enumerate(context["rows"], start=1):
-        staff = row["staff"]
-        values = [index, staff.full_name, staff.nip_display, staff.get_employment_status_display(), *row["kinds"]]
-        values += [row["total"], row["target"], row["state"], row["waiting"]]
-        for column, value in enumerate(values, start=1):
-            exports._write(sheet.cell(row=3 + index, column=column), value)
+    rows = [
+        [index, row["staff"].full_name, row["staff"].nip_display, row["staff"].get_employment_status_display()]
+        + [*row["kinds"], row["total"], row["target"], row["state"], row["waiting"]]
+        for index, row in enumerate(context["rows"], start=1)
+    ]
+    exports.write_table(sheet, header=header, rows=rows, first_row=3)
     sheet.column_dimensions["B"].width = 36
     sheet.column_dimensions["C"].width = 24
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook_bytes(workbook)
 
 
 PKB = document(

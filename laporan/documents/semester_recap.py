@@ -230,7 +230,6 @@ def semester_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
 def semester_xlsx(*, context: dict, **_kwargs) -> bytes:
     """The dashboard's workbook of the same data, with a sheet of the teachers' results."""
     from openpyxl import load_workbook
-    from openpyxl.styles import Font
 
     workbook = load_workbook(BytesIO(exports.dashboard_workbook(data=context["data"])))
     sheet = workbook.create_sheet(_("Teachers")[:31])
@@ -238,18 +237,14 @@ def semester_xlsx(*, context: dict, **_kwargs) -> bytes:
     for instrument in context["instruments"]:
         header += [instrument.name, f"{instrument.name} · {_('Predikat')}"]
     header += [_("Open follow-ups"), _("Closed follow-ups")]
-    for column, text in enumerate(header, start=1):
-        sheet.cell(row=1, column=column, value=text).font = Font(bold=True)
-    for index, row in enumerate(context["teachers"], start=2):
+    rows = []
+    for row in context["teachers"]:
         values = [row["number"], row["name"], row["nip"]]
         for result in row["results"]:
             values += [result["value"], result["predikat"]] if result else [None, None]
-        values += [row["open"], row["closed"]]
-        for column, value in enumerate(values, start=1):
-            exports._write(sheet.cell(row=index, column=column), value)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        rows.append([*values, row["open"], row["closed"]])
+    exports.write_table(sheet, header=header, rows=rows, first_row=1)
+    return exports.workbook_bytes(workbook)
 
 
 SEMESTER_RECAP = document(

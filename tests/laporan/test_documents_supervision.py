@@ -18,6 +18,7 @@ from laporan.documents.sk_tim import decrees_of_year
 from laporan.selectors import dashboard_data, recap_tables
 from madrasah.models import Semester
 from tests.factories import supervision
+from tests.factories.kompetensi import instrument_version
 from tests.factories.madrasah import StaffFactory
 from tests.laporan.document_helpers import build, semester_period, year_period
 from tests.laporan.document_world import NOW, observe, supervised_semester, wib
@@ -191,3 +192,18 @@ def test_the_number_of_queries_does_not_grow_with_the_teachers(code, madrasah, w
         teacher = StaffFactory(madrasah=madrasah, name=f"Guru Tambahan {n}")
         observe(world["programme"], teacher, waka, world["version"], [3, 3, 3, 3, 3], planned_at=wib(2026, 9, 1 + n, 8))
     assert queries() == before
+
+
+def test_the_filled_sheets_take_as_many_queries_for_one_instrument_as_for_several(madrasah, world, waka, guru):
+    kind, period = document_kind("lembar-isi"), semester_period(world["semester"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            context = kind.context(madrasah=madrasah, period=period, teacher=guru.staff)
+        return len(captured), len(context["sheets"])
+
+    before, sheets = queries()
+    for n in range(3):
+        version = instrument_version(madrasah=madrasah, academic_year=world["semester"].academic_year, code=f"lain-{n}")
+        observe(world["programme"], guru.staff, waka, version, [3, 3, 3], planned_at=wib(2026, 9, 1 + n, 8))
+    assert queries() == (before, sheets + 3)
