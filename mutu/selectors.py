@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 
 from kompetensi import selectors as metrics
 from kompetensi.models import AppreciationNote, FollowUp, FollowUpKind, InstrumentKind, PredikatBand
+from kompetensi.workflow.common import display_names
 from madrasah.charts import format_decimal_id, line_chart
-from madrasah.models import AcademicYear, Madrasah, Membership, Semester, Subject, User
+from madrasah.models import AcademicYear, Madrasah, Membership, Semester, Subject
 
 from .access import CYCLE_READERS
 from .models import (
@@ -561,16 +562,6 @@ def cycle_trend(*, cycle: Cycle, chain: list[Cycle]) -> dict:
     return {"rows": rows, "chart": chart}
 
 
-def _people(madrasah_id: int, user_ids: set[int]) -> dict[int, str]:
-    """User id → the name to show: the staff record's name with titles, else the login."""
-    names = {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=user_ids)}
-    for member in Membership.objects.filter(
-        madrasah_id=madrasah_id, user_id__in=user_ids, staff__isnull=False
-    ).select_related("staff"):
-        names[member.user_id] = member.staff.full_name
-    return names
-
-
 ACTION_LABELS = {
     "created": gettext_lazy("Cycle planned"),
     "continued_from": gettext_lazy("Opened as the continuation of the previous cycle"),
@@ -617,7 +608,7 @@ def _change_label(what: str) -> str:
 def cycle_history(*, cycle: Cycle) -> list[dict]:
     """The events as lines: when, who, what, and each change ("Tahap: Plan → Do")."""
     events = list(cycle.events.order_by("at", "pk"))
-    people = _people(cycle.madrasah_id, {e.actor_id for e in events if e.actor_id})
+    people = display_names(cycle.madrasah_id, {e.actor_id for e in events if e.actor_id})
     rows = []
     for event in events:
         changes = []
@@ -644,19 +635,31 @@ def cycle_history(*, cycle: Cycle) -> list[dict]:
 
 def activities_of_cycle(*, cycle: Cycle) -> list[Activity]:
     """The activities with their progress entries (and what each points at), in date order."""
+    return activities_of_cycles(cycles=[cycle])[cycle.pk]
+
+
+def activities_of_cycles(*, cycles: list[Cycle]) -> dict[int, list[Activity]]:
+    """`activities_of_cycle` for several cycles of one madrasah at once: the same three queries
+    whatever their number (cycle id → activities)."""
+    by_cycle: dict[int, list[Activity]] = {c.pk: [] for c in cycles}
+    if not cycles:
+        return by_cycle
     progress = ActivityProgress.objects.select_related(
         "coaching__teacher", "appreciation__teacher", "good_practice"
     ).order_by("created_at", "pk")
     activities = list(
-        cycle.activities.order_by("start_date", "pk").prefetch_related(Prefetch("progress", queryset=progress))
+        Activity.objects.filter(cycle__in=cycles)
+        .order_by("start_date", "pk")
+        .prefetch_related(Prefetch("progress", queryset=progress))
     )
-    authors = _people(cycle.madrasah_id, {p.author_id for a in activities for p in a.progress.all()})
+    authors = display_names(cycles[0].madrasah_id, {p.author_id for a in activities for p in a.progress.all()})
     for activity in activities:
         activity.planned_shown = rupiah(activity.planned_cost)
         activity.spent_shown = rupiah(activity.spent)
         for entry in activity.progress.all():
             entry.author_name = authors.get(entry.author_id, "")
-    return activities
+        by_cycle[activity.cycle_id].append(activity)
+    return by_cycle
 
 
 def funding_totals(activities: list[Activity]) -> list[dict]:
@@ -704,12 +707,21 @@ def factor_labels(tags: list[str]) -> list[str]:
 
 
 def measurements_of_cycle(*, cycle: Cycle) -> list[dict]:
-    unit = indicator_unit(cycle)
-    rows = []
-    measurements = list(cycle.measurements.order_by("measured_at", "pk"))
-    people = _people(cycle.madrasah_id, {m.measured_by_id for m in measurements})
+    return measurements_of_cycles(cycles=[cycle])[cycle.pk]
+
+
+def measurements_of_cycles(*, cycles: list[Cycle]) -> dict[int, list[dict]]:
+    """Each cycle's measurements as shown (value, target and signed gap with the indicator's unit),
+    oldest first, for several cycles of one madrasah at once: two queries (cycle id → rows)."""
+    by_cycle: dict[int, list[dict]] = {c.pk: [] for c in cycles}
+    if not cycles:
+        return by_cycle
+    units = {c.pk: indicator_unit(c) for c in cycles}
+    measurements = list(Measurement.objects.filter(cycle__in=cycles).order_by("measured_at", "pk"))
+    people = display_names(cycles[0].madrasah_id, {m.measured_by_id for m in measurements})
     for m in measurements:
-        rows.append(
+        unit = units[m.cycle_id]
+        by_cycle[m.cycle_id].append(
             {
                 "measurement": m,
                 "by": people.get(m.measured_by_id, ""),
@@ -722,7 +734,7 @@ def measurements_of_cycle(*, cycle: Cycle) -> list[dict]:
                 "gap_raw": raw(m.gap),
             }
         )
-    return rows
+    return by_cycle
 
 
 def latest_measurement(*, cycle: Cycle) -> Measurement | None:

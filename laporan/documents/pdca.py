@@ -58,10 +58,13 @@ def cycle_reports(*, madrasah: Madrasah, academic_year: AcademicYear) -> list[Cy
         for group in cycles.cycles_for_board(madrasah=madrasah, period=f"y{academic_year.pk}")
         for line in group.cycles
     }
+    year_cycles = cycles_of_year(madrasah=madrasah, academic_year=academic_year)
+    activities_of = cycles.activities_of_cycles(cycles=year_cycles)
+    measurements_of = cycles.measurements_of_cycles(cycles=year_cycles)
     reports = []
-    for cycle in cycles_of_year(madrasah=madrasah, academic_year=academic_year):
+    for cycle in year_cycles:
         unit = cycles.indicator_unit(cycle)
-        activities = cycles.activities_of_cycle(cycle=cycle)
+        activities = activities_of[cycle.pk]
         reports.append(
             CycleReport(
                 cycle=cycle,
@@ -73,7 +76,7 @@ def cycle_reports(*, madrasah: Madrasah, academic_year: AcademicYear) -> list[Cy
                 team=list(cycle.team.all()),
                 activities=activities,
                 funding=cycles.funding_totals(activities),
-                measurements=cycles.measurements_of_cycle(cycle=cycle),
+                measurements=measurements_of[cycle.pk],
                 supporting_tags=cycles.factor_labels(cycle.supporting_tags),
                 inhibiting_tags=cycles.factor_labels(cycle.inhibiting_tags),
             )

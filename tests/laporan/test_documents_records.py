@@ -217,3 +217,34 @@ def test_the_pdca_report_shows_plan_do_check_act_and_the_dependence_on_bos(madra
     assert "Standarkan" in text or "standarkan" in text.lower()
     assert "Sebagian guru tidak memiliki paket data." in text and "Guru termotivasi." in text
     assert "Hj. Siti Aminah, S.Pd., M.Pd." in text  # team
+
+
+def test_the_pdca_report_takes_as_many_queries_for_one_cycle_as_for_several(madrasah, people, kepala):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mutu.models import FundingSource, Measurement
+    from tests.factories import mutu_money
+
+    kind = document_kind("pdca")
+
+    def add_cycle(title: str) -> None:
+        cycle = mutu_money.cycle(owner=kepala, academic_year=people, title=title)
+        mutu_money.activity(cycle, planned=500_000, source=FundingSource.DIPA_BOS)
+        mutu_money.activity(cycle, planned=250_000, source=FundingSource.KOMITE, what="Rapat")
+        Measurement.objects.create(
+            cycle=cycle, measured_at=wib(2026, 11, 10, 9), measured_by=kepala.user, period_label="2026/2027",
+            value=70, n=10, total=7, target=80, met=False, gap=-10,
+        )  # fmt: skip
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            context = kind.context(madrasah=madrasah, period=year_period(people))
+        return len(captured), len(context["cycles"])
+
+    add_cycle("Siklus pertama")
+    one = queries()
+    for n in range(2, 5):
+        add_cycle(f"Siklus ke-{n}")
+    assert queries() == (one[0], 4)
+    assert one[1] == 1
