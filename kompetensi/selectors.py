@@ -31,6 +31,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from madrasah import compiled
 from madrasah.models import AcademicYear, EmploymentStatus, Madrasah, Semester
 
 from .models import (
@@ -244,32 +245,51 @@ class ResultGroup:
     sections: tuple[tuple[str, int, Decimal, int], ...] = ()  # (title, order, Σ percentages, observations)
 
 
-def instrument_results(latest: QuerySet[Observation], *, sections: bool = False) -> list[ResultGroup]:
-    """`latest` grouped by semester, instrument version and stored predikat: one query, a few rows.
-    With `sections`, each observation's section percentages are summed per section in the same query."""
-    fields = [
-        "row__programme__semester_id",
-        "instrument_version__instrument_id",
-        "instrument_version__instrument__code",
-        "instrument_version__instrument__name",
-        "instrument_version__instrument__kind",
-        "instrument_version_id",
-        "predikat",
-    ]
-    aggregates = _result_totals()
-    if sections:
-        # One row per observation and section of its version (a left join): counts stay per observation.
-        fields += ["instrument_version__sections__title", "instrument_version__sections__order"]
-        latest = latest.alias(
-            section=mean_points_over(Q(item__section_id=OuterRef("instrument_version__sections__id")))
+RESULT_FIELDS = (
+    "row__programme__semester_id",
+    "instrument_version__instrument_id",
+    "instrument_version__instrument__code",
+    "instrument_version__instrument__name",
+    "instrument_version__instrument__kind",
+    "instrument_version_id",
+    "predikat",
+)
+SECTION_FIELDS = ("instrument_version__sections__title", "instrument_version__sections__order")
+
+
+def instrument_results(
+    *, madrasah_id: int, semester_ids: Sequence[int], per_semester: bool = False, sections: bool = False
+) -> list[ResultGroup]:
+    """Each teacher's latest final result per instrument in the semesters (`latest_final_observations`,
+    per semester with `per_semester`), grouped by semester, instrument version and stored predikat:
+    one query, a few rows. With `sections`, each observation's section percentages are summed per
+    section in the same query. The SQL is compiled once per connection (`madrasah.compiled`): the
+    dashboard runs it on every request and it costs more to compile than to run."""
+    semester_ids = tuple(sorted(semester_ids))
+    fields = [*RESULT_FIELDS, *(SECTION_FIELDS if sections else ())]
+
+    def build() -> QuerySet:
+        latest = latest_final_observations(
+            madrasah_id=madrasah_id, semester_ids=semester_ids, per_semester=per_semester
         )
-        aggregates.update(
-            scale_max=Max("instrument_version__scale_max"), section_points=Sum("section"), section_n=Count("section")
-        )
+        aggregates = _result_totals()
+        if sections:
+            # One row per observation and section of its version (a left join): counts stay per observation.
+            latest = latest.alias(
+                section=mean_points_over(Q(item__section_id=OuterRef("instrument_version__sections__id")))
+            )
+            aggregates.update(
+                scale_max=Max("instrument_version__scale_max"),
+                section_points=Sum("section"),
+                section_n=Count("section"),
+            )
+        return latest.order_by().values(*fields).annotate(**aggregates)
+
+    key = ("instrument_results", madrasah_id, semester_ids, per_semester, sections)
     groups: dict[tuple, dict] = {}
-    for r in latest.order_by().values(*fields).annotate(**aggregates):
-        key = tuple(r[f] for f in fields[:7])
-        group = groups.setdefault(key, {"n": r["n"], "total": r["total"] or Decimal(0), "sections": []})
+    for r in compiled.evaluate(key, build) if semester_ids else []:
+        group_key = tuple(r[f] for f in RESULT_FIELDS)
+        group = groups.setdefault(group_key, {"n": r["n"], "total": r["total"] or Decimal(0), "sections": []})
         if sections and r["instrument_version__sections__title"] is not None:
             # Σ mean points × 100 ÷ scale max = Σ section percentages (one version, one scale).
             percentages = Decimal(r["section_points"] or 0) * HUNDRED / Decimal(r["scale_max"])
@@ -281,7 +301,7 @@ def instrument_results(latest: QuerySet[Observation], *, sections: bool = False)
                     r["section_n"],
                 )
             )
-    return [ResultGroup(*key, n=g["n"], total=g["total"], sections=tuple(g["sections"])) for key, g in groups.items()]
+    return [ResultGroup(*k, n=g["n"], total=g["total"], sections=tuple(g["sections"])) for k, g in groups.items()]
 
 
 def section_averages(groups: Sequence[ResultGroup]) -> dict[int, list[tuple[str, Decimal | None]]]:
@@ -308,33 +328,46 @@ class ItemAverage:
     average: Decimal  # points ÷ (scores × scale max) × 100 over the observations that scored the item
 
 
-def strongest_items(latest: QuerySet[Observation], *, instrument_ids: Iterable[int], limit: int) -> list[ItemAverage]:
-    """The `limit` items of those instruments with the highest average over `latest`; ties in
-    instrument, section and item order. One query."""
-    rows = (
-        ObservationScore.objects.filter(
-            points__isnull=False,  # scored (an item marked not applicable holds no points)
-            observation__in=latest,
-            observation__instrument_version__instrument_id__in=list(instrument_ids),
+def strongest_items(
+    *, madrasah_id: int, semester_ids: Sequence[int], instrument_ids: Iterable[int], limit: int
+) -> list[ItemAverage]:
+    """The `limit` items of those instruments with the highest average over each teacher's latest
+    final result in the semesters; ties in instrument, section and item order. One query, compiled
+    once per connection and arguments (`madrasah.compiled`)."""
+    semester_ids, instrument_ids = tuple(sorted(semester_ids)), tuple(sorted(instrument_ids))
+
+    def build() -> QuerySet:
+        latest = latest_final_observations(madrasah_id=madrasah_id, semester_ids=semester_ids)
+        return (
+            ObservationScore.objects.filter(
+                points__isnull=False,  # scored (an item marked not applicable holds no points)
+                observation__in=latest,
+                observation__instrument_version__instrument_id__in=instrument_ids,
+            )
+            .order_by()
+            .values(
+                "item_id",
+                "item__text",
+                "item__order",
+                "item__section__title",
+                "item__section__order",
+                "observation__instrument_version__instrument__name",
+            )
+            .annotate(
+                average=Avg("points", output_field=DECIMAL) * Value(HUNDRED, output_field=DECIMAL) / Max(SCALE_MAX)
+            )
+            .order_by(
+                "-average",
+                "observation__instrument_version__instrument__name",
+                "item__section__order",
+                "item__order",
+                "item_id",
+            )[:limit]
         )
-        .order_by()
-        .values(
-            "item_id",
-            "item__text",
-            "item__order",
-            "item__section__title",
-            "item__section__order",
-            "observation__instrument_version__instrument__name",
-        )
-        .annotate(average=Avg("points", output_field=DECIMAL) * Value(HUNDRED, output_field=DECIMAL) / Max(SCALE_MAX))
-        .order_by(
-            "-average",
-            "observation__instrument_version__instrument__name",
-            "item__section__order",
-            "item__order",
-            "item_id",
-        )[:limit]
-    )
+
+    if not (semester_ids and instrument_ids):
+        return []
+    rows = compiled.evaluate(("strongest_items", madrasah_id, semester_ids, instrument_ids, limit), build)
     return [
         ItemAverage(
             instrument_name=r["observation__instrument_version__instrument__name"],

@@ -162,13 +162,16 @@ class DashboardData:
 # --- parts of the dashboard ---------------------------------------------------------------------------
 
 
-def _instruments(
-    *, semester: Semester, previous: Semester | None, latest: QuerySet[Observation]
-) -> tuple[list[InstrumentSummary], dict[int, str]]:
+def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list[InstrumentSummary], dict[int, str]]:
     """The instrument summaries (hidden breakdowns included) and the label of the lowest band of each
-    version used this semester, from `latest` (per semester, this one and the previous): two queries,
-    one when the semester has no final result."""
-    groups = instrument_results(latest, sections=True)
+    version used this semester, from each teacher's latest final results per semester (this one and
+    the previous): two queries, one when the semester has no final result."""
+    groups = instrument_results(
+        madrasah_id=semester.madrasah_id,
+        semester_ids=[semester.pk] + ([previous.pk] if previous else []),
+        per_semester=True,
+        sections=True,
+    )
     current = [g for g in groups if g.semester_id == semester.pk]
     if not current:
         return [], {}
@@ -335,13 +338,9 @@ def dashboard_data(
         raise ValueError("semester of another madrasah")
     now = now or timezone.now()
     previous = previous_semester_of(semester, semesters=semesters)
-    # Each teacher's latest final result per instrument, in this and the previous semester (for the
-    # change) and in this one (strengths, attention).
-    latest = latest_final_observations(
-        madrasah_id=madrasah.pk, semester_ids=[semester.pk] + ([previous.pk] if previous else []), per_semester=True
-    )
+    # Each teacher's latest final result per instrument in this semester (attention).
     current = latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
-    instruments, lowest = _instruments(semester=semester, previous=previous, latest=latest)
+    instruments, lowest = _instruments(semester=semester, previous=previous)
     rows, follow_ups = supervision_counts(madrasah=madrasah, semester_ids=[semester.pk], now=now)
     visible = [i.instrument_id for i in instruments if not i.hidden]
     return DashboardData(
@@ -364,7 +363,9 @@ def dashboard_data(
         ),
         strengths=[
             Strength(instrument=i.instrument_name, section=i.section_title, item=i.item_text, average=i.average)
-            for i in (strongest_items(current, instrument_ids=visible, limit=STRENGTHS) if visible else [])
+            for i in strongest_items(
+                madrasah_id=madrasah.pk, semester_ids=[semester.pk], instrument_ids=visible, limit=STRENGTHS
+            )
         ],
         pdca=cycle_summary(madrasah=madrasah, semester=semester),
         empty=not instruments,
