@@ -42,6 +42,7 @@ RUN apt-get update \
         fonts-liberation2 \
         fonts-noto-core \
         gettext \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 1000 mutu \

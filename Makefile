@@ -14,7 +14,7 @@ SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test bench setup venv system-packages test-system-packages assets messages migrate lint clean
+.PHONY: run test bench setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 
 run: setup
 	@$(MANAGE) migrate --noinput -v 0
@@ -25,12 +25,34 @@ run: setup
 
 test: venv-dev test-system-packages assets messages
 	@$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "A model change has no migration: run makemigrations."; exit 1; }
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	@started=$$(date +%s); status=0; $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS) || status=$$?; \
+	elapsed=$$(( $$(date +%s) - started )); \
+	echo "make test: the suite took $$((elapsed / 60)) min $$((elapsed % 60)) s (budget 15 min)"; exit $$status
 
+# Performance figures against their budgets, then the load test (gunicorn on PostgreSQL).
 bench: venv-dev assets messages
-	@$(BIN)/python -m tests.bench
+	@status=0; $(BIN)/python -m tests.bench || status=1; $(BIN)/python -m tests.loadtest || status=1; exit $$status
+
+# 20 logged-in users (12 guru, 4 waka, 4 kepala) for 30 s on gunicorn + PostgreSQL (DATABASE_URL's server,
+# else the local one), in a database of its own that it creates and drops: p50/p95, fails on any error.
+loadtest: venv-dev assets messages
+	@$(BIN)/python -m tests.loadtest
 
 setup: system-packages venv assets messages
+
+# Encrypted backup of the database and every uploaded file and built document (key: BACKUP_KEY or
+# BACKUP_KEY_FILE, made once with `manage.py backup_key`); restore one with `make restore FILE=…`.
+backup: venv
+	@$(MANAGE) backup
+
+restore: venv
+	@if [ -z "$(FILE)" ]; then echo "Name the backup to restore: make restore FILE=path/to/mutu-madrasah-….mmbak"; exit 1; fi
+	@$(MANAGE) restore "$(FILE)" $(RESTORE_ARGS)
+
+# Known vulnerabilities in the pinned dependencies: needs PyPI's vulnerability data (internet), so it
+# is not part of `make test` (docs/security.md).
+audit: venv-dev
+	$(BIN)/pip-audit -r requirements.txt
 
 lint: venv-dev
 	$(BIN)/ruff check .

@@ -191,6 +191,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "vendor")]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"  # never served directly: files go through madrasah.files
+# Encrypted backups (manage.py backup / restore, madrasah.backup). The key is the madrasah's: set
+# BACKUP_KEY, or BACKUP_KEY_FILE naming a file kept away from BACKUP_DIR; no key, no backup.
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
+BACKUP_KEY = env.str("BACKUP_KEY", default="")
+BACKUP_KEY_FILE = env.str("BACKUP_KEY_FILE", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -223,7 +228,18 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    # A Redis that stops answering without closing the connection (frozen, or a NAT or firewall that
+    # dropped it) would hold a page that publishes a task forever: redis-py waits without a limit by
+    # default. Each publish attempt now gives up after BROKER_SOCKET_TIMEOUT seconds (with the one
+    # quick retry of laporan.services, a page answers within about two of them) and the report stays
+    # queued. Redis answers a publish in well under a millisecond; the worker's long BRPOP is read by
+    # its event loop when the reply arrives, so the timeout never cuts it short.
+    BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=1.0)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 60 * 60,
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+    }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -248,6 +264,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "laporan.tasks.dispatch_scheduled_reports",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Files past each madrasah's retention setting (UU PDP): once a day, 02:30 WIB (laporan.retention).
+    "purge-expired-files": {"task": "laporan.tasks.purge_expired_files", "schedule": crontab(hour=2, minute=30)},
 }
 HEARTBEAT_MAX_AGE = env.int("HEARTBEAT_MAX_AGE", default=180)
 

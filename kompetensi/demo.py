@@ -93,7 +93,7 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
         observation_submit,
     )
 
-    rng = random.Random(f"supervision-{seed}")
+    rng = random.Random(f"supervision-{seed}")  # nosec B311 # demo data, seeded to repeat
     kepala = _users_with(madrasah, Role.KEPALA)[0]
     waka = _users_with(madrasah, Role.WAKA)[0]
     teachers = list(

@@ -139,7 +139,7 @@ def seed_growth(*, madrasah, semesters, seed, today, stdout, **context) -> None:
     from . import pkb
     from .growth.services import appreciation_note_create
 
-    rng = random.Random(f"growth-{seed}")
+    rng = random.Random(f"growth-{seed}")  # nosec B311 # demo data, seeded to repeat
     kepala, waka = _member(madrasah, Role.KEPALA), _member(madrasah, Role.WAKA)
     if kepala is None or waka is None:
         return

@@ -55,7 +55,7 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
         appraisal_submit,
     )
 
-    rng = random.Random(f"pkg-{seed}")
+    rng = random.Random(f"pkg-{seed}")  # nosec B311 # demo data, seeded to repeat
     kepala, waka, pengawas = (_first_user(madrasah, r) for r in (Role.KEPALA, Role.WAKA, Role.PENGAWAS))
     if kepala is None or waka is None:
         return

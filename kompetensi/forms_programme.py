@@ -32,8 +32,12 @@ class PlannedAtField(forms.SplitDateTimeField):
     """Date and time as two native inputs (a phone shows its own pickers); read in the madrasah's
     time zone (WIB)."""
 
+    # The field's one <label> cannot name two inputs: each says what it holds to a screen reader.
     widget = forms.SplitDateTimeWidget(
-        date_attrs={"type": "date"}, time_attrs={"type": "time"}, date_format="%Y-%m-%d", time_format="%H:%M"
+        date_attrs={"type": "date", "aria-label": gettext_lazy("Date")},
+        time_attrs={"type": "time", "aria-label": gettext_lazy("Time")},
+        date_format="%Y-%m-%d",
+        time_format="%H:%M",
     )
 
 

@@ -99,9 +99,11 @@ def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
     return version
 
 
+@transaction.atomic
 def instruments_ensure_defaults(*, madrasah, academic_year) -> list:
     """Make sure `academic_year` has a version of each instrument: copy last year's forward where
-    one exists, else create the seeded defaults. Returns the versions created (none if all exist)."""
+    one exists, else create the seeded defaults. Returns the versions created (none if all exist).
+    All or nothing: a failure half-way leaves no instrument half-made. Safe to retry."""
     from .models import InstrumentVersion
     from .services import instrument_version_copy
 

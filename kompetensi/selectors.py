@@ -184,7 +184,7 @@ def latest_final_observations(
     # inside every query that embeds it, and these two levels of subqueries cost more to compile than
     # to run (the dashboard embeds them three times). The SQL is Django's own, with bound parameters,
     # and self-contained (its own FROM and aliases), so it nests anywhere.
-    return Observation.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+    return Observation.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611  # nosec B611
 
 
 @functools.lru_cache(maxsize=256)
@@ -320,6 +320,17 @@ def section_averages(groups: Sequence[ResultGroup]) -> dict[int, list[tuple[str,
     return result
 
 
+# An item as the per-item recaps group ObservationScore rows: id, text, section, instrument, and order.
+ITEM_FIELDS = (
+    "item_id",
+    "item__text",
+    "item__order",
+    "item__section__title",
+    "item__section__order",
+    "observation__instrument_version__instrument__name",
+)
+
+
 @dataclass(frozen=True)
 class ItemAverage:
     instrument_name: str
@@ -345,14 +356,7 @@ def strongest_items(
                 observation__instrument_version__instrument_id__in=instrument_ids,
             )
             .order_by()
-            .values(
-                "item_id",
-                "item__text",
-                "item__order",
-                "item__section__title",
-                "item__section__order",
-                "observation__instrument_version__instrument__name",
-            )
+            .values(*ITEM_FIELDS)
             .annotate(
                 average=Avg("points", output_field=DECIMAL) * Value(HUNDRED, output_field=DECIMAL) / Max(SCALE_MAX)
             )

@@ -62,6 +62,8 @@ class Report(models.Model):
     # The claim: the Celery task id that holds the row, and the process ("host:pid:start") running it.
     task_id = models.CharField(max_length=64, blank=True)
     worker = models.CharField(max_length=200, blank=True)
+    # The file was deleted under the madrasah's retention setting (laporan.retention); a rebuild clears it.
+    purged_at = models.DateTimeField(_("deleted under the retention rule"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -198,3 +200,69 @@ class ReportDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} ({self.due_on})"
+
+
+# UU PDP art. 43-44: personal data is kept no longer than needed. The floor is one full PKG year and
+# the next year's follow-up; the default (five years) covers a regular four-year promotion cycle
+# (kenaikan pangkat) whose dossier cites the yearly PKG and supervision evidence, plus a year's slack.
+RETENTION_MIN_MONTHS = 12
+RETENTION_MAX_MONTHS = 240
+RETENTION_DEFAULT_MONTHS = 60
+
+
+class RetentionSetting(models.Model):
+    """How long a madrasah keeps uploaded evidence files and built documents; the Kepala edits it.
+
+    A madrasah without a row follows the defaults (like ReportSchedule). Only files are purged, never
+    rows: the record of what existed stays (laporan.retention).
+    """
+
+    madrasah = models.OneToOneField(Madrasah, on_delete=models.CASCADE, related_name="retention_setting")
+    evidence_months = models.PositiveSmallIntegerField(
+        _("months to keep uploaded evidence files"), default=RETENTION_DEFAULT_MONTHS
+    )
+    document_months = models.PositiveSmallIntegerField(
+        _("months to keep built documents"), default=RETENTION_DEFAULT_MONTHS
+    )
+    updated_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("retention setting")
+        verbose_name_plural = _("retention settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(evidence_months__gte=RETENTION_MIN_MONTHS) & Q(evidence_months__lte=RETENTION_MAX_MONTHS),
+                name="retention_evidence_12_240",
+            ),
+            models.CheckConstraint(
+                condition=Q(document_months__gte=RETENTION_MIN_MONTHS) & Q(document_months__lte=RETENTION_MAX_MONTHS),
+                name="retention_document_12_240",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.madrasah)
+
+
+class PurgedFile(models.Model):
+    """A file deleted under the retention setting: which row held it, its name, its age. The row
+    itself stays, with an empty file field (the pages then say "dihapus menurut retensi")."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="purged_files")
+    source = models.CharField(_("held by"), max_length=60)  # "kompetensi.evidence", "laporan.report", …
+    object_id = models.PositiveBigIntegerField()
+    stored_name = models.CharField(max_length=300)
+    label = models.CharField(_("file"), max_length=300, blank=True)
+    dated = models.DateTimeField(_("dated"))
+    purged_at = models.DateTimeField(_("deleted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("file deleted under the retention rule")
+        verbose_name_plural = _("files deleted under the retention rule")
+        ordering = ["-purged_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["source", "stored_name"], name="purged_file_once")]
+        indexes = [models.Index(fields=["madrasah", "-purged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}#{self.object_id} {self.stored_name}"

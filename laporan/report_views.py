@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kompetensi.growth.services import access_log_record
 from madrasah.access import membership_required
+from madrasah.access_log import access_log_record, access_log_record_many
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
-from madrasah.models import PaperSize, Staff
+from madrasah.models import AccessKind, PaperSize, Staff
 
 from . import services
 from .documents import PeriodKind, document_kind, load_all
@@ -187,14 +187,25 @@ def _download_name(report, extension: str | None = None) -> str:
 def _log_opening(request, report) -> None:
     # UU PDP: who opened which teacher's record is logged (the teacher's own openings are not); a
     # document holding several teachers' records (the yearly bundle) logs an opening of each.
+    path = request.get_full_path()
     if report.teacher is not None:
-        access_log_record(viewer=request.membership, teacher=report.teacher, what=_("Teacher record (PDF)"))
+        access_log_record(
+            viewer=request.membership,
+            teacher_id=report.teacher_id,
+            kind=AccessKind.DOCUMENT,
+            what=_("Teacher record (PDF)"),
+            path=path,
+        )
         return
     kind = document_kind(report.kind)
     if kind is not None and kind.holds_records_of is not None:
-        what = _("Yearly evidence bundle (zip)")
-        for teacher in kind.holds_records_of(madrasah=report.madrasah, period_key=report.period):
-            access_log_record(viewer=request.membership, teacher=teacher, what=what)
+        access_log_record_many(
+            viewer=request.membership,
+            teacher_ids=[t.pk for t in kind.holds_records_of(madrasah=report.madrasah, period_key=report.period)],
+            kind=AccessKind.DOCUMENT,
+            what=_("Yearly evidence bundle (zip)"),
+            path=path,
+        )
 
 
 @membership_required()

@@ -411,6 +411,7 @@ def report_build(*, report: Report, token: str) -> Report:
             finished_at=timezone.now(),
             message="",
             error="",
+            purged_at=None,  # a rebuild of a document deleted under the retention rule
         )
         report.refresh_from_db()
         if done:

@@ -11,6 +11,9 @@ broker or a dead worker left behind.
 
 `dispatch_scheduled_reports` runs once a day (beat, 06:00 WIB): it asks for what the madrasah's
 schedules make due (laporan.schedule_services); running it twice asks for nothing twice.
+
+`purge_expired_files` runs once a day (beat, 02:30 WIB, when nobody works): it deletes the uploads and
+built documents older than each madrasah's retention setting (laporan.retention); safe to run twice.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ TOO_LONG = gettext_noop("The document took too long to build.")
 
 def backoff(retries: int) -> float:
     """5, 10, 20 … seconds, with jitter so that retries of many reports do not arrive together."""
-    return 5 * 2**retries + random.uniform(0, 2)  # noqa: S311 - jitter, not security
+    return 5 * 2**retries + random.uniform(0, 2)  # noqa: S311 - jitter, not security  # nosec B311
 
 
 @shared_task(
@@ -101,6 +104,14 @@ def dispatch_scheduled_reports() -> list[int]:
     from .schedule_services import reports_dispatch
 
     return [dispatch.pk for dispatch in reports_dispatch()]
+
+
+@shared_task(name="laporan.tasks.purge_expired_files", ignore_result=True)
+def purge_expired_files() -> dict[str, int]:
+    """Daily (beat): delete files past the madrasah's retention setting. Safe to run twice or late."""
+    from .retention import files_purge
+
+    return files_purge()
 
 
 @worker_ready.connect

@@ -392,20 +392,36 @@ class WorkerHeartbeat(models.Model):
         return f"{self.worker} {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
+class AccessKind(models.TextChoices):
+    """What of a teacher's personal data was opened (madrasah.access_log)."""
+
+    RECORD = "record", _("Teacher record")
+    APPRAISAL = "pkg", _("PKG appraisal")
+    OBSERVATION = "supervision", _("Supervision sheet")
+    DOCUMENT = "document", _("Document or file download")
+    EXPORT = "export", _("Personal-data download")
+
+
 class AccessLog(models.Model):
-    """Who opened which teacher's record, appraisal or document (UU PDP): viewable by the Kepala."""
+    """Who opened which teacher's record, appraisal or document (UU PDP): viewable by the Kepala,
+    and by the teacher for the entries about them. Written only by `madrasah.access_log`."""
 
     madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="access_logs")
     user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="access_logs")
-    what = models.CharField(_("what was opened"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=AccessKind, default=AccessKind.RECORD)
+    what = models.CharField(_("what was opened"), max_length=200)
+    path = models.CharField(_("address"), max_length=300, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["madrasah", "staff", "-at"])]
+        indexes = [
+            models.Index(fields=["madrasah", "staff", "-at"]),
+            models.Index(fields=["madrasah", "-at"], name="access_log_madrasah_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.staff} ({self.what})"

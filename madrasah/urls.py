@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, home, periods, staff, staff_excel
+from .views import access_log, accounts, home, periods, staff, staff_excel
 from .views.notifications import notification_list, notification_open
 
 app_name = "madrasah"
@@ -35,4 +35,5 @@ urlpatterns = [
     path("profil-madrasah/", periods.madrasah_profile, name="madrasah-profile"),
     path("pemberitahuan/", notification_list, name="notification-list"),
     path("pemberitahuan/<int:pk>/", notification_open, name="notification-open"),
+    path("log-akses-data/", access_log.access_log, name="access-log"),
 ]

@@ -41,11 +41,21 @@ BUDGETS = {
     "semester_recap_60_teachers": (3.0, "s"),
     "semester_recap_vs_bare_weasyprint": (1.3, "x"),
     "teacher_record": (0.5, "s"),
+    # Accessibility (issue 12): every page of every demo role in Chromium with axe-core, at 360 px.
+    "a11y_pages_crawled": (None, "pages"),
+    "a11y_serious_critical": (0, "violations"),
+    "a11y_minor_moderate": (None, "violations"),
+    "a11y_overflow_360": (0, "pages"),
+    "a11y_charts_without_table": (0, "charts"),
+    "a11y_crawl_seconds": (120.0, "s"),
 }
 
 
 def report(name: str, value: float, failures: list[str]) -> None:
     budget, unit = BUDGETS[name]
+    if budget is None:  # a figure to read beside the others, without a budget of its own
+        print(f"bench: {name} = {value:.2f} {unit}")
+        return
     print(f"bench: {name} = {value:.2f} {unit} (budget {budget:g})")
     if value > budget:
         failures.append(name)
@@ -276,7 +286,17 @@ def teacher_home_transfer() -> tuple[float, float]:
     subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], **quiet)
     gunicorn = str(Path(PYTHON).with_name("gunicorn"))
     server = subprocess.Popen(
-        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "2"],
+        [
+            gunicorn,
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "--no-control-socket",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -414,6 +434,23 @@ def main() -> int:
     first, repeat = teacher_home_transfer()
     report("teacher_home_first_load", first, failures)
     report("teacher_home_repeat_visit", repeat, failures)
+
+    from tests.bench_crawl import crawl_figures
+
+    crawl = crawl_figures()
+    for name in (
+        "a11y_pages_crawled",
+        "a11y_serious_critical",
+        "a11y_minor_moderate",
+        "a11y_overflow_360",
+        "a11y_charts_without_table",
+        "a11y_crawl_seconds",
+    ):
+        report(name, crawl[name], failures)
+    for line in crawl["blocking"] + crawl["unexpected"]:
+        print(f"a11y: {line}")
+    if crawl["unexpected"]:
+        failures.append("a11y_server_errors")
     if failures:
         print(f"over budget: {', '.join(failures)}")
         return 1

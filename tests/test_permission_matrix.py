@@ -4,23 +4,35 @@
 - an object of your madrasah that your role may not act on → 403;
 - not logged in → redirect to the login page.
 
+Personas: anonymous; guru; guru_lain (another teacher); tim (a teacher named in the supervision team,
+who supervises guru_lain); waka; kepala; operator; pengawas; outsider (the Kepala of another madrasah).
+VARIANTS adds, for some URLs, another object (tim's own supervision) or another POST action of the same
+URL. On every 200 page, nobody who must not see a teacher's record sees their NIP, name or results
+(PRIVATE_TO). `case_count()` is the number of URL × persona × method cases checked.
+
 A URL pattern missing from MATRIX fails `test_every_url_is_in_the_matrix`: each new view adds its row.
-The admin is tested separately (superusers only).
+The admin is tested separately (superusers only: tests/hardening/test_admin_access.py).
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from laporan.periods import period_of_year
 from madrasah.services import heartbeat_record
 
-PERSONAS = ("anonymous", "guru", "guru_lain", "waka", "kepala", "operator", "pengawas", "outsider")
+PERSONAS = ("anonymous", "guru", "guru_lain", "tim", "waka", "kepala", "operator", "pengawas", "outsider")
 
 
 @dataclass(frozen=True)
@@ -35,405 +47,427 @@ class Row:
 
 def statuses(spec: str) -> tuple[int, ...]:
     values = tuple(int(v) for v in spec.split())
-    assert len(values) == len(PERSONAS), spec
+    assert len(values) == len(PERSONAS), f"{spec}: one status per persona, {' '.join(PERSONAS)}"
     return values
 
 
-#                          anon guru lain waka kepala oper peng outsider
-ALL_MEMBERS_200 = statuses("302 200 200 200 200 200 200 200")
-POST_ONLY = statuses("405 405 405 405 405 405 405 405")
+# tim: a teacher of the supervision team, here outside their own rows (those are in VARIANTS).
+#                          anon guru lain tim waka kepala oper peng outsider
+ALL_MEMBERS_200 = statuses("302 200 200 200 200 200 200 200 200")
+POST_ONLY = statuses("405 405 405 405 405 405 405 405 405")
 
 MATRIX: dict[str, Row] = {
-    "healthz": Row(get=statuses("200 200 200 200 200 200 200 200")),
+    "healthz": Row(get=statuses("200 200 200 200 200 200 200 200 200")),
     "set_language": Row(
-        get=statuses("302 302 302 302 302 302 302 302"),
-        post=statuses("302 302 302 302 302 302 302 302"),
+        get=statuses("302 302 302 302 302 302 302 302 302"),
+        post=statuses("302 302 302 302 302 302 302 302 302"),
         data=lambda w: {"language": "en"},
     ),
-    "madrasah:home": Row(get=statuses("302 302 302 302 302 302 302 302")),
-    "madrasah:login": Row(get=statuses("200 302 302 302 302 302 302 302")),
-    "madrasah:logout": Row(get=POST_ONLY, post=statuses("302 302 302 302 302 302 302 302")),
+    "madrasah:home": Row(get=statuses("302 302 302 302 302 302 302 302 302")),
+    "madrasah:login": Row(get=statuses("200 302 302 302 302 302 302 302 302")),
+    "madrasah:logout": Row(get=POST_ONLY, post=statuses("302 302 302 302 302 302 302 302 302")),
     "madrasah:password-change": Row(get=ALL_MEMBERS_200),
     "madrasah:choose-madrasah": Row(get=ALL_MEMBERS_200),
     "madrasah:slips-print": Row(
-        get=statuses("302 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 302 302 403 302")
+        get=statuses("302 403 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 403 302 302 403 302")
     ),
-    "madrasah:lockout-list": Row(get=statuses("302 403 403 403 200 200 403 200")),
+    "madrasah:lockout-list": Row(get=statuses("302 403 403 403 403 200 200 403 200")),
     "madrasah:lockout-unlock": Row(
         get=POST_ONLY,
-        post=statuses("302 403 403 403 302 302 403 302"),
+        post=statuses("302 403 403 403 403 302 302 403 302"),
         data=lambda w: {"username": w.guru.user.username},
     ),
-    "madrasah:home-kepala": Row(get=statuses("302 403 403 403 200 403 403 200")),
-    "madrasah:home-waka": Row(get=statuses("302 403 403 200 403 403 403 403")),
-    "madrasah:home-guru": Row(get=statuses("302 200 200 200 200 403 403 200")),
-    "madrasah:home-operator": Row(get=statuses("302 403 403 403 403 200 403 403")),
-    "madrasah:home-pengawas": Row(get=statuses("302 403 403 403 403 403 200 403")),
-    "madrasah:staff-list": Row(get=statuses("302 403 403 200 200 200 200 200")),
+    "madrasah:home-kepala": Row(get=statuses("302 403 403 403 403 200 403 403 200")),
+    "madrasah:home-waka": Row(get=statuses("302 403 403 403 200 403 403 403 403")),
+    "madrasah:home-guru": Row(get=statuses("302 200 200 200 200 200 403 403 200")),
+    "madrasah:home-operator": Row(get=statuses("302 403 403 403 403 403 200 403 403")),
+    "madrasah:home-pengawas": Row(get=statuses("302 403 403 403 403 403 403 200 403")),
+    "madrasah:staff-list": Row(get=statuses("302 403 403 403 200 200 200 200 200")),
     "madrasah:staff-create": Row(
-        get=statuses("302 403 403 403 200 200 403 200"),
-        post=statuses("302 403 403 403 200 200 403 200"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 200 200 403 200"),  # an empty form comes back with its errors
     ),
     "madrasah:staff-import": Row(
-        get=statuses("302 403 403 403 200 200 403 200"),
-        post=statuses("302 403 403 403 200 200 403 200"),  # no file: the form comes back with its error
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 200 200 403 200"),  # no file: the form comes back with its error
     ),
-    "madrasah:staff-export": Row(get=statuses("302 403 403 403 200 200 403 200")),
-    "madrasah:staff-template": Row(get=statuses("302 403 403 403 200 200 403 200")),
+    "madrasah:staff-export": Row(get=statuses("302 403 403 403 403 200 200 403 200")),
+    "madrasah:staff-template": Row(get=statuses("302 403 403 403 403 200 200 403 200")),
     # The guru's own staff record: private to them among teachers.
-    "madrasah:staff-detail": Row(get=statuses("302 200 404 200 200 200 200 404"), args=lambda w: [w.guru.staff_id]),
+    "madrasah:staff-detail": Row(get=statuses("302 200 404 404 200 200 200 200 404"), args=lambda w: [w.guru.staff_id]),
     "madrasah:staff-update": Row(
-        get=statuses("302 403 404 403 200 200 403 404"),
-        post=statuses("302 403 404 403 200 200 403 404"),
+        get=statuses("302 403 404 404 403 200 200 403 404"),
+        post=statuses("302 403 404 404 403 200 200 403 404"),
         args=lambda w: [w.guru.staff_id],
     ),
     "madrasah:staff-set-active": Row(
         get=POST_ONLY,
-        post=statuses("302 403 404 403 302 302 403 404"),
+        post=statuses("302 403 404 404 403 302 302 403 404"),
         args=lambda w: [w.guru.staff_id],
         data=lambda w: {"active": "0"},
     ),
     "madrasah:staff-delete": Row(
-        get=POST_ONLY, post=statuses("302 403 404 403 302 302 403 404"), args=lambda w: [w.guru.staff_id]
+        get=POST_ONLY, post=statuses("302 403 404 404 403 302 302 403 404"), args=lambda w: [w.guru.staff_id]
     ),
     "madrasah:staff-account": Row(
         get=POST_ONLY,
-        post=statuses("302 403 404 403 302 302 403 404"),
+        post=statuses("302 403 404 404 403 302 302 403 404"),
         args=lambda w: [w.guru.staff_id],
         data=lambda w: {"roles": ["guru"]},
     ),
     "madrasah:staff-password-reset": Row(
-        get=POST_ONLY, post=statuses("302 403 404 403 200 200 403 404"), args=lambda w: [w.guru.staff_id]
+        get=POST_ONLY, post=statuses("302 403 404 404 403 200 200 403 404"), args=lambda w: [w.guru.staff_id]
     ),
     "madrasah:semester-list": Row(
         get=ALL_MEMBERS_200,
-        post=statuses("302 403 403 403 302 302 403 302"),
+        post=statuses("302 403 403 403 403 302 302 403 302"),
         data=lambda w: {"start_year": 2030, "kind": "ganjil"},
     ),
     "madrasah:semester-activate": Row(
-        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 404"), args=lambda w: [w.semester.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 302 403 404"), args=lambda w: [w.semester.pk]
     ),
     "madrasah:madrasah-profile": Row(
-        get=statuses("302 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 200 200 403 200")
+        get=statuses("302 403 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 403 200 200 403 200")
     ),
     # Instruments: every member reads them; the Waka and the Kepala shape them.
     "kompetensi:instrument-list": Row(get=ALL_MEMBERS_200),
-    "kompetensi:instrument-defaults": Row(get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 302")),
-    "kompetensi:instrument-detail": Row(get=statuses("302 200 200 200 200 200 200 404"), args=lambda w: [w.version.pk]),
+    "kompetensi:instrument-defaults": Row(get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 302")),
+    "kompetensi:instrument-detail": Row(
+        get=statuses("302 200 200 200 200 200 200 200 404"), args=lambda w: [w.version.pk]
+    ),
     "kompetensi:instrument-settings": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.version.pk],
     ),
     "kompetensi:instrument-copy": Row(
-        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk]
     ),
     "kompetensi:section-create": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.version.pk],
     ),
     "kompetensi:section-update": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.version.pk, w.section.pk],
     ),
     "kompetensi:section-delete": Row(
-        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk, w.section.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk, w.section.pk]
     ),
     "kompetensi:framework-detail": Row(get=ALL_MEMBERS_200, args=lambda w: [w.framework.pk]),
     # Supervision team and programme: every member reads them; the Kepala names the team and approves;
     # the Waka and the Kepala plan. The world's programme is approved (its texts no longer change).
     "kompetensi:team-detail": Row(get=ALL_MEMBERS_200),
     "kompetensi:team-edit": Row(
-        get=statuses("302 403 403 403 200 403 403 200"),
-        post=statuses("302 403 403 403 302 403 403 200"),  # the outsider cannot name our Waka
+        get=statuses("302 403 403 403 403 200 403 403 200"),
+        post=statuses("302 403 403 403 403 302 403 403 200"),  # the outsider cannot name our Waka
         data=lambda w: {"decree_number": "B-1", "decree_date": "2026-07-02", f"member_{w.waka.staff_id}": "on"},
     ),
-    "kompetensi:programme-semester": Row(get=statuses("302 302 302 302 302 302 302 200")),
+    "kompetensi:programme-semester": Row(get=statuses("302 302 302 302 302 302 302 302 200")),
     "kompetensi:programme-create": Row(
-        get=statuses("302 403 403 302 302 403 403 200"),
-        post=statuses("302 403 403 302 302 403 403 302"),
+        get=statuses("302 403 403 403 302 302 403 403 200"),
+        post=statuses("302 403 403 403 302 302 403 403 302"),
         data=lambda w: {"purpose": "Tujuan", "targets": "Sasaran", "techniques": "Teknik"},
     ),
     "kompetensi:programme-detail": Row(
-        get=statuses("302 200 200 200 200 200 200 404"), args=lambda w: [w.programme.pk]
+        get=statuses("302 200 200 200 200 200 200 200 404"), args=lambda w: [w.programme.pk]
     ),
     "kompetensi:programme-update": Row(
-        get=statuses("302 403 403 302 302 403 403 404"),
-        post=statuses("302 403 403 302 302 403 403 404"),
+        get=statuses("302 403 403 403 302 302 403 403 404"),
+        post=statuses("302 403 403 403 302 302 403 403 404"),
         args=lambda w: [w.programme.pk],
     ),
     "kompetensi:programme-approve": Row(
-        get=POST_ONLY, post=statuses("302 403 403 403 302 403 403 404"), args=lambda w: [w.programme.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.programme.pk]
     ),
     "kompetensi:programme-row-create": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.programme.pk],
     ),
     "kompetensi:programme-bulk-create": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.programme.pk],
     ),
     "kompetensi:blocked-period-create": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.programme.pk],
     ),
     "kompetensi:blocked-period-delete": Row(
         get=POST_ONLY,
-        post=statuses("302 403 403 302 302 403 403 404"),
+        post=statuses("302 403 403 403 302 302 403 403 404"),
         args=lambda w: [w.programme.pk, w.blocked_period.pk],
     ),
     "kompetensi:programme-row-reschedule": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.row.pk],
     ),
     "kompetensi:programme-row-cancel": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),
         args=lambda w: [w.row.pk],
     ),
     "kompetensi:my-supervisions": Row(get=ALL_MEMBERS_200),
     # Observation entry: only the row's supervisor (the Waka) starts and fills it in; the observation is
     # the guru's private record (404 to other teachers, and to the guru while it is a draft).
-    "kompetensi:observation-service-worker": Row(get=statuses("200 200 200 200 200 200 200 200")),
+    "kompetensi:observation-service-worker": Row(get=statuses("200 200 200 200 200 200 200 200 200")),
     "kompetensi:observation-start": Row(
         get=POST_ONLY,
-        post=statuses("302 403 403 302 403 403 403 404"),
+        post=statuses("302 403 403 403 302 403 403 403 404"),
         args=lambda w: [w.row.pk, w.observation.instrument_version_id],
     ),
     "kompetensi:observation-blank-sheet": Row(
-        get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.row.pk, w.version.pk]
+        get=statuses("302 200 404 404 200 200 404 200 404"), args=lambda w: [w.row.pk, w.version.pk]
     ),
     "kompetensi:observation-detail": Row(
-        get=statuses("302 404 404 200 200 404 200 404"), args=lambda w: [w.observation.pk]
+        get=statuses("302 404 404 404 200 200 404 200 404"), args=lambda w: [w.observation.pk]
     ),
     "kompetensi:observation-edit": Row(
-        get=statuses("302 404 404 200 403 404 403 404"),
-        post=statuses("302 404 404 200 403 404 403 404"),  # no revision: the sheet comes back with the error
+        get=statuses("302 404 404 404 200 403 404 403 404"),
+        post=statuses("302 404 404 404 200 403 404 403 404"),  # no revision: the sheet comes back with the error
         args=lambda w: [w.observation.pk],
     ),
     "kompetensi:observation-autosave": Row(
         get=POST_ONLY,
-        post=statuses("302 404 404 400 403 404 403 404"),  # an empty body: 400 with the reason
+        post=statuses("302 404 404 404 400 403 404 403 404"),  # an empty body: 400 with the reason
         args=lambda w: [w.observation.pk],
     ),
     # The workflow of the guru's submitted result: the supervisor (the Waka) submits and closes
     # follow-ups, the guru responds and records progress, the Kepala finalises and reopens; a refused
     # transition still redirects (302) with its message.
     "kompetensi:observation-submit": Row(
-        get=POST_ONLY, post=statuses("302 403 404 302 403 404 403 404"), args=lambda w: [w.submitted.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 302 403 404 403 404"), args=lambda w: [w.submitted.pk]
     ),
     "kompetensi:observation-acknowledge": Row(
-        get=POST_ONLY, post=statuses("302 302 404 403 403 404 403 404"), args=lambda w: [w.submitted.pk]
+        get=POST_ONLY, post=statuses("302 302 404 404 403 403 404 403 404"), args=lambda w: [w.submitted.pk]
     ),
     "kompetensi:observation-clarify": Row(
         get=POST_ONLY,
-        post=statuses("302 302 404 403 403 404 403 404"),
+        post=statuses("302 302 404 404 403 403 404 403 404"),
         args=lambda w: [w.submitted.pk],
         data=lambda w: {"text": "Mohon klarifikasi butir 2."},
     ),
     "kompetensi:observation-finalise": Row(
-        get=POST_ONLY, post=statuses("302 403 404 403 302 404 403 404"), args=lambda w: [w.submitted.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 403 302 404 403 404"), args=lambda w: [w.submitted.pk]
     ),
     "kompetensi:observation-reopen": Row(
         get=POST_ONLY,
-        post=statuses("302 403 404 403 302 404 403 404"),
+        post=statuses("302 403 404 404 403 302 404 403 404"),
         args=lambda w: [w.submitted.pk],
         data=lambda w: {"reason": "Salah input."},
     ),
     "kompetensi:observation-evidence-upload": Row(
-        get=POST_ONLY, post=statuses("302 302 404 302 403 404 403 404"), args=lambda w: [w.submitted.pk]
+        get=POST_ONLY, post=statuses("302 302 404 404 302 403 404 403 404"), args=lambda w: [w.submitted.pk]
     ),
-    "kompetensi:observation-recap": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "kompetensi:observation-recap": Row(get=statuses("302 403 403 403 200 200 403 200 200")),
     "kompetensi:observation-finalise-bulk": Row(
         get=POST_ONLY,
-        post=statuses("302 403 403 403 302 403 403 302"),
+        post=statuses("302 403 403 403 403 302 403 403 302"),
         data=lambda w: {"observation": [w.submitted.pk]},
     ),
     "kompetensi:evidence-download": Row(
-        get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.evidence.pk]
+        get=statuses("302 200 404 404 200 200 404 200 404"), args=lambda w: [w.evidence.pk]
     ),
     "kompetensi:follow-up-create": Row(
-        get=statuses("302 403 404 200 200 404 403 404"),
-        post=statuses("302 403 404 200 200 404 403 404"),  # an empty form comes back with its errors
+        get=statuses("302 403 404 404 200 200 404 403 404"),
+        post=statuses("302 403 404 404 200 200 404 403 404"),  # an empty form comes back with its errors
         args=lambda w: [w.submitted.pk],
     ),
-    "kompetensi:follow-up-list": Row(get=statuses("302 403 403 200 200 403 200 200")),
-    "kompetensi:follow-up-mine": Row(get=statuses("302 200 200 200 200 403 403 200")),
+    "kompetensi:follow-up-list": Row(get=statuses("302 403 403 403 200 200 403 200 200")),
+    "kompetensi:follow-up-mine": Row(get=statuses("302 200 200 200 200 200 403 403 200")),
     "kompetensi:follow-up-detail": Row(
-        get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.follow_up.pk]
+        get=statuses("302 200 404 404 200 200 404 200 404"), args=lambda w: [w.follow_up.pk]
     ),
     "kompetensi:follow-up-progress": Row(
         get=POST_ONLY,
-        post=statuses("302 302 404 403 403 404 403 404"),
+        post=statuses("302 302 404 404 403 403 404 403 404"),
         args=lambda w: [w.follow_up.pk],
         data=lambda w: {"note": "Sudah dikerjakan."},
     ),
     "kompetensi:follow-up-close": Row(
-        get=POST_ONLY, post=statuses("302 403 404 302 302 404 403 404"), args=lambda w: [w.follow_up.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 302 302 404 403 404"), args=lambda w: [w.follow_up.pk]
     ),
     # PKG stages of the guru's appraisal (assessor: the Kepala; in progress): the assessor submits, the
     # guru signs or asks, the Kepala approves and reopens; a refused step still redirects (302) with
     # its message. Nobody else may even see it (404). The guru prints once it is submitted (302 now).
     "kompetensi:appraisal-submit": Row(
-        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-sign": Row(
-        get=POST_ONLY, post=statuses("302 302 404 404 403 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=POST_ONLY, post=statuses("302 302 404 404 404 403 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-clarify": Row(
         get=POST_ONLY,
-        post=statuses("302 302 404 404 403 404 404 404"),
+        post=statuses("302 302 404 404 404 403 404 404 404"),
         args=lambda w: [w.appraisal.pk],
         data=lambda w: {"text": "Mohon klarifikasi indikator 4.3."},
     ),
     "kompetensi:appraisal-approve": Row(
-        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-reopen": Row(
         get=POST_ONLY,
-        post=statuses("302 403 404 404 302 404 404 404"),
+        post=statuses("302 403 404 404 404 302 404 404 404"),
         args=lambda w: [w.appraisal.pk],
         data=lambda w: {"reason": "Salah input."},
     ),
     "kompetensi:appraisal-print-evidence": Row(
-        get=statuses("302 302 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=statuses("302 302 404 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-print-summary": Row(
-        get=statuses("302 302 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=statuses("302 302 404 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     # PKG: the period belongs to the Kepala (who sets it up and assigns assessors) and the Waka (stages
     # only); an appraisal (the guru's, by the Kepala) to the guru, the assessor and the Kepala (others 404).
-    "kompetensi:appraisal-period-list": Row(get=statuses("302 403 403 200 200 403 403 200")),
+    "kompetensi:appraisal-period-list": Row(get=statuses("302 403 403 403 200 200 403 403 200")),
     "kompetensi:appraisal-period-create": Row(
-        get=statuses("302 403 403 403 200 403 403 200"),
-        post=statuses("302 403 403 403 200 403 403 200"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 403 200 403 403 200"),
+        post=statuses("302 403 403 403 403 200 403 403 200"),  # an empty form comes back with its errors
     ),
     "kompetensi:appraisal-period-detail": Row(
-        get=statuses("302 403 403 200 200 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+        get=statuses("302 403 403 403 200 200 403 403 404"), args=lambda w: [w.appraisal_period.pk]
     ),
     "kompetensi:appraisal-assign": Row(
-        get=POST_ONLY, post=statuses("302 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
     ),
     "kompetensi:appraisal-assign-bulk": Row(
-        get=POST_ONLY, post=statuses("302 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
     ),
     "kompetensi:appraisal-detail": Row(
-        get=statuses("302 200 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=statuses("302 200 404 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-score": Row(
-        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-evidence-add": Row(
-        get=POST_ONLY, post=statuses("302 403 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-self": Row(
-        get=statuses("302 200 404 404 403 404 404 404"),
-        post=statuses("302 302 404 404 403 404 404 404"),
+        get=statuses("302 200 404 404 404 403 404 404 404"),
+        post=statuses("302 302 404 404 404 403 404 404 404"),
         args=lambda w: [w.appraisal.pk],
     ),
     "kompetensi:appraisal-evidence-download": Row(
-        get=statuses("302 200 404 404 200 404 404 404"), args=lambda w: [w.appraisal_evidence.pk]
+        get=statuses("302 200 404 404 404 200 404 404 404"), args=lambda w: [w.appraisal_evidence.pk]
     ),
     # PKB: an entry (the guru's, waiting, with a PDF) is the guru's own record (other teachers 404); the
     # Waka and the Kepala read and verify it, the pengawas reads it. In-house activities (the Waka's,
     # attended by the guru) are read by the Waka, the Kepala and the pengawas, recorded by the first two.
-    "kompetensi:pkb-mine": Row(get=statuses("302 200 200 200 200 403 403 200")),
+    "kompetensi:pkb-mine": Row(get=statuses("302 200 200 200 200 200 403 403 200")),
     "kompetensi:pkb-create": Row(
-        get=statuses("302 200 200 200 200 403 403 200"),
-        post=statuses("302 200 200 200 200 403 403 200"),  # an empty form comes back with its errors
+        get=statuses("302 200 200 200 200 200 403 403 200"),
+        post=statuses("302 200 200 200 200 200 403 403 200"),  # an empty form comes back with its errors
     ),
-    "kompetensi:pkb-detail": Row(get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.pkb.pk]),
+    "kompetensi:pkb-detail": Row(get=statuses("302 200 404 404 200 200 404 200 404"), args=lambda w: [w.pkb.pk]),
     "kompetensi:pkb-update": Row(
-        get=statuses("302 200 404 403 403 404 403 404"),
-        post=statuses("302 200 404 403 403 404 403 404"),  # an empty form comes back with its errors
+        get=statuses("302 200 404 404 403 403 404 403 404"),
+        post=statuses("302 200 404 404 403 403 404 403 404"),  # an empty form comes back with its errors
         args=lambda w: [w.pkb.pk],
     ),
-    "kompetensi:pkb-evidence": Row(get=statuses("302 200 404 200 200 404 200 404"), args=lambda w: [w.pkb.pk]),
-    "kompetensi:pkb-queue": Row(get=statuses("302 403 403 200 200 403 403 200")),
+    "kompetensi:pkb-evidence": Row(get=statuses("302 200 404 404 200 200 404 200 404"), args=lambda w: [w.pkb.pk]),
+    "kompetensi:pkb-queue": Row(get=statuses("302 403 403 403 200 200 403 403 200")),
     "kompetensi:pkb-verify": Row(
-        get=POST_ONLY, post=statuses("302 403 404 302 302 404 403 404"), args=lambda w: [w.pkb.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 302 302 404 403 404"), args=lambda w: [w.pkb.pk]
     ),
     "kompetensi:pkb-return": Row(
         get=POST_ONLY,
-        post=statuses("302 403 404 302 302 404 403 404"),
+        post=statuses("302 403 404 404 302 302 404 403 404"),
         args=lambda w: [w.pkb.pk],
         data=lambda w: {"note": "Sertifikat belum terbaca."},
     ),
-    "kompetensi:pkb-recap": Row(get=statuses("302 403 403 200 200 403 200 200")),
-    "kompetensi:in-house-list": Row(get=statuses("302 403 403 200 200 403 200 200")),
+    "kompetensi:pkb-recap": Row(get=statuses("302 403 403 403 200 200 403 200 200")),
+    "kompetensi:in-house-list": Row(get=statuses("302 403 403 403 200 200 403 200 200")),
     "kompetensi:in-house-create": Row(
-        get=statuses("302 403 403 200 200 403 403 200"),
-        post=statuses("302 403 403 200 200 403 403 200"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 200 200 403 403 200"),
+        post=statuses("302 403 403 403 200 200 403 403 200"),  # an empty form comes back with its errors
     ),
-    "kompetensi:in-house-detail": Row(get=statuses("302 403 403 200 200 403 200 404"), args=lambda w: [w.in_house.pk]),
+    "kompetensi:in-house-detail": Row(
+        get=statuses("302 403 403 403 200 200 403 200 404"), args=lambda w: [w.in_house.pk]
+    ),
     "kompetensi:in-house-update": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
         args=lambda w: [w.in_house.pk],
     ),
     # A teacher's growth page: the teacher, and the Kepala, Waka and pengawas of the madrasah; another
     # teacher gets 404, the operator (never sees scores) 403. The Kepala and Waka write appreciation;
-    # the access log is the Kepala's.
-    "kompetensi:teacher-page": Row(get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.guru.staff_id]),
+    # the access log (madrasah:access-log) is the Kepala's.
+    "kompetensi:teacher-page": Row(
+        get=statuses("302 200 404 404 200 200 403 200 404"), args=lambda w: [w.guru.staff_id]
+    ),
     "kompetensi:appreciation-create": Row(
         get=POST_ONLY,
-        post=statuses("302 403 404 302 302 403 403 404"),
+        post=statuses("302 403 404 404 302 302 403 403 404"),
         args=lambda w: [w.guru.staff_id],
         data=lambda w: {"text": "Terima kasih atas modul ajar yang rapi."},
     ),
-    "kompetensi:access-log": Row(get=statuses("302 403 403 403 200 403 403 200")),
     # Bukti dukung of the guru: the guru, the Kepala and the Waka download it (without a period: 302 to
     # the form); the pengawas reads growth but does not download (403), the operator 403; others 404.
     "kompetensi:evidence-archive": Row(
-        get=statuses("302 302 404 302 302 403 403 404"), args=lambda w: [w.guru.staff_id]
+        get=statuses("302 302 404 404 302 302 403 403 404"), args=lambda w: [w.guru.staff_id]
     ),
     "kompetensi:evidence-archive-form": Row(
-        get=statuses("302 200 404 200 200 403 403 404"), args=lambda w: [w.guru.staff_id]
+        get=statuses("302 200 404 404 200 200 403 403 404"), args=lambda w: [w.guru.staff_id]
     ),
     # Notifications are personal: another user's is 404, whoever asks.
-    "madrasah:notification-list": Row(get=ALL_MEMBERS_200, post=statuses("302 302 302 302 302 302 302 302")),
+    "madrasah:notification-list": Row(get=ALL_MEMBERS_200, post=statuses("302 302 302 302 302 302 302 302 302")),
     "madrasah:notification-open": Row(
-        get=statuses("302 302 404 404 404 404 404 404"), args=lambda w: [w.notification.pk]
+        get=statuses("302 302 404 404 404 404 404 404 404"), args=lambda w: [w.notification.pk]
     ),
+    # Personal-data access log (UU PDP): the Kepala only, their own madrasah's entries (the outsider
+    # reads their own madrasah's log).
+    "madrasah:access-log": Row(get=statuses("302 403 403 403 403 200 403 403 200")),
     # The dashboard: the Kepala and the Waka of the madrasah (the outsider sees their own); a
     # pengawas is sent to their overview; the pengawas' view of a madrasah they oversee.
-    "laporan:dashboard": Row(get=statuses("302 403 403 200 200 403 302 200")),
-    "laporan:dashboard-meeting": Row(get=statuses("302 403 403 200 200 403 302 200")),
-    "laporan:dashboard-export": Row(get=statuses("302 403 403 200 200 403 403 200")),
-    "laporan:pengawas-overview": Row(get=statuses("302 403 403 403 403 403 200 403")),
-    "laporan:pengawas-madrasah": Row(get=statuses("302 403 403 403 403 403 200 403"), args=lambda w: [w.madrasah.pk]),
+    "laporan:dashboard": Row(get=statuses("302 403 403 403 200 200 403 302 200")),
+    "laporan:dashboard-meeting": Row(get=statuses("302 403 403 403 200 200 403 302 200")),
+    "laporan:dashboard-export": Row(get=statuses("302 403 403 403 200 200 403 403 200")),
+    "laporan:pengawas-overview": Row(get=statuses("302 403 403 403 403 403 403 200 403")),
+    "laporan:pengawas-madrasah": Row(
+        get=statuses("302 403 403 403 403 403 403 200 403"), args=lambda w: [w.madrasah.pk]
+    ),
     # Laporan: reports
     # Asked for by the readers of a kind (the Kepala, the Waka, the pengawas; the outsider in their own
     # madrasah); a guru asks for and reads only their own record. `report` is the guru's record and
     # `recap` the semester recap, both built (PDF; the recap with its workbook). Another teacher's
     # record → 404, the operator (never sees scores) → 403, another madrasah's report → 404. Retrying
     # a report that did not fail still redirects (302) with its message.
-    "laporan:report-list": Row(get=statuses("302 200 200 200 200 403 200 200")),
+    "laporan:report-list": Row(get=statuses("302 200 200 200 200 200 403 200 200")),
     "laporan:report-request": Row(
         get=POST_ONLY,
-        post=statuses("302 403 403 302 302 403 302 302"),
+        post=statuses("302 403 403 403 302 302 403 302 302"),
         data=lambda w: {"kind": "semester", "period": w.semester.slug},
     ),
-    "laporan:report-status": Row(get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.report.pk]),
-    "laporan:report-download": Row(get=statuses("302 200 404 200 200 403 200 404"), args=lambda w: [w.report.pk]),
-    "laporan:report-download-xlsx": Row(get=statuses("302 403 403 200 200 403 200 404"), args=lambda w: [w.recap.pk]),
+    "laporan:report-status": Row(get=statuses("302 200 404 404 200 200 403 200 404"), args=lambda w: [w.report.pk]),
+    "laporan:report-download": Row(get=statuses("302 200 404 404 200 200 403 200 404"), args=lambda w: [w.report.pk]),
+    "laporan:report-download-xlsx": Row(
+        get=statuses("302 403 403 403 200 200 403 200 404"), args=lambda w: [w.recap.pk]
+    ),
     "laporan:report-retry": Row(
-        get=POST_ONLY, post=statuses("302 302 404 302 302 403 302 404"), args=lambda w: [w.report.pk]
+        get=POST_ONLY, post=statuses("302 302 404 404 302 302 403 302 404"), args=lambda w: [w.report.pk]
     ),
     # Laporan: schedule and archive
     # The madrasah's report schedule: read by the Kepala, the Waka and the pengawas (the outsider, a
     # Kepala elsewhere, reads and saves their own); saved by the Kepala only (302 back to the page).
     # The archive is the report list above, filtered (`?jenis=&periode=&status=`).
     "laporan:schedule": Row(
-        get=statuses("302 403 403 200 200 403 200 200"),
-        post=statuses("302 403 403 403 302 403 403 302"),
+        get=statuses("302 403 403 403 200 200 403 200 200"),
+        post=statuses("302 403 403 403 403 302 403 403 302"),
         data=lambda w: {"digest": "on", "digest_day": "5", "semester_recap": "on", "bundle": "on"},
+    ),
+    # Personal data: every member reads and downloads their own data (no id in the URL); the file
+    # retention setting is the Kepala's (the outsider edits their own madrasah's).
+    "laporan:my-data": Row(get=ALL_MEMBERS_200),
+    "laporan:my-data-download": Row(get=ALL_MEMBERS_200),
+    "laporan:retention": Row(
+        get=statuses("302 403 403 403 403 200 403 403 200"),
+        post=statuses("302 403 403 403 403 302 403 403 302"),
+        data=lambda w: {"evidence_months": "60", "document_months": "36"},
     ),
     # Mutu: money and good practice
     # The funding view and its RKAM workbook: the Kepala, the Waka and the pengawas (the outsider sees
@@ -442,43 +476,43 @@ MATRIX: dict[str, Row] = {
     # practice: seen by the guru, the Waka and the Kepala only (other members 404 until published);
     # the guru edits and submits it (already submitted: 302 with a message); the Kepala publishes or
     # returns it.
-    "mutu:funding": Row(get=statuses("302 403 403 200 200 403 200 200")),
-    "mutu:funding-export": Row(get=statuses("302 403 403 200 200 403 200 200")),
-    "mutu:business-list": Row(get=statuses("302 403 403 200 200 200 200 200")),
+    "mutu:funding": Row(get=statuses("302 403 403 403 200 200 403 200 200")),
+    "mutu:funding-export": Row(get=statuses("302 403 403 403 200 200 403 200 200")),
+    "mutu:business-list": Row(get=statuses("302 403 403 403 200 200 200 200 200")),
     "mutu:business-create": Row(
-        get=statuses("302 403 403 403 200 200 403 200"),
-        post=statuses("302 403 403 403 200 200 403 200"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 200 200 403 200"),  # an empty form comes back with its errors
     ),
     "mutu:business-update": Row(
-        get=statuses("302 403 403 403 200 200 403 404"),
-        post=statuses("302 403 403 403 200 200 403 404"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 403 200 200 403 404"),
+        post=statuses("302 403 403 403 403 200 200 403 404"),  # an empty form comes back with its errors
         args=lambda w: [w.business_entry.pk],
     ),
     "mutu:business-delete": Row(
-        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 404"), args=lambda w: [w.business_entry.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 302 403 404"), args=lambda w: [w.business_entry.pk]
     ),
     "mutu:good-practice-list": Row(get=ALL_MEMBERS_200),
     "mutu:good-practice-create": Row(
-        get=statuses("302 200 200 200 200 403 403 200"),
-        post=statuses("302 200 200 200 200 403 403 200"),  # an empty form comes back with its errors
+        get=statuses("302 200 200 200 200 200 403 403 200"),
+        post=statuses("302 200 200 200 200 200 403 403 200"),  # an empty form comes back with its errors
     ),
     "mutu:good-practice-detail": Row(
-        get=statuses("302 200 404 200 200 404 404 404"), args=lambda w: [w.good_practice.pk]
+        get=statuses("302 200 404 404 200 200 404 404 404"), args=lambda w: [w.good_practice.pk]
     ),
     "mutu:good-practice-update": Row(
-        get=statuses("302 200 404 403 403 404 404 404"),
-        post=statuses("302 200 404 403 403 404 404 404"),  # an empty form comes back with its errors
+        get=statuses("302 200 404 404 403 403 404 404 404"),
+        post=statuses("302 200 404 404 403 403 404 404 404"),  # an empty form comes back with its errors
         args=lambda w: [w.good_practice.pk],
     ),
     "mutu:good-practice-submit": Row(
-        get=POST_ONLY, post=statuses("302 302 404 403 403 404 404 404"), args=lambda w: [w.good_practice.pk]
+        get=POST_ONLY, post=statuses("302 302 404 404 403 403 404 404 404"), args=lambda w: [w.good_practice.pk]
     ),
     "mutu:good-practice-publish": Row(
-        get=POST_ONLY, post=statuses("302 403 404 403 302 404 404 404"), args=lambda w: [w.good_practice.pk]
+        get=POST_ONLY, post=statuses("302 403 404 404 403 302 404 404 404"), args=lambda w: [w.good_practice.pk]
     ),
     "mutu:good-practice-return": Row(
         get=POST_ONLY,
-        post=statuses("302 403 404 403 302 404 404 404"),
+        post=statuses("302 403 404 404 403 302 404 404 404"),
         args=lambda w: [w.good_practice.pk],
         data=lambda w: {"note": "Tambahkan foto kegiatan."},
     ),
@@ -489,63 +523,211 @@ MATRIX: dict[str, Row] = {
     # the Waka, the pengawas and its team; changed by the Kepala and the Waka (reopened by the Kepala
     # only); other members 403, another madrasah 404. A refused step (measuring in Do, Act before the
     # Act stage, deleting an activity with progress) redirects (302) with its message.
-    "mutu:cycle-list": Row(get=statuses("302 200 200 200 200 403 200 200")),
+    "mutu:cycle-list": Row(get=statuses("302 200 200 200 200 200 403 200 200")),
     "mutu:cycle-create": Row(
-        get=statuses("302 403 403 200 200 403 403 200"),
-        post=statuses("302 403 403 200 200 403 403 200"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 200 200 403 403 200"),
+        post=statuses("302 403 403 403 200 200 403 403 200"),  # an empty form comes back with its errors
     ),
-    "mutu:cycle-detail": Row(get=statuses("302 200 403 200 200 403 200 404"), args=lambda w: [w.cycle.pk]),
+    "mutu:cycle-detail": Row(get=statuses("302 200 403 403 200 200 403 200 404"), args=lambda w: [w.cycle.pk]),
     "mutu:cycle-update": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
         args=lambda w: [w.cycle.pk],
     ),
     "mutu:cycle-advance": Row(
         get=POST_ONLY,
-        post=statuses("302 403 403 302 302 403 403 404"),
+        post=statuses("302 403 403 403 302 302 403 403 404"),
         args=lambda w: [w.cycle.pk],
         data=lambda w: {"to": "check"},
     ),
     "mutu:cycle-reopen": Row(
         get=POST_ONLY,
-        post=statuses("302 403 403 403 302 403 403 404"),
+        post=statuses("302 403 403 403 403 302 403 403 404"),
         args=lambda w: [w.cycle.pk],
         data=lambda w: {"reason": "Kegiatan kedua belum dicatat."},
     ),
     "mutu:cycle-measure": Row(
-        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.cycle.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 404"), args=lambda w: [w.cycle.pk]
     ),
     "mutu:cycle-act": Row(
-        get=statuses("302 403 403 302 302 403 403 404"),
-        post=statuses("302 403 403 302 302 403 403 404"),
+        get=statuses("302 403 403 403 302 302 403 403 404"),
+        post=statuses("302 403 403 403 302 302 403 403 404"),
         args=lambda w: [w.cycle.pk],
     ),
     "mutu:activity-create": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
         args=lambda w: [w.cycle.pk],
     ),
     "mutu:activity-update": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 200 200 403 403 404"),  # an empty form comes back with its errors
         args=lambda w: [w.activity.pk],
     ),
     "mutu:activity-delete": Row(
-        get=POST_ONLY, post=statuses("302 403 403 302 302 403 403 404"), args=lambda w: [w.activity.pk]
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 404"), args=lambda w: [w.activity.pk]
     ),
     "mutu:activity-progress": Row(
-        get=statuses("302 403 403 200 200 403 403 404"),
-        post=statuses("302 403 403 302 302 403 403 404"),
+        get=statuses("302 403 403 403 200 200 403 403 404"),
+        post=statuses("302 403 403 403 302 302 403 403 404"),
         args=lambda w: [w.activity.pk],
         data=lambda w: {"note": "Pendampingan kedua selesai."},
     ),
     "mutu:progress-evidence": Row(
-        get=statuses("302 200 403 200 200 403 200 404"), args=lambda w: [w.activity_progress.pk]
+        get=statuses("302 200 403 403 200 200 403 200 404"), args=lambda w: [w.activity_progress.pk]
     ),
     "mutu:measurement-evidence": Row(
-        get=statuses("302 200 403 200 200 403 200 404"), args=lambda w: [w.measurement.pk]
+        get=statuses("302 200 403 403 200 200 403 200 404"), args=lambda w: [w.measurement.pk]
     ),
 }
+
+
+# More cases for URLs of MATRIX (a test id each): another object of the same kind, or another action
+# the same URL accepts (a second submit button, an `active`, `notification` or `kind` field).
+#
+# The team member's own supervision: tim supervises guru_lain (their row, `tim_row`) and has started a
+# draft observation of it (`tim_observation`). Only the row's supervisor starts, fills in and submits
+# it; the Kepala, the Waka and the pengawas read it; the observed teacher sees it once submitted (a
+# draft: 404, as to every other teacher); the teacher and the supervisor print the blank sheet.
+VARIANTS: dict[str, tuple[str, Row]] = {
+    "tim starts the observation of their row": (
+        "kompetensi:observation-start",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 403 403 302 403 403 403 403 404"),
+            args=lambda w: [w.tim_row.pk, w.tim_observation.instrument_version_id],
+        ),
+    ),
+    "tim prints the blank sheet of their row": (
+        "kompetensi:observation-blank-sheet",
+        Row(
+            get=statuses("302 404 200 200 200 200 404 200 404"),
+            args=lambda w: [w.tim_row.pk, w.tim_observation.instrument_version_id],
+        ),
+    ),
+    "tim reads their draft observation": (
+        "kompetensi:observation-detail",
+        Row(get=statuses("302 404 404 200 200 200 404 200 404"), args=lambda w: [w.tim_observation.pk]),
+    ),
+    "tim fills in their draft observation": (
+        "kompetensi:observation-edit",
+        Row(
+            get=statuses("302 404 404 200 403 403 404 403 404"),
+            post=statuses("302 404 404 200 403 403 404 403 404"),  # no revision: the sheet comes back
+            args=lambda w: [w.tim_observation.pk],
+        ),
+    ),
+    "tim autosaves their draft observation": (
+        "kompetensi:observation-autosave",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 404 404 400 403 403 404 403 404"),  # an empty body: 400 with the reason
+            args=lambda w: [w.tim_observation.pk],
+        ),
+    ),
+    "tim submits their observation": (
+        "kompetensi:observation-submit",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 404 404 302 403 403 404 403 404"),
+            args=lambda w: [w.tim_observation.pk],
+        ),
+    ),
+    "tim adds evidence to their observation": (
+        "kompetensi:observation-evidence-upload",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 404 404 302 403 403 404 403 404"),  # no file: 302 with the message
+            args=lambda w: [w.tim_observation.pk],
+        ),
+    ),
+    # Other actions of one URL.
+    "staff-set-active: reactivate": (
+        "madrasah:staff-set-active",
+        Row(
+            get=None,
+            post=statuses("302 403 404 404 403 302 302 403 404"),
+            args=lambda w: [w.guru.staff_id],
+            data=lambda w: {"active": "1"},
+        ),
+    ),
+    # Marking one notification read (the list's other action marks them all): only its owner.
+    "notification-list: mark the guru's notification read": (
+        "madrasah:notification-list",
+        Row(
+            get=None,
+            post=statuses("302 302 404 404 404 404 404 404 404"),
+            data=lambda w: {"notification": w.notification.pk},
+        ),
+    ),
+    # The Act stage's two buttons, on the cycle in Act: the Kepala and the Waka save or close.
+    "cycle-act: save the decision": (
+        "mutu:cycle-act",
+        Row(
+            get=statuses("302 403 403 403 200 200 403 403 404"),
+            post=statuses("302 403 403 403 302 302 403 403 404"),
+            args=lambda w: [w.act_cycle.pk],
+            data=lambda w: {"decision": "standarkan", "decision_reason": "Modul ajar lengkap.", "save": "1"},
+        ),
+    ),
+    "cycle-act: save and close the cycle": (
+        "mutu:cycle-act",
+        Row(
+            get=None,
+            post=statuses("302 403 403 403 302 302 403 403 404"),
+            args=lambda w: [w.act_cycle.pk],
+            data=lambda w: {"decision": "standarkan", "decision_reason": "Modul ajar lengkap.", "close": "1"},
+        ),
+    ),
+    # Asking for a teacher's record naming the guru: a reader asks for it; a teacher asks for (and
+    # gets) their own whatever the form says; the operator 403; another madrasah's teacher 404. The
+    # PKG record is read by the Kepala only: the pengawas 403, teachers their own.
+    "report-request: the guru's record": (
+        "laporan:report-request",
+        Row(
+            get=None,
+            post=statuses("302 302 302 302 302 302 403 302 404"),
+            data=lambda w: {"kind": "guru", "period": w.semester.slug, "teacher": w.guru.staff_id},
+        ),
+    ),
+    "report-request: the guru's PKG": (
+        "laporan:report-request",
+        Row(
+            get=None,
+            post=statuses("302 302 302 302 302 302 403 403 404"),
+            data=lambda w: {
+                "kind": "pkg",
+                "period": period_of_year(w.semester.academic_year).key,
+                "teacher": w.guru.staff_id,
+            },
+        ),
+    ),
+}
+
+# "0 leaks": on every 200 page, the personas who must never see a teacher's NIP, name or results
+# (their result notes, written in the world: NOTE_*). The operator keeps staff data (NIPs, names) but
+# never sees scores. Names of colleagues are public only where the rule makes them so (NAMES_PUBLIC_AT).
+NOTE_GURU = "Kekuatan rahasia guru: apersepsi kontekstual"
+NOTE_GURU_LAIN = "Kekuatan rahasia guru lain: diferensiasi tugas"
+PRIVATE_TO = {
+    "guru": frozenset({"anonymous", "guru_lain", "tim", "outsider"}),
+    "guru_lain": frozenset({"anonymous", "guru", "outsider"}),
+}
+RESULTS_KEPT_FROM = frozenset({"operator"})
+NAMES_PUBLIC_AT: dict[str, tuple[str, ...]] = {
+    # The supervision schedule: every member is told who is observed when, and by whom.
+    "kompetensi:programme-detail": ("guru", "guru_lain"),
+}
+# Where an anonymous visitor is sent somewhere else than the login page (with `?next=`).
+ANONYMOUS_REDIRECTS_ELSEWHERE = frozenset({"set_language", "madrasah:logout"})
+
+CASES_FLOOR = 2250  # 2295 when the team member and the variants came in
+
+
+def case_count() -> int:
+    """URL × persona × method (or POST action) cases the two matrix tests check."""
+    rows = [*MATRIX.values(), *(row for _name, row in VARIANTS.values())]
+    return sum(len(PERSONAS) for row in rows for expected in (row.get, row.post) if expected is not None)
 
 
 def url_names(patterns=None, namespace: str = "") -> list[str]:
@@ -566,15 +748,59 @@ def test_every_url_is_in_the_matrix():
     assert stale == [], f"MATRIX names URLs that no longer exist: {stale}"
 
 
-@pytest.fixture
-def world(request, madrasah):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction rolled back at its end. Each test runs in a
+    savepoint of it, and each request in one more (`_request`): every case meets the same world."""
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("matrix-media")))
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        yield _world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def worker_alive(db):
+    """/healthz/ wants a worker seen in the last minutes: the module's world may be older than that."""
+    heartbeat_record(worker="matrix@test")
+
+
+def _personas() -> dict:
+    """The personas of the root conftest, and the team member: a plain guru named in the semester's
+    supervision team (by the Kepala's decree), neither Waka nor Kepala."""
+    from tests.factories.madrasah import MadrasahFactory, SemesterFactory, StaffFactory, member
+
+    madrasah = MadrasahFactory(name="MTs Negeri 3 Pamekasan", nsm="121135280003", npsn="20580456")
+    SemesterFactory(academic_year__madrasah=madrasah)
+    other = MadrasahFactory(name="MTs Negeri 1 Sumenep", nsm="121135290001", npsn="20580999")
+    SemesterFactory(academic_year__madrasah=other)
+    operator_staff = StaffFactory(
+        madrasah=madrasah, teacher_type="none", employment_status="honorer", nip="", peg_id="7788990011"
+    )
+    return {
+        "guru": member(madrasah=madrasah, roles=["guru"]),
+        "guru_lain": member(madrasah=madrasah, roles=["guru"]),
+        "tim": member(madrasah=madrasah, roles=["guru"]),
+        "waka": member(madrasah=madrasah, roles=["waka", "guru"]),
+        "kepala": member(madrasah=madrasah, roles=["kepala", "guru"]),
+        "operator": member(madrasah=madrasah, roles=["operator"], staff=operator_staff),
+        "pengawas": member(madrasah=madrasah, roles=["pengawas"], username="196805101994031004"),
+        "outsider": member(madrasah=other, roles=["kepala", "guru"]),
+    }
+
+
+def _world() -> SimpleNamespace:
     from kompetensi.models import Framework
     from kompetensi.observation import observation_start
+    from kompetensi.seed import ensure_frameworks
+    from madrasah.reference import ensure_reference_data
     from tests.factories import supervision
     from tests.factories.kompetensi import instrument_version
 
-    personas = {name: request.getfixturevalue(name) for name in PERSONAS if name != "anonymous"}
-    heartbeat_record(worker="matrix@test")
+    ensure_reference_data()
+    if not Framework.objects.exists():
+        ensure_frameworks()
+    personas = _personas()
+    madrasah = personas["guru"].madrasah
     semester = madrasah.semesters.select_related("academic_year").get()
     version = instrument_version(madrasah=madrasah, academic_year=semester.academic_year)
     programme = supervision.approved_programme(
@@ -583,9 +809,11 @@ def world(request, madrasah):
     # A draft observation of the row, with an instrument of its own so that starting it (which freezes
     # the version) leaves `version` editable for the instrument rows above.
     observed_version = instrument_version(madrasah=madrasah, academic_year=semester.academic_year, code="observasi-uji")
-    programme.rows.get().instruments.add(observed_version)
-    observation = observation_start(row=programme.rows.get(), version=observed_version, user=personas["waka"].user)
-    submitted, follow_up, evidence = _submitted_result(request, programme.rows.get(), personas)
+    row = programme.rows.get()
+    row.instruments.add(observed_version)
+    observation = observation_start(row=row, version=observed_version, user=personas["waka"].user)
+    submitted, follow_up, evidence = _submitted_result(row, personas)
+    tim_row, tim_observation = _team_member_supervision(programme, observed_version, personas)
     appraisal_period, appraisal, appraisal_evidence = _appraisal(madrasah, semester.academic_year, personas)
     pkb_entry, in_house = _pkb(madrasah, personas)
     money_objects = _mutu_money(madrasah, personas)
@@ -598,7 +826,9 @@ def world(request, madrasah):
         section=version.sections.get(),
         framework=Framework.objects.get(code="pkg-mapel"),
         programme=programme,
-        row=programme.rows.get(),
+        row=row,
+        tim_row=tim_row,
+        tim_observation=tim_observation,
         blocked_period=supervision.blocked_period(semester=semester, start_date=semester.start_date),
         observation=observation,
         submitted=submitted,
@@ -614,10 +844,36 @@ def world(request, madrasah):
         **cycle_objects,
         **report_objects,
         **personas,
+        sessions=_sessions(personas),
+        client=Client(),  # one for every request: its middleware chain is loaded once
     )
 
 
-def _submitted_result(request, row, personas):
+def _team_member_supervision(programme, version, personas):
+    """The team member's own work: named Anggota of the semester's team, they supervise guru_lain
+    (their row of the approved programme) and have started a draft observation of it, with a note."""
+    from kompetensi.observation import observation_save, observation_start
+    from tests.factories import supervision
+
+    tim, guru_lain = personas["tim"], personas["guru_lain"]
+    supervision.team(madrasah=programme.madrasah, semester=programme.semester, members=[personas["waka"], tim])
+    tim_row = supervision.programme_row(programme=programme, teacher=guru_lain, supervisor=tim, instruments=[version])
+    draft = observation_start(row=tim_row, version=version, user=tim.user)
+    observation_save(observation=draft, user=tim.user, base_revision=0, scores={}, fields={"strengths": NOTE_GURU_LAIN})
+    return tim_row, draft
+
+
+def _sessions(personas) -> dict[str, str]:
+    """A logged-in session per persona, made once: each request sends its cookie (`_request`)."""
+    keys = {}
+    for name, membership in personas.items():
+        client = Client()
+        client.force_login(membership.user)
+        keys[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def _submitted_result(row, personas):
     """The guru's result with a third instrument, scored and submitted by the Waka (which notifies
     the guru), with a follow-up and a PDF of evidence (stored under a temporary MEDIA_ROOT)."""
     import datetime as dt
@@ -630,7 +886,6 @@ def _submitted_result(request, row, personas):
     from kompetensi.observation import observation_save, observation_start
     from tests.factories.kompetensi import instrument_version
 
-    request.getfixturevalue("settings").MEDIA_ROOT = str(request.getfixturevalue("tmp_path") / "media")
     waka = personas["waka"].user
     version = instrument_version(
         madrasah=row.programme.madrasah, academic_year=row.programme.semester.academic_year, code="hasil-uji"
@@ -638,7 +893,7 @@ def _submitted_result(request, row, personas):
     row.instruments.add(version)
     submitted = observation_start(row=row, version=version, user=waka)
     scores = {item.pk: {"points": 2} for item in Item.objects.filter(section__version=version)}
-    observation_save(observation=submitted, user=waka, base_revision=0, scores=scores, fields={})
+    observation_save(observation=submitted, user=waka, base_revision=0, scores=scores, fields={"strengths": NOTE_GURU})
     workflow.observation_submit(observation=submitted, user=waka)
     follow_up = workflow.follow_up_create(
         observation=submitted,
@@ -656,7 +911,7 @@ def _submitted_result(request, row, personas):
 
 def _appraisal(madrasah, academic_year, personas):
     """The PKG period of the year; the guru's appraisal by the Kepala, with a PDF as evidence (stored
-    under the temporary MEDIA_ROOT set by `_submitted_result`)."""
+    under the temporary MEDIA_ROOT of `world`)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kompetensi.appraisal.scoring import appraisal_evidence_add
@@ -726,8 +981,8 @@ def _mutu_money(madrasah, personas) -> dict:
 
 def _mutu_cycles(semester, personas) -> dict:
     """Mutu: cycles. The Kepala's cycle of the semester in Do, the guru on its team, one activity with
-    a progress entry and its PDF; a manual cycle in Check with a measurement and its PDF (files under
-    the temporary MEDIA_ROOT set by `_submitted_result`). Written directly: no rules, no events."""
+    a progress entry and its PDF; a manual cycle in Check with a measurement and its PDF; a third cycle
+    in Act (files under the temporary MEDIA_ROOT of `world`). Written directly: no rules, no events."""
     from django.core.files.base import ContentFile
 
     from mutu.models import Stage
@@ -743,40 +998,96 @@ def _mutu_cycles(semester, personas) -> dict:
     )
     measurement = factories.measurement(manual, by=kepala, value="40", note="Absensi wifi")
     measurement.evidence.save("bukti.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
-    return {"cycle": cycle, "activity": activity, "activity_progress": progress, "measurement": measurement}
+    act = factories.cycle(owner=kepala, semester=semester, stage=Stage.ACT, team=[guru.staff], title="Modul ajar")
+    return {
+        "cycle": cycle,
+        "activity": activity,
+        "activity_progress": progress,
+        "measurement": measurement,
+        "act_cycle": act,
+    }
 
 
-def _request(client, method: str, url: str, data: dict):
-    # Each persona acts on the same untouched world: roll back what the request wrote.
+def _request(world, persona: str, method: str, url: str, data: dict):
+    # Each persona acts on the same untouched world: roll back what the request wrote. Only the
+    # persona's session cookie is sent: no cookie (a language, a message) travels between cases.
+    client = world.client
+    client.cookies = SimpleCookie()
+    if persona != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[persona]
     with transaction.atomic():
         response = client.get(url) if method == "get" else client.post(url, data)
         transaction.set_rollback(True)
     return response
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_the_matrix_holds(name, world, client):
-    row = MATRIX[name]
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return _text(content)
+
+
+def _text(content: bytes) -> str:
+    """The text of a page, or of every file inside a ZIP (a workbook, a personal-data archive)."""
+    if not content.startswith(b"PK\x03\x04"):
+        return content.decode(errors="replace")
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return "\n".join(_text(archive.read(name)) for name in archive.namelist())
+
+
+def _leaks(world, persona: str, body: str, url_name: str) -> list[str]:
+    """What a 200 page shows of a teacher's record to a persona who must not see it."""
+    found = []
+    for teacher, kept_from in PRIVATE_TO.items():
+        staff = getattr(world, teacher).staff
+        note = {"guru": NOTE_GURU, "guru_lain": NOTE_GURU_LAIN}[teacher]
+        if persona in kept_from and staff.nip in body:
+            found.append(f"{teacher}'s NIP")
+        if persona in kept_from | RESULTS_KEPT_FROM and note in body:
+            found.append(f"{teacher}'s result")
+        public = NAMES_PUBLIC_AT.get(url_name, ()) if persona not in ("anonymous", "outsider") else ()
+        if persona in kept_from and teacher not in public and staff.name in body:
+            found.append(f"{teacher}'s name")
+    return found
+
+
+def _check(world, name: str, row: Row) -> list[str]:
+    """Every persona × method of one row: the mismatches and leaks found (empty when it holds)."""
     url = reverse(name, args=row.args(world))
-    private_marker = world.guru.staff.nip  # what no outsider and no other teacher may ever see
-    mismatches = []
+    problems = []
     for method in ("get", "post"):
         expected_row = getattr(row, method)
         if expected_row is None:
             continue
         for persona, expected in zip(PERSONAS, expected_row, strict=True):
-            client.logout()
-            if persona != "anonymous":
-                client.force_login(getattr(world, persona).user)
-            response = _request(client, method, url, row.data(world))
+            response = _request(world, persona, method, url, row.data(world))
+            where = f"{method.upper()} {url} as {persona}"
             if response.status_code != expected:
-                mismatches.append(f"{method.upper()} {url} as {persona}: {response.status_code}, expected {expected}")
-            if response.status_code == 302 and expected == 302 and persona == "anonymous" and name != "set_language":
-                assert response.url.startswith(("/masuk/", "/?", "/")), response.url
-            if persona in ("outsider", "guru_lain", "anonymous") and response.status_code == 200:
-                body = response.content.decode(errors="replace")
-                assert private_marker not in body, f"{persona} saw the guru's NIP at {url}"
-    assert mismatches == []
+                problems.append(f"{where}: {response.status_code}, expected {expected}")
+            to_login = response.status_code != 302 or response.url.startswith(f"{reverse('madrasah:login')}?next=")
+            if persona == "anonymous" and not to_login and name not in ANONYMOUS_REDIRECTS_ELSEWHERE:
+                problems.append(f"{where}: sent to {response.url}, not to the login page")
+            if response.status_code == 200:
+                problems += [f"{where}: shows {leak}" for leak in _leaks(world, persona, _body(response), name)]
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_matrix_holds(name, world):
+    problems = _check(world, name, MATRIX[name])
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("label", sorted(VARIANTS))
+def test_each_variant_holds(label, world):
+    name, row = VARIANTS[label]
+    problems = _check(world, name, row)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_matrix_counts_its_cases():
+    count = case_count()
+    print(f"\npermission matrix: {count} cases (URL × persona × method or action)")
+    assert count >= CASES_FLOOR
 
 
 def test_anonymous_users_are_sent_to_the_login_page(client, world):
@@ -786,7 +1097,7 @@ def test_anonymous_users_are_sent_to_the_login_page(client, world):
 
 def _reports(semester, personas):
     """Laporan: reports. The guru's record and the semester recap, built (a small PDF, and a workbook
-    for the recap, under the temporary MEDIA_ROOT set by `_submitted_result`)."""
+    for the recap, under the temporary MEDIA_ROOT of `world`)."""
     from django.core.files.base import ContentFile
 
     from laporan.models import Report, ReportStatus

@@ -23,7 +23,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquer
 from django.utils import timezone
 
 from madrasah.charts import format_decimal_id
-from madrasah.models import AccessLog, Madrasah, Membership, Role, SemesterKind, Staff
+from madrasah.models import Membership, Role, SemesterKind, Staff
 
 from .. import scoring
 from ..models import (
@@ -380,11 +380,3 @@ def growth_page(*, teacher: Staff, viewer: Membership, today: dt.date | None = N
         "follow_ups": follow_ups,
         "next_steps": _next_steps(standing, results),
     }
-
-
-def access_log_list(*, madrasah: Madrasah, teacher_id: int | None = None) -> QuerySet[AccessLog]:
-    """Who opened which teacher's record, newest first; optionally one teacher's."""
-    qs = AccessLog.objects.filter(madrasah=madrasah).select_related("staff").order_by("-at", "-pk")
-    author_name = Membership.objects.filter(user_id=OuterRef("user_id"), madrasah_id=OuterRef("madrasah_id"))
-    qs = qs.annotate(viewer_name=Subquery(author_name.values("staff__name")[:1]))
-    return qs.filter(staff_id=teacher_id) if teacher_id else qs

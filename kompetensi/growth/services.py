@@ -1,4 +1,5 @@
-"""Writes for a teacher's growth page: notes of appreciation (apresiasi) and the access log."""
+"""Writes for a teacher's growth page: notes of appreciation (apresiasi). The access log is
+madrasah.access_log."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
-from madrasah.models import AccessLog, Membership, Role, Staff
+from madrasah.models import Membership, Role, Staff
 
 from ..models import AppreciationNote
 from ..workflow.common import notify, teacher_user_ids
@@ -46,11 +47,3 @@ def appreciation_note_create(*, author: Membership, teacher: Staff, text: str) -
         actor=author.user,
     )
     return note
-
-
-def access_log_record(*, viewer: Membership, teacher: Staff, what: str = TEACHER_PAGE) -> AccessLog | None:
-    """Record that `viewer` opened `teacher`'s record (UU PDP: who, when, which teacher). The
-    teacher's own visits are not recorded. One INSERT; a retry records a second opening."""
-    if viewer.staff_id == teacher.pk:
-        return None
-    return AccessLog.objects.create(madrasah_id=viewer.madrasah_id, user_id=viewer.user_id, staff=teacher, what=what)

@@ -27,10 +27,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
+from madrasah.access_log import access_log_record
 from madrasah.charts import format_decimal_id
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
-from madrasah.models import AcademicYear, Role, Staff, User
+from madrasah.models import AcademicYear, AccessKind, Role, Staff, User
 
 from .. import selectors
 from ..access import appraisal_for_user, appraisal_period_for_user
@@ -316,6 +317,13 @@ def _int(value) -> int | None:
 @membership_required()
 def detail(request, pk: int):
     appraisal = appraisal_for_user(request.membership, pk)
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=appraisal.teacher_id,
+        kind=AccessKind.APPRAISAL,
+        what=f"PKG {appraisal.period.academic_year.name}",
+        path=request.get_full_path(),
+    )
     return _detail_page(request, appraisal)
 
 
@@ -378,9 +386,16 @@ def evidence_download(request, pk: int):
         pk=pk,
         appraisal__madrasah_id=request.membership.madrasah_id,
     )
-    appraisal_for_user(request.membership, evidence.appraisal_id)
+    appraisal = appraisal_for_user(request.membership, evidence.appraisal_id)
     if not evidence.file:
         raise Http404
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=appraisal.teacher_id,
+        kind=AccessKind.DOCUMENT,
+        what=f"PKG {appraisal.period.academic_year.name}: {evidence.original_name}",
+        path=request.get_full_path(),
+    )
     return protected_file_response(evidence.file, filename=evidence.original_name)
 
 

@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
+from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
-from madrasah.models import Role, Semester
+from madrasah.models import AccessKind, Role, Semester
 from madrasah.notifications import whatsapp_share_url
 
 from .. import workflow
@@ -243,6 +244,14 @@ def observation_evidence_upload(request, pk: int):
 @membership_required()
 def evidence_download(request, pk: int):
     evidence = evidence_for_user(request.membership, pk)
+    owner = evidence.observation or evidence.follow_up
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=owner.teacher_id,
+        kind=AccessKind.DOCUMENT,
+        what=evidence.original_name,
+        path=request.get_full_path(),
+    )
     return protected_file_response(evidence.file, filename=evidence.original_name, inline=True)
 
 

@@ -1,5 +1,6 @@
 """A teacher's growth page ("Perkembangan Saya" for the teacher; the same page for the Kepala, the Waka
-and the pengawas about any teacher of their madrasah), notes of appreciation, and the access log.
+and the pengawas about any teacher of their madrasah) and notes of appreciation. Opening another
+teacher's page is recorded in the access log (madrasah.access_log).
 
 The page itself is the `growth_page` inclusion tag (kompetensi.templatetags.growth_tags), so the
 teacher's home in the madrasah app shows the very same page without importing kompetensi.
@@ -10,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -19,13 +19,12 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
+from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
-from madrasah.models import Role, Staff
+from madrasah.models import AccessKind, Staff
 
 from ..access import teacher_growth_for_user
-from ..growth import selectors, services
-
-ACCESS_LOG_PAGE_SIZE = 50
+from ..growth import services
 
 
 class AppreciationForm(forms.Form):
@@ -53,7 +52,13 @@ def _render_teacher_page(request, teacher: Staff, form: AppreciationForm | None 
 @membership_required()
 def teacher_page(request, staff_pk: int):
     teacher = teacher_growth_for_user(request.membership, staff_pk)
-    services.access_log_record(viewer=request.membership, teacher=teacher)
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=teacher.pk,
+        kind=AccessKind.RECORD,
+        what=services.TEACHER_PAGE,
+        path=request.get_full_path(),
+    )
     return _render_teacher_page(request, teacher)
 
 
@@ -77,22 +82,7 @@ def appreciation_create(request, staff_pk: int):
     return _render_teacher_page(request, teacher, form=form)
 
 
-@membership_required(Role.KEPALA)
-def access_log(request):
-    madrasah = request.membership.madrasah
-    teachers = list(Staff.objects.filter(madrasah=madrasah).teachers().order_by("name").values_list("pk", "name"))
-    value = request.GET.get("teacher", "")
-    teacher_id = int(value) if value.isdigit() and any(pk == int(value) for pk, _name in teachers) else None
-    page = Paginator(selectors.access_log_list(madrasah=madrasah, teacher_id=teacher_id), ACCESS_LOG_PAGE_SIZE)
-    return render(
-        request,
-        "kompetensi/growth/access_log.html",
-        {"page": page.get_page(request.GET.get("page")), "teachers": teachers, "teacher_id": teacher_id},
-    )
-
-
 urlpatterns = [
     path("guru/<int:staff_pk>/", teacher_page, name="teacher-page"),
     path("guru/<int:staff_pk>/apresiasi/", appreciation_create, name="appreciation-create"),
-    path("akses/", access_log, name="access-log"),
 ]

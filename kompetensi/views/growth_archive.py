@@ -18,11 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from madrasah.access import membership_required
-from madrasah.models import AcademicYear, Membership, Role, Semester, Staff
+from madrasah.access_log import access_log_record
+from madrasah.models import AcademicYear, AccessKind, Membership, Role, Semester, Staff
 
 from ..access import teacher_growth_for_user
 from ..growth.archive import archive_contents, archive_filename, build_archive, period_from_query
-from ..growth.services import access_log_record
 
 ARCHIVE_DOWNLOADERS = (Role.KEPALA, Role.WAKA)
 ACCESS_LOG_WHAT = "Unduh bukti dukung"
@@ -73,7 +73,13 @@ def evidence_archive(request, staff_pk: int):
     ):
         contents.appraisal, appraisal_withheld = None, True
     data = build_archive(teacher=teacher, period=period, contents=contents, appraisal_withheld=appraisal_withheld)
-    access_log_record(viewer=membership, teacher=teacher, what=ACCESS_LOG_WHAT)  # not the teacher's own
+    access_log_record(  # not the teacher's own
+        viewer=membership,
+        teacher_id=teacher.pk,
+        kind=AccessKind.DOCUMENT,
+        what=ACCESS_LOG_WHAT,
+        path=request.get_full_path(),
+    )
     response = FileResponse(
         io.BytesIO(data),
         as_attachment=True,

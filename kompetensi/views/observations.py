@@ -26,9 +26,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from madrasah.access import membership_required
+from madrasah.access_log import access_log_record
 from madrasah.charts import format_decimal_id
 from madrasah.errors import ApplicationError
-from madrasah.models import Membership
+from madrasah.models import AccessKind, Membership
 
 from .. import selectors
 from ..access import SUPERVISION_READERS, observation_for_user, programme_row_for_user
@@ -293,6 +294,13 @@ def detail(request, pk: int):
     """The filled sheet as the record keeps it; the observed teacher sees it once submitted."""
     observation = observation_for_user(request.membership, pk)
     version = observation.instrument_version
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=observation.teacher_id,
+        kind=AccessKind.OBSERVATION,
+        what=f"{version.instrument.name} ({observation.row.programme.semester})",
+        path=request.get_full_path(),
+    )
     result = observation_result(observation)
     scores = {s.item_id: s for s in observation.scores.all()}
     sections = []

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
+from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
-from madrasah.models import Role
+from madrasah.models import AccessKind, Role
 
 from .. import pkb
 from ..access import PKB_READERS, PKB_VERIFIERS, in_house_for_user, pkb_activity_for_user
@@ -131,6 +132,14 @@ def pkb_update(request, pk: int):
 @membership_required()
 def pkb_evidence(request, pk: int):
     activity = pkb_activity_for_user(request.membership, pk)
+    if activity.evidence:
+        access_log_record(
+            viewer=request.membership,
+            teacher_id=activity.teacher_id,
+            kind=AccessKind.DOCUMENT,
+            what=f"PKB: {activity.title}",
+            path=request.get_full_path(),
+        )
     return protected_file_response(activity.evidence, filename=activity.evidence_name or None, inline=True)
 
 

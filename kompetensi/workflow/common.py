@@ -48,6 +48,8 @@ def notify(madrasah: Madrasah, user_ids, text: str, url: str, *, actor: User | N
 
 def clean_text(value: str | None, *, required_message: str | None = None) -> str:
     text = (value or "").strip()
+    if "\x00" in text:  # no keyboard types it; PostgreSQL refuses it with a server error
+        raise ApplicationError(_("The text contains a NUL character, which is not allowed. Remove it and try again."))
     if required_message and not text:
         raise ApplicationError(required_message)
     if len(text) > MAX_TEXT:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from kompetensi.models import FollowUp, FollowUpStatus, Item, ObservationScore, Section
 from kompetensi.scoring import HUNDRED
-from kompetensi.selectors import COUNTED, DECIMAL, SCALE_MAX, ExactNumber, latest_final_observations
+from kompetensi.selectors import COUNTED, DECIMAL, ITEM_FIELDS, SCALE_MAX, ExactNumber, latest_final_observations
 from madrasah.models import Madrasah, Semester
 
 from ..selectors import DashboardData, InstrumentSummary, dashboard_data
@@ -127,14 +127,7 @@ def low_items(*, data: DashboardData, limit: int = LOW_ITEMS_SHOWN) -> list[LowI
     rows = (
         ObservationScore.objects.filter(COUNTED, observation__in=latest)
         .order_by()
-        .values(
-            "item_id",
-            "item__text",
-            "item__order",
-            "item__section__title",
-            "item__section__order",
-            "observation__instrument_version__instrument__name",
-        )
+        .values(*ITEM_FIELDS)
         .annotate(
             below=Count("pk", filter=Q(points__lt=F("observation__instrument_version__follow_up_below"))),
             teachers=Count("observation__teacher_id", distinct=True),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -41,6 +42,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "madrasah/password_change.html"
     success_url = reverse_lazy("madrasah:home")
 
+    @transaction.atomic  # the new password and the end of "must change it" are saved together
     def form_valid(self, form):
         response = super().form_valid(form)
         services.password_changed(user=self.request.user)
@@ -91,8 +93,9 @@ def lockout_list(request):
 @membership_required(*ACCOUNT_MANAGERS)
 def lockout_unlock(request):
     username = request.POST.get("username", "")
-    # Only usernames of this madrasah: another madrasah's lockouts are not ours to lift.
-    if not request.membership.madrasah.memberships.filter(user__username=username).exists():
+    # Only usernames of this madrasah: another madrasah's lockouts are not ours to lift. A name with
+    # NUL is nobody's (and PostgreSQL would refuse it in the query with a server error).
+    if "\x00" in username or not request.membership.madrasah.memberships.filter(user__username=username).exists():
         messages.error(request, _("That username does not belong to this madrasah."))
     else:
         services.lockout_release(username=username)

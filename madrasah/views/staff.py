@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from .. import selectors, services
 from ..access import ACCOUNT_MANAGERS, STAFF_READERS, STAFF_WRITERS, membership_required, staff_for_user
+from ..access_log import access_log_record
 from ..errors import ApplicationError
 from ..forms import AccountForm, StaffFilterForm, StaffForm
-from ..models import Membership, Role
+from ..models import AccessKind, Membership, Role
 
 
 @membership_required(*STAFF_READERS)
@@ -41,6 +42,13 @@ def staff_create(request):
 @membership_required()
 def staff_detail(request, pk: int):
     staff = staff_for_user(request.membership, pk)
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=staff.pk,
+        kind=AccessKind.RECORD,
+        what=_("Staff record"),
+        path=request.get_full_path(),
+    )
     membership = Membership.objects.filter(staff=staff).select_related("user").prefetch_related("roles").first()
     can_manage = request.membership.has_role(*ACCOUNT_MANAGERS)
     return render(

@@ -10,3 +10,18 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// A wide table scrolls sideways in its `.table-responsive` box on a phone: a box that scrolls is
+// made focusable, so the table can be scrolled from the keyboard too (WCAG 2.1.1).
+function focusableScrollers() {
+  document.querySelectorAll(".table-responsive").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth) {
+      box.setAttribute("tabindex", "0");
+    } else if (box.getAttribute("tabindex") === "0") {
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableScrollers);
+document.addEventListener("htmx:afterSettle", focusableScrollers);
+window.addEventListener("resize", focusableScrollers);

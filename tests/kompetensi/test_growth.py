@@ -263,7 +263,7 @@ def test_the_kepala_reads_the_access_log_filtered_by_teacher(client, guru, guru_
     client.get(_page(guru))
     client.get(_page(guru_lain))
     client.force_login(kepala.user)
-    body = _body(client.get(reverse("kompetensi:access-log"), {"teacher": guru.staff_id}))
+    body = _body(client.get(reverse("madrasah:access-log"), {"teacher": guru.staff_id}))
     assert body.count('data-testid="access-log-row"') == 1
     assert guru.staff.full_name in body
 
@@ -271,4 +271,4 @@ def test_the_kepala_reads_the_access_log_filtered_by_teacher(client, guru, guru_
 @pytest.mark.parametrize("persona", ["guru", "waka", "operator", "pengawas"])
 def test_only_the_kepala_reads_the_access_log(client, request, persona):
     client.force_login(request.getfixturevalue(persona).user)
-    assert client.get(reverse("kompetensi:access-log")).status_code == 403
+    assert client.get(reverse("madrasah:access-log")).status_code == 403

@@ -70,14 +70,14 @@ DEMO_MADRASAH = {
 
 # --- The documented demo accounts (fixed, independent of --seed) ----------------------------------
 
-GURU_PASSWORD = "guru12345"  # noqa: S105 - published demo password, also of every generated teacher
+GURU_PASSWORD = "guru12345"  # noqa: S105 - published demo password, also of every generated teacher  # nosec B105
 
 DEMO_LOGINS = [
-    {"role": "Kepala Madrasah", "username": "197203151998031002", "password": "kepala123"},
-    {"role": "Waka Kurikulum", "username": "198005122005012003", "password": "waka12345"},
+    {"role": "Kepala Madrasah", "username": "197203151998031002", "password": "kepala123"},  # nosec B105 # published demo login
+    {"role": "Waka Kurikulum", "username": "198005122005012003", "password": "waka12345"},  # nosec B105 # published demo login
     {"role": "Guru", "username": "199004172023212008", "password": GURU_PASSWORD},
-    {"role": "Operator", "username": "352803001", "password": "operator123"},
-    {"role": "Pengawas Madrasah", "username": "196805101994031004", "password": "pengawas123"},
+    {"role": "Operator", "username": "352803001", "password": "operator123"},  # nosec B105 # published demo login
+    {"role": "Pengawas Madrasah", "username": "196805101994031004", "password": "pengawas123"},  # nosec B105 # published demo login
 ]
 
 _KEPALA, _WAKA, _GURU, _OPERATOR, _PENGAWAS = DEMO_LOGINS
@@ -253,7 +253,7 @@ class _Generator:
     """Deterministic teachers from one `random.Random(seed)`; identifiers unique and checked."""
 
     def __init__(self, *, seed: int, today: dt.date, subjects: list[str]):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311 # demo data, seeded to repeat
         self.ref_year = today.year
         # parse_nip judges plausibility against the real date, so never appoint after it.
         self.max_year = min(today.year, dt.date.today().year)
