@@ -36,7 +36,11 @@ def worker_media(tmp_path, settings, monkeypatch):
 
 @pytest.fixture
 def held(worker_media, celery_worker, monkeypatch):  # noqa: F811 - the fixture imported above
-    """Build messages are held here until the test hands them to the worker."""
+    """Build messages are held here until the test hands them to the worker. The worker's own sweep
+    at start re-sends every queued report: let it run first, or it would hand over a held one."""
+    celery_worker.wait_for(
+        "the sweep of the worker's start", lambda: re.search(r"sweep_reports\[[^\]]+\] succeeded", celery_worker.log())
+    )
     messages: list[list] = []
     monkeypatch.setattr(build_report, "apply_async", lambda args=None, **kwargs: messages.append(args))
 
