@@ -62,6 +62,7 @@ def prepare(settings: Settings, env: dict[str, str]) -> dict[str, list[Account]]
         teachers=settings.teachers,
         semesters=settings.semesters,
         seed=1,
+        allow_production=True,  # a throwaway database, dropped after the run
         verbosity=0,
         stdout=quiet,
     )

@@ -142,6 +142,15 @@ def test_refuses_a_second_run_without_reset():
     assert Madrasah.objects.filter(nsm=DEMO_MADRASAH["nsm"]).count() == 1
 
 
+def test_a_production_server_gets_no_demo_accounts_unless_told_so(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="passwords are public"):
+        seed("--teachers", "4", "--semesters", "1", "--today", TODAY)
+    assert not Madrasah.objects.filter(nsm=DEMO_MADRASAH["nsm"]).exists()
+    seed("--teachers", "4", "--semesters", "1", "--today", TODAY, "--allow-production")  # a throwaway server
+    assert Madrasah.objects.filter(nsm=DEMO_MADRASAH["nsm"]).exists()
+
+
 def test_if_empty_seeds_only_an_empty_database():
     seed("--teachers", "4", "--semesters", "1", "--today", TODAY, "--if-empty")
     staff = snapshot()

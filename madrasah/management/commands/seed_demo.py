@@ -19,6 +19,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -407,8 +408,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Seed only when the database has no madrasah at all (for `make run`); otherwise do nothing.",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even under DJANGO_ENV=production (a throwaway server only: the demo passwords are public).",
+        )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError(
+                "This is a production server (DJANGO_ENV=production): the demo accounts' passwords are public, "
+                "so seed_demo refuses to run. Use --allow-production only on a throwaway server."
+            )
         teachers, semesters, seed = options["teachers"], options["semesters"], options["seed"]
         today = _parse_today(options["today"])
         if teachers < sum(1 for p in DEMO_STAFF if p["fields"]["teacher_type"] != TeacherType.NONE):
