@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from kompetensi import selectors as metrics
 from kompetensi.models import AppreciationNote, FollowUp, FollowUpKind, InstrumentKind, PredikatBand
-from kompetensi.workflow.common import display_names
+from kompetensi.workflow.common import display_names, history_rows
 from madrasah import compiled
 from madrasah.charts import format_decimal_id, line_chart
 from madrasah.models import AcademicYear, Madrasah, Membership, Semester, Subject
@@ -628,32 +628,17 @@ def _change_label(what: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+def _cycle_change_line(change: dict, people: dict) -> str:
+    what = change.get("what")
+    if what == "stage":
+        return f"{_('Stage')}: {_stage_name(change.get('from'))} → {_stage_name(change.get('to'))}"
+    return f"{_change_label(str(what or ''))}: {_short(change.get('from'))} → {_short(change.get('to'))}"
+
+
 def cycle_history(*, cycle: Cycle) -> list[dict]:
     """The events as lines: when, who, what, and each change ("Tahap: Plan → Do")."""
     events = list(cycle.events.order_by("at", "pk"))
-    people = display_names(cycle.madrasah_id, {e.actor_id for e in events if e.actor_id})
-    rows = []
-    for event in events:
-        changes = []
-        for change in event.changes or []:
-            if not isinstance(change, dict):
-                continue
-            what = change.get("what")
-            if what == "stage":
-                changes.append(f"{_('Stage')}: {_stage_name(change.get('from'))} → {_stage_name(change.get('to'))}")
-                continue
-            label = _change_label(str(what or ""))
-            changes.append(f"{label}: {_short(change.get('from'))} → {_short(change.get('to'))}")
-        rows.append(
-            {
-                "event": event,
-                "actor": people.get(event.actor_id, _("System")),
-                "label": ACTION_LABELS.get(event.action, event.action),
-                "changes": changes,
-                "note": event.note,
-            }
-        )
-    return rows
+    return history_rows(events, madrasah_id=cycle.madrasah_id, labels=ACTION_LABELS, change_line=_cycle_change_line)
 
 
 def activities_of_cycle(*, cycle: Cycle) -> list[Activity]:

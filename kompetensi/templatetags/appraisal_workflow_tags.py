@@ -15,7 +15,7 @@ from madrasah.models import Membership, Role
 
 from ..appraisal.transitions import APPROVABLE, CLARIFIABLE, REOPENABLE, SIGNABLE, S, appraisal_unscored_count
 from ..models import Appraisal, AppraisalStage, Item
-from ..workflow.common import display_names, shorten
+from ..workflow.common import history_rows, shorten
 
 register = template.Library()
 
@@ -125,19 +125,14 @@ def appraisal_history(*, appraisal: Appraisal, events=None) -> list[dict]:
     events = list(events.select_related("actor") if isinstance(events, QuerySet) else events)
     changes = [c for e in events for c in (e.changes or []) if isinstance(c, dict)]
     numbers = _indicator_numbers(appraisal) if any("item" in c for c in changes) else {}
-    user_ids = {e.actor_id for e in events if e.actor_id}
-    user_ids |= {v for c in changes if c.get("what") == "assessor" for v in (c.get("from"), c.get("to")) if v}
-    people = display_names(appraisal.madrasah_id, user_ids)
-    return [
-        {
-            "event": event,
-            "actor": people.get(event.actor_id, _("System")),
-            "label": ACTION_LABELS.get(event.action, event.action),
-            "changes": [_change_line(c, numbers, people) for c in event.changes or [] if isinstance(c, dict)],
-            "note": event.note,
-        }
-        for event in events
-    ]
+    assessors = {v for c in changes if c.get("what") == "assessor" for v in (c.get("from"), c.get("to")) if v}
+    return history_rows(
+        events,
+        madrasah_id=appraisal.madrasah_id,
+        labels=ACTION_LABELS,
+        change_line=lambda change, people: _change_line(change, numbers, people),
+        extra_user_ids=assessors,
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -78,6 +78,26 @@ def display_names(madrasah_id: int, user_ids: set[int]) -> dict[int, str]:
     return names
 
 
+def history_rows(
+    events: list, *, madrasah_id: int, labels: dict, change_line, extra_user_ids: set[int] | frozenset = frozenset()
+) -> list[dict]:
+    """A record's events as the history partial (`kompetensi/_history.html`) shows them: when, who (by
+    name, `display_names`: one query), what (`labels` of the action) and each change as one line,
+    `change_line(change, people)`, with the note. `extra_user_ids`: users named inside the changes."""
+    user_ids = {e.actor_id for e in events if e.actor_id} | set(extra_user_ids)
+    people = display_names(madrasah_id, user_ids)
+    return [
+        {
+            "event": event,
+            "actor": people.get(event.actor_id, _("System")),
+            "label": labels.get(event.action, event.action),
+            "changes": [change_line(c, people) for c in event.changes or [] if isinstance(c, dict)],
+            "note": event.note,
+        }
+        for event in events
+    ]
+
+
 def shorten(value) -> str:
     """A value of a history line: a dash when empty, at most 60 characters."""
     text = "–" if value in (None, "") else str(value)

@@ -19,7 +19,7 @@ from ..access import FOLLOW_UP_MANAGERS
 from ..models import FollowUp, Item, Observation
 from ..observation import follow_up_proposals
 from ..scoring import for_display
-from .common import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, REVIEWED_STATES, S, display_names, shorten
+from .common import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, REVIEWED_STATES, S, history_rows, shorten
 from .followups import follow_ups_with_overdue
 from .transitions import acknowledge_deadline
 
@@ -157,28 +157,17 @@ def observation_history(*, observation: Observation, events=None) -> list[dict]:
     events = events if events is not None else observation.events.all()
     events = list(events.select_related("actor") if isinstance(events, QuerySet) else events)
     numbers = item_numbers(observation) if any(e.changes for e in events) else {}
-    people = display_names(observation.madrasah_id, {e.actor_id for e in events if e.actor_id})
-    rows = []
-    for event in events:
-        changes = []
-        for change in event.changes or []:
-            if change.get("what") == "item":
-                number = numbers.get(change.get("item"))
-                label = _("Item %(number)s") % {"number": number} if number else _("An item no longer on the sheet")
-            else:
-                try:
-                    label = str(Observation._meta.get_field(change.get("what")).verbose_name)
-                except FieldDoesNotExist:  # a field renamed since the event was written
-                    label = str(change.get("what"))
-                label = label[:1].upper() + label[1:]
-            changes.append(f"{label}: {shorten(change.get('from'))} → {shorten(change.get('to'))}")
-        rows.append(
-            {
-                "event": event,
-                "actor": people.get(event.actor_id, _("System")),
-                "label": ACTION_LABELS.get(event.action, event.action),
-                "changes": changes,
-                "note": event.note,
-            }
-        )
-    return rows
+
+    def change_line(change: dict, people: dict) -> str:
+        if change.get("what") == "item":
+            number = numbers.get(change.get("item"))
+            label = _("Item %(number)s") % {"number": number} if number else _("An item no longer on the sheet")
+        else:
+            try:
+                label = str(Observation._meta.get_field(change.get("what")).verbose_name)
+            except FieldDoesNotExist:  # a field renamed since the event was written
+                label = str(change.get("what"))
+            label = label[:1].upper() + label[1:]
+        return f"{label}: {shorten(change.get('from'))} → {shorten(change.get('to'))}"
+
+    return history_rows(events, madrasah_id=observation.madrasah_id, labels=ACTION_LABELS, change_line=change_line)

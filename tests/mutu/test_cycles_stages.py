@@ -332,3 +332,15 @@ def test_a_cycle_in_plan_has_nothing_to_reopen(login, kepala, cycle):
     login(kepala).post(reverse("mutu:cycle-reopen", args=[cycle.pk]), {"reason": "x"})
     cycle.refresh_from_db()
     assert cycle.stage == Stage.PLAN and not cycle.events.exists()
+
+
+def test_the_cycle_page_shows_each_move_in_its_history(login, kepala, cycle):
+    client = login(kepala)
+    f.activity(cycle)
+    advance(client, cycle, "do")
+
+    page = client.get(cycle.get_absolute_url()).content.decode()
+    history = page[page.index('data-testid="cycle-history"') :]
+    assert history.count('data-testid="cycle-event"') == cycle.events.count()
+    assert kepala.staff.full_name in history  # who, by name
+    assert "Tahap: Rencana (Plan) → Pelaksanaan (Do)" in history
