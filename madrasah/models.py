@@ -263,6 +263,8 @@ class Staff(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Bumped by every save through the product's forms: a form based on an older version is a conflict.
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -425,3 +427,119 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} → {self.staff} ({self.what})"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Invitation(models.Model):
+    """An offer to add an account that already exists in this installation to a madrasah.
+
+    A madrasah never links an existing account by itself (its identifier could be typed by anyone):
+    only the account's owner, logged in with their own password, accepts (madrasah.accounts).
+    """
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    staff = models.ForeignKey(
+        Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations", verbose_name=_("person")
+    )
+    roles = models.JSONField(_("roles"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=InvitationStatus, default=InvitationStatus.PENDING)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["madrasah", "user"], condition=Q(status="pending"), name="one_pending_invitation_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.madrasah} ({self.status})"
+
+
+class AccountEventKind(models.TextChoices):
+    """What happened to an account, a role or a person's record (madrasah.accounts.events)."""
+
+    ACCOUNT_CREATED = "account_created", _("Account created")
+    ROLES_CHANGED = "roles_changed", _("Roles changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    UNLOCKED = "unlocked", _("Login unlocked")
+    SLIP_PRINTED = "slip_printed", _("First-login slip printed")
+    INVITED = "invited", _("Invited")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    INVITATION_DECLINED = "invitation_declined", _("Invitation declined")
+    INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
+    KEPALA_APPOINTED = "kepala_appointed", _("Kepala appointed")
+    KEPALA_ENDED = "kepala_ended", _("Kepala's term ended")
+    STAFF_CREATED = "staff_created", _("Record created")
+    STAFF_UPDATED = "staff_updated", _("Record changed")
+    DEACTIVATED = "deactivated", _("Deactivated")
+    REACTIVATED = "reactivated", _("Reactivated")
+
+
+class AccountEvent(models.Model):
+    """Who did what to whose account, roles or record, and when. Seen by the Kepala (the madrasah's
+    events) and by the person (their own). `data` holds values, never sentences: roles added and
+    removed, changed fields with old and new values, a decree's number and date."""
+
+    madrasah = models.ForeignKey(
+        Madrasah, on_delete=models.CASCADE, null=True, blank=True, related_name="account_events"
+    )
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="account_events")
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="account_events")
+    kind = models.CharField(_("event"), max_length=24, choices=AccountEventKind)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["madrasah", "-at"], name="account_event_madrasah_at"),
+            models.Index(fields=["user", "-at"], name="account_event_user_at"),
+            models.Index(fields=["staff", "-at"], name="account_event_staff_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.kind} {self.user or self.staff}"
+
+
+class HeadAppointment(models.Model):
+    """The Kepala Madrasah, or an acting one (Plt.), by decree (SK). Given only by the setup or the
+    installation administrator; the previous appointment ends and its holder keeps their history."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="head_appointments")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="head_appointments")
+    acting = models.BooleanField(_("acting (Plt.)"), default=False)
+    decree_number = models.CharField(_("decree (SK) number"), max_length=100)
+    decree_date = models.DateField(_("decree (SK) date"))
+    starts_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    appointed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Kepala appointment")
+        verbose_name_plural = _("Kepala appointments")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["madrasah"], condition=Q(ended_on__isnull=True), name="one_current_kepala_per_madrasah"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} ({self.decree_number})"
