@@ -559,6 +559,9 @@ class AppraisalPeriod(models.Model):
     end_date = models.DateField(_("end date"))
     created_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set while the Kepala has closed the year's PKG (`kompetensi.appraisal.closing`); cleared by a reopen.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("appraisal period")
@@ -703,6 +706,63 @@ class CompetencyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency.number}: {self.score}"
+
+
+class PkgSnapshot(models.Model):
+    """The year's PKG aggregates frozen when the Kepala first closes the period: what everyone but the
+    Kepala and the pengawas reads (the Waka, the meeting mode, documents, quality-cycle measurements).
+    Live numbers could be differenced: the mean before and after one more approval gives that
+    teacher's Nilai PKG. A reopen or a late appraisal never changes it. Numbers only; labels are
+    composed when shown."""
+
+    period = models.OneToOneField(AppraisalPeriod, on_delete=models.CASCADE, related_name="snapshot")
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
+    teachers = models.PositiveIntegerField()  # approved appraisals (one per teacher and year)
+    nilai_total = models.DecimalField(max_digits=12, decimal_places=4)  # Σ Nilai PKG
+
+    class Meta:
+        verbose_name = _("frozen PKG figures")
+        verbose_name_plural = _("frozen PKG figures")
+
+    def __str__(self) -> str:
+        return f"{self.period} ({self.teachers})"
+
+
+class PkgSnapshotDomain(models.Model):
+    """Per competency domain: the competency scores (1–4) of the approved appraisals, summed."""
+
+    snapshot = models.ForeignKey(PkgSnapshot, on_delete=models.CASCADE, related_name="domains")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    teachers = models.PositiveIntegerField()
+    score_total = models.PositiveIntegerField()
+    scores = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("frozen PKG domain figures")
+        verbose_name_plural = _("frozen PKG domain figures")
+        constraints = [models.UniqueConstraint(fields=["snapshot", "domain"], name="pkg_snapshot_domain_once")]
+
+    def __str__(self) -> str:
+        return f"{self.domain_id}: {self.score_total}/{self.scores}"
+
+
+class PkgSnapshotBand(models.Model):
+    """Per predikat band label of the appraisals' versions: how many teachers carry it, and how many
+    reach its lower bound in their own version's bands (the quality cycles' PKG indicator)."""
+
+    snapshot = models.ForeignKey(PkgSnapshot, on_delete=models.CASCADE, related_name="bands")
+    label = models.CharField(max_length=40)  # a PredikatBand label, as Appraisal.predikat stores it
+    teachers = models.PositiveIntegerField()
+    at_or_above = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("frozen PKG predikat figures")
+        verbose_name_plural = _("frozen PKG predikat figures")
+        constraints = [models.UniqueConstraint(fields=["snapshot", "label"], name="pkg_snapshot_band_once")]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.teachers}"
 
 
 class AppraisalEvent(HistoryEvent):
