@@ -201,7 +201,7 @@ class Item(models.Model):
 
 
 class PredikatBand(models.Model):
-    """A predikat from its inclusive lower bound up to the next band's (DOMAIN.md: 60.71 → Sedang)."""
+    """A predikat from its inclusive lower bound up to the next band's (docs/domain.md §8: 60.71 → Sedang)."""
 
     version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="bands")
     lower_bound = models.DecimalField(
@@ -846,7 +846,7 @@ class InHouseActivity(models.Model):
 
 
 class PkbActivity(models.Model):
-    """One professional-development activity of a teacher (DOMAIN.md, "PKB"), verified by the Waka.
+    """One professional-development activity of a teacher (docs/domain.md §10), verified by the Waka.
     Entries created from an in-house activity are verified by construction."""
 
     madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="pkb_activities")

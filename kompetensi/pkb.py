@@ -1,6 +1,6 @@
 """PKB: professional development log, verification, in-house activities (services and selectors).
 
-DOMAIN.md, "PKB": each activity has a kind, organiser, dates, JP and minutes per JP and evidence, and
+docs/domain.md §10: each activity has a kind, organiser, dates, JP and minutes per JP and evidence, and
 is verified by the Waka. In-house activities are recorded once by the Waka with their attendance list
 and credit every attendee. Civil servants (PNS) are entitled to at least 20 JP a year (PP 11/2017 as
 amended by PP 17/2020); PPPK are capped at 24 JP. Totals count VERIFIED entries of one academic year

@@ -1,9 +1,9 @@
 """Supervision team and programme of a semester: services (writes) and selectors (reads).
 
-The rules come from DOMAIN.md, "Academic supervision": the Kepala names the team by decree (SK Tim
+The rules come from docs/domain.md §9 "Academic supervision": the Kepala names the team by decree (SK Tim
 Supervisi); the Waka drafts the programme and the Kepala approves it ("disahkan"); a teacher is
 supervised by a team member (same subject preferred), team members and the Waka by the Kepala, the
-Kepala by the pengawas, and nobody by themself. "Calendar": no classroom observation is planned in
+Kepala by the pengawas, and nobody by themself. §4 "Calendar": no classroom observation is planned in
 exam weeks or the Ramadan timetable (blocked periods), nor on Sunday.
 """
 
@@ -315,7 +315,7 @@ def team_save(
 
 def programme_defaults(*, semester: Semester) -> dict[str, str]:
     """Texts a new programme starts from; the Waka adapts them. Regulations cited generically and by
-    their correct titles (DOMAIN.md: PMA 58/2017 on the Kepala's duty to supervise teachers)."""
+    their correct titles (docs/domain.md §3: PMA 58/2017 on the Kepala's duty to supervise teachers)."""
     year = semester.academic_year.name
     return {
         "legal_basis": "\n".join(

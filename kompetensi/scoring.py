@@ -1,8 +1,8 @@
 """The one scoring function, used by every screen, export and PDF. Pure: no database.
 
-Supervision instruments (DOMAIN.md, "Academic supervision"): score = points ÷ maximum × 100, where
+Supervision instruments (docs/domain.md §9 "Academic supervision"): score = points ÷ maximum × 100, where
 sections may carry weights (core activities counting double) and items marked not applicable leave
-the maximum. PKG (DOMAIN.md, "The four competencies"): indicator 0/1/2 → competency percentage →
+the maximum. PKG (docs/domain.md §8 "PKG scoring"): indicator 0/1/2 → competency percentage →
 competency score 1–4 → total → Nilai PKG = total ÷ (4 × competencies) × 100 (÷ 56 for the 14
 competencies of subject teachers) → predikat.
 
@@ -20,7 +20,7 @@ HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
 
 # PKG: a competency's percentage → 1–4, by inclusive *upper* bound (the guide's "0% < X ≤ 25%" → 1).
-# A competency at 0% also scores 1: the scale has no 0 (DOMAIN.md); screens say so.
+# A competency at 0% also scores 1: the scale has no 0 (docs/domain.md §8); screens say so.
 PKG_CONVERSION: tuple[tuple[Decimal, int], ...] = (
     (Decimal(25), 1),
     (Decimal(50), 2),

@@ -961,5 +961,5 @@ ALL_INSTRUMENTS = [*SUPERVISION_INSTRUMENTS, PKG_MAPEL_INSTRUMENT]
 # PKG: a competency's percentage (its points / (2 x number of indicators) x 100) converted to a
 # 1-4 score. Upper bounds are inclusive: a percentage takes the first row whose bound it does not
 # exceed. The guide's first step reads "0% < X <= 25%", but a competency at 0% also scores 1 (the
-# scale has no 0), as DOMAIN.md says; show that wherever the converted number is printed.
+# scale has no 0), as docs/domain.md §8 says; show that wherever the converted number is printed.
 PKG_COMPETENCY_CONVERSION = [(Decimal("25"), 1), (Decimal("50"), 2), (Decimal("75"), 3), (Decimal("100"), 4)]

@@ -1,4 +1,4 @@
-"""Official document numbers (DOMAIN.md, "Documents the principal expects"; KMA 9/2016).
+"""Official document numbers (docs/domain.md §12 "Documents the principal expects"; KMA 9/2016).
 
 Shape: security code – sequence / unit code / archive classification code / month / year, e.g.
 `B-123/Mts.13.28.03/PP.00.4/11/2026`. The sequence runs per madrasah and per calendar year.

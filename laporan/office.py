@@ -1,5 +1,5 @@
 """The office format every document shares: letterhead, number, paper, place and date, signatures
-(DOMAIN.md, "Documents the principal expects"). Reads only; the context goes to `pdf/base.html`.
+(docs/domain.md §12 "Documents the principal expects"). Reads only; the context goes to `pdf/base.html`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ building blocks and metric functions the quality cycles (mutu) read too:
 - a teacher's *result* on an instrument in a semester is their LATEST FINALISED observation (state
   "final") of that instrument in the semester; drafts and results still with the teacher never count;
 - an instrument's *average* is the mean over teachers of those results (stored `percentage`, the
-  scoring function's output); its predikat is read from the unrounded mean (DOMAIN.md: never round
+  scoring function's output); its predikat is read from the unrounded mean (docs/domain.md §8: never round
   before choosing a band);
 - a *section average* is the mean over the same observations of Σ points ÷ (applicable scored items ×
   scale max) × 100, computed in SQL from ObservationScore.
@@ -53,7 +53,7 @@ from madrasah.charts import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
 from mutu.selectors import cycle_summary
 
-# DOMAIN.md, "People and roles": breakdowns of fewer than 3 teachers are not shown.
+# docs/domain.md §3 "People and roles": breakdowns of fewer than 3 teachers are not shown.
 MIN_GROUP = 3
 STRENGTHS = 3
 

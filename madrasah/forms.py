@@ -24,7 +24,7 @@ IDENTIFIER_FIELDS = ("nip", "nignp", "npk", "nuptk", "peg_id")
 
 
 def staff_identifiers_check(data: Mapping[str, Any]) -> tuple[dict[str, str], dict[str | None, list[str]], list[str]]:
-    """The EMIS identifier rules of one person (DOMAIN.md, "Identifiers"), shared by `StaffForm`
+    """The EMIS identifier rules of one person (docs/domain.md §5 "Identifiers"), shared by `StaffForm`
     and the Excel import so both refuse and warn alike.
 
     `data` holds the raw identifier values (`nip`, `nignp`, `npk`, `nuptk`, `peg_id`) and the
@@ -66,7 +66,7 @@ def staff_identifiers_check(data: Mapping[str, Any]) -> tuple[dict[str, str], di
 
 
 class StaffForm(forms.ModelForm):
-    """Teacher and staff data with the EMIS identifier rules (DOMAIN.md, "Identifiers").
+    """Teacher and staff data with the EMIS identifier rules (docs/domain.md §5 "Identifiers").
 
     Errors block; disagreements that real data contains (the NIP's birth date against the recorded
     one) are collected in `self.warnings` and shown without blocking.

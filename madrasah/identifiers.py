@@ -1,4 +1,4 @@
-"""Identifier rules for EMIS data (`DOMAIN.md`, "Identifiers"). Pure functions, no database.
+"""Identifier rules for EMIS data (docs/domain.md §5 "Identifiers"). Pure functions, no database.
 
 Every identifier is text, never a number. Input may carry the spaces of the printed form
 (`19700101 199803 1 002`); they are removed before checking. An error raises `ValidationError`

@@ -4,7 +4,7 @@ Called by a data migration and by test fixtures: transactional tests flush the t
 may rely on rows that only a migration created.
 """
 
-# Subjects at MTs under Kurikulum Merdeka for madrasah (DOMAIN.md, "Subjects at MTs").
+# Subjects at MTs under Kurikulum Merdeka for madrasah (docs/domain.md §6 "Subjects at MTs").
 SUBJECTS = [
     ("quran-hadis", "Al-Qur'an Hadis", "PAI"),
     ("akidah-akhlak", "Akidah Akhlak", "PAI"),

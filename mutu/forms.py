@@ -99,7 +99,7 @@ class CompetencyChoiceField(forms.ModelChoiceField):
 def _predikat_choices(madrasah: Madrasah) -> list[tuple[str, str]]:
     labels = PredikatBand.objects.filter(version__instrument__madrasah=madrasah).order_by("-lower_bound")
     names = list(dict.fromkeys(labels.values_list("label", flat=True)))
-    # Before the madrasah has its PKG instrument, the common PKG bands (DOMAIN.md) stand in.
+    # Before the madrasah has its PKG instrument, the common PKG bands (docs/domain.md §8) stand in.
     for _lower, default in seed_data.PKG_MAPEL_INSTRUMENT["bands"]:
         if default not in names:
             names.append(default)

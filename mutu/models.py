@@ -1,6 +1,6 @@
 """Quality cycles (siklus PDCA) whose Check is measured from the product's own data.
 
-DOMAIN.md, "Quality management": a cycle addresses one of the eight national standards (SNP) and an
+docs/domain.md §11: a cycle addresses one of the eight national standards (SNP) and an
 EDM indicator, plans a target on a measurable indicator with activities funded through the RKAM,
 logs what was done, measures the indicator, and decides what happens next.
 """
@@ -91,7 +91,7 @@ class FactorTag(models.TextChoices):
 
 
 class FundingSource(models.TextChoices):
-    """DOMAIN.md: BOS flows through the madrasah's state budget (DIPA)."""
+    """docs/domain.md §11: BOS flows through the madrasah's state budget (DIPA)."""
 
     DIPA_BOS = "dipa_bos", _("DIPA-BOS")
     DIPA_NON_BOS = "dipa_non_bos", _("DIPA non-BOS")

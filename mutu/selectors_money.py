@@ -1,7 +1,7 @@
 """Reads for the money pages: the funding view of a period (what quality-cycle activities cost and
 where the money comes from), and the entrepreneurship log with its yearly totals per unit.
 
-DOMAIN.md, "Quality management": BOS money flows through the madrasah's state budget (DIPA), so the
+docs/domain.md §11: BOS money flows through the madrasah's state budget (DIPA), so the
 Kepala wants to see how much improvement work depends on DIPA-BOS; the madrasah's business unit is one
 of the non-BOS sources, fed by the entrepreneurship log.
 

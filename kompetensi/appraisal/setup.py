@@ -1,6 +1,6 @@
 """PKG set-up: the yearly appraisal period and the assessor of each teacher.
 
-DOMAIN.md ("The four competencies … and the PKG instrument"): an appointed assessor — the Kepala, the
+docs/domain.md §7 "The four competencies and the PKG instrument": an appointed assessor — the Kepala, the
 Waka or a senior teacher; the pengawas for the Kepala — appraises each teacher once a year with the
 PKG instrument of the teacher's type (subject teacher or guidance counsellor).
 """

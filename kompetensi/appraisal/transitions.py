@@ -1,5 +1,5 @@
-"""Stage transitions of a PKG appraisal (DOMAIN.md, "The four competencies … PKG": the assessor
-scores, the teacher signs, the Kepala approves):
+"""Stage transitions of a PKG appraisal (docs/domain.md §7 "The four competencies and the PKG
+instrument": the assessor scores, the teacher signs, the Kepala approves):
 
     proses → diajukan (the assessor submits a complete appraisal)
     diajukan → ditandatangani (the teacher signs as *received*, not as agreed)
@@ -59,7 +59,7 @@ def _is_teacher(user: User, appraisal: Appraisal) -> bool:
 
 def _may_approve(user: User, appraisal: Appraisal) -> bool:
     """The Kepala approves every appraisal but his own. His own is approved by the pengawas who
-    appraised him (DOMAIN.md: the pengawas is the Kepala's assessor)."""
+    appraised him (docs/domain.md §7: the pengawas is the Kepala's assessor)."""
     if _is_teacher(user, appraisal):
         return appraisal.assessor_id == user.pk and holds(user, appraisal.madrasah_id, Role.PENGAWAS)
     if holds(user, appraisal.madrasah_id, Role.KEPALA):

@@ -1,5 +1,5 @@
 """Bukti dukung: one zip per teacher and period with what a civil-servant teacher uploads to e-Kinerja
-by hand (DOMAIN.md, "Continuing professional development").
+by hand (docs/domain.md §10 "Continuing professional development (PKB)").
 
 Exactly these, nothing in another state:
 - supervision results that are FINAL, of the period's semesters — a printable HTML page each, from

@@ -1,7 +1,7 @@
 """PKG (yearly teacher performance appraisal): the period and its assessors, the scoring page, the
 teacher's self-evaluation and the protected evidence download.
 
-Who sees what (DOMAIN.md: PKG is high-stakes and confidential):
+Who sees what (docs/domain.md §7: PKG is high-stakes and confidential):
 - the period list and page: the Kepala (all teachers, with Nilai PKG and predikat) and the Waka (all
   teachers' assessors and stages, but no scores); an assessor who is neither sees only the teachers
   assigned to him, with their scores;

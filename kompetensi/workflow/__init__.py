@@ -1,7 +1,7 @@
 """The supervision workflow after scoring: submit → acknowledge or ask for clarification → final,
 follow-ups (RTL) with progress, and evidence uploads.
 
-States (DOMAIN.md, "Academic supervision": the teacher signs to confirm they *received* the result,
+States (docs/domain.md §9 "Academic supervision": the teacher signs to confirm they *received* the result,
 not that they agree; they may respond):
 
     draft ──submit (supervisor)──▶ diajukan ──acknowledge (teacher)──▶ diterima ──finalise (Kepala)──▶ final

@@ -1,7 +1,7 @@
 """`analisis`: analysis of the semester's supervision results and the follow-up plan (analisis hasil
 supervisi dan RTL). Per instrument, every teacher's result with the section percentages and how many
 items fall below the instrument's follow-up threshold; the averages of the dashboard; the items most
-often scored low (the natural agenda for follow-up, DOMAIN.md) and the strengths; then the rencana
+often scored low (the natural agenda for follow-up, docs/domain.md §9) and the strengths; then the rencana
 tindak lanjut recorded as FollowUps. Landscape: a row per teacher.
 
 A result is the dashboard's: each teacher's LATEST FINAL observation per instrument

@@ -1,7 +1,7 @@
 """`iht`: the in-house activities of an academic year (in-house training, group coaching), each with
 its berita acara (what was held, when, where, by whom, for how many JP, with whom) and its attendance
-list to be signed (DOMAIN.md: "In-house activities are recorded once with an attendance list (and
-berita acara)"). Made by the Waka, acknowledged by the Kepala.
+list to be signed (docs/domain.md §10: an in-house activity is recorded once, with its attendance list
+and berita acara). Made by the Waka, acknowledged by the Kepala.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 year with its Plan (standard, EDM indicator, indicator, baseline and target, owner and team), Do (the
 activities with cost and funding source), Check (the measurements against the target) and Act (the
 decision and the supporting and inhibiting factors), and the year's funding by source: how much the
-improvement work depends on BOS (DOMAIN.md, "Quality management"). Landscape.
+improvement work depends on BOS (docs/domain.md §11 "Quality management: SNP, SPMI and PDCA"). Landscape.
 
 The figures are the Mutu pages' own: `mutu.selectors` (the board's latest measurement per cycle, a
 cycle's activities, measurements and factor labels, its texts for indicator, target and period) and

@@ -1,6 +1,7 @@
 """`pemberitahuan`: the Kepala's letter notifying the teachers of their academic supervision dates
-(DOMAIN.md: "teachers notified"), with the schedule as its attachment. A letter: A4 (the national
-standard for letters), numbered from the madrasah's sequence, signed by the Kepala alone.
+(docs/domain.md §9: teachers are notified of their dates), with the schedule as its attachment. A
+letter: A4 (the national standard for letters), numbered from the madrasah's sequence, signed by the
+Kepala alone.
 
 Only rows that are not cancelled are listed; the scores and the supervision record never appear.
 """

@@ -3,7 +3,7 @@ scores, total, Nilai PKG, predikat) and the evidence sheets per competency (indi
 evidence) — with the teacher's, the assessor's and the Kepala's signatures. The content is the print
 pages' own (`kompetensi.appraisal.printing.appraisal_print_context`), through the PDF base.
 
-PKG results are private to the teacher, the assessor and the Kepala (DOMAIN.md), so the Kepala reads
+PKG results are private to the teacher, the assessor and the Kepala (docs/domain.md §7), so the Kepala reads
 this document (and the teacher their own). An appraisal still in progress prints no scores: its
 forms are printed once the assessor has submitted it, as on the print pages.
 """

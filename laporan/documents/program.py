@@ -1,6 +1,6 @@
 """`program`: the academic supervision programme (program supervisi akademik) of a SEMESTER — the
 programme is drafted and approved ("disahkan") per semester in the product, so the document follows
-it. Chapters as DOMAIN.md lists them: I introduction (background, legal basis, aims, targets, scope,
+it. Chapters as docs/domain.md §12 lists them: I introduction (background, legal basis, aims, targets, scope,
 techniques), II schedule, III instruments, IV closing; drafted by the Waka, approved by the Kepala.
 
 The texts are the programme's own (the Waka adapts the defaults); the schedule is the programme page's

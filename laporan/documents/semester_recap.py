@@ -1,5 +1,5 @@
-"""`semester`: the recap of a semester for all teachers (DOMAIN.md: "recap of the semester (all
-teachers, averages, distribution, follow-ups)"), landscape, also as .xlsx.
+"""`semester`: the recap of a semester for all teachers (docs/domain.md §12: all teachers,
+averages, distribution, follow-ups), landscape, also as .xlsx.
 
 Its numbers are the dashboard's: the recap tables come from `laporan.selectors.recap_tables` over
 `dashboard_data` (the same objects, the same `cell_text`), the per-teacher table reads the same

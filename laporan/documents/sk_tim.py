@@ -1,6 +1,6 @@
 """`sk-tim`: the Kepala's decree appointing the academic supervision team (SK Tim Supervisi) of an
 academic year, in the office decree layout (Menimbang, Mengingat, Memutuskan, Menetapkan, diktum),
-with the team in its attachment (DOMAIN.md, "Academic supervision").
+with the team in its attachment (docs/domain.md §9 "Academic supervision").
 
 A team belongs to a semester and carries the decree's own number and date as the Kepala issued it, so
 the document prints that number and takes none from the sequence (`numbered=False`). When both

@@ -1,6 +1,6 @@
-"""`guru`: one teacher's record of a semester, on one page where possible (DOMAIN.md: "one teacher's
-sheet fits one page"): their results per instrument with the section percentages, the follow-ups,
-and the PKB of the academic year.
+"""`guru`: one teacher's record of a semester, on one page where possible (docs/domain.md §12:
+one teacher's sheet fits one page): their results per instrument with the section percentages, the
+follow-ups, and the PKB of the academic year.
 
 Numbers are the recap's: a result is the teacher's LATEST FINAL observation of the instrument in the
 semester (`kompetensi.selectors.latest_final_observations`, the dashboard's definition), with its

@@ -295,7 +295,7 @@ def _identifiers_clean(sheet, raw, values, status, error, warn) -> None:
     civil = status in EmploymentStatus.civil_servant() | EmploymentStatus.pppk()
     nip_digits = clean_digits(found.get("nip"))
     if nip_digits and not civil and len(nip_digits) == 18 and nip_digits.isdigit():
-        # EMIS exports put the NIGNP of a non-civil-servant in the NIP column (DOMAIN.md).
+        # EMIS exports put the NIGNP of a non-civil-servant in the NIP column (docs/domain.md §5).
         if not _parses_as_nip(nip_digits) and found.get("nignp", "") in ("", nip_digits):
             found["nignp"], found["nip"] = nip_digits, ""
         elif status:

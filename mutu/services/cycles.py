@@ -1,6 +1,6 @@
 """Quality cycles (siklus PDCA): plan, activities, progress, Check, Act and the stage transitions.
 
-DOMAIN.md, "Quality management": Plan a target on a measurable indicator with baseline, owner,
+docs/domain.md §11: Plan a target on a measurable indicator with baseline, owner,
 team, activities, cost and funding source; Do logs activities and evidence; Check measures the
 indicator from the product's own data; Act standardises what worked or opens the next cycle,
 recording supporting and inhibiting factors.
@@ -198,7 +198,7 @@ def _target(value, spec: selectors.IndicatorSpec) -> Decimal:
 
 def _pkg_labels(madrasah: Madrasah) -> list[str]:
     labels = selectors.predikat_labels(madrasah=madrasah, pkg=True)
-    # Before the madrasah has its PKG instrument, the common PKG bands (DOMAIN.md) stand in.
+    # Before the madrasah has its PKG instrument, the common PKG bands (docs/domain.md §8) stand in.
     return labels or [label for _lower, label in seed_data.PKG_MAPEL_INSTRUMENT["bands"]]
 
 
@@ -691,7 +691,7 @@ def activity_progress_record(*, activity: Activity, user: User, data: ProgressDa
 def _store_measurement(
     cycle: Cycle, user: User, *, value, n: int, total, period_label: str, now: dt.datetime, note="", upload=None
 ) -> Measurement:
-    # `met` from the unrounded value (DOMAIN.md: never round before comparing); stored rounded.
+    # `met` from the unrounded value (docs/domain.md §8: never round before comparing); stored rounded.
     gap, met = selectors.gap_and_met(value=value, target=cycle.target, direction=cycle.direction)
     measurement = Measurement(
         cycle=cycle,

@@ -1,7 +1,7 @@
 """Writes of shared good practice (praktik baik): a teacher writes a short write-up, submits it, and
 the Kepala publishes it for every colleague of the madrasah, or returns it with a short note.
 
-DOMAIN.md: leadership encouragement is itself evidence, and shared good practice is a "Do" activity
+docs/domain.md §11: leadership encouragement is itself evidence, and shared good practice is a "Do" activity
 of a quality cycle; the study found the teachers already professional, so recognition comes first.
 
 Drafts and submitted write-ups stay editable by their author; a published one no longer changes.

@@ -1,5 +1,5 @@
 """Writes of the entrepreneurship log (PMA 58/2017: developing entrepreneurship is one of the Kepala's
-formal duties; DOMAIN.md: the madrasah's own income is one of the non-BOS funding sources).
+formal duties; docs/domain.md §11: the madrasah's own income is one of the non-BOS funding sources).
 
 An entry records what happened: a business unit, a date no later than today, what was done, and its
 income and expense in Rupiah (never negative). Every service validates first and writes nothing on a

@@ -208,7 +208,7 @@ def test_the_kepala_cannot_approve_his_own_appraisal(client, period, kepala, pen
     with pytest.raises(ApplicationError):
         appraisal_approve(appraisal=own, user=kepala.user)
     assert stage_of(own) == S.SIGNED
-    # The pengawas who appraised him approves it, in the browser too (DOMAIN.md: the pengawas is the
+    # The pengawas who appraised him approves it, in the browser too (docs/domain.md §7: the pengawas is the
     # Kepala's assessor).
     assert post(client, pengawas, "appraisal-approve", own).status_code == 302
     assert stage_of(own) == S.APPROVED

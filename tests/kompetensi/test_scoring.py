@@ -44,7 +44,7 @@ def one_section(*points, weight=D(1)):
         (D("76"), "Baik"),
         (D("75.99"), "Cukup"),
         (D("61"), "Cukup"),
-        (D("60.71"), "Sedang"),  # 34/56, the DOMAIN.md example
+        (D("60.71"), "Sedang"),  # 34/56, the docs/domain.md §8 "PKG scoring" example
         (D("51"), "Sedang"),
         (D("50.99"), "Kurang"),
         (D("0"), "Kurang"),

@@ -1,4 +1,4 @@
-"""Identifier rules of DOMAIN.md: what is an error and what is only a warning."""
+"""Identifier rules of docs/domain.md §5 "Identifiers": what is an error and what is only a warning."""
 
 import datetime as dt
 
