@@ -268,6 +268,8 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-files": {"task": "laporan.tasks.purge_expired_files", "schedule": crontab(hour=2, minute=30)},
 }
 HEARTBEAT_MAX_AGE = env.int("HEARTBEAT_MAX_AGE", default=180)
+# /healthz fails ("disk") when the disk holding the data has less free space than this, in MB.
+HEALTH_MIN_FREE_DISK_MB = env.int("HEALTH_MIN_FREE_DISK_MB", default=500)
 
 # Content Security Policy: no inline script or style, no eval; everything from our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -1,15 +1,24 @@
-"""/healthz: database, broker and worker heartbeat as JSON; 200 only when all three answer."""
+"""/healthz: database, broker (can it take work?), worker heartbeat and free disk space as JSON; 200 only
+when all answer."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
+import redis
 import time_machine
 from django.utils import timezone
 
 from madrasah.models import WorkerHeartbeat
 from madrasah.services import heartbeat_record
+from tests.laporan.test_reports_faults import throwaway_redis  # noqa: F401 - the fixture
+from tests.laporan.test_reports_worker import broker, closed_port  # noqa: F401 - the fixture
 
 CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
@@ -112,3 +121,124 @@ def test_healthz_needs_no_login_and_is_not_cached(client):
     response = client.get("/healthz")
     assert response.status_code in (200, 503)
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+# --- the broker can take work; free disk space -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def unwritable(folder: Path):
+    """Make `folder` refuse new files, as a read-only disk or a wrong owner does. Root ignores file
+    modes, so as root the folder is marked immutable instead (chattr +i)."""
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)]).returncode:
+            pytest.skip("running as root, and this file system cannot mark a folder immutable")
+        undo = ["chattr", "-i", str(folder)]
+    else:
+        folder.chmod(0o555)
+        undo = None
+    try:
+        with pytest.raises(OSError):
+            (folder / "probe").write_text("x")
+        yield folder
+    finally:
+        if undo:
+            subprocess.run(undo, check=True)
+        else:
+            folder.chmod(0o755)
+
+
+@pytest.fixture
+def filesystem_broker(tmp_path, broker):  # noqa: F811 - the fixture imported above
+    """The project's Celery app on the filesystem transport, in folders of this test."""
+    folders = {name: tmp_path / "broker" / name for name in ("queue", "processed", "control")}
+    for folder in folders.values():
+        folder.mkdir(parents=True)
+    broker(
+        "filesystem://",
+        {
+            "data_folder_in": str(folders["queue"]),
+            "data_folder_out": str(folders["queue"]),
+            "processed_folder": str(folders["processed"]),
+            "control_folder": str(folders["control"]),
+            "store_processed": False,
+        },
+    )
+    return folders
+
+
+def test_an_unwritable_queue_folder_fails_the_broker(client, filesystem_broker):
+    heartbeat_record(worker="celery@test")
+    response, body = get_health(client)
+    assert response.status_code == 200, body
+    assert list(filesystem_broker["queue"].iterdir()) == []  # the check leaves no file a worker could take
+
+    with unwritable(filesystem_broker["queue"]):
+        response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["broker"] == "fail"
+    assert body["failed"] == ["broker"]
+
+
+def test_an_unwritable_control_folder_or_a_missing_queue_folder_fails_the_broker(client, filesystem_broker):
+    heartbeat_record(worker="celery@test")
+    with unwritable(filesystem_broker["control"]):  # where a publish records its queue's binding
+        assert get_health(client)[1]["failed"] == ["broker"]
+    filesystem_broker["queue"].rmdir()
+    response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["failed"] == ["broker"]
+
+
+def test_on_redis_the_check_sets_a_health_key_that_expires(client, broker, throwaway_redis):  # noqa: F811
+    from config.celery import app
+
+    throwaway_redis.start()
+    broker(throwaway_redis.url, {"socket_timeout": 1.0, "socket_connect_timeout": 1.0})
+    heartbeat_record(worker="celery@test")
+    response, body = get_health(client)
+    assert response.status_code == 200, body
+
+    redis_client = redis.Redis.from_url(throwaway_redis.url)
+    try:
+        key = f"mutu-madrasah:healthz:{app.conf.task_default_queue}"
+        assert redis_client.exists(key)
+        assert 0 < redis_client.ttl(key) <= 60
+        assert redis_client.dbsize() == 1  # no message published for a worker to take
+    finally:
+        redis_client.close()
+
+
+def test_a_redis_that_refuses_writes_fails_the_broker(client, broker, throwaway_redis):  # noqa: F811
+    throwaway_redis.start()
+    redis_client = redis.Redis.from_url(throwaway_redis.url)
+    try:
+        # A replica of a master that is not there: it answers PING, and refuses every write (READONLY).
+        redis_client.execute_command("REPLICAOF", "127.0.0.1", str(closed_port()))
+        with pytest.raises(redis.exceptions.ReadOnlyError):
+            redis_client.set("probe", "x")
+    finally:
+        redis_client.close()
+    broker(throwaway_redis.url, {"socket_timeout": 1.0, "socket_connect_timeout": 1.0})
+    heartbeat_record(worker="celery@test")
+    response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["broker"] == "fail"
+    assert body["failed"] == ["broker"]
+
+
+def test_free_disk_space_is_reported_and_fails_below_the_threshold(client, settings):
+    heartbeat_record(worker="celery@test")
+    free_mb = shutil.disk_usage(settings.DATA_DIR).free // (1024 * 1024)
+    settings.HEALTH_MIN_FREE_DISK_MB = 0
+    response, body = get_health(client)
+    assert response.status_code == 200, body
+    assert body["disk"] == "ok"
+    assert abs(body["disk_free_mb"] - free_mb) < 100
+
+    settings.HEALTH_MIN_FREE_DISK_MB = free_mb + 10_000
+    response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["disk"] == "fail"
+    assert body["failed"] == ["disk"]
+    assert body["disk_free_mb"] < settings.HEALTH_MIN_FREE_DISK_MB
