@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kompetensi.scoring import for_display
+from madrasah.workbooks import workbook_bytes
 
 from .selectors import DashboardData, recap_tables
 
@@ -50,12 +50,6 @@ def write_table(sheet, *, header: list, rows: list[list], first_row: int) -> Non
     for row_index, row in enumerate(rows, start=first_row + 1):
         for column, value in enumerate(row, start=1):
             _write(sheet.cell(row=row_index, column=column), value)
-
-
-def workbook_bytes(workbook: Workbook) -> bytes:
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def dashboard_workbook(*, data: DashboardData) -> bytes:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from madrasah.workbooks import workbook_bytes
 
 from .models import ActivityStatus
 from .selectors_money import NO_RKAM, FundingSummary
@@ -144,6 +145,4 @@ def funding_workbook(*, summary: FundingSummary) -> bytes:
     for column, width in enumerate((34, 30, 34, 12, 12, 24, 26, 18, 18), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A5"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

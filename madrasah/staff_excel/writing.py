@@ -4,7 +4,6 @@ instructions sheet with an example row."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import CareerLevel, EmploymentStatus, Sex, Staff, TeacherType
 from ..reference import SUBJECTS
+from ..workbooks import workbook_bytes
 from .columns import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -102,9 +102,7 @@ def staff_workbook(staff: Iterable[Staff]) -> bytes:
     sheet.freeze_panes = "C2"
     _validations(sheet, max(count + 1, MAX_ROWS + 1))
     _instructions(workbook.create_sheet(INSTRUCTIONS_SHEET))
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _instructions(sheet) -> None:
