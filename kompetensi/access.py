@@ -127,7 +127,9 @@ def follow_up_for_user(membership: Membership, pk: int, *, action: str = "read")
     """`action`: "read"; "progress" (the teacher records progress); "close" (the supervisor, the
     Waka or the Kepala). Visibility follows the observation it came from."""
     follow_up = get_object_or_404(
-        FollowUp.objects.select_related("observation", "teacher"), pk=pk, madrasah_id=membership.madrasah_id
+        FollowUp.objects.select_related("observation__instrument_version__instrument", "teacher"),
+        pk=pk,
+        madrasah_id=membership.madrasah_id,
     )
     if not _observation_visible(membership, follow_up.observation):
         raise Http404

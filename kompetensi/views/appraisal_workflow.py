@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
+from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
+from madrasah.models import AccessKind
 
 from ..access import appraisal_for_user
 from ..appraisal import transitions
@@ -95,20 +97,28 @@ def appraisal_reopen(request, pk: int):
 # --- printable forms ----------------------------------------------------------------------------------
 
 
-def _printable(request, pk: int):
-    """The appraisal, or a redirect while the teacher may not see its scores yet (in progress)."""
+def _printable(request, pk: int, *, what: str):
+    """The appraisal, or a redirect while the teacher may not see its scores yet (in progress). A
+    printed form shows the scores: its opening is logged like the appraisal's page."""
     appraisal = appraisal_for_user(request.membership, pk, action="read")
     is_teacher = request.membership.staff_id is not None and request.membership.staff_id == appraisal.teacher_id
     is_assessor = appraisal.assessor_id == request.user.pk
     if is_teacher and not is_assessor and appraisal.stage == AppraisalStage.IN_PROGRESS:
         messages.info(request, _("The forms can be printed once the assessor has submitted the appraisal."))
         return appraisal, redirect(appraisal.get_absolute_url())
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=appraisal.teacher_id,
+        kind=AccessKind.APPRAISAL,
+        what=what % {"year": appraisal.period.academic_year.name},
+        path=request.get_full_path(),
+    )
     return appraisal, None
 
 
 @membership_required()
 def appraisal_print_evidence(request, pk: int):
-    appraisal, refused = _printable(request, pk)
+    appraisal, refused = _printable(request, pk, what=_("PKG %(year)s: printed evidence sheets"))
     if refused:
         return refused
     return render(request, "kompetensi/appraisal/print_evidence.html", appraisal_print_context(appraisal))
@@ -116,7 +126,7 @@ def appraisal_print_evidence(request, pk: int):
 
 @membership_required()
 def appraisal_print_summary(request, pk: int):
-    appraisal, refused = _printable(request, pk)
+    appraisal, refused = _printable(request, pk, what=_("PKG %(year)s: printed summary"))
     if refused:
         return refused
     return render(request, "kompetensi/appraisal/print_summary.html", appraisal_print_context(appraisal))

@@ -276,6 +276,7 @@ def follow_up_create(request, pk: int):
                 messages.success(request, _("The follow-up has been planned; the teacher has been told."))
                 return redirect(follow_up.get_absolute_url())
     else:
+        _log_opening(request, observation, _("Follow-up plan: %(instrument)s"))  # the form shows the scores
         chosen = [int(v) for v in request.GET.getlist("item") if v.isdigit()]
         proposals = follow_up_proposals(observation=observation)
         form = FollowUpForm(
@@ -287,6 +288,17 @@ def follow_up_create(request, pk: int):
             },
         )
     return render(request, "kompetensi/followup/form.html", {"observation": observation, "form": form})
+
+
+def _log_opening(request, observation: Observation, what: str) -> None:
+    """UU PDP: a follow-up is part of the teacher's supervision record."""
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=observation.teacher_id,
+        kind=AccessKind.OBSERVATION,
+        what=what % {"instrument": observation.instrument_version.instrument.name},
+        path=request.get_full_path(),
+    )
 
 
 def _follow_up_page(request, follow_up, *, progress_form=None, status: int = 200):
@@ -322,6 +334,7 @@ def _follow_up_page(request, follow_up, *, progress_form=None, status: int = 200
 @membership_required()
 def follow_up_detail(request, pk: int):
     follow_up = follow_up_for_user(request.membership, pk)
+    _log_opening(request, follow_up.observation, _("Follow-up: %(instrument)s"))
     return _follow_up_page(request, follow_up)
 
 

@@ -171,6 +171,17 @@ def start(request, row_pk: int, version_pk: int):
 # --- entry ------------------------------------------------------------------------------------------
 
 
+def _log_opening(request, observation: Observation, version) -> None:
+    """UU PDP: the sheet (filled in or read) is the teacher's record; the supervisor's openings too."""
+    access_log_record(
+        viewer=request.membership,
+        teacher_id=observation.teacher_id,
+        kind=AccessKind.OBSERVATION,
+        what=f"{version.instrument.name} ({observation.row.programme.semester})",
+        path=request.get_full_path(),
+    )
+
+
 def _entry_page(request, observation: Observation, *, state: dict, fields: dict, errors=(), conflict=None):
     version = observation.instrument_version
     result = observation_result(observation)
@@ -212,6 +223,7 @@ def edit(request, pk: int):
         messages.info(request, _("This observation has been submitted: it can no longer be changed here."))
         return redirect(observation)
     if request.method != "POST":
+        _log_opening(request, observation, observation.instrument_version)
         return _entry_page(request, observation, state=_state_from_db(observation), fields=_fields_from_db(observation))
 
     item_ids = Item.objects.filter(section__version=observation.instrument_version_id).values_list("pk", flat=True)
@@ -294,13 +306,7 @@ def detail(request, pk: int):
     """The filled sheet as the record keeps it; the observed teacher sees it once submitted."""
     observation = observation_for_user(request.membership, pk)
     version = observation.instrument_version
-    access_log_record(
-        viewer=request.membership,
-        teacher_id=observation.teacher_id,
-        kind=AccessKind.OBSERVATION,
-        what=f"{version.instrument.name} ({observation.row.programme.semester})",
-        path=request.get_full_path(),
-    )
+    _log_opening(request, observation, version)
     result = observation_result(observation)
     scores = {s.item_id: s for s in observation.scores.all()}
     sections = []
@@ -356,6 +362,13 @@ def blank_sheet(request, row_pk: int, version_pk: int):
     row = _row_sheet_for_user(request.membership, row_pk)
     version = get_object_or_404(row.instruments.select_related("instrument", "academic_year"), pk=version_pk)
     madrasah = request.membership.madrasah
+    access_log_record(  # it prints the teacher's name and NIP
+        viewer=request.membership,
+        teacher_id=row.teacher_id,
+        kind=AccessKind.OBSERVATION,
+        what=_("Blank sheet: %(instrument)s") % {"instrument": version.instrument.name},
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "kompetensi/observation/blank_sheet.html",

@@ -87,6 +87,13 @@ def pkb_create(request):
 def pkb_detail(request, pk: int):
     activity = pkb_activity_for_user(request.membership, pk)
     membership = request.membership
+    access_log_record(
+        viewer=membership,
+        teacher_id=activity.teacher_id,
+        kind=AccessKind.RECORD,
+        what=f"PKB: {activity.title}",
+        path=request.get_full_path(),
+    )
     is_teacher = membership.staff_id == activity.teacher_id
     waiting = activity.status == PkbStatus.SUBMITTED
     return render(

@@ -67,6 +67,14 @@ def staff_detail(request, pk: int):
 @membership_required()
 def staff_update(request, pk: int):
     staff = staff_for_user(request.membership, pk, write=True)
+    if request.method == "GET":
+        access_log_record(
+            viewer=request.membership,
+            teacher_id=staff.pk,
+            kind=AccessKind.RECORD,
+            what=_("Staff record (edit form)"),
+            path=request.get_full_path(),
+        )
     form = StaffForm(request.POST or None, instance=staff, madrasah=staff.madrasah)
     if request.method == "POST" and form.is_valid():
         services.staff_save(form=form, madrasah=staff.madrasah)
