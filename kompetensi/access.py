@@ -17,6 +17,7 @@ from .models import (
     Framework,
     InstrumentVersion,
     Observation,
+    ObservationConflictCopy,
     ObservationState,
     Programme,
     ProgrammeRow,
@@ -121,6 +122,17 @@ def observation_for_user(membership: Membership, pk: int, *, action: str = "read
     if not allowed:
         raise PermissionDenied
     return observation
+
+
+def conflict_copy_for_user(membership: Membership, pk: int) -> tuple[Observation, ObservationConflictCopy | None]:
+    """The observation `pk` as the supervisor edits it (`observation_for_user(action="edit")`: others
+    404/403) and the member's own open refused copy of it, or None. A copy is its author's unsaved
+    entries: nobody else ever sees it."""
+    observation = observation_for_user(membership, pk, action="edit")
+    copy = ObservationConflictCopy.objects.filter(
+        observation=observation, author_id=membership.user_id, resolved_at__isnull=True
+    ).first()
+    return observation, copy
 
 
 def follow_up_for_user(membership: Membership, pk: int, *, action: str = "read") -> FollowUp:

@@ -459,6 +459,38 @@ class ObservationEvent(HistoryEvent):
         verbose_name_plural = _("observation events")
 
 
+class ObservationConflictCopy(models.Model):
+    """Entries of a save refused because the sheet had changed since the copy they were based on (a
+    second device, another person). Kept until their author chooses, item by item, what to keep; one
+    open copy per author and observation (later refused saves are merged into it)."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="conflict_copies")
+    author = models.ForeignKey("madrasah.User", on_delete=models.CASCADE, related_name="+")
+    base_revision = models.PositiveIntegerField()
+    # {"<item id>": {"points": int | None, "na": bool, "note": str}}
+    scores = models.JSONField(default=dict, blank=True)
+    # {"strengths": "…", …, "observed_on": "YYYY-MM-DD" | ""}
+    fields = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("refused copy of an observation")
+        verbose_name_plural = _("refused copies of observations")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation", "author"],
+                condition=Q(resolved_at__isnull=True),
+                name="observation_conflict_copy_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observation_id}: {self.author_id} ({self.base_revision})"
+
+
 class FollowUpKind(models.TextChoices):
     COACHING = "coaching", _("Coaching")
     PEER = "sejawat", _("Peer observation")

@@ -13,12 +13,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
+from madrasah.versioning import StaleVersion, version_claim
 
 from . import scoring
 from .models import (
     InstrumentVersion,
     Item,
     Observation,
+    ObservationConflictCopy,
     ObservationEvent,
     ObservationScore,
     ObservationState,
@@ -31,13 +33,16 @@ TEXT_FIELDS = ("pre_notes", "post_notes", "strengths", "improvements")
 MAX_TEXT = 5000
 
 
-class ConflictError(ApplicationError):
-    """Another person saved since the revision the client started from; `changes` says what differs."""
+class ConflictError(StaleVersion):
+    """The sheet was saved (from another device or by another person) after the revision the client
+    started from; `changes` says what is stored now where the refused entries differ; `copy` is the
+    kept copy of the refused entries (`ObservationConflictCopy`), for its author to choose from."""
 
     def __init__(self, message: str, *, revision: int, changes: list[dict]):
-        super().__init__(message, extra={"revision": revision, "changes": changes})
+        super().__init__(message, current=revision, changes=changes)
+        self.extra.update(revision=revision, changes=changes)
         self.revision = revision
-        self.changes = changes
+        self.copy: ObservationConflictCopy | None = None
 
 
 @dataclass
@@ -149,18 +154,80 @@ def _describe(points, not_applicable) -> str | None:
     return None if points is None else str(points)
 
 
-@transaction.atomic
 def observation_save(*, observation: Observation, user, base_revision: int, scores: dict, fields: dict) -> SaveResult:
-    """Save scores and notes of a draft observation (autosave and the plain form both come here).
+    """Save scores and notes of a draft observation (autosave, the plain form and the conflict choice
+    all come here).
 
-    `base_revision` is the version token the client started from. If another person has saved since,
-    nothing is written and `ConflictError` lists what they changed; the same person's repeated saves
-    (several tabs, a phone that sends a queued draft) never conflict. Safe to retry: saving the same
-    values twice records one change.
+    `base_revision` is the version token the client started from. If the sheet has been saved since,
+    by anyone (another person, or the same person on another device that kept an old copy), nothing
+    is written: `ConflictError` lists what is stored now, and the refused entries are kept as the
+    author's open `ObservationConflictCopy` (in its own transaction, so the refusal keeps it) to
+    choose from. Entries equal to what is stored are no conflict: they write nothing and the answer
+    keeps the client's token, so its next real change is still checked. A token newer than the
+    stored one is refused. Safe to retry: saving the same values twice records one change.
     """
+    from .observation_conflict import conflict_copy_settle  # it builds on this module
+
+    try:
+        saved = _observation_save(
+            observation=observation, user=user, base_revision=base_revision, scores=scores, fields=fields
+        )
+    except ConflictError as conflict:
+        conflict.copy = _conflict_copy_keep(
+            observation=observation, user=user, base_revision=base_revision, scores=scores, fields=fields
+        )
+        raise
+    conflict_copy_settle(observation=observation, user=user)
+    return saved
+
+
+@transaction.atomic
+def _conflict_copy_keep(
+    *, observation: Observation, user, base_revision: int, scores: dict, fields: dict
+) -> ObservationConflictCopy:
+    """The author's open copy of refused entries, with these merged in (a later entry replaces an
+    earlier one of the same item or field)."""
+    cleaned = _clean_scores(observation.instrument_version, scores)
+    copy, _created = ObservationConflictCopy.objects.select_for_update().get_or_create(
+        observation=observation, author=user, resolved_at=None, defaults={"base_revision": base_revision}
+    )
+    copy.scores.update({str(item_id): value for item_id, value in cleaned.items()})
+    for name, value in fields.items():
+        copy.fields[name] = "" if value is None else str(value)
+    copy.base_revision = base_revision
+    copy.save()
+    return copy
+
+
+def _stored_changes(observation: Observation, existing: dict, cleaned: dict, texts: dict, observed_on) -> list[dict]:
+    """Where the refused entries differ from the stored sheet: the stored value of each."""
+    theirs = [
+        {"item": item_id, "label": s.item.text[:80], "theirs": _describe(s.points, s.not_applicable)}
+        for item_id, s in existing.items()
+        if item_id in cleaned and (s.points, s.not_applicable) != (cleaned[item_id]["points"], cleaned[item_id]["na"])
+    ]
+    unscored = [i for i, v in cleaned.items() if i not in existing and (v["points"] is not None or v["na"])]
+    theirs += [
+        {"item": item.pk, "label": item.text[:80], "theirs": None}
+        for item in Item.objects.filter(pk__in=unscored).order_by("section__order", "order", "pk")
+    ]
+    theirs += [
+        {"field": name, "theirs": getattr(observation, name)}
+        for name, value in texts.items()
+        if getattr(observation, name) != value
+    ]
+    if observed_on != observation.observed_on:
+        theirs.append({"field": "observed_on", "theirs": str(observation.observed_on or "")})
+    return theirs
+
+
+@transaction.atomic
+def _observation_save(*, observation: Observation, user, base_revision: int, scores: dict, fields: dict) -> SaveResult:
     observation = Observation.objects.select_for_update().select_related("instrument_version").get(pk=observation.pk)
     if observation.state != ObservationState.DRAFT:
         raise ApplicationError(_("This observation has been submitted and can no longer be changed."))
+    if base_revision > observation.revision:
+        raise ApplicationError(_("The sheet does not say which version it started from. Reload the page."))
     version = observation.instrument_version
     cleaned = _clean_scores(version, scores)
     texts = {name: str(fields[name]) for name in TEXT_FIELDS if name in fields}
@@ -169,63 +236,60 @@ def observation_save(*, observation: Observation, user, base_revision: int, scor
     observed_on = fields.get("observed_on", observation.observed_on)
 
     existing = {s.item_id: s for s in observation.scores.select_related("item")}
-    if base_revision != observation.revision and observation.last_saved_by_id != user.pk:
-        theirs = [
-            {"item": item_id, "label": s.item.text[:80], "theirs": _describe(s.points, s.not_applicable)}
-            for item_id, s in existing.items()
-            if item_id in cleaned
-            and (s.points, s.not_applicable) != (cleaned[item_id]["points"], cleaned[item_id]["na"])
-        ]
-        theirs += [
-            {"field": name, "theirs": getattr(observation, name)}
-            for name, value in texts.items()
-            if getattr(observation, name) != value
-        ]
-        raise ConflictError(
-            _("Someone else saved this observation while you were working. Check their changes before saving yours."),
-            revision=observation.revision,
-            changes=theirs,
-        )
-
-    changes, to_create, to_update = [], [], []
+    changes, planned = [], []
     for item_id, value in cleaned.items():
         stored = existing.get(item_id)
         before = (stored.points, stored.not_applicable, stored.note) if stored else (None, False, "")
         after = (value["points"], value["na"], value["note"])
         if before == after:
             continue
+        planned.append((item_id, stored, after))
         if before[:2] != after[:2]:
             changes.append(
                 {"what": "item", "item": item_id, "from": _describe(*before[:2]), "to": _describe(*after[:2])}
             )
+    for name, value in texts.items():
+        if getattr(observation, name) != value:
+            changes.append({"what": name, "from": getattr(observation, name), "to": value})
+    if observed_on != observation.observed_on:
+        changes.append(
+            {"what": "observed_on", "from": str(observation.observed_on or ""), "to": str(observed_on or "")}
+        )
+    if not (changes or planned):
+        return SaveResult(revision=base_revision, result=observation_result(observation))
+    try:
+        version_claim(observation, expected=base_revision, field="revision")
+    except StaleVersion:
+        raise ConflictError(
+            _(
+                "This observation was saved from another device or by another person after your copy was "
+                "opened. Your entries were not saved: they are kept, and you choose which to keep."
+            ),
+            revision=observation.revision,
+            changes=_stored_changes(observation, existing, cleaned, texts, observed_on),
+        ) from None
+
+    to_create, to_update = [], []
+    for item_id, stored, (points, not_applicable, note) in planned:
         if stored:
-            stored.points, stored.not_applicable, stored.note = after
+            stored.points, stored.not_applicable, stored.note = points, not_applicable, note
             to_update.append(stored)
         else:
             to_create.append(
                 ObservationScore(
-                    observation=observation, item_id=item_id, points=after[0], not_applicable=after[1], note=after[2]
+                    observation=observation, item_id=item_id, points=points, not_applicable=not_applicable, note=note
                 )
             )
     ObservationScore.objects.bulk_create(to_create)
     ObservationScore.objects.bulk_update(to_update, ["points", "not_applicable", "note"])
     for name, value in texts.items():
-        if getattr(observation, name) != value:
-            changes.append({"what": name, "from": getattr(observation, name), "to": value})
-            setattr(observation, name, value)
-    if observed_on != observation.observed_on:
-        changes.append(
-            {"what": "observed_on", "from": str(observation.observed_on or ""), "to": str(observed_on or "")}
-        )
-        observation.observed_on = observed_on
-
+        setattr(observation, name, value)
+    observation.observed_on = observed_on
     result = _store_result(observation)
-    if changes or to_update:
-        observation.revision += 1
-        observation.last_saved_by = user
-        observation.save()
-        if changes:
-            ObservationEvent.objects.create(observation=observation, actor=user, action="saved", changes=changes)
+    observation.last_saved_by = user
+    observation.save()
+    if changes:
+        ObservationEvent.objects.create(observation=observation, actor=user, action="saved", changes=changes)
     return SaveResult(revision=observation.revision, result=result, changes=changes)
 
 

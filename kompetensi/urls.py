@@ -7,6 +7,7 @@ from .views import (
     growth,
     growth_archive,
     instruments,
+    observation_conflict,
     observations,
     pkb,
     programme,
@@ -28,6 +29,7 @@ urlpatterns = [
     # follow-ups), so that the supervision cycle's parts stay apart.
     *programme.urlpatterns,
     *observations.urlpatterns,
+    *observation_conflict.urlpatterns,
     *followups.urlpatterns,
     *appraisal.urlpatterns,
     *appraisal_workflow.urlpatterns,

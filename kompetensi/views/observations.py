@@ -34,8 +34,9 @@ from madrasah.models import AccessKind, Membership
 from .. import selectors
 from ..access import SUPERVISION_READERS, observation_for_user, programme_row_for_user
 from ..forms_observation import NOT_APPLICABLE, item_field, note_field, payload_from_json, payload_from_post
-from ..models import Item, Observation, ObservationState, ProgrammeRow
+from ..models import Item, Observation, ObservationConflictCopy, ObservationState, ProgrammeRow
 from ..observation import TEXT_FIELDS, ConflictError, observation_result, observation_save, observation_start
+from ..observation_conflict import conflict_differences
 from ..scoring import InstrumentResult, for_display
 
 SERVICE_WORKER = "js/observation-sw.js"
@@ -182,6 +183,11 @@ def _log_opening(request, observation: Observation, version) -> None:
     )
 
 
+def _open_copy(observation: Observation, user) -> ObservationConflictCopy | None:
+    copy = ObservationConflictCopy.objects.filter(observation=observation, author=user, resolved_at=None).first()
+    return copy if copy is not None and conflict_differences(copy=copy) else None
+
+
 def _entry_page(request, observation: Observation, *, state: dict, fields: dict, errors=(), conflict=None):
     version = observation.instrument_version
     result = observation_result(observation)
@@ -203,6 +209,8 @@ def _entry_page(request, observation: Observation, *, state: dict, fields: dict,
             "scored_template": _("%(scored)s of %(applicable)s items filled")
             % {"scored": "{scored}", "applicable": "{applicable}"},
             "draft_key": f"mutu-observasi:{observation.pk}:{request.user.pk}",
+            # Entries of an earlier refused save wait for the person's choice.
+            "open_copy": _open_copy(observation, request.user),
         },
     )
 
@@ -242,8 +250,9 @@ def edit(request, pk: int):
             observation=observation, user=request.user, base_revision=base_revision, scores=scores, fields=fields
         )
     except ConflictError as conflict:
-        # The page comes back with the person's own entries and the new revision: saving again is
-        # then an explicit overwrite, made after reading what the other person changed.
+        # The page comes back with the person's own entries (also kept as their refused copy, to
+        # choose from item by item) and the new revision: saving again is then an explicit
+        # overwrite, made after reading what is stored now.
         observation.revision = conflict.revision
         return _entry_page(
             request,
@@ -269,8 +278,10 @@ def edit(request, pk: int):
 @membership_required()
 def autosave(request, pk: int):
     """JSON (or form-encoded) save: 200 {revision, percentage, predikat, scored, applicable};
-    409 {conflict, revision, changes} when another person saved since `base_revision`;
-    400 {error} for a payload the sheet cannot take. Nothing is written unless the answer is 200."""
+    409 {conflict, revision, changes, choose_url} when the sheet was saved since `base_revision`
+    (by anyone: another person or another device); the refused entries are kept for the choice at
+    `choose_url`; 400 {error} for a payload the sheet cannot take. Nothing else is written unless
+    the answer is 200."""
     observation = observation_for_user(request.membership, pk, action="edit")
     try:
         if request.content_type == "application/json":
@@ -290,6 +301,7 @@ def autosave(request, pk: int):
                 "error": conflict.message,
                 "revision": conflict.revision,
                 "changes": _conflict_changes(observation, conflict.changes),
+                "choose_url": reverse("kompetensi:observation-conflict", args=[observation.pk]),
             },
             status=409,
         )

@@ -1,5 +1,7 @@
 // Observation entry sheet: autosave with a version token, a draft kept on the device while offline,
-// conflicts shown instead of silent overwrites, a keyboard-only "fast mode" for copying paper sheets,
+// conflicts shown instead of silent overwrites (a save from an older copy is refused whoever saved
+// since, even the same person on another device; the server keeps the refused entries and a page
+// lets the person choose item by item), a keyboard-only "fast mode" for copying paper sheets,
 // and a small service worker so the page reopens without a connection.
 //
 // Wired by data attributes on [data-observation-form]; every text shown comes from a data-msg-*
@@ -32,6 +34,7 @@
   var conflictPanel = form.querySelector("[data-conflict-panel]");
   var conflictList = form.querySelector("[data-conflict-list]");
   var conflictMessage = form.querySelector("[data-conflict-message]");
+  var conflictChoose = form.querySelector("[data-conflict-choose]");
   var items = Array.prototype.slice.call(form.querySelectorAll("[data-item]"));
 
   var baseRevision = pageRevision;
@@ -329,6 +332,14 @@
       li.appendChild(strong);
       conflictList.appendChild(li);
     });
+    if (data.choose_url) {
+      // The server kept the refused entries (a device that kept an old copy never overwrites): the
+      // person chooses item by item there. The draft on this device is that copy, so it goes;
+      // otherwise reopening the sheet would send it again and refuse it again.
+      conflictChoose.href = data.choose_url;
+      conflictChoose.hidden = false;
+      clearDraft();
+    }
     conflictPanel.hidden = false;
     conflictPanel.scrollIntoView({ block: "center", behavior: "instant" });
   }
@@ -401,7 +412,7 @@
   // --- a draft left on this device ---------------------------------------------------------------
   // It holds only changes the server has not confirmed: put them back over the page (which may be
   // the offline copy, older than the last save) and send them with the revision they were based on,
-  // so that another person's later save still shows as a conflict.
+  // so that any later save (another person's, or this person's on another device) shows as a conflict.
 
   var confirmed = recall(savedKey);
   if (confirmed && confirmed.state && confirmed.revision > pageRevision) {

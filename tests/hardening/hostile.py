@@ -22,8 +22,10 @@ MAX_TEXT = 100_000
 
 PROJECT_APPS = ("madrasah", "kompetensi", "mutu", "laporan")
 # Opening a teacher's record is logged (UU PDP) even when the form on it is refused, and the worker
-# heartbeat is written by the worker: neither is a row the posted data wrote.
-NOT_COUNTED = frozenset({"accesslog", "workerheartbeat"})
+# heartbeat is written by the worker: neither is a row the posted data wrote. A save refused because
+# the sheet changed since its copy keeps the refused entries for their author to choose from: the
+# refusal writes that copy on purpose, and only that.
+NOT_COUNTED = frozenset({"accesslog", "workerheartbeat", "observationconflictcopy"})
 
 # Markup of a form that came back with its errors (crispy's Bootstrap 5 pack, Django's list, the
 # alert our templates use for a refused step).

@@ -74,18 +74,39 @@ def test_saving_scores_computes_the_running_score(setup, waka):
     assert observation_result(observation).scored == 2
 
 
-def test_one_persons_repeated_autosaves_never_conflict(setup, waka):
+def test_a_save_from_an_older_copy_is_a_conflict_even_from_the_same_person(setup, waka):
     row, version = setup
     observation = observation_start(row=row, version=version, user=waka.user)
     item = items_of(version)[0]
     observation_save(
         observation=observation, user=waka.user, base_revision=0, scores={item.pk: {"points": 1}}, fields={}
     )
-    # A queued save from the same person, based on the old token, still goes through.
-    saved = observation_save(
+    # Her other device still has revision 0: it must not overwrite what she saved since.
+    with pytest.raises(ConflictError) as conflict:
+        observation_save(
+            observation=observation, user=waka.user, base_revision=0, scores={item.pk: {"points": 3}}, fields={}
+        )
+    assert conflict.value.revision == 1 and conflict.value.changes[0]["theirs"] == "1"
+    assert observation.scores.get(item=item).points == 1
+    kept = conflict.value.copy
+    assert kept.author == waka.user and kept.scores[str(item.pk)]["points"] == 3 and kept.resolved_at is None
+
+
+def test_resending_entries_equal_to_the_stored_ones_is_no_conflict(setup, waka):
+    """A save whose answer was lost is sent again on the old token: it changes nothing, so it is no
+    conflict, and the token stays old so that the device's next real change is still checked."""
+    row, version = setup
+    observation = observation_start(row=row, version=version, user=waka.user)
+    item = items_of(version)[0]
+    observation_save(
         observation=observation, user=waka.user, base_revision=0, scores={item.pk: {"points": 3}}, fields={}
     )
-    assert saved.revision == 2
+    again = observation_save(
+        observation=observation, user=waka.user, base_revision=0, scores={item.pk: {"points": 3}}, fields={}
+    )
+    assert again.revision == 0
+    observation.refresh_from_db()
+    assert observation.revision == 1 and not observation.conflict_copies.exists()
 
 
 def test_another_persons_save_is_a_conflict_and_writes_nothing(setup, waka, kepala):
