@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 from madrasah.models import Staff, User
+from madrasah.versioning import version_claim
 
 from .. import scoring
 from ..models import (
@@ -186,13 +187,16 @@ class SaveResult:
 
 
 @transaction.atomic
-def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict) -> SaveResult:
+def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict, version: int | None = None) -> SaveResult:
     """Store the assessor's indicator scores and notes while the appraisal is "proses".
 
     `scores` is {item id: {"points": 0|1|2|None, "note": str}}. Everything is checked before anything
-    is written; a score outside 0/1/2 or an item of another instrument writes nothing. Increments the
-    revision and writes a "saved" event with each indicator's change from → to. Safe to retry: the
-    same values twice record no change.
+    is written; a score outside 0/1/2 or an item of another instrument writes nothing. `version` is
+    the revision the scoring form was opened on (every form passes it; None only for callers that
+    hold no copy, such as the demo data): if the appraisal was saved since, by anyone, nothing is
+    written and `StaleVersion` lists, per indicator the form would change, the stored score and the
+    typed one. Increments the revision and writes a "saved" event with each indicator's change
+    from → to. Safe to retry: the same values twice record no change.
     """
     appraisal = Appraisal.objects.select_for_update().select_related("instrument_version").get(pk=appraisal.pk)
     if appraisal.assessor_id != user.pk:
@@ -203,7 +207,7 @@ def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict) -> 
         raise ApplicationError(_("This appraisal is no longer in progress: scores can no longer be changed."))
     cleaned = _clean_scores(appraisal.instrument_version, scores)
     existing = {s.item_id: s for s in appraisal.scores.all()}
-    changes, to_create, to_update = [], [], []
+    changes, differing, to_create, to_update = [], [], [], []
     for item_id, value in cleaned.items():
         stored = existing.get(item_id)
         before = (stored.points, stored.note) if stored else (None, "")
@@ -213,6 +217,7 @@ def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict) -> 
         )
         if before == after:
             continue
+        differing.append({"item": item_id, "stored": before, "mine": after})
         if before[0] != after[0]:
             changes.append({"what": "item", "item": item_id, "from": before[0], "to": after[0]})
         elif before[1] != after[1]:
@@ -222,10 +227,15 @@ def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict) -> 
             to_update.append(stored)
         else:
             to_create.append(AppraisalScore(appraisal=appraisal, item_id=item_id, points=after[0], note=after[1]))
+    if version is not None:
+        # Before writing: a stale form is refused with nothing written (a save that changes nothing
+        # is checked too, so an old copy never receives a fresh token).
+        version_claim(appraisal, expected=version, field="revision", bump=bool(changes), changes=differing)
+    elif changes:
+        appraisal.revision += 1
     AppraisalScore.objects.bulk_create(to_create)
     AppraisalScore.objects.bulk_update(to_update, ["points", "note"])
     if changes:
-        appraisal.revision += 1
         appraisal.save(update_fields=["revision", "updated_at"])
         AppraisalEvent.objects.create(appraisal=appraisal, actor=user, action="saved", changes=changes)
     return SaveResult(revision=appraisal.revision, result=appraisal_result(appraisal=appraisal), changes=changes)

@@ -32,12 +32,13 @@ from madrasah.charts import format_decimal_id
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import AcademicYear, AccessKind, Role, Staff, User
+from madrasah.versioning import StaleVersion, VersionForm
 
 from .. import selectors
 from ..access import appraisal_for_user, appraisal_period_for_user
 from ..appraisal import scoring as pkg
 from ..appraisal import setup
-from ..models import Appraisal, AppraisalEvidence, AppraisalPeriod, AppraisalStage
+from ..models import Appraisal, AppraisalEvidence, AppraisalPeriod, AppraisalStage, Item
 from ..scoring import for_display
 
 # --- helpers ----------------------------------------------------------------------------------------
@@ -136,7 +137,33 @@ def _self_evaluation(appraisal: Appraisal):
         return None
 
 
-def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, status=200):
+def _score_text(version, points, note: str) -> str:
+    if points is None:
+        shown = "–"
+    else:
+        label = version.label_for(points)
+        shown = f"{points} — {label}" if label else str(points)
+    return f"{shown} · {note}" if note else shown
+
+
+def _conflict_rows(appraisal: Appraisal, error: StaleVersion) -> list[dict]:
+    """Per indicator the refused form would change: the stored score (and note) and the typed one."""
+    version = appraisal.instrument_version
+    items = Item.objects.select_related("section").in_bulk([change["item"] for change in error.changes])
+    rows = []
+    for change in error.changes:
+        item = items[change["item"]]
+        rows.append(
+            {
+                "label": f"{item.section.title}: {item.text}",
+                "stored": _score_text(version, *change["stored"]),
+                "mine": _score_text(version, *change["mine"]),
+            }
+        )
+    return rows
+
+
+def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, status=200, conflict=None, token=None):
     membership = request.membership
     is_teacher = _is_teacher(membership, appraisal)
     result = pkg.appraisal_result(appraisal=appraisal)
@@ -162,6 +189,10 @@ def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, statu
             "self_evaluation": _self_evaluation(appraisal),
             "records": pkg.supervision_records_for(appraisal=appraisal) if can_score else [],
             "assessor_name": setup.user_display_name(user=appraisal.assessor, madrasah_id=appraisal.madrasah_id),
+            # The version token the scoring form sends back; after a conflict, the stored one (saving
+            # again is then the assessor's choice to keep the typed scores) and no autosave.
+            "version_token": appraisal.revision if token is None else token,
+            "conflict": conflict,
         },
         status=status,
     )
@@ -331,11 +362,36 @@ def detail(request, pk: int):
 @membership_required()
 def score(request, pk: int):
     """The assessor saves indicator scores and notes (plain form → redirect; htmx → the live result
-    partial). A score outside 0/1/2 or an indicator of another instrument: 400, nothing written."""
+    partial, with the new version token). A score outside 0/1/2 or an indicator of another
+    instrument: 400, nothing written. A form opened on an older revision than the stored one (another
+    device, another person): nothing written, the sheet comes back with the typed scores, the stored
+    ones beside them and the stored token (409; to htmx a 200 that replaces the whole sheet, since
+    htmx swaps no 4xx)."""
     appraisal = appraisal_for_user(request.membership, pk, action="score")
     scores = _scores_from_post(request.POST)
+    token = VersionForm(request.POST, version=appraisal.revision)
     try:
-        saved = pkg.appraisal_scores_save(appraisal=appraisal, user=request.user, scores=scores)
+        if not token.is_valid():
+            raise ApplicationError(str(token.errors["version"][0]))
+        saved = pkg.appraisal_scores_save(
+            appraisal=appraisal, user=request.user, scores=scores, version=token.expected_version
+        )
+    except StaleVersion as error:
+        appraisal.refresh_from_db()
+        response = _detail_page(
+            request,
+            appraisal,
+            errors=[error.message],
+            posted=scores,
+            status=200 if request.htmx else 409,
+            conflict=_conflict_rows(appraisal, error),
+            token=error.current,
+        )
+        if request.htmx:
+            response["HX-Retarget"] = "#pkg-sheet"
+            response["HX-Reswap"] = "outerHTML"
+            response["HX-Reselect"] = "#pkg-sheet"
+        return response
     except ApplicationError as error:
         if request.htmx:
             result = pkg.appraisal_result(appraisal=appraisal)
@@ -350,7 +406,7 @@ def score(request, pk: int):
         return render(
             request,
             "kompetensi/appraisal/_result.html",
-            {"appraisal": appraisal, "shown": result_display(saved.result)},
+            {"appraisal": appraisal, "shown": result_display(saved.result), "oob_version": saved.revision},
         )
     messages.success(request, _("Saved."))
     return redirect("kompetensi:appraisal-detail", appraisal.pk)

@@ -60,7 +60,7 @@ def _items(appraisal_):
 
 
 def _post_all(client, appraisal_, points_per_section):
-    data = {}
+    data = {"version": str(Appraisal.objects.get(pk=appraisal_.pk).revision)}
     for items, points in zip(_items(appraisal_), points_per_section, strict=True):
         for item, value in zip(items, points, strict=True):
             data[f"item-{item.pk}"] = str(value)
@@ -175,7 +175,7 @@ def test_the_assessor_scores_and_the_change_is_recorded(client, kepala, appraisa
     first = _items(appraisal)[0][0]
     response = _as(client, kepala).post(
         reverse("kompetensi:appraisal-score", args=[appraisal.pk]),
-        {f"item-{first.pk}": "2", f"note-{first.pk}": "Baik"},
+        {"version": "0", f"item-{first.pk}": "2", f"note-{first.pk}": "Baik"},
     )
     assert response.status_code == 302
     score = AppraisalScore.objects.get(appraisal=appraisal, item=first)
@@ -184,7 +184,7 @@ def test_the_assessor_scores_and_the_change_is_recorded(client, kepala, appraisa
     assert appraisal.revision == 1
     event = AppraisalEvent.objects.get(appraisal=appraisal, action="saved")
     assert event.changes == [{"what": "item", "item": first.pk, "from": None, "to": 2}]
-    client.post(reverse("kompetensi:appraisal-score", args=[appraisal.pk]), {f"item-{first.pk}": "1"})
+    client.post(reverse("kompetensi:appraisal-score", args=[appraisal.pk]), {"version": "1", f"item-{first.pk}": "1"})
     assert AppraisalEvent.objects.filter(action="saved").last().changes[0] == {
         "what": "item",
         "item": first.pk,
@@ -199,7 +199,7 @@ def test_a_score_outside_0_1_2_is_refused_and_nothing_is_written(client, kepala,
     first, second = _items(appraisal)[0][:2]
     response = _as(client, kepala).post(
         reverse("kompetensi:appraisal-score", args=[appraisal.pk]),
-        {f"item-{first.pk}": "2", f"item-{second.pk}": value},
+        {"version": "0", f"item-{first.pk}": "2", f"item-{second.pk}": value},
     )
     assert response.status_code == 400
     assert not AppraisalScore.objects.exists()
@@ -210,7 +210,8 @@ def test_a_score_outside_0_1_2_is_refused_and_nothing_is_written(client, kepala,
 def test_an_indicator_of_another_instrument_is_refused(client, kepala, appraisal):
     foreign = Item.objects.exclude(section__version=appraisal.instrument_version).first() or Item(pk=999999)
     response = _as(client, kepala).post(
-        reverse("kompetensi:appraisal-score", args=[appraisal.pk]), {f"item-{foreign.pk or 999999}": "1"}
+        reverse("kompetensi:appraisal-score", args=[appraisal.pk]),
+        {"version": "0", f"item-{foreign.pk or 999999}": "1"},
     )
     assert response.status_code == 400
     assert not AppraisalScore.objects.exists()
@@ -230,7 +231,7 @@ def test_scoring_is_closed_once_submitted(client, kepala, appraisal):
     Appraisal.objects.filter(pk=appraisal.pk).update(stage=AppraisalStage.SUBMITTED)
     first = _items(appraisal)[0][0]
     response = _as(client, kepala).post(
-        reverse("kompetensi:appraisal-score", args=[appraisal.pk]), {f"item-{first.pk}": "2"}
+        reverse("kompetensi:appraisal-score", args=[appraisal.pk]), {"version": "0", f"item-{first.pk}": "2"}
     )
     assert response.status_code == 400
     assert not AppraisalScore.objects.exists()
@@ -239,6 +240,7 @@ def test_scoring_is_closed_once_submitted(client, kepala, appraisal):
 def test_live_results_show_the_guides_worked_example(client, kepala, appraisal):
     first_competency = _items(appraisal)[0]
     data = {f"item-{item.pk}": str(v) for item, v in zip(first_competency, WORKED_EXAMPLE, strict=True)}
+    data["version"] = "0"
     response = _as(client, kepala).post(
         reverse("kompetensi:appraisal-score", args=[appraisal.pk]), data, headers={"HX-Request": "true"}
     )
@@ -338,7 +340,9 @@ def test_another_person_cannot_open_the_self_evaluation(client, request, apprais
 def test_an_assessor_appraising_himself_is_refused_even_when_written_directly(client, guru, period):
     mine = factories.appraisal(period, guru.staff, guru.user)
     first = _items(mine)[0][0]
-    response = _as(client, guru).post(reverse("kompetensi:appraisal-score", args=[mine.pk]), {f"item-{first.pk}": "2"})
+    response = _as(client, guru).post(
+        reverse("kompetensi:appraisal-score", args=[mine.pk]), {"version": "0", f"item-{first.pk}": "2"}
+    )
     assert response.status_code == 400
     assert not AppraisalScore.objects.exists()
 
