@@ -13,6 +13,7 @@ from kompetensi import seed_data
 from kompetensi.models import Competency, Instrument, InstrumentKind, PredikatBand
 from madrasah.charts import format_decimal_id
 from madrasah.models import Madrasah, Staff
+from madrasah.versioning import VersionedFormMixin
 
 from . import selectors
 from .models import (
@@ -106,9 +107,9 @@ def _predikat_choices(madrasah: Madrasah) -> list[tuple[str, str]]:
     return [("", "—"), *((name, name) for name in names)]
 
 
-class CycleForm(forms.Form):
+class CycleForm(VersionedFormMixin, forms.Form):
     """The plan. Once the cycle has left Plan, the indicator, its parameters and the period are
-    shown but not editable."""
+    shown but not editable. A stored cycle's form carries the plan's version token."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
     standard = forms.ChoiceField(label=_("SNP standard"), choices=SnpStandard.choices, initial=SnpStandard.STAFF)
@@ -162,7 +163,7 @@ class CycleForm(forms.Form):
     def __init__(self, *args, madrasah: Madrasah, cycle: Cycle | None = None, **kwargs):
         if cycle is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_for(cycle)
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=cycle.version if cycle is not None else None, **kwargs)
         staff = Staff.objects.filter(madrasah=madrasah, is_active=True).order_by("name")
         self.fields["owner"].queryset = staff
         self.fields["team"].queryset = staff

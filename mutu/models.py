@@ -138,6 +138,9 @@ class Cycle(models.Model):
         help_text=_("Empty: the whole academic year."),
     )
     stage = models.CharField(_("stage"), max_length=6, choices=Stage, default=Stage.PLAN)
+    # Version token of the plan: every change of the plan raises it; a plan form opened on an older
+    # version is refused (madrasah.versioning), whoever saved the newer one.
+    version = models.PositiveIntegerField(default=0)
     previous = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

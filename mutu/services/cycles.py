@@ -33,6 +33,7 @@ from kompetensi.workflow.evidence import evidence_check, evidence_original_name
 from madrasah.charts import format_decimal_id
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Madrasah, Membership, Role, Semester, Staff, User
+from madrasah.versioning import version_claim
 
 from .. import selectors
 from ..models import (
@@ -386,12 +387,18 @@ def cycle_create(*, madrasah: Madrasah, user: User, data: PlanData, now: dt.date
 
 
 @transaction.atomic
-def cycle_update_plan(*, cycle: Cycle, user: User, data: PlanData, now: dt.datetime | None = None) -> Cycle:
+def cycle_update_plan(
+    *, cycle: Cycle, user: User, data: PlanData, version: int | None = None, now: dt.datetime | None = None
+) -> Cycle:
     """Change the plan of a cycle that is not closed. Once the cycle has left Plan, the indicator,
     its parameters and the period stay as they are (the baseline and measurements depend on them).
     In Plan the baseline is measured again, unless it was carried from the previous cycle and the
-    indicator is unchanged. Writes a "plan_changed" event listing each change."""
+    indicator is unchanged. Writes a "plan_changed" event listing each change and raises the plan's
+    version. `version` is the one the plan form was opened on (every form passes it; None: the
+    caller holds no copy): if the plan was saved since, by anyone, `StaleVersion` and nothing is
+    written."""
     _lock(cycle)
+    cycle.refresh_from_db()  # the plan as stored now, under the lock: what the changes are measured from
     plan = _validated_plan(cycle.madrasah, data)
     before = _plan_display(cycle)
     before_key = _indicator_key(cycle)
@@ -417,6 +424,7 @@ def cycle_update_plan(*, cycle: Cycle, user: User, data: PlanData, now: dt.datet
     if after_team != before_team:
         changes.append({"what": "team", "from": ", ".join(before_team), "to": ", ".join(after_team)})
     carried = cycle.previous_id is not None and _indicator_key(cycle) == before_key
+    version_claim(cycle, expected=cycle.version if version is None else version, bump=bool(changes))
     if cycle.stage == Stage.PLAN and not carried:
         _measure_baseline(cycle, now or timezone.now())
     cycle.save()

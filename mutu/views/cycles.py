@@ -18,6 +18,7 @@ from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import Role
+from madrasah.versioning import StaleVersion
 
 from .. import selectors
 from ..access import (
@@ -109,7 +110,15 @@ def cycle_update(request, pk: int):
         form = CycleForm(request.POST, madrasah=madrasah, cycle=cycle)
         if form.is_valid():
             try:
-                services.cycle_update_plan(cycle=cycle, user=request.user, data=form.data_object())
+                services.cycle_update_plan(
+                    cycle=cycle, user=request.user, data=form.data_object(), version=form.expected_version
+                )
+            except StaleVersion as error:
+                # Saved since the form was opened (another device, another person): the typed plan
+                # stays in the form beside the stored one; saving again is then a choice.
+                cycle.refresh_from_db()
+                form.version_conflict(error, stored=CycleForm.initial_for(cycle))
+                return render(request, "mutu/cycle_form.html", {"form": form, "cycle": cycle}, status=409)
             except ApplicationError as error:
                 error.add_to_form(form)
             else:

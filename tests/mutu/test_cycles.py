@@ -193,7 +193,7 @@ def test_changing_the_target_is_logged_from_and_to(login, kepala, plan):
     create(client, plan())
     cycle = Cycle.objects.get()
 
-    response = client.post(reverse("mutu:cycle-update", args=[cycle.pk]), plan(target="85"))
+    response = client.post(reverse("mutu:cycle-update", args=[cycle.pk]), plan(target="85", version="0"))
 
     assert response.status_code == 302
     cycle.refresh_from_db()
@@ -208,7 +208,7 @@ def test_after_plan_the_indicator_and_period_stay(login, kepala, ganjil, version
 
     response = login(kepala).post(
         reverse("mutu:cycle-update", args=[cycle.pk]),
-        plan(indicator=K.ROWS_ON_TIME, period=f"s{other.pk}", title="Judul baru"),
+        plan(indicator=K.ROWS_ON_TIME, period=f"s{other.pk}", title="Judul baru", version="0"),
     )
 
     assert response.status_code == 302
@@ -229,7 +229,7 @@ def test_a_linked_cycle_keeps_its_carried_baseline_when_its_plan_is_saved(login,
         baseline_measured_at=NOW,
     )
 
-    login(kepala).post(reverse("mutu:cycle-update", args=[cycle.pk]), plan(target="82"))
+    login(kepala).post(reverse("mutu:cycle-update", args=[cycle.pk]), plan(target="82", version="0"))
 
     cycle.refresh_from_db()
     assert (cycle.baseline, cycle.baseline_n, cycle.target) == (Decimal("77.5"), 3, Decimal(82))
