@@ -47,6 +47,8 @@ from .models import (
     Observation,
     ObservationScore,
     ObservationState,
+    PkgSnapshot,
+    PkgSnapshotBand,
     PredikatBand,
     ProgrammeRow,
     Section,
@@ -139,6 +141,10 @@ class ExactNumber(Func):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, template="%(function)s(%(expressions)s AS real)", **extra_context)
+
+
+# docs/domain.md §3 "People and roles": breakdowns of fewer than 3 teachers are not shown.
+MIN_GROUP = 3
 
 
 def mean(total, count) -> Decimal | None:
@@ -625,13 +631,23 @@ def metric_instrument_predikat_share(
 
 def metric_pkg_predikat_share(*, madrasah: Madrasah, academic_year_id: int, predikat: str) -> Measure:
     """Share (0–100) of the teachers with an approved PKG in the year whose Nilai PKG is at or above the
-    band `predikat` of their appraisal's instrument version. One query."""
-    totals = (
-        approved_appraisals(madrasah=madrasah, academic_year_id=academic_year_id)
-        .annotate(bound=_band_bound(version="instrument_version_id", predikat=predikat))
-        .aggregate(n=Count("pk"), hits=Count("pk", filter=Q(nilai__gte=F("bound"))))
+    band `predikat` of their appraisal's instrument version, from the figures frozen when the Kepala
+    closed the year's PKG (`kompetensi.appraisal.figures`): a measurement is read by the whole cycle
+    team, and live shares measured twice would reveal the teacher approved in between. Not closed
+    yet, or fewer than `MIN_GROUP` teachers: no data. One query."""
+    snapshot = (
+        PkgSnapshot.objects.filter(period__madrasah=madrasah, period__academic_year_id=academic_year_id)
+        .annotate(
+            hits=Subquery(
+                PkgSnapshotBand.objects.filter(snapshot=OuterRef("pk"), label=predikat).values("at_or_above")[:1]
+            )
+        )
+        .values("teachers", "hits")
+        .first()
     )
-    return Measure.share(totals["hits"], totals["n"])
+    if snapshot is None or snapshot["teachers"] < MIN_GROUP:
+        return Measure(None, 0, None)
+    return Measure.share(snapshot["hits"] or 0, snapshot["teachers"])
 
 
 def metric_rows_on_time(*, madrasah: Madrasah, semester_ids: list[int], now: dt.datetime) -> Measure:

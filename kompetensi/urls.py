@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     appraisal,
+    appraisal_closing,
     appraisal_workflow,
     followups,
     growth,
@@ -33,6 +34,7 @@ urlpatterns = [
     *followups.urlpatterns,
     *appraisal.urlpatterns,
     *appraisal_workflow.urlpatterns,
+    *appraisal_closing.urlpatterns,
     *growth.urlpatterns,
     *pkb.urlpatterns,
     *growth_archive.urlpatterns,

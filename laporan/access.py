@@ -3,7 +3,9 @@
 - the Kepala and the Waka read their own madrasah's dashboard (everyone else of the madrasah: 403);
 - a pengawas reads the madrasah they oversee, read-only; another madrasah: 404 (its existence is
   not revealed);
-- an unknown `?semester=` slug: 404.
+- an unknown `?semester=` slug: 404;
+- PKG figures live for the Kepala and the pengawas, frozen at the year's closing for everyone else
+  (the Waka, the meeting mode, documents).
 """
 
 from __future__ import annotations
@@ -13,6 +15,13 @@ from django.http import Http404
 from madrasah.models import Madrasah, Role, Semester
 
 DASHBOARD_READERS = (Role.KEPALA, Role.WAKA)
+# Live PKG figures: the Kepala, who approves every appraisal, and the pengawas. Anyone else reads
+# the figures frozen when the Kepala closed the year's PKG (kompetensi.appraisal.figures).
+LIVE_PKG_READERS = (Role.KEPALA, Role.PENGAWAS)
+
+
+def reads_live_pkg(membership) -> bool:
+    return membership.has_role(*LIVE_PKG_READERS)
 
 
 def semester_list(*, madrasah: Madrasah) -> list[Semester]:

@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompetensi.appraisal.figures import pkg_frozen_figures, pkg_live_figures
 from kompetensi.models import (
-    CompetencyResult,
     FollowUp,
     FollowUpStatus,
     InstrumentKind,
@@ -37,9 +37,9 @@ from kompetensi.models import (
 from kompetensi.pkb import PNS_MINIMUM_JP, academic_start_year
 from kompetensi.scoring import for_display, predikat
 from kompetensi.selectors import (
+    MIN_GROUP,  # docs/domain.md §3 "People and roles": breakdowns of fewer than 3 teachers are not shown
     OBSERVED,
     FollowUpCounts,
-    approved_appraisals,
     instrument_results,
     latest_final_observations,
     mean,
@@ -53,8 +53,6 @@ from madrasah.charts import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
 from mutu.selectors import cycle_summary
 
-# docs/domain.md §3 "People and roles": breakdowns of fewer than 3 teachers are not shown.
-MIN_GROUP = 3
 STRENGTHS = 3
 
 
@@ -108,9 +106,11 @@ class DomainAverage:
 @dataclass(frozen=True)
 class PkgSummary:
     teachers: int
-    average_nilai: Decimal | None
+    average_nilai: Decimal | None  # None when hidden
     domains: list[DomainAverage]  # empty when hidden
     hidden: bool
+    live: bool = True  # False: the figures frozen when the Kepala closed the year's PKG
+    frozen_at: dt.datetime | None = None  # when they were frozen; None and not live: never closed yet
 
 
 @dataclass(frozen=True)
@@ -224,25 +224,25 @@ def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list
     return summaries, {version: found[-1].label for version, found in bands.items() if found}
 
 
-def _pkg(*, madrasah: Madrasah, semester: Semester) -> PkgSummary:
-    approved = approved_appraisals(madrasah=madrasah, academic_year_id=semester.academic_year_id)
-    totals = approved.aggregate(teachers=Count("teacher_id", distinct=True), total=Sum("nilai"), n=Count("nilai"))
-    teachers = totals["teachers"]
-    hidden = teachers < MIN_GROUP
-    domains = []
-    if not hidden:
-        # Every teacher of one framework has the same competencies per domain, so the mean of all
-        # competency scores of a domain is also the mean over teachers of their domain mean.
-        domains = [
-            DomainAverage(d["competency__domain__name"], d["teachers"], mean(d["total"], d["n"]))
-            for d in CompetencyResult.objects.filter(appraisal__in=approved)
-            .order_by()
-            .values("competency__domain__name", "competency__domain__order", "competency__domain_id")
-            .annotate(teachers=Count("appraisal__teacher_id", distinct=True), total=Sum("score"), n=Count("pk"))
-            .order_by("competency__domain__order", "competency__domain_id")
-        ]
+def _pkg(*, madrasah: Madrasah, semester: Semester, live: bool) -> PkgSummary:
+    """The PKG figures of the semester's academic year: `live` for the Kepala and the pengawas, else
+    the ones frozen when the Kepala closed the year's PKG (`kompetensi.appraisal.figures`: live numbers
+    read twice give away the teacher approved in between). Nothing to show while the year was never
+    closed, or for fewer than MIN_GROUP teachers. One query, two with domains."""
+    if live:
+        figures = pkg_live_figures(madrasah=madrasah, academic_year_id=semester.academic_year_id)
+    else:
+        figures = pkg_frozen_figures(madrasah=madrasah, academic_year_id=semester.academic_year_id)
+    if figures is None:
+        return PkgSummary(teachers=0, average_nilai=None, domains=[], hidden=True, live=False)
+    hidden = figures.hidden
     return PkgSummary(
-        teachers=teachers, average_nilai=mean(totals["total"], totals["n"]), domains=domains, hidden=hidden
+        teachers=figures.teachers,
+        average_nilai=None if hidden else figures.average_nilai,
+        domains=[] if hidden else [DomainAverage(d.name, d.teachers, d.average) for d in figures.domains],
+        hidden=hidden,
+        live=live,
+        frozen_at=figures.frozen_at,
     )
 
 
@@ -326,6 +326,7 @@ def dashboard_data(
     semester: Semester,
     now: dt.datetime | None = None,
     semesters: Sequence[Semester] | None = None,
+    pkg_live: bool = False,
 ) -> DashboardData:
     """Everything the dashboard, the Excel export and the PDFs show for one semester, in 7 queries
     whatever the number of teachers: the results of this and the previous semester, with their
@@ -333,6 +334,9 @@ def dashboard_data(
     follow-ups and clarifications · PKG · PKB · the attention list. One more to find the previous
     semester unless the caller passes the madrasah's `semesters` (the period selector has them), one
     more for the PKG domains when they are shown; an empty semester needs neither bands nor strengths.
+
+    `pkg_live`: the live PKG figures, for the Kepala and the pengawas only (`access.reads_live_pkg`);
+    anyone else, and every document, gets the figures frozen when the Kepala closed the year's PKG.
     """
     if semester.madrasah_id != madrasah.pk:
         raise ValueError("semester of another madrasah")
@@ -351,7 +355,7 @@ def dashboard_data(
         instruments=instruments,
         follow_ups=follow_ups,
         clarifications=rows.clarifications,
-        pkg=_pkg(madrasah=madrasah, semester=semester),
+        pkg=_pkg(madrasah=madrasah, semester=semester, live=pkg_live),
         pkb=_pkb(madrasah=madrasah, semester=semester),
         attention=_attention(
             madrasah=madrasah,
@@ -385,7 +389,11 @@ def pengawas_overview(*, user: User, now: dt.datetime | None = None) -> list[tup
         s.madrasah_id: s
         for s in Semester.objects.filter(madrasah__in=madrasahs, is_active=True).select_related("academic_year")
     }
-    return [(m, dashboard_data(madrasah=m, semester=semesters[m.pk], now=now)) for m in madrasahs if m.pk in semesters]
+    return [
+        (m, dashboard_data(madrasah=m, semester=semesters[m.pk], now=now, pkg_live=True))
+        for m in madrasahs
+        if m.pk in semesters
+    ]
 
 
 # --- tables shared by the screen and the Excel export -----------------------------------------------

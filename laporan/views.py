@@ -30,6 +30,7 @@ from .access import (
     chosen_semester,
     overseen_madrasah_for_user,
     overseen_madrasah_list,
+    reads_live_pkg,
     semester_list,
 )
 
@@ -210,7 +211,9 @@ def _dashboard_page(request, *, meeting: bool):
         "page_url": reverse("laporan:dashboard-meeting" if meeting else "laporan:dashboard"),
     }
     if semester is not None:
-        data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters)
+        # Projected in a meeting, even the Kepala's page shows the frozen PKG figures.
+        live = reads_live_pkg(membership) and not meeting
+        data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters, pkg_live=live)
         context.update(dashboard_context(data, meeting=meeting))
         context["links"] = dashboard_links(semester, meeting=meeting)
     template = "laporan/dashboard_meeting.html" if meeting else "laporan/dashboard.html"
@@ -234,7 +237,9 @@ def dashboard_export(request):
     semester = chosen_semester(semesters=semesters, slug=request.GET.get("semester"))
     if semester is None:
         return redirect("laporan:dashboard")
-    data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters)
+    data = selectors.dashboard_data(
+        madrasah=madrasah, semester=semester, semesters=semesters, pkg_live=reads_live_pkg(request.membership)
+    )
     response = HttpResponse(exports.dashboard_workbook(data=data), content_type=XLSX)
     filename = f"dasbor-{semester.slug}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -267,7 +272,7 @@ def pengawas_madrasah(request, madrasah_pk: int):
         "page_url": reverse("laporan:pengawas-madrasah", args=[madrasah.pk]),
     }
     if semester is not None:
-        data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters)
+        data = selectors.dashboard_data(madrasah=madrasah, semester=semester, semesters=semesters, pkg_live=True)
         # Read-only and without the private list: the pengawas oversees the madrasah, not its teachers.
         context.update(dashboard_context(data, drill=False, private=False))
     return render(request, "laporan/pengawas_madrasah.html", context)

@@ -25,6 +25,7 @@ from ..models import (
     InstrumentVersion,
 )
 from ..services import instrument_version_freeze
+from .closing import refuse_if_closed
 
 
 def _kepala_staff_ids(madrasah_id: int) -> set[int]:
@@ -159,9 +160,11 @@ def user_display_name(*, user: User, madrasah_id: int) -> str:
 def appraisal_assign(*, period: AppraisalPeriod, teacher: Staff, assessor: User, user: User) -> Appraisal:
     """Assign (or change) the assessor of `teacher` in `period`, creating the appraisal with the PKG
     version of the teacher's type (frozen from then on). The assessor changes only while the stage is
-    "proses". Writes an "assigned"/"assessor_changed" event. Safe to retry: same assessor, no change."""
+    "proses". Writes an "assigned"/"assessor_changed" event. Safe to retry: same assessor, no change.
+    Refused while the year's PKG is closed (`closing`)."""
     if teacher.madrasah_id != period.madrasah_id or not teacher.is_active or teacher.teacher_type == TeacherType.NONE:
         raise ApplicationError(_("Only active teachers of this madrasah are appraised."), field="teacher")
+    refuse_if_closed(period.pk)
     if assessor.memberships.filter(madrasah_id=period.madrasah_id, staff_id=teacher.pk).exists():
         raise ApplicationError(_("A teacher cannot appraise himself or herself."), field="assessor")
     if assessor.pk not in {c.user.pk for c in assessor_choices(period=period, teacher=teacher)}:

@@ -25,6 +25,7 @@ from madrasah.models import Membership, Role, User
 
 from ..models import Appraisal, AppraisalEvent, AppraisalScore, AppraisalStage, Item
 from ..workflow.common import clean_text, holds, kepala_user_ids, notify, teacher_user_ids
+from .closing import refuse_if_closed
 
 S = AppraisalStage
 SIGNABLE = (S.SUBMITTED,)
@@ -237,10 +238,12 @@ def appraisal_reopen(*, appraisal: Appraisal, user: User, reason: str) -> Apprai
     """The Kepala (or whoever may approve it) sends an appraisal back to "in progress" with a
     required reason: the assessor corrects it and submits again, the teacher signs again. Clears
     the submission, signature and approval times (the history keeps them), writes a "reopened"
-    event with the reason and notifies the assessor and the teacher."""
+    event with the reason and notifies the assessor and the teacher. Refused while the year's PKG is
+    closed (`closing`): the Kepala reopens the year first."""
     if not _may_approve(user, appraisal):
         raise ApplicationError(_("Only the Kepala Madrasah reopens appraisals."))
     reason = clean_text(reason, required_message=_("Give the reason for reopening."))
+    refuse_if_closed(appraisal.period_id)
     current = _current_stage(appraisal)
     if current not in REOPENABLE:
         raise ApplicationError(_("This appraisal is still in progress."))

@@ -36,8 +36,8 @@ from madrasah.versioning import StaleVersion, VersionForm
 
 from .. import selectors
 from ..access import appraisal_for_user, appraisal_period_for_user
+from ..appraisal import figures, setup
 from ..appraisal import scoring as pkg
-from ..appraisal import setup
 from ..models import Appraisal, AppraisalEvidence, AppraisalPeriod, AppraisalStage, Item
 from ..scoring import for_display
 
@@ -288,6 +288,7 @@ def period_detail(request, pk: int):
             "is_kepala": is_kepala,
             "bulk_choices": [c for c in candidates if c.teacher],
             "unassigned": sum(1 for row in rows if row["appraisal"] is None),
+            "frozen_at": figures.pkg_frozen_at(period_id=period.pk),
         },
     )
 

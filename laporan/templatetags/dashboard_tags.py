@@ -12,7 +12,7 @@ from kompetensi.scoring import for_display
 from madrasah.charts import format_decimal_id
 
 from .. import selectors
-from ..access import DASHBOARD_READERS, chosen_semester, semester_list
+from ..access import DASHBOARD_READERS, chosen_semester, reads_live_pkg, semester_list
 
 register = template.Library()
 
@@ -37,7 +37,9 @@ def dashboard(context, request):
     semester = chosen_semester(semesters=semesters, slug=None)
     result = {"show": True, "semester": semester, "request": request}
     if semester is not None:
-        data = selectors.dashboard_data(madrasah=membership.madrasah, semester=semester, semesters=semesters)
+        data = selectors.dashboard_data(
+            madrasah=membership.madrasah, semester=semester, semesters=semesters, pkg_live=reads_live_pkg(membership)
+        )
         result.update(dashboard_context(data))
         result["links"] = dashboard_links(semester, meeting=False)
     return result

@@ -32,6 +32,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kompetensi.appraisal import closing
 from kompetensi.models import (
     AppraisalStage,
     Competency,
@@ -311,18 +312,47 @@ def test_an_unknown_predikat_reaches_no_one(madrasah, world):
 # --- PKG -----------------------------------------------------------------------------------------
 
 
-def test_pkg_share_counts_approved_appraisals_at_or_above_the_band(madrasah, kepala):
+def _approved(period, kepala, nilai: str, predikat: str = ""):
+    return appraisal_factory.appraisal(
+        period,
+        StaffFactory(madrasah=period.madrasah),
+        kepala.user,
+        stage=AppraisalStage.APPROVED,
+        nilai=Decimal(nilai),
+        predikat=predikat,
+    )
+
+
+def test_pkg_share_counts_the_frozen_appraisals_at_or_above_the_band(madrasah, kepala):
     semester = supervision.active_semester(madrasah)
     period = appraisal_factory.appraisal_period(madrasah, semester.academic_year, kepala)
     for nilai in ("76", "90.5", "60.71"):  # Baik exactly from 76; 60.71 is Sedang
-        appraisal_factory.appraisal(
-            period, StaffFactory(madrasah=madrasah), kepala.user, stage=AppraisalStage.APPROVED, nilai=Decimal(nilai)
-        )
-    appraisal_factory.appraisal(  # signed, not yet approved: does not count
-        period, StaffFactory(madrasah=madrasah), kepala.user, stage=AppraisalStage.SIGNED, nilai=Decimal(95)
-    )
+        _approved(period, kepala, nilai)
+    closing.appraisal_period_close(period=period, user=kepala.user)
+    # The year reopened and a late appraisal approved: the frozen figures do not move.
+    closing.appraisal_period_reopen(period=period, user=kepala.user)
+    _approved(period, kepala, "95")
     measure = metric_pkg_predikat_share(madrasah=madrasah, academic_year_id=semester.academic_year_id, predikat="Baik")
     assert_measure(measure, Decimal(200) / 3, 3, 2)
+
+
+def test_pkg_share_before_the_year_is_closed_has_no_data(madrasah, kepala):
+    semester = supervision.active_semester(madrasah)
+    period = appraisal_factory.appraisal_period(madrasah, semester.academic_year, kepala)
+    for nilai in ("76", "90.5", "60.71"):
+        _approved(period, kepala, nilai)
+    measure = metric_pkg_predikat_share(madrasah=madrasah, academic_year_id=semester.academic_year_id, predikat="Baik")
+    assert measure == Measure(None, 0, None)
+
+
+def test_pkg_share_of_fewer_than_three_teachers_has_no_data(madrasah, kepala):
+    semester = supervision.active_semester(madrasah)
+    period = appraisal_factory.appraisal_period(madrasah, semester.academic_year, kepala)
+    for nilai in ("76", "90.5"):
+        _approved(period, kepala, nilai)
+    closing.appraisal_period_close(period=period, user=kepala.user)
+    measure = metric_pkg_predikat_share(madrasah=madrasah, academic_year_id=semester.academic_year_id, predikat="Baik")
+    assert measure == Measure(None, 0, None)
 
 
 def test_pkg_share_of_a_year_without_approved_appraisals_has_no_data(madrasah, kepala):

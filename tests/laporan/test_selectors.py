@@ -28,6 +28,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from kompetensi.appraisal import closing
 from kompetensi.models import (
     AppraisalStage,
     CompetencyResult,
@@ -43,7 +44,7 @@ from kompetensi.models import (
 )
 from kompetensi.observation import observation_save, observation_start
 from laporan.exports import dashboard_workbook
-from laporan.selectors import AttentionReason, dashboard_data, pengawas_overview, recap_tables
+from laporan.selectors import AttentionReason, PkgSummary, dashboard_data, pengawas_overview, recap_tables
 from madrasah.charts import format_decimal_id
 from madrasah.models import AcademicYear, Semester, Staff
 from tests.factories import appraisal as appraisal_factory
@@ -258,36 +259,56 @@ def test_small_group_hides_the_breakdowns(madrasah, kepala, waka):
     assert summary.average == Decimal(75)
 
 
-def test_pkg_per_domain_from_approved_appraisals(madrasah, kepala, waka):
-    semester = supervision.active_semester(madrasah)
+def _pkg_year(madrasah, semester, kepala, scores=(4, 3, 2)):
     period = appraisal_factory.appraisal_period(madrasah, semester.academic_year, kepala)
     version = appraisal_factory.pkg_version(madrasah=madrasah, academic_year=semester.academic_year)
     competencies = list(version.framework.competencies.all())
     nilai = {4: Decimal("100"), 3: Decimal("75"), 2: Decimal("50")}
-    for score in (4, 3, 2):
+    for score in scores:
         made = appraisal_factory.appraisal(
             period, StaffFactory(madrasah=madrasah), kepala.user, stage=AppraisalStage.APPROVED, nilai=nilai[score]
         )
         CompetencyResult.objects.bulk_create(
             [CompetencyResult(appraisal=made, competency=c, percentage=Decimal(0), score=score) for c in competencies]
         )
+    return period
+
+
+def test_pkg_per_domain_from_approved_appraisals(madrasah, kepala, waka):
+    semester = supervision.active_semester(madrasah)
+    period = _pkg_year(madrasah, semester, kepala)
     appraisal_factory.appraisal(period, StaffFactory(madrasah=madrasah), kepala.user, nilai=Decimal(10))  # not approved
-    pkg = data_of(madrasah, semester).pkg
-    assert pkg.teachers == 3 and pkg.hidden is False
+    pkg = dashboard_data(madrasah=madrasah, semester=semester, pkg_live=True).pkg
+    assert pkg.teachers == 3 and pkg.hidden is False and pkg.live is True
     assert pkg.average_nilai == Decimal(75)
     assert [d.average for d in pkg.domains] == [Decimal(3)] * 4
     assert [d.teachers for d in pkg.domains] == [3] * 4
 
 
+def test_pkg_figures_for_others_are_the_ones_frozen_at_the_first_closing(madrasah, kepala):
+    semester = supervision.active_semester(madrasah)
+    period = _pkg_year(madrasah, semester, kepala)
+    assert data_of(madrasah, semester).pkg == PkgSummary(0, None, [], hidden=True, live=False)
+    closing.appraisal_period_close(period=period, user=kepala.user)
+    frozen = data_of(madrasah, semester).pkg
+    assert (frozen.teachers, frozen.average_nilai, frozen.live) == (3, Decimal(75), False)
+    assert [d.average for d in frozen.domains] == [Decimal(3)] * 4
+    closing.appraisal_period_reopen(period=period, user=kepala.user)
+    appraisal_factory.appraisal(
+        period, StaffFactory(madrasah=madrasah), kepala.user, stage=AppraisalStage.APPROVED, nilai=Decimal(50)
+    )
+    closing.appraisal_period_close(period=period, user=kepala.user)
+    assert data_of(madrasah, semester).pkg == frozen
+    assert dashboard_data(madrasah=madrasah, semester=semester, pkg_live=True).pkg.teachers == 4
+
+
 def test_pkg_of_fewer_than_three_teachers_is_hidden(madrasah, kepala):
     semester = supervision.active_semester(madrasah)
-    period = appraisal_factory.appraisal_period(madrasah, semester.academic_year, kepala)
-    for _ in range(2):
-        appraisal_factory.appraisal(
-            period, StaffFactory(madrasah=madrasah), kepala.user, stage=AppraisalStage.APPROVED, nilai=Decimal(80)
-        )
-    pkg = data_of(madrasah, semester).pkg
-    assert (pkg.teachers, pkg.hidden, pkg.domains) == (2, True, [])
+    period = _pkg_year(madrasah, semester, kepala, scores=(4, 3))
+    closing.appraisal_period_close(period=period, user=kepala.user)
+    for live in (True, False):
+        pkg = dashboard_data(madrasah=madrasah, semester=semester, pkg_live=live).pkg
+        assert (pkg.teachers, pkg.hidden, pkg.average_nilai, pkg.domains) == (2, True, None, [])
 
 
 def test_pengawas_sees_the_madrasah_they_oversee(madrasah, pengawas, other_madrasah, world):

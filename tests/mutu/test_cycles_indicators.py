@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kompetensi import selectors as metrics
+from kompetensi.appraisal import closing
 from mutu import selectors
 from mutu.models import Direction, IndicatorKind, Measurement, Stage
 from tests.factories import mutu as f
@@ -112,20 +113,36 @@ def test_instrument_predikat_share(login, kepala, waka, guru, guru_lain, ganjil)
     )
 
 
-def test_pkg_predikat_share_uses_the_academic_year(login, kepala, guru, guru_lain, year):
+def test_pkg_predikat_share_uses_the_academic_years_frozen_figures(login, kepala, waka, guru, guru_lain, year):
     f.approved_pkg(academic_year=year, teacher=guru, assessor=kepala, nilai="95", predikat="Amat Baik")
     f.approved_pkg(academic_year=year, teacher=guru_lain, assessor=kepala, nilai="80", predikat="Baik")
+    f.approved_pkg(academic_year=year, teacher=waka, assessor=kepala, nilai="92", predikat="Amat Baik")
+    # Measured from the figures frozen when the Kepala closed the year's PKG, which a late
+    # appraisal does not move (two measurements would otherwise give away that teacher's predikat).
+    closing.appraisal_period_close(period=year.appraisal_periods.get(), user=kepala.user)
+    closing.appraisal_period_reopen(period=year.appraisal_periods.get(), user=kepala.user)
+    f.approved_pkg(academic_year=year, teacher=kepala, assessor=waka, nilai="60", predikat="Kurang")
     cycle = check_cycle(kepala, academic_year=year, indicator=K.PKG_PREDIKAT, predikat="Amat Baik", target=50)
 
     m = measure(login(kepala), cycle)
 
     assert (m.value, m.n, m.total, m.met, m.gap) == (
-        Decimal("50.0000"),
-        2,
-        Decimal("1.0000"),
+        Decimal("66.6667"),
+        3,
+        Decimal("2.0000"),
         True,
-        Decimal("0.0000"),
+        Decimal("16.6667"),
     )
+
+
+def test_pkg_predikat_share_of_a_year_not_closed_has_no_data(login, kepala, waka, guru, guru_lain, year):
+    for teacher in (guru, guru_lain, waka):
+        f.approved_pkg(academic_year=year, teacher=teacher, assessor=kepala, nilai="95", predikat="Amat Baik")
+    cycle = check_cycle(kepala, academic_year=year, indicator=K.PKG_PREDIKAT, predikat="Amat Baik", target=50)
+
+    m = measure(login(kepala), cycle)
+
+    assert (m.value, m.n, m.total) == (None, 0, None)
 
 
 def test_rows_observed_on_time(login, kepala, waka, guru, guru_lain, ganjil):
