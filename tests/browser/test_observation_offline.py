@@ -187,14 +187,15 @@ def test_fast_mode_fills_a_sheet_from_the_keyboard(browsing, waka, observation):
     assert_no_csp_violations(browsing)
 
 
-def test_a_conflict_is_shown_and_overwritten_only_on_request(browsing, waka, kepala, observation):
+def test_a_conflict_is_shown_and_overwritten_only_on_request(browsing, waka, observation):
     items = items_of(observation)
+    draft_key = f"mutu-observasi:{observation.pk}:{waka.user_id}"
     page = browsing.new_page(mobile=True)
     log_in(page, waka.user.username)
     page.goto(f"/kompetensi/observasi/{observation.pk}/isi/")
-    # Meanwhile the Kepala saves the same sheet (a reopened record, say).
+    # Meanwhile the same supervisor saves the sheet from her other device.
     observation_save(
-        observation=observation, user=kepala.user, base_revision=0, scores={items[0].pk: {"points": 2}}, fields={}
+        observation=observation, user=waka.user, base_revision=0, scores={items[0].pk: {"points": 2}}, fields={}
     )
     choose(page, items[0], "4")
     panel = page.get_by_test_id("conflict-panel")
@@ -202,6 +203,11 @@ def test_a_conflict_is_shown_and_overwritten_only_on_request(browsing, waka, kep
     expect(panel.locator("[data-conflict-list] li")).to_have_count(1)
     expect(page.get_by_test_id("save-status")).to_have_attribute("data-state", "conflict")
     assert stored(observation)[items[0].pk][0] == 2  # nothing overwritten
+    # The server kept her entry: the panel links to the item-by-item choice, the device drops its draft.
+    choose_link = panel.locator("[data-conflict-choose]")
+    expect(choose_link).to_be_visible()
+    expect(choose_link).to_have_attribute("href", f"/kompetensi/observasi/{observation.pk}/konflik/")
+    assert page.evaluate("key => localStorage.getItem(key)", draft_key) is None
 
     panel.locator("[data-conflict-overwrite]").click()
     expect(page.get_by_test_id("save-status")).to_have_attribute("data-state", "saved")
