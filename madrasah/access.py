@@ -44,6 +44,8 @@ def membership_required(*roles: str):
             if membership is None:
                 if request.user.memberships.filter(is_active=True, madrasah__isnull=False).exists():
                     return redirect("madrasah:choose-madrasah")
+                if request.user.is_superuser:  # the installation administrator, in no madrasah
+                    return redirect("madrasah:installation")
                 raise PermissionDenied
             if roles and not membership.has_role(*roles):
                 raise PermissionDenied

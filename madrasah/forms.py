@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import identifiers
+from . import identifiers, ids
 from .models import EmploymentStatus, Madrasah, Role, SemesterKind, Staff, Subject, TeacherType
 
 
@@ -78,6 +78,7 @@ class StaffForm(forms.ModelForm):
 
     class Meta:
         model = Staff
+        formfield_callback = ids.id_formfield
         fields = [
             "front_title",
             "name",
@@ -142,7 +143,7 @@ class StaffForm(forms.ModelForm):
 
 class StaffFilterForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search"), required=False)
-    subject = forms.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.all(), required=False)
+    subject = ids.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.all(), required=False)
     status = forms.ChoiceField(
         label=gettext_lazy("Status"), choices=[("", "—"), *EmploymentStatus.choices], required=False
     )
@@ -168,10 +169,33 @@ class StaffFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Name or identifier")})
 
 
+class _RoleField(forms.MultipleChoiceField):
+    # Boxes are shown only for the roles the actor may give, but any role is read: the service then says
+    # why a role the actor may not give was refused instead of a generic "not a valid choice".
+    def valid_value(self, value) -> bool:
+        return value in Role.values
+
+
 class AccountForm(forms.Form):
-    roles = forms.MultipleChoiceField(
-        label=gettext_lazy("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    """The roles the actor may give (`grantable`); roles held that the actor may not change are kept as
+    they are and shown beside the form, never offered as boxes."""
+
+    roles = _RoleField(
+        label=gettext_lazy("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+
+    def __init__(self, *args, grantable=frozenset(), held=frozenset(), **kwargs):
+        held = set(held)
+        initial = sorted(held & set(grantable)) if held else [Role.GURU]
+        super().__init__(*args, initial={"roles": initial}, **kwargs)
+        self.kept = held - set(grantable)
+        self.fields["roles"].choices = [(value, label) for value, label in Role.choices if value in grantable]
+
+    def clean_roles(self):
+        roles = set(self.cleaned_data["roles"]) | self.kept
+        if not roles:
+            raise ValidationError(_("Choose at least one role."))
+        return sorted(roles)
 
 
 class MembershipChoiceForm(forms.Form):

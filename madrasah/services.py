@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 
 from axes.utils import reset as axes_reset
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +13,12 @@ from django.utils.translation import ngettext
 
 from . import staff_excel
 from .errors import ApplicationError
-from .hashers import FirstLoginPasswordHasher
 from .models import (
     AcademicYear,
+    AccountEvent,
+    AccountEventKind,
+    Invitation,
+    InvitationStatus,
     Madrasah,
     Membership,
     MembershipRole,
@@ -32,21 +33,6 @@ from .models import (
 )
 
 StaffSubject = Staff.subjects.through
-
-# No 0/O, 1/l/I: the password is read off a printed slip and typed on a phone.
-_SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-
-
-def temporary_password_generate(length: int = 10) -> str:
-    return "".join(secrets.choice(_SLIP_ALPHABET) for _ in range(length))
-
-
-def _first_login_password_set(user: User) -> str:
-    """Give `user` a new random first-login password (not saved yet) and return it for the slip."""
-    password = temporary_password_generate()
-    user.password = make_password(password, hasher=FirstLoginPasswordHasher.algorithm)
-    user.must_change_password = True
-    return password
 
 
 def heartbeat_record(*, worker: str) -> None:
@@ -76,79 +62,6 @@ def staff_reactivate(*, staff: Staff) -> None:
     with transaction.atomic():
         Staff.objects.filter(pk=staff.pk).update(is_active=True)
         Membership.objects.filter(staff=staff).update(is_active=True)
-
-
-@transaction.atomic
-def account_save(*, staff: Staff, roles: list[str]) -> tuple[Membership, str | None]:
-    """Create or update the login of `staff` with `roles` in their madrasah.
-
-    Returns the membership and, when a new user was created, the first-login password to print on
-    the slip (the account must change it at first login). A person who already has a user (an
-    honorary teacher at two madrasah) keeps it and gains a membership here.
-    """
-    if not roles:
-        raise ApplicationError(_("Choose at least one role."), field="roles")
-    membership = Membership.objects.filter(staff=staff).select_related("user").first()
-    password = None
-    if membership is None:
-        username = staff.login_identifier
-        if not username:
-            raise ApplicationError(_("This person has no NIP, NIGNP or PegID to use as the username."))
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username, first_name=staff.name[:150])
-            password = _first_login_password_set(user)
-            user.save()
-        elif Membership.objects.filter(user=user, madrasah=staff.madrasah).exists():
-            raise ApplicationError(
-                _("The username %(username)s is already used in this madrasah.") % {"username": username}
-            )
-        membership = Membership.objects.create(user=user, madrasah=staff.madrasah, staff=staff)
-    membership_roles_set(membership=membership, roles=roles)
-    return membership, password
-
-
-def membership_roles_set(*, membership: Membership, roles: list[str]) -> None:
-    """Replace the roles of a membership (idempotent)."""
-    with transaction.atomic():
-        membership.roles.exclude(role__in=roles).delete()
-        held = set(membership.roles.values_list("role", flat=True))
-        MembershipRole.objects.bulk_create(
-            [MembershipRole(membership=membership, role=r) for r in roles if r not in held]
-        )
-
-
-def password_reset(*, membership: Membership) -> str:
-    """Give the member's user a new first-login password and lift any lockout of that username.
-
-    Returns the password, to be shown once on a printable slip; it is not stored anywhere.
-    """
-    user = membership.user
-    password = _first_login_password_set(user)
-    user.save(update_fields=["password", "must_change_password"])
-    axes_reset(username=user.username)
-    return password
-
-
-@transaction.atomic
-def first_login_slips_issue(*, madrasah: Madrasah) -> list[dict]:
-    """New first-login passwords for every active account of `madrasah` that has never logged in.
-
-    Passwords are never stored in clear: printing again issues new ones and the earlier slips stop
-    working. Returns one slip per account (staff, username, password), ordered by name.
-    """
-    memberships = (
-        Membership.objects.filter(madrasah=madrasah, is_active=True, user__last_login__isnull=True, staff__isnull=False)
-        .select_related("user", "staff")
-        .order_by("staff__name", "pk")
-    )
-    slips, users = [], []
-    for membership in memberships:
-        password = _first_login_password_set(membership.user)
-        users.append(membership.user)
-        slips.append({"staff": membership.staff, "username": membership.user.username, "password": password})
-    User.objects.bulk_update(users, ["password", "must_change_password"], batch_size=500)
-    return slips
 
 
 def password_changed(*, user: User) -> None:
@@ -213,7 +126,7 @@ class ImportResult:
     warnings: list = field(default_factory=list)  # staff_excel.Issue
 
 
-def staff_import(*, madrasah: Madrasah, upload) -> ImportResult:
+def staff_import(*, madrasah: Madrasah, upload, actor: User | None = None) -> ImportResult:
     """Import the staff list of an .xlsx upload (our template or an EMIS GTK export) into `madrasah`.
 
     The whole file is read and checked first; any error raises one `ApplicationError` (field
@@ -254,7 +167,7 @@ def staff_import(*, madrasah: Madrasah, upload) -> ImportResult:
                     field="file",
                     extra={"errors": errors, "warnings": staff_excel.issues_sorted(warnings)},
                 )
-            result = _staff_import_write(madrasah=madrasah, plan=plan, warnings=warnings)
+            result = _staff_import_write(madrasah=madrasah, plan=plan, warnings=warnings, actor=actor)
     except IntegrityError:
         # Someone saved a person with the same identifier between the check and the write.
         raise ApplicationError(
@@ -265,7 +178,7 @@ def staff_import(*, madrasah: Madrasah, upload) -> ImportResult:
     return result
 
 
-def _staff_import_write(*, madrasah: Madrasah, plan: list, warnings: list) -> ImportResult:
+def _staff_import_write(*, madrasah: Madrasah, plan: list, warnings: list, actor: User | None) -> ImportResult:
     result = ImportResult(warnings=warnings)
     now = timezone.now()
     new, changed, fields = [], [], set()
@@ -301,13 +214,16 @@ def _staff_import_write(*, madrasah: Madrasah, plan: list, warnings: list) -> Im
         ids = [p.staff.pk for p in plan if p.changes.get("is_active") is active]
         if ids:
             Membership.objects.filter(staff_id__in=ids).update(is_active=active)
-    result.accounts_created = _import_accounts_create(madrasah=madrasah, plan=plan, warnings=result.warnings)
+    result.accounts_created = _import_accounts_create(
+        madrasah=madrasah, plan=plan, warnings=result.warnings, actor=actor
+    )
     return result
 
 
-def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list) -> int:
+def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list, actor: User | None) -> int:
     """Accounts for the active teachers of the file that have no login in this madrasah (the rules
-    of `account_save`, in bulk)."""
+    of `accounts.services.account_save`, in bulk): a new user each, or an invitation where a user of
+    that username already exists anywhere in the installation."""
     taken = dict(Membership.objects.filter(madrasah=madrasah).values_list("user__username", "staff_id"))
     with_login = set(taken.values())
     wanted: dict[str, Staff] = {}
@@ -326,18 +242,65 @@ def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list) -
             )
             continue
         wanted[username] = staff
-    users = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
-    new_users = []
+    existing = {u.username: u for u in User.objects.filter(username__in=list(wanted))}
+    already_invited = set(
+        Invitation.objects.filter(
+            madrasah=madrasah, user__in=existing.values(), status=InvitationStatus.PENDING
+        ).values_list("user__username", flat=True)
+    )
+    rows = {planned.staff.pk: planned.row.number for planned in plan if planned.staff.pk}
+    new_users, invitations = [], []
     for username, staff in wanted.items():
-        if username not in users:
-            user = User(username=username, first_name=staff.name[:150], must_change_password=True)
-            user.set_unusable_password()  # the first-login slip gives the password
-            users[username] = user
-            new_users.append(user)
-    User.objects.bulk_create(new_users)
-    memberships = [Membership(user=users[u], madrasah=madrasah, staff=s) for u, s in wanted.items()]
+        if username in existing:
+            user = existing[username]
+            if not (user.is_superuser or user.is_staff or username in already_invited):
+                invitations.append(
+                    Invitation(madrasah=madrasah, user=user, staff=staff, roles=[Role.GURU], invited_by=actor)
+                )
+            warnings.append(
+                staff_excel.Issue(
+                    rows.get(staff.pk),
+                    None,
+                    _(
+                        "No account was created: the username %(username)s already has an account in this "
+                        "installation. Its owner has been invited and joins after accepting."
+                    )
+                    % {"username": username},
+                )
+            )
+            continue
+        user = User(username=username, first_name=staff.name[:150], must_change_password=True)
+        user.set_unusable_password()  # the first-login slip gives the password
+        new_users.append((user, staff))
+    User.objects.bulk_create([user for user, _staff in new_users])
+    memberships = [Membership(user=user, madrasah=madrasah, staff=staff) for user, staff in new_users]
     Membership.objects.bulk_create(memberships)
     MembershipRole.objects.bulk_create([MembershipRole(membership=m, role=Role.GURU) for m in memberships])
+    Invitation.objects.bulk_create(invitations)
+    AccountEvent.objects.bulk_create(
+        [
+            AccountEvent(
+                kind=AccountEventKind.ACCOUNT_CREATED,
+                actor=actor,
+                madrasah=madrasah,
+                user=m.user,
+                staff=m.staff,
+                data={"added": [Role.GURU], "removed": []},
+            )
+            for m in memberships
+        ]
+        + [
+            AccountEvent(
+                kind=AccountEventKind.INVITED,
+                actor=actor,
+                madrasah=madrasah,
+                user=i.user,
+                staff=i.staff,
+                data={"roles": [Role.GURU]},
+            )
+            for i in invitations
+        ]
+    )
     return len(memberships)
 
 

@@ -422,6 +422,35 @@ MATRIX: dict[str, Row] = {
     # Personal-data access log (UU PDP): the Kepala only, their own madrasah's entries (the outsider
     # reads their own madrasah's log).
     "madrasah:access-log": Row(get=statuses("302 403 403 403 403 200 403 403 200")),
+    # Accounts (madrasah.accounts): "Akun saya" for everyone logged in; an invitation is answered only by
+    # the account it is addressed to (guru here), anyone else's: 404; the history is the Kepala's.
+    "madrasah:my-account": Row(get=ALL_MEMBERS_200),
+    "madrasah:invitation-accept": Row(
+        get=POST_ONLY, post=statuses("302 302 404 404 404 404 404 404 404"), args=lambda w: [w.invitation.pk]
+    ),
+    "madrasah:invitation-decline": Row(
+        get=POST_ONLY, post=statuses("302 302 404 404 404 404 404 404 404"), args=lambda w: [w.invitation.pk]
+    ),
+    "madrasah:account-events": Row(get=statuses("302 403 403 403 403 200 403 403 200")),
+    "madrasah:staff-invitation-withdraw": Row(
+        get=POST_ONLY, post=statuses("302 403 404 404 403 302 302 403 404"), args=lambda w: [w.guru.staff_id]
+    ),
+    # The installation administrator's pages: no member of any madrasah (tests/madrasah/test_account_control.py
+    # for the administrator).
+    "madrasah:installation": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
+    "madrasah:installation-accounts": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
+    "madrasah:installation-account-reset": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 403 403 403 403"), args=lambda w: [w.kepala.user_id]
+    ),
+    "madrasah:installation-account-unlock": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 403 403 403 403"), args=lambda w: [w.kepala.user_id]
+    ),
+    "madrasah:installation-kepala": Row(
+        get=statuses("302 403 403 403 403 403 403 403 403"),
+        post=statuses("302 403 403 403 403 403 403 403 403"),
+        args=lambda w: [w.madrasah.pk],
+    ),
+    "madrasah:installation-events": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
     # The dashboard: the Kepala and the Waka of the madrasah (the outsider sees their own); a
     # pengawas is sent to their overview; the pengawas' view of a madrasah they oversee.
     "laporan:dashboard": Row(get=statuses("302 403 403 403 200 200 403 302 200")),
@@ -590,6 +619,64 @@ MATRIX: dict[str, Row] = {
 # it; the Kepala, the Waka and the pengawas read it; the observed teacher sees it once submitted (a
 # draft: 404, as to every other teacher); the teacher and the supervisor print the blank sheet.
 VARIANTS: dict[str, tuple[str, Row]] = {
+    # Who grants what (madrasah.accounts.rules): a grant the actor may not make is a 403.
+    "the operator role given to guru": (
+        "madrasah:staff-account",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 403 404 404 403 302 302 403 404"),
+            args=lambda w: [w.guru.staff_id],
+            data=lambda w: {"roles": ["guru", "operator"]},
+        ),
+    ),
+    "the waka role given to guru": (
+        "madrasah:staff-account",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 403 404 404 403 302 403 403 404"),
+            args=lambda w: [w.guru.staff_id],
+            data=lambda w: {"roles": ["guru", "waka"]},
+        ),
+    ),
+    "the kepala role given to guru": (
+        "madrasah:staff-account",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 403 404 404 403 403 403 403 404"),
+            args=lambda w: [w.guru.staff_id],
+            data=lambda w: {"roles": ["guru", "kepala"]},
+        ),
+    ),
+    "the kepala role given to the operator's own account": (
+        "madrasah:staff-account",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 404 404 404 403 403 403 403 404"),
+            args=lambda w: [w.operator.staff_id],
+            data=lambda w: {"roles": ["operator", "kepala"]},
+        ),
+    ),
+    "the kepala's roles changed": (
+        "madrasah:staff-account",
+        Row(
+            get=POST_ONLY,
+            post=statuses("302 404 404 404 403 403 302 403 404"),  # the operator may add the operator role
+            args=lambda w: [w.kepala.staff_id],
+            data=lambda w: {"roles": ["kepala", "guru", "operator"]},
+        ),
+    ),
+    "the kepala's password reset": (
+        "madrasah:staff-password-reset",
+        Row(get=POST_ONLY, post=statuses("302 404 404 404 403 403 403 403 404"), args=lambda w: [w.kepala.staff_id]),
+    ),
+    "the waka's password reset": (
+        "madrasah:staff-password-reset",
+        Row(get=POST_ONLY, post=statuses("302 404 404 404 403 200 403 403 404"), args=lambda w: [w.waka.staff_id]),
+    ),
+    "the operator's password reset": (
+        "madrasah:staff-password-reset",
+        Row(get=POST_ONLY, post=statuses("302 404 404 404 403 200 403 403 404"), args=lambda w: [w.operator.staff_id]),
+    ),
     "tim starts the observation of their row": (
         "kompetensi:observation-start",
         Row(
@@ -819,6 +906,7 @@ def _world() -> SimpleNamespace:
     money_objects = _mutu_money(madrasah, personas)
     cycle_objects = _mutu_cycles(semester, personas)
     report_objects = _reports(semester, personas)
+    invitation = _invitation(personas)
     return SimpleNamespace(
         semester=semester,
         madrasah=madrasah,
@@ -843,6 +931,7 @@ def _world() -> SimpleNamespace:
         **money_objects,
         **cycle_objects,
         **report_objects,
+        invitation=invitation,
         **personas,
         sessions=_sessions(personas),
         client=Client(),  # one for every request: its middleware chain is loaded once
@@ -861,6 +950,18 @@ def _team_member_supervision(programme, version, personas):
     draft = observation_start(row=tim_row, version=version, user=tim.user)
     observation_save(observation=draft, user=tim.user, base_revision=0, scores={}, fields={"strengths": NOTE_GURU_LAIN})
     return tim_row, draft
+
+
+def _invitation(personas):
+    """The other madrasah invites the guru's account (its record there carries the guru's NIP)."""
+    from madrasah.models import Invitation
+    from tests.factories.madrasah import StaffFactory
+
+    guru, outsider = personas["guru"], personas["outsider"]
+    record = StaffFactory(madrasah=outsider.madrasah, nip=guru.staff.nip, birth_date=guru.staff.birth_date)
+    return Invitation.objects.create(
+        madrasah=outsider.madrasah, user=guru.user, staff=record, roles=["guru"], invited_by=outsider.user
+    )
 
 
 def _sessions(personas) -> dict[str, str]:

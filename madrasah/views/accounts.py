@@ -14,8 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
+from .. import selectors
+from .. import services as madrasah_services
 from ..access import ACCOUNT_MANAGERS, membership_required
+from ..accounts import selectors as account_selectors
+from ..accounts import services
 from ..forms import MembershipChoiceForm
 from ..middleware import SESSION_KEY
 
@@ -45,7 +48,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     @transaction.atomic  # the new password and the end of "must change it" are saved together
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.password_changed(user=self.request.user)
+        madrasah_services.password_changed(user=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -93,25 +96,46 @@ def lockout_list(request):
 @membership_required(*ACCOUNT_MANAGERS)
 def lockout_unlock(request):
     username = request.POST.get("username", "")
-    # Only usernames of this madrasah: another madrasah's lockouts are not ours to lift. A name with
-    # NUL is nobody's (and PostgreSQL would refuse it in the query with a server error).
-    if "\x00" in username or not request.membership.madrasah.memberships.filter(user__username=username).exists():
+    # Only logins of this madrasah that the actor controls: the username typed in the form only finds the
+    # membership; control follows the account's memberships. A name with NUL is nobody's (and PostgreSQL
+    # would refuse it in the query with a server error).
+    target = (
+        None
+        if "\x00" in username
+        else account_selectors.membership_by_username(madrasah=request.membership.madrasah, username=username)
+    )
+    if target is None:
         messages.error(request, _("That username does not belong to this madrasah."))
+        return redirect("madrasah:lockout-list")
+    refusal = account_selectors.control_refusal(actor=request.membership, target=target)
+    if refusal:
+        messages.error(request, refusal)
     else:
-        services.lockout_release(username=username)
+        services.account_unlock(actor=request.user, user=target.user, madrasah=request.membership.madrasah)
         messages.success(request, _("%(username)s can log in again.") % {"username": username})
     return redirect("madrasah:lockout-list")
 
 
 @membership_required(*ACCOUNT_MANAGERS)
 def slips_print(request):
-    """All first-login slips at once: new passwords for every account that has never logged in."""
-    madrasah = request.membership.madrasah
+    """First-login slips for the accounts the operator ticks (by default the new accounts never used,
+    never the person printing or the Kepala). A confirmation says how many passwords will be replaced."""
+    rows = account_selectors.slip_candidates(actor=request.membership)
+    allowed = {row["membership"].pk: row for row in rows if row["refusal"] is None}
     if request.method == "POST":
-        slips = services.first_login_slips_issue(madrasah=madrasah)
-        if not slips:
-            messages.info(request, _("Every account has already logged in: there is no slip to print."))
+        chosen = []
+        for value in request.POST.getlist("membership"):
+            row = allowed.get(int(value)) if value.isdigit() and len(value) < 19 else None
+            if row is not None:
+                chosen.append(row["membership"])
+        if not chosen:
+            messages.error(request, _("Tick at least one account whose slip you want to print."))
             return redirect("madrasah:slips-print")
+        if request.POST.get("confirm") != "1":
+            replaced = sum(1 for m in chosen if m.user.has_usable_password())
+            return render(
+                request, "madrasah/slips_confirm.html", {"chosen": chosen, "replaced": replaced, "count": len(chosen)}
+            )
+        slips = services.first_login_slips_issue(actor=request.membership, memberships=chosen)
         return render(request, "madrasah/staff/slip.html", {"slips": slips})
-    pending = selectors.accounts_never_logged_in(madrasah=madrasah)
-    return render(request, "madrasah/slips_print.html", {"pending": pending})
+    return render(request, "madrasah/slips_print.html", {"rows": rows, "pending": len(rows)})

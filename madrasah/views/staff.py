@@ -11,7 +11,11 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..access import ACCOUNT_MANAGERS, STAFF_READERS, STAFF_WRITERS, membership_required, staff_for_user
 from ..access_log import access_log_record
-from ..errors import ApplicationError
+from ..accounts import rules as account_rules
+from ..accounts import selectors as account_selectors
+from ..accounts import services as account_services
+from ..accounts.display import event_rows
+from ..errors import ApplicationError, Refused
 from ..forms import AccountForm, StaffFilterForm, StaffForm
 from ..models import AccessKind, Membership, Role
 
@@ -50,18 +54,26 @@ def staff_detail(request, pk: int):
         path=request.get_full_path(),
     )
     membership = Membership.objects.filter(staff=staff).select_related("user").prefetch_related("roles").first()
-    can_manage = request.membership.has_role(*ACCOUNT_MANAGERS)
-    return render(
-        request,
-        "madrasah/staff/detail.html",
-        {
-            "staff": staff,
-            "account": membership,
-            "can_edit": request.membership.has_role(*STAFF_WRITERS),
-            "can_manage": can_manage,
-            "account_form": AccountForm(initial={"roles": sorted(membership.role_set) if membership else [Role.GURU]}),
-        },
-    )
+    actor = request.membership
+    can_manage = actor.has_role(*ACCOUNT_MANAGERS)
+    context = {
+        "staff": staff,
+        "account": membership,
+        "can_edit": actor.has_role(*STAFF_WRITERS),
+        "can_manage": can_manage,
+    }
+    if can_manage:
+        held = membership.role_set if membership else set()
+        grantable = account_rules.grantable_roles(actor.role_set)
+        context.update(
+            account_form=AccountForm(grantable=grantable, held=held),
+            roles_kept=[Role(r).label for r in sorted(held - grantable, key=account_rules.ROLE_RANK.get)],
+            is_self=membership is not None and membership.user_id == actor.user_id,
+            control_refusal=account_selectors.control_refusal(actor=actor, target=membership) if membership else None,
+            invitation=account_selectors.invitation_of_staff(staff=staff),
+            history=event_rows(account_selectors.events_of_staff(staff=staff)[:50]),
+        )
+    return render(request, "madrasah/staff/detail.html", context)
 
 
 @membership_required()
@@ -113,31 +125,60 @@ def staff_delete(request, pk: int):
     return redirect("madrasah:staff-list")
 
 
-def _render_slip(request, staff, password: str):
+def _render_slip(request, staff, username: str, password: str):
     return render(
         request,
         "madrasah/staff/slip.html",
-        {"slips": [{"staff": staff, "username": staff.membership.user.username, "password": password}]},
+        {"slips": [{"staff": staff, "username": username, "password": password}]},
     )
 
 
 @require_POST
 @membership_required()
 def staff_account(request, pk: int):
-    """Create the login of a person (then print the first-login slip) or change its roles."""
-    staff = staff_for_user(request.membership, pk, account=True)
-    form = AccountForm(request.POST)
+    """Create the login of a person (then print the first-login slip), invite the account that already
+    has their identifier, or change their roles here, within what the actor may grant."""
+    actor = request.membership
+    staff = staff_for_user(actor, pk, account=True)
+    current = Membership.objects.filter(staff=staff).prefetch_related("roles").first()
+    form = AccountForm(
+        request.POST,
+        grantable=account_rules.grantable_roles(actor.role_set),
+        held=current.role_set if current else set(),
+    )
     if not form.is_valid():
-        messages.error(request, _("Choose at least one role."))
+        messages.error(request, " ".join(form.errors.get("roles", [])) or _("Choose at least one role."))
         return redirect(staff)
+    # A grant the actor may not make (their own roles, the Kepala role, a role above theirs) is a role
+    # that may not act on this record: 403 with the reason. The service checks the same rule again.
+    refusal = account_rules.roles_change_refusal(
+        actor_roles=actor.role_set,
+        is_self=current is not None and current.user_id == actor.user_id,
+        held=current.role_set if current else set(),
+        wanted=set(form.cleaned_data["roles"]),
+    )
+    if refusal:
+        raise Refused(refusal)
     try:
-        _membership, password = services.account_save(staff=staff, roles=form.cleaned_data["roles"])
+        membership, password, invitation = account_services.account_save(
+            actor=actor, staff=staff, roles=form.cleaned_data["roles"]
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(staff)
-    if password:
-        return _render_slip(request, staff, password)
-    messages.success(request, _("The roles have been saved."))
+    if invitation:
+        messages.info(
+            request,
+            _(
+                "An account with the username %(username)s already exists in this installation. It was not linked: "
+                "its owner has been invited and joins this madrasah after accepting, with their own password."
+            )
+            % {"username": invitation.user.username},
+        )
+    elif password:
+        return _render_slip(request, staff, membership.user.username, password)
+    else:
+        messages.success(request, _("The roles have been saved."))
     return redirect(staff)
 
 
@@ -145,9 +186,23 @@ def staff_account(request, pk: int):
 @membership_required()
 def staff_password_reset(request, pk: int):
     staff = staff_for_user(request.membership, pk, account=True)
-    membership = Membership.objects.filter(staff=staff).select_related("user").first()
-    if membership is None:
-        messages.error(request, _("This person has no account yet."))
+    target = account_selectors.account_for_manager(request.membership, staff)
+    password = account_services.password_reset(actor=request.user, membership=target)
+    return _render_slip(request, staff, target.user.username, password)
+
+
+@require_POST
+@membership_required()
+def staff_invitation_withdraw(request, pk: int):
+    staff = staff_for_user(request.membership, pk, account=True)
+    invitation = account_selectors.invitation_of_staff(staff=staff)
+    if invitation is None:
+        messages.error(request, _("There is no open invitation for this person."))
         return redirect(staff)
-    password = services.password_reset(membership=membership)
-    return _render_slip(request, staff, password)
+    try:
+        account_services.invitation_withdraw(actor=request.membership, invitation=invitation)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The invitation has been withdrawn."))
+    return redirect(staff)

@@ -46,7 +46,9 @@ def staff_import(request):
     context = {"form": form, "errors": [], "warnings": []}
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.staff_import(madrasah=request.membership.madrasah, upload=form.cleaned_data["file"])
+            result = services.staff_import(
+                madrasah=request.membership.madrasah, upload=form.cleaned_data["file"], actor=request.user
+            )
         except ApplicationError as error:
             error.add_to_form(form)
             context["errors"] = error.extra.get("errors", [])

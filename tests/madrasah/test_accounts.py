@@ -115,14 +115,21 @@ def test_an_honorary_teacher_without_nip_gets_the_pegid_as_username(client, oper
     assert User.objects.filter(username="55667788").exists()
 
 
-def test_a_person_teaching_at_two_madrasah_keeps_one_login(client, operator, madrasah, other_madrasah):
+def test_a_person_teaching_at_two_madrasah_keeps_one_login_after_accepting(client, operator, madrasah, other_madrasah):
     from tests.factories.madrasah import member
 
     elsewhere = member(madrasah=other_madrasah, roles=["guru"])
     here = StaffFactory(madrasah=madrasah, nip=elsewhere.staff.nip, birth_date=elsewhere.staff.birth_date)
     client.force_login(operator.user)
     client.post(f"/pegawai/{here.pk}/akun/", {"roles": ["guru"]})
+    assert Membership.objects.filter(user=elsewhere.user).count() == 1  # invited, not linked
+    client.force_login(elsewhere.user)
+    invitation = client.get("/akun/saya/").context["invitations"][0]
+    client.post(f"/akun/undangan/{invitation.pk}/terima/")
     assert Membership.objects.filter(user=elsewhere.user).count() == 2
+    assert Membership.objects.get(user=elsewhere.user, madrasah=madrasah).staff == here
+    elsewhere.user.refresh_from_db()
+    assert elsewhere.user.check_password("rahasia-123")
 
 
 def test_a_user_with_two_madrasah_chooses_one_at_login(client, madrasah, other_madrasah):
@@ -199,15 +206,26 @@ def test_behind_a_proxy_the_lockout_uses_the_forwarded_address(client, guru, set
     assert other.status_code == 302
 
 
-def test_the_operator_prints_all_first_login_slips_at_once(client, operator, madrasah):
-    from madrasah.services import account_save
+def _accounts_for(operator, teachers):
+    from madrasah.accounts.services import account_save
 
+    return [account_save(actor=operator, staff=teacher, roles=["guru"]) for teacher in teachers]
+
+
+def _ticked(page) -> list[str]:
+    return [str(row["membership"].pk) for row in page.context["rows"] if row["default"]]
+
+
+def test_the_operator_prints_the_ticked_first_login_slips_after_a_confirmation(client, operator, madrasah):
     teachers = StaffFactory.create_batch(3, madrasah=madrasah)
-    for teacher in teachers:
-        account_save(staff=teacher, roles=["guru"])
+    _accounts_for(operator, teachers)
     client.force_login(operator.user)
-    assert client.get("/akun/slip/").context["pending"] == 3
-    response = client.post("/akun/slip/")
+    page = client.get("/akun/slip/")
+    assert page.context["pending"] == 3
+    confirm = client.post("/akun/slip/", {"membership": _ticked(page)})
+    assert confirm.context["count"] == 3 and confirm.context["replaced"] == 3
+    assert "3 slip yang dicetak sebelumnya tidak berlaku lagi" in confirm.content.decode()
+    response = client.post("/akun/slip/", {"membership": _ticked(page), "confirm": "1"})
     slips = response.context["slips"]
     assert [s["username"] for s in slips] == [t.nip for t in sorted(teachers, key=lambda t: (t.name, t.pk))]
     client.logout()
@@ -217,12 +235,11 @@ def test_the_operator_prints_all_first_login_slips_at_once(client, operator, mad
 
 
 def test_printing_again_invalidates_earlier_slips(client, operator, madrasah):
-    from madrasah.services import account_save
-
     teacher = StaffFactory(madrasah=madrasah)
-    _membership, first_password = account_save(staff=teacher, roles=["guru"])
+    [(_membership, first_password, _invitation)] = _accounts_for(operator, [teacher])
     client.force_login(operator.user)
-    slip = client.post("/akun/slip/").context["slips"][0]
+    page = client.get("/akun/slip/")
+    slip = client.post("/akun/slip/", {"membership": _ticked(page), "confirm": "1"}).context["slips"][0]
     assert slip["password"] != first_password
     client.logout()
     assert post_login(client, teacher.nip, first_password).status_code == 200

@@ -1,0 +1,110 @@
+"""Reads for accounts: the access helper for managing an account, slip candidates, events, invitations."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from ..errors import Refused
+from ..models import AccountEvent, Invitation, InvitationStatus, Madrasah, Membership, MembershipRole, Role, Staff, User
+from . import rules
+
+
+def _held_elsewhere(user_id: int, madrasah_id: int) -> bool:
+    return Membership.objects.filter(user_id=user_id, is_active=True).exclude(madrasah_id=madrasah_id).exists()
+
+
+def control_refusal(*, actor: Membership, target: Membership) -> str | None:
+    """Why `actor` may not reset, unlock or print a slip for the account of `target` (a membership of
+    the same madrasah), or None. Follows the account's memberships, never a typed identifier."""
+    user = target.user
+    return rules.control_refusal(
+        actor_roles=actor.role_set,
+        is_self=user.pk == actor.user_id,
+        target_roles=set(target.roles.values_list("role", flat=True)),
+        other_madrasah=_held_elsewhere(user.pk, actor.madrasah_id),
+        target_is_administrator=user.is_superuser or user.is_staff,
+    )
+
+
+def account_for_manager(actor: Membership, staff: Staff) -> Membership:
+    """The login of `staff` (already checked to be of the actor's madrasah), for a reset or an unlock:
+    404 when the person has no login here, 403 with the reason when the actor may not control it."""
+    target = Membership.objects.filter(staff=staff, madrasah_id=actor.madrasah_id).select_related("user").first()
+    if target is None:
+        raise Http404
+    refusal = control_refusal(actor=actor, target=target)
+    if refusal:
+        raise Refused(refusal)
+    return target
+
+
+def membership_by_username(*, madrasah: Madrasah, username: str) -> Membership | None:
+    return Membership.objects.filter(madrasah=madrasah, user__username=username).select_related("user").first()
+
+
+def slip_candidates(*, actor: Membership) -> list[dict]:
+    """Accounts of the actor's madrasah that have never logged in, with whether the actor may print a
+    slip for them (and why not) and whether they are ticked by default: never the actor, never an account
+    holding the Kepala role (both need a deliberate choice or are refused)."""
+    madrasah_id = actor.madrasah_id
+    elsewhere = Membership.objects.filter(user_id=OuterRef("user_id"), is_active=True).exclude(madrasah_id=madrasah_id)
+    memberships = (
+        Membership.objects.filter(
+            madrasah_id=madrasah_id, is_active=True, user__last_login__isnull=True, staff__isnull=False
+        )
+        .annotate(elsewhere=Exists(elsewhere))
+        .select_related("user", "staff")
+        .prefetch_related(Prefetch("roles", queryset=MembershipRole.objects.all()))
+        .order_by("staff__name", "pk")
+    )
+    rows = []
+    for membership in memberships:
+        user = membership.user
+        roles = membership.role_set
+        refusal = rules.control_refusal(
+            actor_roles=actor.role_set,
+            is_self=user.pk == actor.user_id,
+            target_roles=roles,
+            other_madrasah=membership.elsewhere,
+            target_is_administrator=user.is_superuser or user.is_staff,
+        )
+        rows.append(
+            {
+                "membership": membership,
+                "refusal": refusal,
+                "default": refusal is None and user.pk != actor.user_id and Role.KEPALA not in roles,
+                "fresh": not user.has_usable_password(),
+            }
+        )
+    return rows
+
+
+def events_of_madrasah(*, madrasah: Madrasah) -> QuerySet[AccountEvent]:
+    return AccountEvent.objects.filter(madrasah=madrasah).select_related("actor", "user", "staff")
+
+
+def events_of_user(*, user: User) -> QuerySet[AccountEvent]:
+    return AccountEvent.objects.filter(user=user).select_related("actor", "madrasah", "staff")
+
+
+def events_of_staff(*, staff: Staff) -> QuerySet[AccountEvent]:
+    return AccountEvent.objects.filter(staff=staff).select_related("actor", "user")
+
+
+def invitations_pending_for(*, user: User) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(user=user, status=InvitationStatus.PENDING).select_related(
+        "madrasah", "staff", "invited_by"
+    )
+
+
+def invitation_for_owner(*, user: User, pk: int) -> Invitation:
+    """An invitation addressed to `user` (anyone else's: 404)."""
+    invitation = Invitation.objects.filter(pk=pk, user=user).select_related("madrasah", "staff").first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_of_staff(*, staff: Staff) -> Invitation | None:
+    return Invitation.objects.filter(staff=staff, status=InvitationStatus.PENDING).select_related("user").first()
