@@ -21,7 +21,7 @@ run: setup
 	@$(MANAGE) seed_demo $(SEED_ARGS) --if-empty
 	@$(MANAGE) collectstatic --noinput -v 0
 	@$(MANAGE) demo_logins --url "http://$(BIND)/"
-	@PATH="$(CURDIR)/$(BIN):$$PATH" BIND="$(BIND)" $(BIN)/honcho start -f Procfile
+	@PATH="$(CURDIR)/$(BIN):$$PATH" BIND="$(BIND)" $(BIN)/python -m madrasah.launcher -f Procfile
 
 test: venv-dev test-system-packages assets messages
 	@$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "A model change has no migration: run makemigrations."; exit 1; }
