@@ -175,6 +175,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "madrasah.views.accounts.lockout"
+AXES_USERNAME_CALLABLE = "madrasah.views.accounts.axes_username"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "madrasah.client_ip.client_ip"
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)

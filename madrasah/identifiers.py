@@ -26,6 +26,15 @@ def clean_digits(value: str | None) -> str:
     return _SPACES.sub("", value or "")
 
 
+def login_username(value: str | None) -> str:
+    """The username typed at login as it is stored: a numeric identifier (NIP, NIGNP, PegID) written
+    as printed (`19720315 199803 1 002`, with dots or dashes) loses those separators; anything else
+    (the installation administrator's username may be a word) is kept as typed."""
+    value = (value or "").strip()
+    digits = clean_digits(value)
+    return digits if digits.isdigit() else value
+
+
 def _require_digits(value: str, length: int, label: str) -> str:
     digits = clean_digits(value)
     if not digits.isdigit():

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import selectors
@@ -20,14 +21,34 @@ from ..access import ACCOUNT_MANAGERS, membership_required
 from ..accounts import selectors as account_selectors
 from ..accounts import services
 from ..forms import MembershipChoiceForm
+from ..identifiers import login_username
 from ..middleware import SESSION_KEY
 
 
 class LoginForm(AuthenticationForm):
+    # Django's own message names the field by its verbose name, which reads garbled in Indonesian.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": gettext_lazy(
+            "Wrong NIP/NIGNP/PegID or password. Mind upper- and lower-case letters in the password."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("NIP / NIGNP / PegID")
         self.fields["username"].widget.attrs.update({"inputmode": "numeric", "autocapitalize": "none"})
+
+    def clean_username(self):
+        return login_username(self.cleaned_data.get("username"))
+
+
+def axes_username(request, credentials=None) -> str | None:
+    """The username django-axes counts failures and lockouts for: the normalised one, so the printed
+    variants of one NIP share one counter (and the stored lockout names the real account)."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    username = source.get("username")
+    return None if username is None else login_username(username)
 
 
 class LoginView(auth_views.LoginView):
