@@ -49,6 +49,50 @@ restore: venv
 	@if [ -z "$(FILE)" ]; then echo "Name the backup to restore: make restore FILE=path/to/mutu-madrasah-….mmbak"; exit 1; fi
 	@$(MANAGE) restore "$(FILE)" $(RESTORE_ARGS)
 
+# The mini-PC as a service (docs/deployment.md): as root, `make install-service` creates the system
+# user, gives it DATA_DIR (added to .env when unset), renders deploy/systemd/ with this checkout's
+# path and enables web, worker, beat and the nightly backup timer; they start at boot and restart
+# after a crash. `make service-units UNIT_DIR=folder` only renders the units.
+SERVICE_USER ?= mutu
+SERVICE_BIND ?= 0.0.0.0:8000
+SERVICE_DATA_DIR ?= /var/lib/mutu-madrasah
+UNIT_DIR ?= /etc/systemd/system
+SERVICE_UNITS := mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.service mutu-backup.timer
+
+.PHONY: service-units install-service uninstall-service
+
+service-units:
+	@case "$(CURDIR)" in *[[:space:]]*) echo "Move the checkout to a path without spaces (e.g. /opt/mutu-madrasah)."; exit 1;; esac
+	@mkdir -p "$(UNIT_DIR)"
+	@for unit in $(SERVICE_UNITS); do \
+	  sed -e 's|@APP_DIR@|$(CURDIR)|g' -e 's|@USER@|$(SERVICE_USER)|g' -e 's|@BIND@|$(SERVICE_BIND)|g' \
+	    deploy/systemd/$$unit > "$(UNIT_DIR)/$$unit"; \
+	done
+
+install-service: setup
+	@[ "$$(id -u)" = "0" ] || { echo "Run it as root: sudo make install-service"; exit 1; }
+	@[ -f .env ] || { echo "No .env yet: cp .env.example .env, set ALLOWED_HOSTS (docs/deployment.md), then run this again."; exit 1; }
+	@id -u $(SERVICE_USER) >/dev/null 2>&1 || useradd --system --user-group --no-create-home \
+	  --home-dir "$(SERVICE_DATA_DIR)" --shell /usr/sbin/nologin $(SERVICE_USER)
+	@runuser -u $(SERVICE_USER) -- test -r manage.py || { echo "User $(SERVICE_USER) cannot read $(CURDIR): put the checkout in /opt/mutu-madrasah."; exit 1; }
+	@grep -Eq '^[[:space:]]*DATA_DIR=' .env || printf '\n# Added by make install-service: the services keep their data here.\nDATA_DIR=%s\n' "$(SERVICE_DATA_DIR)" >> .env
+	@data_dir=$$(sed -n 's/^[[:space:]]*DATA_DIR=//p' .env | tail -n 1 | tr -d "\"'"); \
+	  mkdir -p "$$data_dir" && chown -R $(SERVICE_USER):$(SERVICE_USER) "$$data_dir" && chmod 700 "$$data_dir"
+	@chown root:$(SERVICE_USER) .env && chmod 640 .env
+	@mkdir -p staticfiles && chown -R $(SERVICE_USER):$(SERVICE_USER) staticfiles
+	@runuser -u $(SERVICE_USER) -- $(MANAGE) collectstatic --noinput -v 0
+	@$(MAKE) --no-print-directory service-units UNIT_DIR=/etc/systemd/system
+	systemctl daemon-reload
+	systemctl enable --now mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.timer
+	@echo "Running. First account: sudo -u $(SERVICE_USER) $(MANAGE) createsuperuser"
+
+uninstall-service:
+	@[ "$$(id -u)" = "0" ] || { echo "Run it as root: sudo make uninstall-service"; exit 1; }
+	-systemctl disable --now mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.timer
+	cd /etc/systemd/system && rm -f $(SERVICE_UNITS)
+	systemctl daemon-reload
+	@echo "Services removed; the data, .env and the user $(SERVICE_USER) are kept."
+
 # Known vulnerabilities in the pinned dependencies: needs PyPI's vulnerability data (internet), so it
 # is not part of `make test` (docs/security.md).
 audit: venv-dev
