@@ -193,10 +193,10 @@ def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict, ver
     `scores` is {item id: {"points": 0|1|2|None, "note": str}}. Everything is checked before anything
     is written; a score outside 0/1/2 or an item of another instrument writes nothing. `version` is
     the revision the scoring form was opened on (every form passes it; None only for callers that
-    hold no copy, such as the demo data): if the appraisal was saved since, by anyone, nothing is
-    written and `StaleVersion` lists, per indicator the form would change, the stored score and the
-    typed one. Increments the revision and writes a "saved" event with each indicator's change
-    from → to. Safe to retry: the same values twice record no change.
+    hold no copy, such as the demo data): if the appraisal was saved since, by anyone, and the form
+    would change something, nothing is written and `StaleVersion` lists, per indicator the form would
+    change, the stored score and the typed one. Increments the revision and writes a "saved" event
+    with each indicator's change from → to. Safe to retry: the same values twice record no change.
     """
     appraisal = Appraisal.objects.select_for_update().select_related("instrument_version").get(pk=appraisal.pk)
     if appraisal.assessor_id != user.pk:
@@ -227,17 +227,19 @@ def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict, ver
             to_update.append(stored)
         else:
             to_create.append(AppraisalScore(appraisal=appraisal, item_id=item_id, points=after[0], note=after[1]))
-    if version is not None:
-        # Before writing: a stale form is refused with nothing written (a save that changes nothing
-        # is checked too, so an old copy never receives a fresh token).
-        version_claim(appraisal, expected=version, field="revision", bump=bool(changes), changes=differing)
-    elif changes:
+    if not changes:
+        # Nothing to write, so nothing to overwrite (a "Simpan" right after the autosaves, say); the
+        # answer keeps the form's token, so an old copy never receives a fresh one.
+        token = appraisal.revision if version is None else version
+        return SaveResult(revision=token, result=appraisal_result(appraisal=appraisal), changes=[])
+    if version is None:
         appraisal.revision += 1
+    else:  # before writing: a stale form is refused with nothing written
+        version_claim(appraisal, expected=version, field="revision", changes=differing)
     AppraisalScore.objects.bulk_create(to_create)
     AppraisalScore.objects.bulk_update(to_update, ["points", "note"])
-    if changes:
-        appraisal.save(update_fields=["revision", "updated_at"])
-        AppraisalEvent.objects.create(appraisal=appraisal, actor=user, action="saved", changes=changes)
+    appraisal.save(update_fields=["revision", "updated_at"])
+    AppraisalEvent.objects.create(appraisal=appraisal, actor=user, action="saved", changes=changes)
     return SaveResult(revision=appraisal.revision, result=appraisal_result(appraisal=appraisal), changes=changes)
 
 

@@ -114,3 +114,14 @@ def test_a_form_without_a_valid_version_is_refused_in_indonesian(appraisal, firs
     assert response.status_code == 400
     assert "Buka formulir ini lagi" in response.content.decode()
     assert stored(appraisal) == {}
+
+
+def test_an_old_form_that_changes_nothing_is_no_conflict_and_keeps_its_old_token(appraisal, first, kepala):
+    """ "Simpan" right after the autosaves, before their answer reached the form: nothing to overwrite."""
+    laptop, phone = device(kepala), device(kepala)
+    laptop.post(score_url(appraisal), {"version": "0", f"item-{first.pk}": "2"})
+    same = phone.post(score_url(appraisal), {"version": "0", f"item-{first.pk}": "2"}, headers={"HX-Request": "true"})
+    assert same.status_code == 200 and 'id="pkg-version" value="0"' in same.content.decode()
+    assert phone.post(score_url(appraisal), {"version": "0", f"item-{first.pk}": "2"}).status_code == 302
+    appraisal.refresh_from_db()
+    assert appraisal.revision == 1 and stored(appraisal) == {first.pk: (2, "")}
