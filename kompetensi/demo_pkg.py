@@ -8,12 +8,14 @@ results); only timestamps are moved back afterwards. Deterministic for the same 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 
 from django.utils import timezone
 
 from madrasah.demo import register_demo_reset, register_demo_step
+from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Role, Staff, TeacherType
 
 from .models import Appraisal, AppraisalEvent, AppraisalPeriod, Item
@@ -46,6 +48,7 @@ def _points(rng: random.Random, level: float) -> int:
 
 @register_demo_step(order=30)
 def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
+    from .appraisal.closing import appraisal_period_close
     from .appraisal.scoring import appraisal_evidence_add, appraisal_scores_save
     from .appraisal.setup import appraisal_assign, appraisal_period_create, pkg_version_for
     from .appraisal.transitions import (
@@ -136,6 +139,11 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
             appraisal_approve(appraisal=appraisal, user=pengawas if teacher.pk == kepala_staff else kepala)
             counts["approved"] += 1
         _move_back_in_time(period=period, today=today, current=current)
+        if not current and period.closed_at is None:
+            # An earlier year is done: the Kepala closed it in June, freezing the figures others see
+            # (unless an appraisal was left waiting, e.g. for a teacher without a login).
+            with contextlib.suppress(ApplicationError):
+                appraisal_period_close(period=period, user=kepala, now=_aware(min(period.end_date, today), 15))
 
     stdout.write(f"  PKG: {counts['approved']} approved in earlier years, {counts['current']} under way this year")
 
