@@ -395,8 +395,8 @@ def cycle_update_plan(
     In Plan the baseline is measured again, unless it was carried from the previous cycle and the
     indicator is unchanged. Writes a "plan_changed" event listing each change and raises the plan's
     version. `version` is the one the plan form was opened on (every form passes it; None: the
-    caller holds no copy): if the plan was saved since, by anyone, `StaleVersion` and nothing is
-    written."""
+    caller holds no copy): if the plan was saved since, by anyone, and this one changes it,
+    `StaleVersion` and nothing is written."""
     _lock(cycle)
     cycle.refresh_from_db()  # the plan as stored now, under the lock: what the changes are measured from
     plan = _validated_plan(cycle.madrasah, data)
@@ -424,7 +424,8 @@ def cycle_update_plan(
     if after_team != before_team:
         changes.append({"what": "team", "from": ", ".join(before_team), "to": ", ".join(after_team)})
     carried = cycle.previous_id is not None and _indicator_key(cycle) == before_key
-    version_claim(cycle, expected=cycle.version if version is None else version, bump=bool(changes))
+    if changes:  # a form that changes nothing overwrites nothing, whatever its version
+        version_claim(cycle, expected=cycle.version if version is None else version)
     if cycle.stage == Stage.PLAN and not carried:
         _measure_baseline(cycle, now or timezone.now())
     cycle.save()

@@ -131,3 +131,12 @@ def test_a_new_plan_needs_no_version(kepala):
     )
     assert response.status_code == 302
     assert Cycle.objects.get().version == 0
+
+
+def test_an_old_form_that_changes_nothing_is_no_conflict(cycle, kepala):
+    laptop, phone = device(kepala), device(kepala)
+    on_phone = form_data(phone, cycle)
+    update(laptop, cycle, form_data(laptop, cycle) | {"target": "85"})
+    assert update(phone, cycle, on_phone | {"target": "85"}).status_code == 302
+    cycle.refresh_from_db()
+    assert (cycle.target, cycle.version) == (Decimal(85), 1)
