@@ -137,6 +137,9 @@ class Semester(models.Model):
         """URL form: `2025-2026-ganjil`."""
         return f"{self.academic_year.start_year}-{self.academic_year.start_year + 1}-{self.kind}"
 
+    def contains(self, day: dt.date) -> bool:
+        return self.start_date <= day <= self.end_date
+
 
 class Subject(models.Model):
     """A subject taught at MTs (Kurikulum Merdeka for madrasah); reference data, shared by all."""

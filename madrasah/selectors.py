@@ -46,7 +46,8 @@ def active_semester(*, madrasah: Madrasah) -> Semester | None:
 
 
 def semester_list(*, madrasah: Madrasah) -> QuerySet[Semester]:
-    return Semester.objects.filter(madrasah=madrasah).select_related("academic_year").order_by("-start_date")
+    """The madrasah's semesters in calendar order, oldest first."""
+    return Semester.objects.filter(madrasah=madrasah).select_related("academic_year").order_by("start_date", "pk")
 
 
 def locked_usernames(*, madrasah: Madrasah) -> list[dict]:

@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,10 +30,19 @@ def semester_list(request):
             else:
                 messages.success(request, _("Semester %(semester)s has been created.") % {"semester": semester})
                 return redirect("madrasah:semester-list")
+    semesters = list(selectors.semester_list(madrasah=madrasah))
+    today = timezone.localdate()
+    active = next((semester for semester in semesters if semester.is_active), None)
     return render(
         request,
         "madrasah/semester_list.html",
-        {"semesters": selectors.semester_list(madrasah=madrasah), "form": form, "can_manage": can_manage},
+        {
+            "semesters": semesters,
+            "form": form,
+            "can_manage": can_manage,
+            "today": today,
+            "active_elsewhere": active if active and not active.contains(today) else None,
+        },
     )
 
 
@@ -41,6 +52,18 @@ def semester_activate(request, pk: int):
     semester = semester_for_user(request.membership, pk, write=True)
     services.semester_activate(semester=semester)
     messages.success(request, _("Semester %(semester)s is now active.") % {"semester": semester})
+    today = timezone.localdate()
+    if not semester.contains(today):
+        # Allowed (a report on a past semester, preparing the next one), but home pages, schedules and
+        # reports follow the active semester: say so while it can still be undone.
+        messages.warning(
+            request,
+            _(
+                "Today (%(today)s) is not within semester %(semester)s. Pages and reports now show that "
+                "semester; make the current semester active again when you are done."
+            )
+            % {"today": date_format(today, "j F Y"), "semester": semester},
+        )
     return redirect("madrasah:semester-list")
 
 
