@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -40,6 +41,11 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 BASE_URL = "https://pdf.invalid/"
 
 MM = {"F4": ("215mm", "330mm"), "A4": ("210mm", "297mm")}
+
+# Control characters other than tab, line feed and carriage return have no place in HTML. Stored text
+# may still hold one (a form feed pasted into a profile field); WeasyPrint draws it as a missing glyph,
+# which also garbles the text layer of the whole font in the PDF. It prints as a space instead.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class ResourceRefused(Exception):
@@ -148,8 +154,11 @@ class RestrictedFetcher(URLFetcher):
 
 
 def render_html(template: str, context: dict) -> str:
+    """The document's HTML. User text reaches it only through the templates' HTML escaping (never
+    into a style sheet); control characters are turned into spaces (`CONTROL_CHARACTERS`)."""
     with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(template, context)
+        html = render_to_string(template, context)
+    return CONTROL_CHARACTERS.sub(" ", html)
 
 
 def html_to_pdf(html: str, *, media_names: Iterable[str] = ()) -> bytes:

@@ -7,6 +7,10 @@ the neighbouring cells away (CSV/formula injection, OWASP). Every workbook is sa
 `workbook_bytes`, which keeps such text a text cell marked with Excel's quote prefix: it shows
 exactly the stored text, stays text when edited, and reads back unchanged (our staff import too).
 None of our workbooks writes a formula of its own, so every formula cell found here came from text.
+
+A workbook cannot hold most control characters (openpyxl refuses them, and the whole export would
+fail); stored text may still have one (a form feed pasted into a form), so writers put text in cells
+through `workbook_text`, which turns them into spaces.
 """
 
 from __future__ import annotations
@@ -14,9 +18,15 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def workbook_text(value):
+    """`value` as a cell may hold it: text without control characters (each becomes a space); any
+    other value unchanged."""
+    return ILLEGAL_CHARACTERS_RE.sub(" ", value) if isinstance(value, str) else value
 
 
 def cell_as_text(cell: Cell) -> None:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from madrasah.workbooks import workbook_bytes
+from madrasah.workbooks import workbook_bytes, workbook_text
 
 from .models import ActivityStatus
 from .selectors_money import NO_RKAM, FundingSummary
@@ -46,7 +46,7 @@ def _row(sheet, row: int, values: list, *, bold: bool = False) -> None:
             _money(cell, value, bold=bold)
         else:
             # Labels of choices are lazy translations: openpyxl writes only plain values.
-            cell.value = value if isinstance(value, str | int | float | dt.date | None) else str(value)
+            cell.value = workbook_text(value if isinstance(value, str | int | float | dt.date | None) else str(value))
             if bold:
                 cell.font = BOLD
 

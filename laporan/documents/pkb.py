@@ -106,13 +106,15 @@ def pkb_xlsx(*, context: dict, madrasah: Madrasah | None = None, **_kwargs) -> b
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from madrasah.workbooks import workbook_text
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("PKB recap")[:31]
     heading = _("Professional development (PKB) recap") + f" {context['year_name']}"
     if madrasah is not None:
         heading = f"{madrasah.name} — {heading}"
-    sheet.cell(row=1, column=1, value=heading).font = Font(bold=True)
+    sheet.cell(row=1, column=1, value=workbook_text(heading)).font = Font(bold=True)
     header = ["No", _("Name"), "NIP", _("Employment status"), *context["kinds"]]
     header += [_("Total JP"), _("Target JP"), _("Remarks"), _("Waiting for verification")]
     rows = [

@@ -24,16 +24,6 @@ def nip(value) -> str:
     return format_nip(value) if value else "-"
 
 
-@register.filter
-def css_string(value) -> str:
-    """A CSS string literal (with its quotes) for `content:`: backslashes, quotes and line breaks
-    escaped the CSS way, `<` too so that nothing closes the style element."""
-    text = str(value)
-    for raw, escaped in (("\\", "\\5C "), ('"', "\\22 "), ("\n", "\\A "), ("\r", ""), ("<", "\\3C ")):
-        text = text.replace(raw, escaped)
-    return mark_safe(f'"{text}"')  # noqa: S308 - escaped above for a CSS string inside <style>  # nosec B308 B703
-
-
 @register.simple_tag
 def page_counter() -> str:
     """The CSS `content:` value of the page footer: "Halaman x dari y"."""

@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import CareerLevel, EmploymentStatus, Sex, Staff, TeacherType
 from ..reference import SUBJECTS
-from ..workbooks import workbook_bytes
+from ..workbooks import workbook_bytes, workbook_text
 from .columns import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -94,7 +94,7 @@ def staff_workbook(staff: Iterable[Staff]) -> bytes:
     count = 0
     for count, person in enumerate(staff, start=1):
         subject_names = [s.name for s in person.subjects.all()]
-        sheet.append(_row_values(person, count, subject_names))
+        sheet.append([workbook_text(value) for value in _row_values(person, count, subject_names)])
         for index, column in enumerate(COLUMNS, start=1):
             if column.text:
                 sheet.cell(row=count + 1, column=index).number_format = "@"

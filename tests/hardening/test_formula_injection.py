@@ -204,3 +204,11 @@ def test_the_funding_workbook_writes_hostile_titles_as_text(login, kepala, madra
     response = login(kepala).get(reverse("mutu:funding-export"), {"periode": "2026"})
     assert response.status_code == 200
     assert_kept_as_text(response.content, [HOSTILE["="], HOSTILE["+"], HOSTILE["@"], HOSTILE["-"], HOSTILE["\t"]])
+
+
+@pytest.mark.django_db
+def test_a_control_character_in_stored_text_does_not_break_the_export(operator_client, madrasah):
+    StaffFactory(madrasah=madrasah, name="Nur\fLaila", extra_duties="Wali\x0bKelas")
+    response = operator_client.get(reverse("madrasah:staff-export"))
+    assert response.status_code == 200
+    assert_kept_as_text(response.content, ["Nur Laila", "Wali Kelas"])
