@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from . import identifiers, ids
 from .models import EmploymentStatus, Madrasah, Role, SemesterKind, Staff, Subject, TeacherType
+from .versioning import VersionedFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +66,7 @@ def staff_identifiers_check(data: Mapping[str, Any]) -> tuple[dict[str, str], di
     return cleaned, errors, warnings
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(VersionedFormMixin, forms.ModelForm):
     """Teacher and staff data with the EMIS identifier rules (docs/domain.md §5 "Identifiers").
 
     Errors block; disagreements that real data contains (the NIP's birth date against the recorded
@@ -103,13 +104,21 @@ class StaffForm(forms.ModelForm):
         widgets = {
             "birth_date": DateInput(),
             "subjects": forms.CheckboxSelectMultiple,
+            "teacher_type": forms.RadioSelect,
         }
 
     def __init__(self, *args, madrasah: Madrasah, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            kwargs.setdefault("version", instance.version)  # an edit is based on the version it opened
         super().__init__(*args, **kwargs)
         self.madrasah = madrasah
         self.warnings: list[str] = []
         self.fields["subjects"].queryset = Subject.objects.all()
+        if self.instance.pk is None:
+            # The operator says what a new person is: a preselected "subject teacher" silently counted
+            # office staff as teachers (supervision, PKG, recaps).
+            self.initial["teacher_type"] = None
         for name in IDENTIFIER_FIELDS:
             self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["nuptk"].help_text = _("16 digits. An EMIS value such as ID12345678 is read as a PegID.")
@@ -139,6 +148,11 @@ class StaffForm(forms.ModelForm):
                         _("%(label)s %(value)s is already recorded for %(name)s.")
                         % {"label": self.fields[name].label, "value": value, "name": holder.full_name},
                     )
+
+
+def staff_stored_values(staff: Staff) -> dict:
+    """The record as `StaffForm` shows it, to set beside a refused copy's entries."""
+    return forms.models.model_to_dict(staff, fields=StaffForm._meta.fields)
 
 
 class StaffFilterForm(forms.Form):

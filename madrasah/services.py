@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from axes.utils import reset as axes_reset
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +32,7 @@ from .models import (
     User,
     WorkerHeartbeat,
 )
+from .versioning import VERSION_FIELD, version_claim
 
 StaffSubject = Staff.subjects.through
 
@@ -40,28 +42,70 @@ def heartbeat_record(*, worker: str) -> None:
     WorkerHeartbeat.objects.update_or_create(worker=worker[:200], defaults={"seen_at": timezone.now()})
 
 
+def _event_value(value):
+    """A field's value as the history stores it: plain JSON data (names of subjects, ISO dates)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "all") or isinstance(value, list | tuple):
+        return sorted(str(v) for v in value)
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
 @transaction.atomic
-def staff_save(*, form, madrasah: Madrasah) -> Staff:
-    """Save a validated `StaffForm` (fields and subjects together) in the given madrasah."""
+def staff_save(*, form, madrasah: Madrasah, actor: User | None = None) -> Staff:
+    """Save a validated `StaffForm` (fields and subjects together) in the given madrasah, recording who
+    changed what in the person's history (`AccountEvent`).
+
+    An edit carries the version it was opened on: if the record was saved since, by anyone, this raises
+    `versioning.StaleVersion` and writes nothing. Not safe to retry blindly: a retry of an edit is a
+    conflict by design (its version is spent)."""
     staff = form.save(commit=False)
+    creating = staff.pk is None
+    changes = {}
+    if not creating:
+        changes = {
+            name: [_event_value(form.initial.get(name)), _event_value(form.cleaned_data.get(name))]
+            for name in form.changed_data
+            if name != VERSION_FIELD
+        }
+        version_claim(staff, expected=form.expected_version)
     staff.madrasah = madrasah
     staff.save()
     form.save_m2m()
+    if creating or changes:
+        AccountEvent.objects.create(
+            kind=AccountEventKind.STAFF_CREATED if creating else AccountEventKind.STAFF_UPDATED,
+            actor=actor,
+            madrasah=madrasah,
+            staff=staff,
+            user=getattr(getattr(staff, "membership", None), "user", None) if not creating else None,
+            data={"changes": changes} if changes else {},
+        )
     return staff
 
 
-def staff_deactivate(*, staff: Staff) -> None:
+def staff_deactivate(*, staff: Staff, actor: User | None = None) -> None:
     """Deactivate instead of delete: later records keep pointing at the person. Their login stops
-    working in this madrasah (the membership is deactivated too)."""
-    with transaction.atomic():
-        Staff.objects.filter(pk=staff.pk).update(is_active=False)
-        Membership.objects.filter(staff=staff).update(is_active=False)
+    working in this madrasah (the membership is deactivated too). Recorded in their history."""
+    _staff_active_set(staff=staff, active=False, actor=actor)
 
 
-def staff_reactivate(*, staff: Staff) -> None:
+def staff_reactivate(*, staff: Staff, actor: User | None = None) -> None:
+    _staff_active_set(staff=staff, active=True, actor=actor)
+
+
+def _staff_active_set(*, staff: Staff, active: bool, actor: User | None) -> None:
     with transaction.atomic():
-        Staff.objects.filter(pk=staff.pk).update(is_active=True)
-        Membership.objects.filter(staff=staff).update(is_active=True)
+        Staff.objects.filter(pk=staff.pk).update(is_active=active, version=F("version") + 1)
+        Membership.objects.filter(staff=staff).update(is_active=active)
+        AccountEvent.objects.create(
+            kind=AccountEventKind.REACTIVATED if active else AccountEventKind.DEACTIVATED,
+            actor=actor,
+            madrasah_id=staff.madrasah_id,
+            staff=staff,
+        )
 
 
 def password_changed(*, user: User) -> None:
@@ -182,12 +226,17 @@ def _staff_import_write(*, madrasah: Madrasah, plan: list, warnings: list, actor
     result = ImportResult(warnings=warnings)
     now = timezone.now()
     new, changed, fields = [], [], set()
+    history: dict[int, dict] = {}  # staff pk → {field: [old, new]}, for the people's history
     created = {id(p) for p in plan if p.staff is None}
     for planned in plan:
         if id(planned) in created:
             planned.staff = Staff(madrasah=madrasah, **planned.row.values)
             new.append(planned.staff)
         elif planned.changes:
+            history[planned.staff.pk] = {
+                name: [_event_value(getattr(planned.staff, name)), _event_value(value)]
+                for name, value in planned.changes.items()
+            }
             for name, value in planned.changes.items():
                 setattr(planned.staff, name, value)
             planned.staff.updated_at = now
@@ -198,6 +247,20 @@ def _staff_import_write(*, madrasah: Madrasah, plan: list, warnings: list, actor
     result.unchanged = len(plan) - result.created - result.updated
     if changed:
         Staff.objects.bulk_update(changed, sorted(fields | {"updated_at"}))
+        # A form opened before the import is then a conflict, as after any other edit.
+        Staff.objects.filter(pk__in=[s.pk for s in changed]).update(version=F("version") + 1)
+        AccountEvent.objects.bulk_create(
+            [
+                AccountEvent(
+                    kind=AccountEventKind.STAFF_UPDATED,
+                    actor=actor,
+                    madrasah=madrasah,
+                    staff_id=pk,
+                    data={"changes": changes, "source": "import"},
+                )
+                for pk, changes in history.items()
+            ]
+        )
     Staff.objects.bulk_create(new)
     resubjected = [p for p in plan if p.subjects_changed]
     if resubjected:

@@ -16,8 +16,9 @@ from ..accounts import selectors as account_selectors
 from ..accounts import services as account_services
 from ..accounts.display import event_rows
 from ..errors import ApplicationError, Refused
-from ..forms import AccountForm, StaffFilterForm, StaffForm
-from ..models import AccessKind, Membership, Role
+from ..forms import AccountForm, StaffFilterForm, StaffForm, staff_stored_values
+from ..models import AccessKind, Membership, Role, Staff
+from ..versioning import StaleVersion
 
 
 @membership_required(*STAFF_READERS)
@@ -35,7 +36,7 @@ def staff_create(request):
     madrasah = request.membership.madrasah
     form = StaffForm(request.POST or None, madrasah=madrasah)
     if request.method == "POST" and form.is_valid():
-        staff = services.staff_save(form=form, madrasah=madrasah)
+        staff = services.staff_save(form=form, madrasah=madrasah, actor=request.user)
         for warning in form.warnings:
             messages.warning(request, warning)
         messages.success(request, _("%(name)s has been saved.") % {"name": staff.full_name})
@@ -89,7 +90,15 @@ def staff_update(request, pk: int):
         )
     form = StaffForm(request.POST or None, instance=staff, madrasah=staff.madrasah)
     if request.method == "POST" and form.is_valid():
-        services.staff_save(form=form, madrasah=staff.madrasah)
+        try:
+            services.staff_save(form=form, madrasah=staff.madrasah, actor=request.user)
+        except StaleVersion as error:
+            # Saved since this form was opened (another device, another person): nothing was written;
+            # the typed entries stay beside what is stored, and saving again is a deliberate choice.
+            stored = Staff.objects.get(pk=staff.pk)
+            form.version_conflict(error, stored=staff_stored_values(stored))
+            context = {"form": form, "staff": stored, "reload_url": request.path, "conflict": True}
+            return render(request, "madrasah/staff/form.html", context, status=409)
         for warning in form.warnings:
             messages.warning(request, warning)
         messages.success(request, _("%(name)s has been saved.") % {"name": staff.full_name})
@@ -102,10 +111,10 @@ def staff_update(request, pk: int):
 def staff_set_active(request, pk: int):
     staff = staff_for_user(request.membership, pk, write=True)
     if request.POST.get("active") == "1":
-        services.staff_reactivate(staff=staff)
+        services.staff_reactivate(staff=staff, actor=request.user)
         messages.success(request, _("%(name)s is active again.") % {"name": staff.full_name})
     else:
-        services.staff_deactivate(staff=staff)
+        services.staff_deactivate(staff=staff, actor=request.user)
         messages.success(
             request, _("%(name)s has been deactivated; their records are kept.") % {"name": staff.full_name}
         )
