@@ -2,6 +2,7 @@
 replace the placeholders in later issues."""
 
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.gzip import gzip_page
 
 from .. import selectors
@@ -31,10 +32,16 @@ def _render_home(request, template: str, **context):
     return render(request, f"madrasah/home/{template}.html", context)
 
 
+def _server_time_ms() -> int:
+    """The server's clock for the page's clock check (static/js/clock-check.js): the Kepala signs and
+    the operator prints dated documents, and a mini-PC kept offline for months drifts."""
+    return int(timezone.now().timestamp() * 1000)
+
+
 @membership_required(Role.KEPALA)
 def home_kepala(request):
     teachers = request.membership.madrasah.staff.teachers().active()
-    return _render_home(request, "kepala", teacher_count=teachers.count())
+    return _render_home(request, "kepala", teacher_count=teachers.count(), server_time_ms=_server_time_ms())
 
 
 @membership_required(Role.WAKA)
@@ -59,6 +66,7 @@ def home_operator(request):
         "operator",
         teacher_count=madrasah.staff.teachers().active().count(),
         locked_count=len(selectors.locked_usernames(madrasah=madrasah)),
+        server_time_ms=_server_time_ms(),
     )
 
 
