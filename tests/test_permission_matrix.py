@@ -232,6 +232,13 @@ MATRIX: dict[str, Row] = {
         post=statuses("302 404 404 404 200 403 404 403 404"),  # no revision: the sheet comes back with the error
         args=lambda w: [w.observation.pk],
     ),
+    # The choice between a refused copy and the stored sheet: only the supervisor who owns the copy (none
+    # open here: back to the sheet).
+    "kompetensi:observation-conflict": Row(
+        get=statuses("302 404 404 404 302 403 404 403 404"),
+        post=statuses("302 404 404 404 302 403 404 403 404"),
+        args=lambda w: [w.observation.pk],
+    ),
     "kompetensi:observation-autosave": Row(
         get=POST_ONLY,
         post=statuses("302 404 404 404 400 403 404 403 404"),  # an empty body: 400 with the reason
@@ -332,6 +339,13 @@ MATRIX: dict[str, Row] = {
     "kompetensi:appraisal-period-detail": Row(
         get=statuses("302 403 403 403 200 200 403 403 404"), args=lambda w: [w.appraisal_period.pk]
     ),
+    # Closing the year's PKG freezes its figures for everyone but the Kepala and the pengawas.
+    "kompetensi:appraisal-period-close": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+    ),
+    "kompetensi:appraisal-period-reopen": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
+    ),
     "kompetensi:appraisal-assign": Row(
         get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.appraisal_period.pk]
     ),
@@ -342,7 +356,8 @@ MATRIX: dict[str, Row] = {
         get=statuses("302 200 404 404 404 200 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-score": Row(
-        get=POST_ONLY, post=statuses("302 403 404 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
+        # The assessor's empty POST carries no version token: 400 with the reason.
+        get=POST_ONLY, post=statuses("302 403 404 404 404 400 404 404 404"), args=lambda w: [w.appraisal.pk]
     ),
     "kompetensi:appraisal-evidence-add": Row(
         get=POST_ONLY, post=statuses("302 403 404 404 404 302 404 404 404"), args=lambda w: [w.appraisal.pk]
@@ -619,6 +634,10 @@ MATRIX: dict[str, Row] = {
 # it; the Kepala, the Waka and the pengawas read it; the observed teacher sees it once submitted (a
 # draft: 404, as to every other teacher); the teacher and the supervisor print the blank sheet.
 VARIANTS: dict[str, tuple[str, Row]] = {
+    "tim opens the conflict choice of their draft": (
+        "kompetensi:observation-conflict",
+        Row(get=statuses("302 404 404 302 403 403 404 403 404"), args=lambda w: [w.tim_observation.pk]),
+    ),
     # Who grants what (madrasah.accounts.rules): a grant the actor may not make is a 403.
     "the operator role given to guru": (
         "madrasah:staff-account",
