@@ -294,6 +294,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 
+# HTTPS on the madrasah LAN (docs/deployment.md): Caddy in front with its own certificate authority,
+# gunicorn bound to 127.0.0.1 only. The proxy's X-Forwarded-Proto is trusted and the session and CSRF
+# cookies travel over HTTPS only; no HSTS, so a device that does not trust the madrasah's authority
+# yet is not locked out of the address for a year.
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=False)
+if BEHIND_HTTPS_PROXY and not PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
