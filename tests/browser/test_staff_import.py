@@ -49,6 +49,9 @@ def test_operator_fixes_a_refused_file_imports_it_and_prints_the_slips(browsing,
         page.get_by_test_id("slips-link").click()
     expect(page).to_have_url(path_is("/akun/slip/"))
     expect(page.get_by_test_id("pending-count")).to_contain_text("4")
+    expect(page.locator("input[name=membership]:checked")).to_have_count(4)  # the new accounts, ticked
+    submit(page, page.locator("main form[method=post] button[type=submit]"))
+    expect(page.get_by_test_id("slip-confirm")).to_contain_text("4")
     submit(page, page.locator("main form[method=post] button[type=submit]"))
 
     usernames = sorted(nip_for(i)[0] for i in range(1, 5))
