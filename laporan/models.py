@@ -137,6 +137,9 @@ class DocumentNumber(models.Model):
     kind = models.CharField(max_length=40)
     report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     issued_at = models.DateTimeField(default=timezone.now)
+    # When a document carrying the number was first built. Until then the number waits for its
+    # report's retry; a number never built whose report is gone was given up (the register: "batal").
+    built_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("document number")

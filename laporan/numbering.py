@@ -7,16 +7,24 @@ Concurrency: the sequence row is locked (`select_for_update`, a row lock on Post
 its write lock when the transaction begins, `transaction_mode = IMMEDIATE`) and incremented in the same
 transaction that records the issued number; `DocumentNumber`'s unique constraint is the database's
 last word, so two builders can never print the same number.
+
+A report takes its number once (`report_number_take`, in the transaction that writes it on the row)
+and keeps it: a retry after a failed build, or a rebuild, prints the same number. The number register
+(`number_register`) lists every number of a year in sequence: issued (a document carrying it was
+built), waiting for its report's retry, or "batal" — given up (its report is gone before a document was
+built, or the sequence has no row for it) — so no number is ever silently skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from madrasah.errors import ApplicationError
 from madrasah.models import Madrasah
@@ -76,3 +84,90 @@ def document_number_issue(
         return DocumentNumber.objects.create(
             madrasah=madrasah, year=on.year, sequence=sequence.last, number=number, kind=kind, report=report
         )
+
+
+def report_number_take(*, report: Report, classification_code: str = "") -> str:
+    """The number of `report`: the one it already carries, else the next of the sequence.
+
+    The row is locked and the number issued and written on it in one transaction, so two builders of
+    the same row (a redelivered message) never take two numbers. Safe to repeat: it returns the
+    number the row has.
+    """
+    with transaction.atomic():
+        current = Report.objects.select_for_update().values_list("number", flat=True).get(pk=report.pk)
+        if current:
+            return current
+        issued = document_number_issue(
+            madrasah=report.madrasah, kind=report.kind, classification_code=classification_code, report=report
+        )
+        Report.objects.filter(pk=report.pk).update(number=issued.number)
+        return issued.number
+
+
+def report_number_built(*, report: Report) -> None:
+    """Record that a document carrying the report's number was built (the first time counts)."""
+    if report.number:
+        DocumentNumber.objects.filter(report=report, number=report.number, built_at__isnull=True).update(
+            built_at=timezone.now()
+        )
+
+
+# --- the register ----------------------------------------------------------------------------------
+
+
+class NumberState:
+    ISSUED = "issued"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+NUMBER_STATE_LABELS = {
+    NumberState.ISSUED: gettext_lazy("Issued"),
+    NumberState.WAITING: gettext_lazy("Kept for the retry of its document"),
+    NumberState.CANCELLED: gettext_lazy("Cancelled (batal)"),
+}
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    sequence: int
+    number: str  # empty for a sequence number without a row
+    kind: str  # DocumentKind.code; empty when unknown
+    issued_at: dt.datetime | None
+    state: str  # NumberState
+
+    @property
+    def state_label(self) -> str:
+        return str(NUMBER_STATE_LABELS[self.state])
+
+
+def number_register(*, madrasah: Madrasah, year: int) -> list[RegisterEntry]:
+    """Every number of `madrasah`'s sequence in `year`, 1 to the last issued, in order. Two queries."""
+    last = DocumentSequence.objects.filter(madrasah=madrasah, year=year).values_list("last", flat=True).first() or 0
+    rows = {
+        row["sequence"]: row
+        for row in DocumentNumber.objects.filter(madrasah=madrasah, year=year).values(
+            "sequence", "number", "kind", "issued_at", "built_at", "report__number"
+        )
+    }
+    entries = []
+    for sequence in range(1, max([last, *rows]) + 1):
+        row = rows.get(sequence)
+        if row is None:
+            entries.append(RegisterEntry(sequence, "", "", None, NumberState.CANCELLED))
+            continue
+        if row["built_at"] is not None:
+            state = NumberState.ISSUED
+        elif row["report__number"] == row["number"]:
+            state = NumberState.WAITING
+        else:
+            state = NumberState.CANCELLED
+        entries.append(RegisterEntry(sequence, row["number"], row["kind"], row["issued_at"], state))
+    return entries
+
+
+def register_years(*, madrasah: Madrasah) -> list[int]:
+    """The years with a sequence, newest first."""
+    return list(
+        DocumentSequence.objects.filter(madrasah=madrasah, last__gt=0).order_by("-year").values_list("year", flat=True)
+    )

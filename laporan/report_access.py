@@ -101,6 +101,8 @@ def reports_visible(membership: Membership, *, kind: str = "", period: str = "",
 
 # The madrasah's report schedule: the Kepala changes it; the Waka and the pengawas read it.
 SCHEDULE_READERS = (Role.KEPALA, Role.WAKA, Role.PENGAWAS)
+# The number register (laporan.register_views): those who ask for the numbered documents.
+REGISTER_READERS = (Role.KEPALA, Role.WAKA)
 SCHEDULE_WRITERS = (Role.KEPALA,)
 
 

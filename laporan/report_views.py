@@ -29,6 +29,7 @@ from . import services
 from .documents import PeriodKind, document_kind, load_all
 from .periods import MONTH_KEY, SEMESTER_KEY, YEAR_KEY, period_choices, period_default
 from .report_access import (
+    REGISTER_READERS,
     SCHEDULE_READERS,
     STATUS_FILTERS,
     kinds_for,
@@ -128,6 +129,7 @@ def report_list(request):
         "status_options": [("done", _("Ready")), ("active", _("Queued or building")), ("failed", _("Failed"))],
         "papers": PaperSize.choices,
         "schedule_readable": membership.has_role(*SCHEDULE_READERS),
+        "register_readable": membership.has_role(*REGISTER_READERS),
     }
     return render(request, "laporan/reports/list.html", context)
 

@@ -57,7 +57,7 @@ from madrasah.models import Madrasah, Membership, PaperSize, Staff, User
 
 from .documents import DocumentKind, document_kind
 from .models import Report, ReportStatus
-from .numbering import document_number_issue
+from .numbering import report_number_built, report_number_take
 from .office import office_context, paper_of
 from .periods import Period, period_resolve
 from .processes import process_alive, process_identity
@@ -340,11 +340,7 @@ def report_html(*, report: Report, progress=None) -> Prepared:
     with translation.override(settings.LANGUAGE_CODE):
         period = period_resolve(madrasah=report.madrasah, period_kind=kind.period, key=report.period)
         if kind.numbered and not report.number:
-            issued = document_number_issue(
-                madrasah=report.madrasah, kind=kind.code, classification_code=kind.classification_code, report=report
-            )
-            Report.objects.filter(pk=report.pk, number="").update(number=issued.number)
-            report.number = Report.objects.values_list("number", flat=True).get(pk=report.pk)
+            report.number = report_number_take(report=report, classification_code=kind.classification_code)
         step(15)
         context = kind.context(madrasah=report.madrasah, period=period, teacher=report.teacher)
         step(35)
@@ -415,6 +411,7 @@ def report_build(*, report: Report, token: str) -> Report:
         )
         report.refresh_from_db()
         if done:
+            report_number_built(report=report)
             report_ready_notify(report=report)
     if not done:
         logger.info("report %s: built, but the claim had passed to another builder", report.pk)

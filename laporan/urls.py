@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, report_views, schedule_views, views
+from . import privacy_views, register_views, report_views, schedule_views, views
 
 app_name = "laporan"
 
@@ -19,6 +19,8 @@ urlpatterns: list = [
     path("dokumen/<int:pk>/ulangi/", report_views.report_retry, name="report-retry"),
     # Scheduled reports (issue 11): the madrasah's schedule; the archive is the list above, filtered.
     path("dokumen/jadwal/", schedule_views.schedule, name="schedule"),
+    # The register of official document numbers (issue 16): issued, kept for a retry, or cancelled.
+    path("dokumen/nomor/", register_views.number_register_page, name="number-register"),
     # Personal data (issue 12): the member's own data, and the Kepala's file retention setting.
     path("data-saya/", privacy_views.my_data, name="my-data"),
     path("data-saya/unduh/", privacy_views.my_data_download, name="my-data-download"),
