@@ -35,6 +35,24 @@ def login_username(value: str | None) -> str:
     return digits if digits.isdigit() else value
 
 
+def normalise_whatsapp(value: str | None) -> str:
+    """An Indonesian mobile number as people write it (`0812-3456-7890`, `+62 812 3456 7890`) → `6281234567890`,
+    the form a wa.me link takes; empty stays empty."""
+    number = re.sub(r"[\s.\-()]+", "", value or "")
+    if not number:
+        return ""
+    if number.startswith("+"):
+        number = number[1:]
+    if number.startswith("08"):
+        number = "62" + number[1:]
+    # 62 8xx and 8 to 11 more digits: the lengths of Indonesian mobile numbers.
+    if not (number.isdigit() and number.startswith("628") and 11 <= len(number) <= 15):
+        raise ValidationError(
+            _("Enter an Indonesian mobile number starting with 08 or +628, e.g. 0812 3456 7890."), code="whatsapp"
+        )
+    return number
+
+
 def _require_digits(value: str, length: int, label: str) -> str:
     digits = clean_digits(value)
     if not digits.isdigit():

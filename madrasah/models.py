@@ -22,6 +22,8 @@ class User(AbstractUser):
     """A login. The username is the person's NIP, NIGNP or PegID (teachers have no email)."""
 
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Given by the person on "Akun saya": stored as 628…, what a wa.me link takes.
+    whatsapp = models.CharField(_("WhatsApp number"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -119,13 +119,21 @@ def unread_count(*, user: User, madrasah: Madrasah) -> int:
     return Notification.objects.filter(user=user, madrasah=madrasah, read_at__isnull=True).count()
 
 
-def whatsapp_share_url(text: str) -> str:
-    """A `wa.me` link the user may click to send `text` and the login address through WhatsApp.
+def whatsapp_share_url(text: str, *, to: str = "") -> str:
+    """A `wa.me` link the user may click to send `text` and the login address through WhatsApp, in a
+    chat with `to` (a 628… number the recipient gave on "Akun saya") or, without one, to a chat chosen
+    in WhatsApp.
 
     Callers pass a short message only (never a score, a percentage or a predikat): the message
     leaves the product for a chat app whose screenshots get forwarded."""
     message = f"{text} {absolute_url('/masuk/')}"
-    return f"https://wa.me/?text={quote(message, safe='')}"
+    return f"https://wa.me/{to}?text={quote(message, safe='')}"
+
+
+def whatsapp_number_of(*, staff_id: int) -> str:
+    """The WhatsApp number the person of this staff record gave for themselves, or ""."""
+    numbers = User.objects.filter(memberships__staff_id=staff_id, is_active=True).values_list("whatsapp", flat=True)
+    return numbers.first() or ""
 
 
 def notification_for_user(membership, pk: int) -> Notification:

@@ -23,7 +23,7 @@ from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, Role, Semester
-from madrasah.notifications import whatsapp_share_url
+from madrasah.notifications import whatsapp_number_of, whatsapp_share_url
 
 from .. import workflow
 from ..access import (
@@ -322,7 +322,8 @@ def _follow_up_page(request, follow_up, *, progress_form=None, status: int = 200
             "can_close": is_open and can_close,
             "progress_form": progress_form or ProgressForm(),
             "whatsapp_url": whatsapp_share_url(
-                _("Assalamu'alaikum. A follow-up of your supervision is waiting in Mutu Madrasah. Please log in:")
+                _("Assalamu'alaikum. A follow-up of your supervision is waiting in Mutu Madrasah. Please log in:"),
+                to=whatsapp_number_of(staff_id=follow_up.teacher_id),
             )
             if can_close and is_open
             else "",

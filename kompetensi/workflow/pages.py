@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from madrasah.charts import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester
-from madrasah.notifications import whatsapp_share_url
+from madrasah.notifications import whatsapp_number_of, whatsapp_share_url
 
 from ..access import FOLLOW_UP_MANAGERS
 from ..models import FollowUp, Item, Observation
@@ -139,7 +139,8 @@ def observation_actions(
     actions.evidence = list(observation.evidence.order_by("created_at", "pk"))
     if is_supervisor and state in (S.SUBMITTED, S.CLARIFICATION):
         actions.whatsapp_url = whatsapp_share_url(
-            _("Assalamu'alaikum. Your supervision result is ready in Mutu Madrasah. Please log in to read it:")
+            _("Assalamu'alaikum. Your supervision result is ready in Mutu Madrasah. Please log in to read it:"),
+            to=whatsapp_number_of(staff_id=observation.teacher_id),
         )
     return actions
 

@@ -349,3 +349,11 @@ def kepala_appoint(
         },
     )
     return appointment
+
+
+def account_contact_update(*, user: User, email: str, whatsapp: str) -> None:
+    """Save the contacts a person gives for themselves on "Akun saya" (both optional): the email that
+    notices go to, and the WhatsApp number (already normalised to 628…) reminder links open a chat with.
+    One UPDATE; a retry is safe."""
+    User.objects.filter(pk=user.pk).update(email=email, whatsapp=whatsapp)
+    user.email, user.whatsapp = email, whatsapp

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ..access import membership_required
 from ..accounts import selectors, services
 from ..accounts.display import event_rows
+from ..accounts.forms import ContactForm
 from ..errors import ApplicationError
 from ..middleware import SESSION_KEY
 from ..models import Role
@@ -22,13 +23,20 @@ EVENTS_PAGE_SIZE = 50
 
 @login_required
 def my_account(request):
-    events = selectors.events_of_user(user=request.user)[:100]
+    user = request.user
+    contact_form = ContactForm(request.POST or None, initial={"email": user.email, "whatsapp": user.whatsapp})
+    if request.method == "POST" and contact_form.is_valid():
+        services.account_contact_update(user=user, **contact_form.cleaned_data)
+        messages.success(request, _("Your contacts have been saved."))
+        return redirect("madrasah:my-account")
+    events = selectors.events_of_user(user=user)[:100]
     return render(
         request,
         "madrasah/my_account.html",
         {
-            "invitations": selectors.invitations_pending_for(user=request.user),
+            "invitations": selectors.invitations_pending_for(user=user),
             "history": event_rows(events),
+            "contact_form": contact_form,
         },
     )
 
