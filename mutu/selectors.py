@@ -635,10 +635,21 @@ def _cycle_change_line(change: dict, people: dict) -> str:
     return f"{_change_label(str(what or ''))}: {_short(change.get('from'))} → {_short(change.get('to'))}"
 
 
-def cycle_history(*, cycle: Cycle) -> list[dict]:
-    """The events as lines: when, who, what, and each change ("Tahap: Plan → Do")."""
+SCORE_CHANGES = frozenset({"measurement", "baseline"})
+
+
+def _cycle_change_line_without_scores(change: dict, people: dict) -> str:
+    if change.get("what") in SCORE_CHANGES:
+        return _change_label(str(change["what"]))
+    return _cycle_change_line(change, people)
+
+
+def cycle_history(*, cycle: Cycle, hide_scores: bool = False) -> list[dict]:
+    """The events as lines: when, who, what, and each change ("Tahap: Plan → Do"). `hide_scores`: the
+    measured and baseline values are named without their numbers."""
     events = list(cycle.events.order_by("at", "pk"))
-    return history_rows(events, madrasah_id=cycle.madrasah_id, labels=ACTION_LABELS, change_line=_cycle_change_line)
+    line = _cycle_change_line_without_scores if hide_scores else _cycle_change_line
+    return history_rows(events, madrasah_id=cycle.madrasah_id, labels=ACTION_LABELS, change_line=line)
 
 
 def activities_of_cycle(*, cycle: Cycle) -> list[Activity]:

@@ -140,11 +140,30 @@ def _stage_steps(stage: str) -> list[dict]:
     ]
 
 
+# Indicators computed from teachers' supervision results (PKG shares read a frozen snapshot instead).
+CONFIDENTIAL_INDICATORS = frozenset({IndicatorKind.INSTRUMENT_AVERAGE, IndicatorKind.INSTRUMENT_PREDIKAT})
+
+
 def _detail(request, cycle: Cycle, *, measure_form=None):
     """The cycle's page (also shown again with the errors of the manual measurement form)."""
     membership = request.membership
     can_edit = membership.has_role(*CYCLE_EDITORS) and not cycle.is_closed
     page = selectors.cycle_page(cycle=cycle)
+    # An indicator computed from teachers' supervision results is read, as a number, only by those who
+    # may read each teacher's result anyway: a teacher on the team would otherwise learn a colleague's
+    # result from a small group, or by differencing two measurements (docs/security.md "Aggregates").
+    scores_hidden = cycle.indicator in CONFIDENTIAL_INDICATORS and not membership.has_role(*CYCLE_READERS)
+    if scores_hidden:
+        page.update(
+            latest=None,
+            latest_shown="",
+            latest_raw="",
+            baseline_shown="",
+            baseline_raw="",
+            measurements=[],
+            trend={"chart": "", "rows": []},
+            history=selectors.cycle_history(cycle=cycle, hide_scores=True),
+        )
     following = STAGE_ORDER[STAGE_ORDER.index(cycle.stage) + 1] if not cycle.is_closed else None
     return render(
         request,
@@ -165,6 +184,7 @@ def _detail(request, cycle: Cycle, *, measure_form=None):
             # not for the teachers on the team.
             "show_names": membership.has_role(*CYCLE_READERS),
             "reopen_form": ReopenForm(),
+            "scores_hidden": scores_hidden,
         },
     )
 

@@ -338,3 +338,29 @@ def test_a_semester_cycle_measures_its_semester_and_its_baseline_the_previous_on
     selectors.measure_indicator(cycle=cycle, period=selectors.previous_period(cycle), now=NOW)
 
     assert calls == [[ganjil.pk], [previous.pk]]
+
+
+# --- confidential values ---------------------------------------------------------------------------------
+
+
+def test_a_team_teacher_never_sees_values_computed_from_colleagues_supervision_results(
+    login, kepala, waka, guru, guru_lain, ganjil
+):
+    """Two teachers observed: the average (and its difference after a third) would give a colleague's
+    result away to a teacher of the cycle's team. The Kepala measures; the team teacher sees no number."""
+    f.final_result(semester=ganjil, teacher=guru, supervisor=waka, percentage="80")
+    f.final_result(semester=ganjil, teacher=guru_lain, supervisor=waka, percentage="64")
+    cycle = check_cycle(kepala, semester=ganjil, instrument=f.planning_version(ganjil.madrasah, ganjil.academic_year))
+    cycle.team.add(guru.staff)
+    measure(login(kepala), cycle)
+
+    kepala_page = login(kepala).get(cycle.get_absolute_url())  # also shows the measuring message
+    team_page = login(guru).get(cycle.get_absolute_url())
+
+    assert team_page.status_code == 200
+    assert team_page.context["scores_hidden"] is True
+    body = team_page.content.decode()
+    assert "72" not in body and "64" not in body  # neither the mean nor the colleague's result
+    assert "hanya Kepala, Waka, dan pengawas" in body
+    assert kepala_page.context["scores_hidden"] is False
+    assert "72" in kepala_page.content.decode()
