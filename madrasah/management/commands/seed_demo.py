@@ -10,7 +10,8 @@ years count back from `--today` (appointments never later than the real current 
 `parse_nip` checks against).
 
 `--reset` deletes the demo madrasah (found by its NSM) and the users that belonged only to it;
-`--if-empty` (used by `make run`) seeds only a database that has no madrasah at all.
+`--if-empty` (used by `make run`) seeds only a database that has no madrasah and no installation
+administrator. A data folder marked for real use (`make run DEMO=0`, the web service) is never seeded.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from madrasah.models import (
     User,
 )
 from madrasah.reference import ensure_reference_data
+from madrasah.setup_code import is_real_use
 
 # --- The madrasah ---------------------------------------------------------------------------------
 
@@ -420,6 +422,11 @@ class Command(BaseCommand):
                 "This is a production server (DJANGO_ENV=production): the demo accounts' passwords are public, "
                 "so seed_demo refuses to run. Use --allow-production only on a throwaway server."
             )
+        if is_real_use():
+            raise CommandError(
+                f"{settings.DATA_DIR} holds a real madrasah's data (it was started with `make run DEMO=0` or as a "
+                "service): the demo is never seeded there. For the demo, leave DATA_DIR unset (remove it from .env)."
+            )
         teachers, semesters, seed = options["teachers"], options["semesters"], options["seed"]
         today = _parse_today(options["today"])
         if teachers < sum(1 for p in DEMO_STAFF if p["fields"]["teacher_type"] != TeacherType.NONE):
@@ -431,6 +438,9 @@ class Command(BaseCommand):
                 raise CommandError("--if-empty and --reset cannot be used together.")
             if Madrasah.objects.exists():
                 self.stdout.write("The database already has a madrasah: nothing seeded.")
+                return
+            if User.objects.filter(is_superuser=True).exists():
+                self.stdout.write("The database already has an installation administrator: nothing seeded.")
                 return
         validate_nsm(DEMO_MADRASAH["nsm"])
         validate_npsn(DEMO_MADRASAH["npsn"])
