@@ -439,7 +439,7 @@ MATRIX: dict[str, Row] = {
     "madrasah:access-log": Row(get=statuses("302 403 403 403 403 200 403 403 200")),
     # Accounts (madrasah.accounts): "Akun saya" for everyone logged in; an invitation is answered only by
     # the account it is addressed to (guru here), anyone else's: 404; the history is the Kepala's.
-    "madrasah:my-account": Row(get=ALL_MEMBERS_200),
+    "madrasah:my-account": Row(get=ALL_MEMBERS_200, post=statuses("302 302 302 302 302 302 302 302 302")),
     "madrasah:invitation-accept": Row(
         get=POST_ONLY, post=statuses("302 302 404 404 404 404 404 404 404"), args=lambda w: [w.invitation.pk]
     ),
@@ -481,6 +481,8 @@ MATRIX: dict[str, Row] = {
     # `recap` the semester recap, both built (PDF; the recap with its workbook). Another teacher's
     # record → 404, the operator (never sees scores) → 403, another madrasah's report → 404. Retrying
     # a report that did not fail still redirects (302) with its message.
+    # The number register of the madrasah's documents (issued, kept for a retry, batal): no teacher data.
+    "laporan:number-register": Row(get=statuses("302 403 403 403 200 200 403 403 200")),
     "laporan:report-list": Row(get=statuses("302 200 200 200 200 200 403 200 200")),
     "laporan:report-request": Row(
         get=POST_ONLY,
@@ -972,12 +974,13 @@ def _team_member_supervision(programme, version, personas):
 
 
 def _invitation(personas):
-    """The other madrasah invites the guru's account (its record there carries the guru's NIP)."""
+    """The other madrasah invites the guru's account (to a record of its own: the invitation names the
+    account, whatever the record's NIP)."""
     from madrasah.models import Invitation
     from tests.factories.madrasah import StaffFactory
 
     guru, outsider = personas["guru"], personas["outsider"]
-    record = StaffFactory(madrasah=outsider.madrasah, nip=guru.staff.nip, birth_date=guru.staff.birth_date)
+    record = StaffFactory(madrasah=outsider.madrasah)
     return Invitation.objects.create(
         madrasah=outsider.madrasah, user=guru.user, staff=record, roles=["guru"], invited_by=outsider.user
     )

@@ -24,7 +24,9 @@ EVENTS_PAGE_SIZE = 50
 @login_required
 def my_account(request):
     user = request.user
-    contact_form = ContactForm(request.POST or None, initial={"email": user.email, "whatsapp": user.whatsapp})
+    # Bound on every POST: clearing both fields is an empty POST, and a valid one.
+    data = request.POST if request.method == "POST" else None
+    contact_form = ContactForm(data, initial={"email": user.email, "whatsapp": user.whatsapp})
     if request.method == "POST" and contact_form.is_valid():
         services.account_contact_update(user=user, **contact_form.cleaned_data)
         messages.success(request, _("Your contacts have been saved."))
