@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import access_log, accounts, home, installation, my_account, periods, staff, staff_excel
+from .views import access_log, accounts, home, installation, my_account, pengawas, periods, staff, staff_excel
 from .views.notifications import notification_list, notification_open
 
 app_name = "madrasah"
@@ -45,6 +45,14 @@ urlpatterns = [
     path("pegawai/<int:pk>/akun/", staff.staff_account, name="staff-account"),
     path("pegawai/<int:pk>/reset-sandi/", staff.staff_password_reset, name="staff-password-reset"),
     path("pegawai/<int:pk>/undangan/tarik/", staff.staff_invitation_withdraw, name="staff-invitation-withdraw"),
+    path("pengawas/", pengawas.pengawas_list, name="pengawas-list"),
+    path("pengawas/tambah/", pengawas.pengawas_create, name="pengawas-create"),
+    path("pengawas/<int:pk>/akhiri/", pengawas.pengawas_end, name="pengawas-end"),
+    path(
+        "pengawas/undangan/<int:pk>/tarik/",
+        pengawas.pengawas_invitation_withdraw,
+        name="pengawas-invitation-withdraw",
+    ),
     path("semester/", periods.semester_list, name="semester-list"),
     path("semester/<int:pk>/aktifkan/", periods.semester_activate, name="semester-activate"),
     path("profil-madrasah/", periods.madrasah_profile, name="madrasah-profile"),

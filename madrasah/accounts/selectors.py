@@ -108,3 +108,36 @@ def invitation_for_owner(*, user: User, pk: int) -> Invitation:
 
 def invitation_of_staff(*, staff: Staff) -> Invitation | None:
     return Invitation.objects.filter(staff=staff, status=InvitationStatus.PENDING).select_related("user").first()
+
+
+def pengawas_of_madrasah(*, madrasah: Madrasah) -> QuerySet[Membership]:
+    """The madrasah's current pengawas (active memberships holding the role), by name."""
+    return (
+        Membership.objects.filter(madrasah=madrasah, is_active=True, roles__role=Role.PENGAWAS)
+        .select_related("user", "staff")
+        .order_by("user__first_name", "pk")
+        .distinct()
+    )
+
+
+def pengawas_invitations(*, madrasah: Madrasah) -> QuerySet[Invitation]:
+    """Invitations of this madrasah for the pengawas role that wait for their owner's answer (the only
+    invitations without a person record: everyone else is invited for their record)."""
+    return Invitation.objects.filter(
+        madrasah=madrasah, status=InvitationStatus.PENDING, staff__isnull=True
+    ).select_related("user", "invited_by")
+
+
+def pengawas_for_kepala(actor: Membership, pk: int) -> Membership:
+    """A current pengawas membership of the actor's madrasah (anything else: 404); the page is the Kepala's."""
+    membership = pengawas_of_madrasah(madrasah=actor.madrasah).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def pengawas_invitation_for_kepala(actor: Membership, pk: int) -> Invitation:
+    invitation = pengawas_invitations(madrasah=actor.madrasah).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -142,13 +142,16 @@ def _roles_change(*, actor: Membership, membership: Membership, wanted: set[str]
     )
 
 
-def _invitation_create(*, actor: Membership, user: User, staff: Staff | None, roles: set[str]) -> Invitation:
+def _invitation_create(
+    *, actor: Membership, user: User, staff: Staff | None, roles: set[str], again: bool = False
+) -> Invitation:
+    """`again`: the account's membership here was ended (a former pengawas): accepting reopens it."""
     madrasah = actor.madrasah
     if user.is_superuser or user.is_staff:
         raise ApplicationError(
             _("This identifier belongs to the installation administrator's account: it cannot join a madrasah.")
         )
-    if Membership.objects.filter(user=user, madrasah=madrasah).exists():
+    if not again and Membership.objects.filter(user=user, madrasah=madrasah).exists():
         raise ApplicationError(
             _("The username %(username)s is already used in this madrasah.") % {"username": user.username}
         )
@@ -183,7 +186,11 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
         user=user, madrasah_id=invitation.madrasah_id, defaults={"staff_id": invitation.staff_id}
     )
     if not membership.is_active:
-        raise ApplicationError(_("Your account was deactivated in this madrasah: ask its operator."))
+        if membership.staff_id is not None or invitation.staff_id is not None:
+            raise ApplicationError(_("Your account was deactivated in this madrasah: ask its operator."))
+        # A former pengawas invited again by the Kepala: their own acceptance reopens the membership.
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
     held = set(membership.roles.values_list("role", flat=True))
     _roles_replace(membership, held | set(invitation.roles))
     account_event_record(
@@ -357,3 +364,80 @@ def account_contact_update(*, user: User, email: str, whatsapp: str) -> None:
     One UPDATE; a retry is safe."""
     User.objects.filter(pk=user.pk).update(email=email, whatsapp=whatsapp)
     user.email, user.whatsapp = email, whatsapp
+
+
+@transaction.atomic
+def pengawas_add(
+    *, actor: Membership, nip: str, name: str, email: str = ""
+) -> tuple[Membership | None, str | None, Invitation | None]:
+    """Add the pengawas of the actor's madrasah (the Kepala's grant) by NIP.
+
+    - An account with that NIP exists in this installation: never linked; a pending invitation with the
+      pengawas role and no person record, which only its owner accepts on "Akun saya".
+    - Otherwise a new account (the NIP as username, `name` with titles as its name, `email` if given) with
+      a membership without a person record and the pengawas role; returns its first-login password.
+    - A NIP of a person recorded in this madrasah is refused: a teacher does not oversee their own madrasah.
+    Returns (membership or None, password or None, invitation or None). Records one event. Not idempotent
+    in effect: a second call finds the account and is refused (already here, or already invited).
+    """
+    refusal = rules.roles_change_refusal(actor_roles=actor.role_set, is_self=False, held=set(), wanted={Role.PENGAWAS})
+    if refusal:
+        raise ApplicationError(refusal)
+    madrasah = actor.madrasah
+    if Staff.objects.filter(madrasah=madrasah, nip=nip).exists():
+        raise ApplicationError(
+            _(
+                "This NIP belongs to a teacher or staff member of this madrasah: a pengawas oversees the madrasah "
+                "from outside. Check the NIP."
+            ),
+            field="nip",
+        )
+    user = User.objects.filter(username=nip).first()
+    if user is not None:
+        ended = Membership.objects.filter(user=user, madrasah=madrasah, staff=None, is_active=False).exists()
+        return None, None, _invitation_create(actor=actor, user=user, staff=None, roles={Role.PENGAWAS}, again=ended)
+    user = User(username=nip, first_name=name[:150], email=email)
+    password = first_login_password_set(user)
+    user.save()
+    membership = Membership.objects.create(user=user, madrasah=madrasah, staff=None)
+    _roles_replace(membership, {Role.PENGAWAS})
+    account_event_record(
+        kind=AccountEventKind.ACCOUNT_CREATED,
+        actor=actor.user,
+        madrasah=madrasah,
+        user=user,
+        data=_roles_event_data(set(), {Role.PENGAWAS}),
+    )
+    return membership, password, None
+
+
+@transaction.atomic
+def pengawas_end(*, actor: Membership, membership: Membership) -> None:
+    """End a pengawas' access to the actor's madrasah (the Kepala's grant). A pengawas without a person
+    record here loses the membership (deactivated: what they signed and their history stay); a person of
+    this madrasah who also held the pengawas role only loses that role. Records one event. Safe to retry:
+    a pengawas already ended is refused."""
+    refusal = rules.roles_change_refusal(
+        actor_roles=actor.role_set,
+        is_self=membership.user_id == actor.user_id,
+        held={Role.PENGAWAS},
+        wanted=set(),
+    )
+    if refusal:
+        raise ApplicationError(refusal)
+    if membership.staff_id is not None:
+        held = set(membership.roles.values_list("role", flat=True))
+        _roles_change(actor=actor, membership=membership, wanted=held - {Role.PENGAWAS})
+        return
+    ended = Membership.objects.filter(pk=membership.pk, madrasah_id=actor.madrasah_id, is_active=True).update(
+        is_active=False
+    )
+    if not ended:
+        raise ApplicationError(_("This pengawas' access has already ended."))
+    account_event_record(
+        kind=AccountEventKind.DEACTIVATED,
+        actor=actor.user,
+        madrasah=membership.madrasah,
+        user=membership.user,
+        data={"roles": [Role.PENGAWAS]},
+    )
