@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from madrasah import ids
+
 from .models import Indicator, InstrumentVersion
 
 
@@ -113,7 +115,7 @@ class SectionForm(forms.Form):
 
 class ItemForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Item"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    indicator = forms.ModelChoiceField(
+    indicator = ids.ModelChoiceField(
         label=gettext_lazy("PKG indicator it informs"), queryset=Indicator.objects.none(), required=False
     )
 

@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
+from madrasah.ids import ID_MAX
 
 from .observation import TEXT_FIELDS
 
@@ -36,9 +37,9 @@ def _revision(value) -> int:
         value = None
     try:
         revision = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's 1e400 is an infinite float
         revision = -1
-    if revision < 0:
+    if not 0 <= revision <= ID_MAX:
         raise ApplicationError(_("The sheet does not say which version it started from. Reload the page."))
     return revision
 
@@ -100,7 +101,7 @@ def payload_from_json(body: bytes) -> tuple[int, dict, dict]:
     "note": "…"}}, "fields": {"strengths": "…", "observed_on": "2026-08-03", …}}`."""
     try:
         data = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
         data = None
     if not isinstance(data, dict):
         raise ApplicationError(_("The data sent could not be read. Reload the page."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from madrasah import ids
 from madrasah.models import Staff
 
 from .models import PkbKind
@@ -63,7 +64,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class AttendeeField(forms.ModelMultipleChoiceField):
+class AttendeeField(ids.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
         return obj.full_name
 

@@ -8,6 +8,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from madrasah import ids
 from madrasah.models import Staff, Subject, User
 
 from .models import InstrumentVersion
@@ -41,7 +42,7 @@ class PlannedAtField(forms.SplitDateTimeField):
     )
 
 
-class InstrumentChoiceField(forms.ModelMultipleChoiceField):
+class InstrumentChoiceField(ids.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: InstrumentVersion) -> str:
@@ -97,8 +98,8 @@ class ProgrammeForm(forms.Form):
 
 
 class RowForm(forms.Form):
-    teacher = forms.ModelChoiceField(label=gettext_lazy("Teacher"), queryset=Staff.objects.none())
-    subject = forms.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.all(), required=False)
+    teacher = ids.ModelChoiceField(label=gettext_lazy("Teacher"), queryset=Staff.objects.none())
+    subject = ids.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.all(), required=False)
     class_name = forms.CharField(label=gettext_lazy("Class"), max_length=30, required=False)
     supervisor = forms.TypedChoiceField(label=gettext_lazy("Supervisor"), coerce=int)
     planned_at = PlannedAtField(label=gettext_lazy("Date and time"))

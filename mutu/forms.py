@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompetensi import seed_data
 from kompetensi.models import Competency, Instrument, InstrumentKind, PredikatBand
+from madrasah import ids
 from madrasah.charts import format_decimal_id
 from madrasah.models import Madrasah, Staff
 from madrasah.versioning import VersionedFormMixin
@@ -82,17 +83,17 @@ def _file_field(label) -> forms.FileField:
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ids.ModelChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
         return obj.full_name
 
 
-class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+class StaffMultipleChoiceField(ids.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Staff) -> str:
         return obj.full_name
 
 
-class CompetencyChoiceField(forms.ModelChoiceField):
+class CompetencyChoiceField(ids.ModelChoiceField):
     def label_from_instance(self, obj: Competency) -> str:
         return f"{obj.framework.name}: {obj.number}. {obj.name}"
 
@@ -123,7 +124,7 @@ class CycleForm(VersionedFormMixin, forms.Form):
     )
     period = forms.ChoiceField(label=_("Period"), help_text=_("A semester, or the whole academic year."))
     indicator = forms.ChoiceField(label=_("Indicator"), choices=IndicatorKind.choices, widget=forms.RadioSelect)
-    instrument = forms.ModelChoiceField(
+    instrument = ids.ModelChoiceField(
         label=_("Instrument"),
         queryset=Instrument.objects.none(),
         required=False,
@@ -282,12 +283,12 @@ class ActivityForm(forms.Form):
         )
 
 
-class FollowUpChoiceField(forms.ModelChoiceField):
+class FollowUpChoiceField(ids.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.teacher.full_name} — {obj.description[:60]} ({obj.deadline:%d-%m-%Y})"
 
 
-class AppreciationChoiceField(forms.ModelChoiceField):
+class AppreciationChoiceField(ids.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.teacher.full_name} — {obj.text[:60]}"
 
@@ -304,7 +305,7 @@ class ProgressForm(forms.Form):
     appreciation = AppreciationChoiceField(
         label=_("Appreciation note (optional)"), queryset=Staff.objects.none(), required=False
     )
-    good_practice = forms.ModelChoiceField(
+    good_practice = ids.ModelChoiceField(
         label=_("Published good practice (optional)"), queryset=Staff.objects.none(), required=False
     )
 

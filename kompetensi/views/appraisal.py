@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from madrasah import ids
 from madrasah.access import membership_required
 from madrasah.access_log import access_log_record
 from madrasah.charts import format_decimal_id
@@ -202,7 +203,7 @@ def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, statu
 
 
 class PeriodForm(forms.Form):
-    academic_year = forms.ModelChoiceField(queryset=AcademicYear.objects.none(), label=gettext_lazy("Academic year"))
+    academic_year = ids.ModelChoiceField(queryset=AcademicYear.objects.none(), label=gettext_lazy("Academic year"))
     start_date = forms.DateField(label=gettext_lazy("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(label=gettext_lazy("End date"), widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -299,9 +300,9 @@ def assign(request, pk: int):
     """The Kepala assigns (or changes) one teacher's assessor."""
     period = appraisal_period_for_user(request.membership, pk, write=True)
     back = redirect("kompetensi:appraisal-period-detail", period.pk)
-    teacher = Staff.objects.filter(madrasah_id=period.madrasah_id, pk=_int(request.POST.get("teacher"))).first()
+    teacher = Staff.objects.filter(madrasah_id=period.madrasah_id, pk=ids.id_from(request.POST.get("teacher"))).first()
     assessor = User.objects.filter(
-        pk=_int(request.POST.get("assessor")), memberships__madrasah_id=period.madrasah_id
+        pk=ids.id_from(request.POST.get("assessor")), memberships__madrasah_id=period.madrasah_id
     ).first()
     if teacher is None or assessor is None:
         messages.error(request, _("Choose a teacher and an assessor."))
@@ -322,7 +323,7 @@ def assign_bulk(request, pk: int):
     period = appraisal_period_for_user(request.membership, pk, write=True)
     back = redirect("kompetensi:appraisal-period-detail", period.pk)
     assessor = User.objects.filter(
-        pk=_int(request.POST.get("assessor")), memberships__madrasah_id=period.madrasah_id
+        pk=ids.id_from(request.POST.get("assessor")), memberships__madrasah_id=period.madrasah_id
     ).first()
     if assessor is None:
         messages.error(request, _("Choose an assessor."))
@@ -333,13 +334,6 @@ def assign_bulk(request, pk: int):
     for problem in done.problems:
         messages.warning(request, problem)
     return back
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- appraisal ------------------------------------------------------------------------------------------
@@ -417,7 +411,7 @@ def score(request, pk: int):
 @membership_required()
 def evidence_add(request, pk: int):
     appraisal = appraisal_for_user(request.membership, pk, action="score")
-    section_id = _int(request.POST.get("section"))
+    section_id = ids.id_from(request.POST.get("section"))
     try:
         pkg.appraisal_evidence_add(
             appraisal=appraisal,
@@ -425,7 +419,7 @@ def evidence_add(request, pk: int):
             section_id=section_id or 0,
             note=request.POST.get("note", ""),
             upload=request.FILES.get("file"),
-            observation_id=_int(request.POST.get("observation")),
+            observation_id=ids.id_from(request.POST.get("observation")),
         )
     except ApplicationError as error:
         messages.error(request, error.message)

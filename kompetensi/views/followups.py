@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from madrasah import ids
 from madrasah.access import membership_required
 from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
@@ -60,7 +61,7 @@ class ProgressForm(forms.Form):
     file = _file_field()
 
 
-class ItemChoiceField(forms.ModelMultipleChoiceField):
+class ItemChoiceField(ids.ModelMultipleChoiceField):
     def __init__(self, *args, numbers=None, **kwargs):
         self.numbers = numbers or {}
         super().__init__(*args, **kwargs)
@@ -200,8 +201,8 @@ def observation_recap(request):
 @require_POST
 @membership_required(Role.KEPALA)
 def observation_finalise_bulk(request):
-    pks = [int(v) for v in request.POST.getlist("observation") if v.isdigit()]
-    confirmed = {int(v) for v in request.POST.getlist("confirm") if v.isdigit()}
+    pks = ids.ids_from(request.POST.getlist("observation"))
+    confirmed = set(ids.ids_from(request.POST.getlist("confirm")))
     semester = request.POST.get("semester", "")
     target = reverse("kompetensi:observation-recap") + (f"?semester={semester}" if semester.isdigit() else "")
     if not pks:
@@ -277,7 +278,7 @@ def follow_up_create(request, pk: int):
                 return redirect(follow_up.get_absolute_url())
     else:
         _log_opening(request, observation, _("Follow-up plan: %(instrument)s"))  # the form shows the scores
-        chosen = [int(v) for v in request.GET.getlist("item") if v.isdigit()]
+        chosen = ids.ids_from(request.GET.getlist("item"))
         proposals = follow_up_proposals(observation=observation)
         form = FollowUpForm(
             observation=observation,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from .. import ids
 from ..accounts import services
 from ..accounts.display import event_rows
 from ..errors import ApplicationError
@@ -107,7 +108,7 @@ def installation_account_unlock(request, pk: int):
 
 
 class KepalaAppointmentForm(forms.Form):
-    staff = forms.ModelChoiceField(label=gettext_lazy("Person"), queryset=Staff.objects.none())
+    staff = ids.ModelChoiceField(label=gettext_lazy("Person"), queryset=Staff.objects.none())
     acting = forms.BooleanField(label=gettext_lazy("Acting Kepala (Plt.)"), required=False)
     decree_number = forms.CharField(label=gettext_lazy("Decree (SK) number"), max_length=100)
     decree_date = forms.DateField(label=gettext_lazy("Decree (SK) date"), widget=DateInput())

@@ -212,6 +212,38 @@ TRICKY_DATES = [
     "99999999999-01-01",
 ]
 TRICKY_TIMES = ["25:00", "23:60", "-1:00", "07:30:99", "99999", "7", "24:00"]
+# Ids no 64-bit key can hold: SQLite cannot bind them ("Python int too large to convert to SQLite
+# INTEGER") and PostgreSQL refuses them in a bigint column. Every control that carries an id gets them.
+HUGE_IDS = ["99999999999999999999", "-99999999999999999999", "9223372036854775808", "-9223372036854775809"]
+# JSON bodies the standard parser turns into values Python cannot use as numbers (1e400 is an infinite
+# float; int() of it overflows), or cannot parse without running out of stack (deep nesting).
+HOSTILE_JSON_BODIES = [
+    b'{"base_revision": 1e400}',
+    b'{"base_revision": -1e400}',
+    b'{"base_revision": NaN}',
+    b'{"base_revision": Infinity}',
+    b'{"base_revision": 100000000000000000000000000000}',
+    b'{"base_revision": "1e400"}',
+    b'{"base_revision": [1]}',
+    b'{"base_revision": {"a": 1}}',
+    b'{"base_revision": 0, "scores": {"99999999999999999999": {"points": 1}}}',
+    b'{"base_revision": 0, "scores": {"1": {"points": 1e400}}}',
+    b'{"base_revision": 0, "scores": {"1": {"points": NaN}}}',
+    b'{"base_revision": 0, "scores": {"1": {"points": 100000000000000000000000000000}}}',
+    b'{"base_revision": 0, "scores": {"1": {"points": -Infinity}}}',
+    b'{"base_revision": 0, "scores": {"1": {"points": 1, "note": ["x"]}}}',
+    b'{"base_revision": 0, "scores": [1, 2]}',
+    b'{"base_revision": 0, "fields": {"observed_on": 1e400}}',
+    b'{"base_revision": 0, "fields": {"observed_on": "99999-01-01"}}',
+    b'{"base_revision": 0, "fields": {"strengths": 1e400}}',
+    b"[" * 100_000,
+    b'{"a":' * 100_000,
+    b"[" * 100_000 + b"]" * 100_000,
+    b"1" * 10_000,
+    b'"' + b"\\ud800" + b'"',
+    b"\xff\xfe",
+    b"",
+]
 
 
 def _huge(unit: str, length: int) -> str:
@@ -242,7 +274,7 @@ def value_strategy(control: FormField, forged: list[str]) -> st.SearchStrategy[l
     if control.kind == "time":
         kinds.insert(0, time_values)
     if control.kind in ("choice", "multi", "bool", "hidden"):
-        kinds.insert(0, st.sampled_from(forged + control.options))
+        kinds.insert(0, st.sampled_from(forged + control.options + HUGE_IDS))
     one = st.one_of(*kinds)
     return st.one_of(one.map(lambda v: [v]), st.lists(one, min_size=2, max_size=3), st.just([]))
 
