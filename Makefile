@@ -16,12 +16,29 @@ TEST_SYSTEM_PACKAGES := chromium
 
 .PHONY: run test bench setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 
+# `make run` is the demo (seeded on first start, data in .data/). `make run DEMO=0` is for real use: a
+# data folder of its own that is never seeded (DATA_DIR from the environment or .env, else
+# .data-real/), migrated, and while it has no madrasah the setup address and code are printed.
+# On a LAN: make run DEMO=0 BIND=0.0.0.0:8000 (and ALLOWED_HOSTS, SITE_URL in .env).
+DEMO ?= 1
+REAL_DATA_DIR = $(or $(DATA_DIR),$(shell sed -n 's/^[[:space:]]*DATA_DIR=//p' .env 2>/dev/null | tail -n 1 | tr -d "\"'"),$(CURDIR)/.data-real)
+RUN_URL = $(if $(filter 0.0.0.0:%,$(BIND)),,--url "http://$(BIND)/")
+
 run: setup
+ifeq ($(DEMO),0)
+	@export DATA_DIR="$(REAL_DATA_DIR)"; \
+	  $(MANAGE) migrate --noinput -v 0 && \
+	  $(MANAGE) collectstatic --noinput -v 0 && \
+	  $(MANAGE) setup_code --real-use $(RUN_URL) && \
+	  echo "Data: $$DATA_DIR (back it up). Ctrl-C stops web, worker and beat." && \
+	  PATH="$(CURDIR)/$(BIN):$$PATH" BIND="$(BIND)" exec $(BIN)/python -m madrasah.launcher -f Procfile
+else
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) seed_demo $(SEED_ARGS) --if-empty
 	@$(MANAGE) collectstatic --noinput -v 0
 	@$(MANAGE) demo_logins --url "http://$(BIND)/"
 	@PATH="$(CURDIR)/$(BIN):$$PATH" BIND="$(BIND)" $(BIN)/python -m madrasah.launcher -f Procfile
+endif
 
 test: venv-dev test-system-packages assets messages
 	@$(MANAGE) makemigrations --check --dry-run -v 0 || { echo "A model change has no migration: run makemigrations."; exit 1; }
@@ -84,7 +101,7 @@ install-service: setup
 	@$(MAKE) --no-print-directory service-units UNIT_DIR=/etc/systemd/system
 	systemctl daemon-reload
 	systemctl enable --now mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.timer
-	@echo "Running. First account: sudo -u $(SERVICE_USER) $(MANAGE) createsuperuser"
+	@echo "Running. Open SITE_URL/siapkan/ with the setup code printed by: sudo journalctl -u mutu-web | grep -A3 siapkan"
 
 uninstall-service:
 	@[ "$$(id -u)" = "0" ] || { echo "Run it as root: sudo make uninstall-service"; exit 1; }

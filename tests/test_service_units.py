@@ -101,7 +101,7 @@ def test_the_services_run_commands_of_this_checkouts_virtualenv(rendered):
     for name in (*LONG_RUNNING, "mutu-backup.service"):
         service = parse(rendered / name)["Service"]
         for command in service["ExecStart"] + service.get("ExecStartPre", []):
-            program = Path(shlex.split(command)[0])
+            program = Path(shlex.split(command)[0].removeprefix("-"))  # "-": systemd ignores its failure
             assert program.parent == BASE_DIR / ".venv" / "bin", f"{name}: {program}"
             assert program.is_file() and program.stat().st_mode & 0o111, f"{name}: {program} is not executable"
 
@@ -125,6 +125,12 @@ def test_migrations_run_before_the_web_and_the_worker_and_beat_start_after_it(re
     for name in ("mutu-worker.service", "mutu-beat.service"):
         after = " ".join(parse(rendered / name)["Unit"]["After"]).split()
         assert "mutu-web.service" in after, name
+
+
+def test_the_web_prints_the_setup_code_into_the_journal_after_migrating_and_starts_even_if_that_fails(rendered):
+    steps = parse(rendered / "mutu-web.service")["Service"]["ExecStartPre"]
+    assert steps[1].startswith("-")
+    assert shlex.split(steps[1])[1:] == ["manage.py", "setup_code", "--real-use"]
 
 
 def test_long_running_services_restart_after_a_crash_and_start_at_boot(rendered):
