@@ -7,4 +7,15 @@ class KompetensiConfig(AppConfig):
 
     def ready(self) -> None:
         # Each registers its seed_demo step (supervision; PKG; recognition and PKB).
+        from madrasah.setup.signals import academic_year_prepared
+
         from . import demo, demo_growth, demo_pkg  # noqa: F401
+
+        academic_year_prepared.connect(_instruments_prepare, dispatch_uid="kompetensi-instruments-prepare")
+
+
+def _instruments_prepare(sender, *, madrasah, academic_year, **kwargs) -> None:
+    """The setup wizard's last preparation: the standard instruments of the new academic year."""
+    from .seed import instruments_ensure_defaults
+
+    instruments_ensure_defaults(madrasah=madrasah, academic_year=academic_year)

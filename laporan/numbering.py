@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,9 +70,11 @@ def document_number_issue(
         raise ApplicationError(_("Fill in the archive classification code in the madrasah profile first."))
     on = on or timezone.localdate()
     DocumentSequence.objects.get_or_create(madrasah=madrasah, year=on.year)
+    # Letters numbered by hand before the product came: its numbers of that year start after them.
+    already_used = madrasah.numbering_first(on.year) - 1
     with transaction.atomic():
         sequence = DocumentSequence.objects.select_for_update().get(madrasah=madrasah, year=on.year)
-        DocumentSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+        DocumentSequence.objects.filter(pk=sequence.pk).update(last=Greatest(F("last"), already_used) + 1)
         sequence.refresh_from_db(fields=["last"])
         number = format_document_number(
             security_code=security_code,
@@ -151,7 +154,9 @@ def number_register(*, madrasah: Madrasah, year: int) -> list[RegisterEntry]:
         )
     }
     entries = []
-    for sequence in range(1, max([last, *rows]) + 1):
+    # Numbers below the madrasah's starting number were given by hand, outside the product.
+    first = min([madrasah.numbering_first(year), *rows])
+    for sequence in range(first, max([last, *rows]) + 1):
         row = rows.get(sequence)
         if row is None:
             entries.append(RegisterEntry(sequence, "", "", None, NumberState.CANCELLED))

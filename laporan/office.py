@@ -72,7 +72,7 @@ def signatures(*, madrasah: Madrasah, place_date: str, maker: bool = True) -> li
 
 def emblem(*, madrasah: Madrasah) -> tuple[str, list[str]]:
     """(URL for the template, media names the fetcher may read): the madrasah's uploaded emblem when
-    its file is there, else the bundled one."""
+    its file is there, else the bundled Kemenag one (a madrasah negeri) or none (swasta: "")."""
     name = madrasah.emblem.name if madrasah.emblem else ""
     if name:
         try:
@@ -81,6 +81,8 @@ def emblem(*, madrasah: Madrasah) -> tuple[str, list[str]]:
             exists = False
         if exists:
             return settings.MEDIA_URL.lstrip("/") + name, [name]
+    if madrasah.is_private:
+        return "", []  # a madrasah swasta prints its yayasan's logo, never the Kemenag emblem
     return settings.STATIC_URL.lstrip("/") + DEFAULT_EMBLEM, []
 
 

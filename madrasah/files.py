@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import uuid
+import warnings
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+from PIL import Image
 
 # The only types a browser is told; anything else goes out as application/octet-stream.
 CONTENT_TYPES = {
@@ -135,3 +139,46 @@ class RandomUploadPath:
 def upload_to_random(prefix: str) -> RandomUploadPath:
     """For `FileField(upload_to=upload_to_random("evidence"))`: random names under `prefix/yyyy/mm/`."""
     return RandomUploadPath(prefix)
+
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+# A logo is a few hundred pixels across; this refuses a small file that would unpack into gigabytes.
+MAX_LOGO_PIXELS = 25_000_000
+_IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"))
+
+
+def image_upload_check(upload, *, max_bytes: int = MAX_LOGO_BYTES) -> None:
+    """Refuse (ValidationError) an upload that is not an intact PNG or JPEG judged by its CONTENT (the
+    name proves nothing), or is larger than `max_bytes`. Reads nothing before the size check."""
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("The image is larger than %(size)s MB. Send a smaller PNG or JPEG.")
+            % {"size": max_bytes // (1024 * 1024)}
+        )
+    not_image = ValidationError(_("This file is not a PNG or JPEG image."))
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    image_format = next((name for magic, name in _IMAGE_SIGNATURES if head.startswith(magic)), None)
+    if image_format is None:
+        raise not_image
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if image.format != image_format or width * height > MAX_LOGO_PIXELS:
+                    raise not_image
+                image.verify()
+    except (
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+        struct.error,
+    ):
+        raise not_image from None
+    finally:
+        upload.seek(0)

@@ -5,11 +5,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import identifiers, ids
-from .models import EmploymentStatus, Madrasah, Role, SemesterKind, Staff, Subject, TeacherType
+from .files import image_upload_check
+from .models import EmploymentStatus, Madrasah, MadrasahStatus, Role, SemesterKind, Staff, Subject, TeacherType
 from .versioning import VersionedFormMixin
 
 
@@ -240,31 +243,100 @@ class SemesterForm(forms.Form):
 
 
 class MadrasahForm(forms.ModelForm):
+    """The madrasah's own data and letterhead: one form for the setup wizard and the profile page."""
+
+    # A plain file field: the upload is judged by `image_upload_check` (content, size) with its own
+    # messages, not by the image field's generic one.
+    emblem = forms.FileField(
+        label=Madrasah._meta.get_field("emblem").verbose_name,
+        help_text=Madrasah._meta.get_field("emblem").help_text,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg", "data-logo-input": ""}),
+    )
+
     class Meta:
         model = Madrasah
         fields = [
             "name",
             "nsm",
             "npsn",
+            "status",
+            "foundation_name",
+            "ministry_line",
+            "district_office",
             "address",
+            "regency",
+            "province",
+            "time_zone",
             "city",
             "phone",
             "email",
             "website",
-            "ministry_line",
-            "district_office",
             "letterhead_lines",
+            "emblem",
             "paper_size",
-            "unit_code",
-            "classification_code",
         ]
-        widgets = {"address": forms.Textarea(attrs={"rows": 2}), "letterhead_lines": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "letterhead_lines": forms.Textarea(attrs={"rows": 3}),
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("regency", "province"):
+            self.fields[name].required = True
+        # Required for a madrasah negeri only; a madrasah swasta prints its yayasan instead (`clean`).
+        self.fields["district_office"].required = False
+        self.fields["district_office"].help_text = _(
+            "For a madrasah negeri, e.g. KANTOR KEMENTERIAN AGAMA KABUPATEN PAMEKASAN."
+        )
+        self.fields["nsm"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.fields["npsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean_nsm(self):
         return identifiers.validate_nsm(self.cleaned_data["nsm"])
 
     def clean_npsn(self):
         return identifiers.validate_npsn(self.cleaned_data["npsn"])
+
+    def clean_emblem(self):
+        upload = self.cleaned_data.get("emblem")
+        if isinstance(upload, UploadedFile):
+            image_upload_check(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == MadrasahStatus.SWASTA:
+            if not (data.get("foundation_name") or "").strip():
+                self.add_error(
+                    "foundation_name",
+                    _("A madrasah swasta prints its foundation (yayasan) on the letterhead: fill in its name."),
+                )
+        elif not (data.get("district_office") or "").strip():
+            self.add_error(
+                "district_office", _("A madrasah negeri prints its Kemenag office on the letterhead: fill it in.")
+            )
+        return data
+
+
+class NumberingForm(forms.ModelForm):
+    """Document numbers (KMA 9/2016): the unit and classification codes, and where this year's agenda
+    book stands, so the product's numbers do not repeat letters numbered by hand."""
+
+    class Meta:
+        model = Madrasah
+        fields = ["unit_code", "classification_code", "numbering_start"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["numbering_start"].min_value = 1
+        self.fields["numbering_start"].validators.append(MinValueValidator(1))
+        self.fields["numbering_start"].help_text = _(
+            "The number after the last letter already numbered by hand this year (1 if none). The product's "
+            "documents of this year start there."
+        )
 
 
 class StaffImportForm(forms.Form):

@@ -1,8 +1,10 @@
+import zoneinfo
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import Membership
 
@@ -31,14 +33,21 @@ def load_membership(request) -> Membership | None:
 
 
 class MembershipMiddleware:
-    """Sets `request.membership` (None for anonymous users and before a choice is made)."""
+    """Sets `request.membership` (None for anonymous users and before a choice is made), and the
+    madrasah's time zone (WIB, WITA or WIT) for the request, so dates shown and printed are local."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.membership = load_membership(request)
-        return self.get_response(request)
+        if request.membership is None:
+            return self.get_response(request)
+        timezone.activate(zoneinfo.ZoneInfo(request.membership.madrasah.time_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class PasswordChangeRequiredMiddleware:

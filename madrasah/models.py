@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .files import upload_to_random
 from .identifiers import format_nip
 
 
@@ -35,11 +36,43 @@ class PaperSize(models.TextChoices):
     A4 = "A4", "A4 (210 × 297 mm)"
 
 
+class MadrasahStatus(models.TextChoices):
+    NEGERI = "negeri", _("State (negeri)")
+    SWASTA = "swasta", _("Private (swasta)")
+
+
+class TimeZone(models.TextChoices):
+    WIB = "Asia/Jakarta", "WIB (UTC+7)"
+    WITA = "Asia/Makassar", "WITA (UTC+8)"
+    WIT = "Asia/Jayapura", "WIT (UTC+9)"
+
+
+class SetupStep(models.TextChoices):
+    """The setup wizard's steps after the madrasah's own data, in order; "" once the setup is done."""
+
+    NUMBERING = "numbering", _("Document numbering")
+    KEPALA = "kepala", _("Kepala")
+    OPERATOR = "operator", _("Operator")
+    SEMESTERS = "semesters", _("Academic year and semesters")
+    INSTRUMENTS = "instruments", _("Standard instruments")
+    SLIPS = "slips", _("First-login slips")
+
+
 class Madrasah(models.Model):
     name = models.CharField(_("name"), max_length=200)
     nsm = models.CharField("NSM", max_length=12, unique=True)
     npsn = models.CharField("NPSN", max_length=8, unique=True)
+    status = models.CharField(_("status"), max_length=6, choices=MadrasahStatus, default=MadrasahStatus.NEGERI)
+    foundation_name = models.CharField(
+        _("foundation (yayasan)"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a madrasah swasta: printed on the letterhead instead of the Kemenag lines."),
+    )
     address = models.TextField(_("address"))
+    regency = models.CharField(_("regency or city (kabupaten/kota)"), max_length=100, blank=True)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=16, choices=TimeZone, default=TimeZone.WIB)
     city = models.CharField(_("city (place of signing)"), max_length=100)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -49,12 +82,22 @@ class Madrasah(models.Model):
     letterhead_lines = models.TextField(
         _("extra letterhead lines"), blank=True, help_text=_("One line each, printed under the madrasah name.")
     )
-    emblem = models.ImageField(_("emblem"), upload_to="emblems/", blank=True)
+    emblem = models.ImageField(
+        _("letterhead logo"),
+        upload_to=upload_to_random("emblems"),
+        blank=True,
+        help_text=_("PNG or JPEG, at most 2 MB. Empty: the Kemenag emblem (madrasah negeri) or none (swasta)."),
+    )
     paper_size = models.CharField(_("default paper size"), max_length=2, choices=PaperSize, default=PaperSize.F4)
     unit_code = models.CharField(
         _("unit code for document numbers"), max_length=50, help_text=_("For example Mts.13.28.03")
     )
     classification_code = models.CharField(_("default archive classification code"), max_length=30, default="PP.00.4")
+    # Letters numbered by hand before the product: its own numbers of `numbering_start_year` begin at
+    # `numbering_start` (laporan.numbering), so the agenda book has no number twice.
+    numbering_start = models.PositiveIntegerField(_("next free number in this year's agenda book"), default=1)
+    numbering_start_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    setup_step = models.CharField(max_length=12, choices=SetupStep, blank=True, default="", editable=False)
     acknowledge_days = models.PositiveSmallIntegerField(
         _("days a teacher has to acknowledge a result"),
         default=7,
@@ -69,6 +112,14 @@ class Madrasah(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_private(self) -> bool:
+        return self.status == MadrasahStatus.SWASTA
+
+    def numbering_first(self, year: int) -> int:
+        """The first number the product issues in `year`'s agenda book."""
+        return self.numbering_start if year == self.numbering_start_year else 1
 
 
 class AcademicYear(models.Model):

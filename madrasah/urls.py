@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .setup import views as setup
 from .views import access_log, accounts, home, installation, my_account, pengawas, periods, staff, staff_excel
 from .views.notifications import notification_list, notification_open
 
@@ -28,6 +29,14 @@ urlpatterns = [
     path("instalasi/akun/<int:pk>/buka/", installation.installation_account_unlock, name="installation-account-unlock"),
     path("instalasi/madrasah/<int:pk>/kepala/", installation.installation_kepala, name="installation-kepala"),
     path("instalasi/riwayat/", installation.installation_events, name="installation-events"),
+    path("siapkan/", setup.setup_start, name="setup-start"),
+    path("siapkan/madrasah/", setup.setup_madrasah, name="setup-madrasah"),
+    path("siapkan/<int:pk>/penomoran/", setup.setup_numbering, name="setup-numbering"),
+    path("siapkan/<int:pk>/kepala/", setup.setup_kepala, name="setup-kepala"),
+    path("siapkan/<int:pk>/operator/", setup.setup_operator, name="setup-operator"),
+    path("siapkan/<int:pk>/semester/", setup.setup_semesters, name="setup-semesters"),
+    path("siapkan/<int:pk>/instrumen/", setup.setup_instruments, name="setup-instruments"),
+    path("siapkan/<int:pk>/slip/", setup.setup_slips, name="setup-slips"),
     path("beranda/kepala/", home.home_kepala, name="home-kepala"),
     path("beranda/waka/", home.home_waka, name="home-waka"),
     path("beranda/guru/", home.home_guru, name="home-guru"),
@@ -56,6 +65,7 @@ urlpatterns = [
     path("semester/", periods.semester_list, name="semester-list"),
     path("semester/<int:pk>/aktifkan/", periods.semester_activate, name="semester-activate"),
     path("profil-madrasah/", periods.madrasah_profile, name="madrasah-profile"),
+    path("profil-madrasah/logo/", periods.madrasah_logo, name="madrasah-logo"),
     path("pemberitahuan/", notification_list, name="notification-list"),
     path("pemberitahuan/<int:pk>/", notification_open, name="notification-open"),
     path("log-akses-data/", access_log.access_log, name="access-log"),

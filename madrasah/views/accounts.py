@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import selectors
+from .. import selectors, setup_code
 from .. import services as madrasah_services
 from ..access import ACCOUNT_MANAGERS, membership_required
 from ..accounts import selectors as account_selectors
@@ -55,6 +55,10 @@ class LoginView(auth_views.LoginView):
     template_name = "madrasah/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # A blank installation has no account to log in with: the way in is the setup.
+        return super().get_context_data(setup_needed=setup_code.setup_needed(), **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -48,6 +48,8 @@ def installation_administrator_required(view):
 
 @installation_administrator_required
 def installation_home(request):
+    if not Madrasah.objects.exists():
+        return redirect("madrasah:setup-start")  # a blank installation: the setup, never a dead end
     current = HeadAppointment.objects.filter(ended_on__isnull=True).select_related("staff")
     madrasah_list = Madrasah.objects.prefetch_related(Prefetch("head_appointments", queryset=current, to_attr="heads"))
     return render(request, "madrasah/installation/home.html", {"madrasah_list": madrasah_list})

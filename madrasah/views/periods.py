@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..access import PERIOD_MANAGERS, membership_required, semester_for_user
 from ..errors import ApplicationError
-from ..forms import MadrasahForm, SemesterForm
+from ..files import protected_file_response
+from ..forms import MadrasahForm, NumberingForm, SemesterForm
+from ..setup.services import madrasah_profile_save
 
 
 @membership_required()
@@ -70,9 +72,24 @@ def semester_activate(request, pk: int):
 @membership_required(*PERIOD_MANAGERS)
 def madrasah_profile(request):
     madrasah = request.membership.madrasah
-    form = MadrasahForm(request.POST or None, instance=madrasah)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The madrasah profile has been saved."))
-        return redirect("madrasah:madrasah-profile")
-    return render(request, "madrasah/madrasah_profile.html", {"form": form})
+    form = MadrasahForm(request.POST or None, request.FILES or None, instance=madrasah)
+    numbering_form = NumberingForm(request.POST or None, instance=madrasah)
+    if request.method == "POST" and form.is_valid() and numbering_form.is_valid():
+        try:
+            madrasah_profile_save(form=form, numbering_form=numbering_form)
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The madrasah profile has been saved."))
+            return redirect("madrasah:madrasah-profile")
+    return render(
+        request,
+        "madrasah/madrasah_profile.html",
+        {"form": form, "numbering_form": numbering_form, "has_logo": bool(madrasah.emblem)},
+    )
+
+
+@membership_required()
+def madrasah_logo(request):
+    """The letterhead logo of the member's own madrasah (printed on its letters, so any member sees it)."""
+    return protected_file_response(request.membership.madrasah.emblem, filename="logo", inline=True)

@@ -1,0 +1,139 @@
+"""Forms of the setup wizard. The madrasah's own data is `madrasah.forms.MadrasahForm` (the profile
+page's form); people are `StaffForm` with fewer fields, so the EMIS identifier rules are the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import setup_code
+from ..forms import IDENTIFIER_FIELDS, DateInput, StaffForm
+from ..models import User
+from ..services import semester_default_dates
+
+
+class SetupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Setup code"),
+        min_length=12,
+        max_length=40,
+        help_text=gettext_lazy(
+            "Printed when the product was started (or run: python manage.py setup_code). "
+            "Spaces and dashes do not matter."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    username = forms.CharField(
+        label=gettext_lazy("Administrator's username"),
+        max_length=150,
+        validators=[User.username_validator],
+        help_text=gettext_lazy(
+            "This account belongs to no madrasah and sees no scores; it sets up madrasah and recovers accounts."
+        ),
+    )
+    password1 = forms.CharField(
+        label=gettext_lazy("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=gettext_lazy("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_code(self):
+        code = setup_code.normalise(self.cleaned_data["code"])
+        if len(code) < 12:
+            raise ValidationError(_("The setup code has at least 12 characters."))
+        return code
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first and data.get("username"):
+            try:
+                validate_password(first, User(username=data["username"], is_superuser=True))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+def _keep_only(form, names: list[str]) -> None:
+    """`StaffForm` with only `names` (its __init__ dresses every identifier field, so they exist first)."""
+    extra = ("acting", "decree_number", "decree_date")
+    for name in [n for n in form.fields if n not in names and n not in extra]:
+        del form.fields[name]
+
+
+class KepalaForm(StaffForm):
+    """The Kepala: a teacher's record, and the decree (SK) that appoints them."""
+
+    acting = forms.BooleanField(label=gettext_lazy("Acting Kepala (Plt.)"), required=False)
+    decree_number = forms.CharField(label=gettext_lazy("Decree (SK) number"), max_length=100)
+    decree_date = forms.DateField(
+        label=gettext_lazy("Decree (SK) date"),
+        widget=DateInput(),
+        help_text=gettext_lazy("The appointment counts from this day."),
+    )
+
+    class Meta(StaffForm.Meta):
+        fields = ["front_title", "name", "back_title", "sex", "employment_status", *IDENTIFIER_FIELDS, "subjects"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _keep_only(self, ["front_title", "name", "back_title", "sex", "employment_status", "nip", "peg_id"])
+        self.fields["peg_id"].help_text = _(
+            "Only when there is no NIP (madrasah swasta): the PegID or NIY becomes the username."
+        )
+
+
+class OperatorForm(StaffForm):
+    """The operator: staff who is not a teacher (never counted, scheduled or reported as one)."""
+
+    class Meta(StaffForm.Meta):
+        fields = ["front_title", "name", "back_title", "sex", "employment_status", *IDENTIFIER_FIELDS, "subjects"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _keep_only(self, ["front_title", "name", "back_title", "sex", "employment_status", "nip", "nignp", "peg_id"])
+
+
+def _default_start_year(today: dt.date) -> int:
+    return today.year if today.month >= 7 else today.year - 1
+
+
+class SemestersForm(forms.Form):
+    start_year = forms.IntegerField(
+        label=gettext_lazy("Academic year starting in"),
+        min_value=2000,
+        max_value=2100,
+        help_text=gettext_lazy("2026 for 2026/2027."),
+    )
+    ganjil_start = forms.DateField(label=gettext_lazy("Odd semester (ganjil) from"), widget=DateInput())
+    ganjil_end = forms.DateField(label=gettext_lazy("Odd semester (ganjil) until"), widget=DateInput())
+    genap_start = forms.DateField(label=gettext_lazy("Even semester (genap) from"), widget=DateInput())
+    genap_end = forms.DateField(label=gettext_lazy("Even semester (genap) until"), widget=DateInput())
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = _default_start_year(today or timezone.localdate())
+        self.initial.setdefault("start_year", year)
+        self.initial.setdefault("ganjil_start", semester_default_dates(year, "ganjil")[0])
+        self.initial.setdefault("ganjil_end", semester_default_dates(year, "ganjil")[1])
+        self.initial.setdefault("genap_start", semester_default_dates(year, "genap")[0])
+        self.initial.setdefault("genap_end", semester_default_dates(year, "genap")[1])
+
+    def clean(self):
+        data = super().clean()
+        for kind in ("ganjil", "genap"):
+            start, end = data.get(f"{kind}_start"), data.get(f"{kind}_end")
+            if start and end and end <= start:
+                self.add_error(f"{kind}_end", _("The end date must be after the start date."))
+        return data
