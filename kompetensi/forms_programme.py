@@ -105,9 +105,10 @@ class RowForm(forms.Form):
     planned_at = PlannedAtField(label=gettext_lazy("Date and time"))
     instruments = InstrumentChoiceField(label=gettext_lazy("Instruments"), queryset=InstrumentVersion.objects.none())
 
-    def __init__(self, *args, teachers, supervisors: list[tuple[int, str]], instruments, **kwargs):
+    def __init__(self, *args, teachers, subjects, supervisors: list[tuple[int, str]], instruments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["teacher"].queryset = teachers
+        self.fields["subject"].queryset = subjects  # the national ones and this madrasah's own
         self.fields["supervisor"].choices = [("", "---------"), *supervisors]
         self.fields["instruments"].queryset = instruments
 

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
-from .models import Membership, Role, Semester, Staff
+from .models import Membership, Role, Semester, Staff, Subject
 
 # Who may read a staff record of their madrasah (besides the person themself), and who may change it.
 STAFF_READERS = (Role.KEPALA, Role.WAKA, Role.OPERATOR, Role.PENGAWAS)
@@ -27,6 +27,8 @@ STAFF_WRITERS = (Role.KEPALA, Role.OPERATOR)
 # Accounts, passwords and lockouts: the operator's work; the Kepala may step in.
 ACCOUNT_MANAGERS = (Role.OPERATOR, Role.KEPALA)
 PERIOD_MANAGERS = (Role.OPERATOR, Role.KEPALA)
+# The madrasah's own local subjects (muatan lokal).
+SUBJECT_MANAGERS = (Role.OPERATOR, Role.KEPALA)
 
 
 def membership_required(*roles: str):
@@ -79,3 +81,12 @@ def semester_for_user(membership: Membership, pk: int, *, write: bool = False) -
     if write and not membership.has_role(*PERIOD_MANAGERS):
         raise PermissionDenied
     return semester
+
+
+def local_subject_for_user(membership: Membership, pk: int) -> Subject:
+    """A local subject of the member's madrasah, for its managers: a national subject or another
+    madrasah's is not found (404); other roles of the madrasah: 403."""
+    subject = get_object_or_404(Subject, pk=pk, madrasah_id=membership.madrasah_id)
+    if not membership.has_role(*SUBJECT_MANAGERS):
+        raise PermissionDenied
+    return subject

@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import identifiers, ids
+from . import identifiers, ids, selectors
 from .files import image_upload_check
 from .models import EmploymentStatus, Madrasah, MadrasahStatus, Role, SemesterKind, Staff, Subject, TeacherType
 from .versioning import VersionedFormMixin
@@ -117,7 +117,7 @@ class StaffForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.madrasah = madrasah
         self.warnings: list[str] = []
-        self.fields["subjects"].queryset = Subject.objects.all()
+        self.fields["subjects"].queryset = selectors.subjects_for(madrasah=madrasah)
         if self.instance.pk is None:
             # The operator says what a new person is: a preselected "subject teacher" silently counted
             # office staff as teachers (supervision, PKG, recaps).
@@ -178,8 +178,9 @@ class StaffFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, madrasah: Madrasah, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = selectors.subjects_for(madrasah=madrasah)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select form-select-sm" if is_select else "form-control form-control-sm"
@@ -355,3 +356,20 @@ class StaffImportForm(forms.Form):
         if upload.size > staff_excel.MAX_FILE_BYTES:  # refused before anything reads it
             raise ValidationError(staff_excel.file_too_large_message())
         return upload
+
+
+class LocalSubjectForm(forms.Form):
+    """A local subject (muatan lokal) of the madrasah: its name and, if the madrasah uses one, a code."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=100, help_text=gettext_lazy("e.g. Bahasa Madura, Tahfidz, Baca Kitab")
+    )
+    code = forms.SlugField(
+        label=gettext_lazy("Code (optional)"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("Lower-case letters, digits and dashes, e.g. bahasa-madura."),
+    )
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())

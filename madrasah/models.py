@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -195,9 +196,13 @@ class Semester(models.Model):
 
 
 class Subject(models.Model):
-    """A subject taught at MTs (Kurikulum Merdeka for madrasah); reference data, shared by all."""
+    """A subject taught at MTs: a national one (Kurikulum Merdeka for madrasah; reference data shared by
+    all, no madrasah) or a madrasah's own local subject (muatan lokal), seen and used only there."""
 
-    code = models.SlugField(max_length=40, unique=True)
+    madrasah = models.ForeignKey(
+        Madrasah, on_delete=models.CASCADE, null=True, blank=True, related_name="local_subjects"
+    )
+    code = models.SlugField(max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=100)
     group = models.CharField(_("group"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -206,6 +211,17 @@ class Subject(models.Model):
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
         ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(madrasah__isnull=True), name="subject_code_unique_national"
+            ),
+            models.UniqueConstraint(
+                fields=["madrasah", "code"],
+                condition=Q(madrasah__isnull=False) & ~Q(code=""),
+                name="subject_code_unique_per_madrasah",
+            ),
+            models.UniqueConstraint(Lower("name"), "madrasah", name="subject_name_unique_per_madrasah"),
+        ]
 
     def __str__(self) -> str:
         return self.name

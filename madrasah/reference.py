@@ -29,5 +29,9 @@ def ensure_reference_data(subject_model=None) -> None:
     """Create or update the reference rows; safe to call any number of times."""
     if subject_model is None:
         from .models import Subject as subject_model
+    national = subject_model.objects.all()
+    # A madrasah's own local subject may share a national code; the migration's older model has no such field.
+    if any(f.name == "madrasah" for f in subject_model._meta.get_fields()):
+        national = national.filter(madrasah__isnull=True)
     for order, (code, name, group) in enumerate(SUBJECTS, start=1):
-        subject_model.objects.update_or_create(code=code, defaults={"name": name, "group": group, "order": order})
+        national.update_or_create(code=code, defaults={"name": name, "group": group, "order": order})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import Madrasah, Membership, MembershipRole, Semester, Staff
+from .models import Madrasah, Membership, MembershipRole, Semester, Staff, Subject
 
 
 def staff_list(*, madrasah: Madrasah, filters: dict | None = None) -> QuerySet[Staff]:
@@ -73,3 +73,14 @@ def accounts_never_logged_in(*, madrasah: Madrasah) -> int:
     return Membership.objects.filter(
         madrasah=madrasah, is_active=True, user__last_login__isnull=True, staff__isnull=False
     ).count()
+
+
+def subjects_for(*, madrasah: Madrasah) -> QuerySet[Subject]:
+    """The subjects a madrasah offers: the national ones and its own local subjects (never another
+    madrasah's), national first."""
+    return Subject.objects.filter(Q(madrasah__isnull=True) | Q(madrasah=madrasah)).order_by("order", "name", "pk")
+
+
+def local_subjects(*, madrasah: Madrasah) -> QuerySet[Subject]:
+    """The madrasah's own local subjects (muatan lokal), with how many people are recorded teaching each."""
+    return Subject.objects.filter(madrasah=madrasah).annotate(teachers=Count("staff", distinct=True)).order_by("name")

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 from axes.utils import reset as axes_reset
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import staff_excel
+from . import selectors, staff_excel
 from .errors import ApplicationError
 from .models import (
     AcademicYear,
@@ -187,7 +187,9 @@ def staff_import(*, madrasah: Madrasah, upload, actor: User | None = None) -> Im
         sheet = staff_excel.sheet_read(staff_excel.upload_bytes(upload))
     except staff_excel.WorkbookError as error:
         raise ApplicationError(error.message, field="file") from None
-    rows, errors, warnings = staff_excel.rows_clean(sheet, subjects=staff_excel.subject_lookup(Subject.objects.all()))
+    rows, errors, warnings = staff_excel.rows_clean(
+        sheet, subjects=staff_excel.subject_lookup(selectors.subjects_for(madrasah=madrasah))
+    )
     try:
         with transaction.atomic():
             existing = list(Staff.objects.filter(madrasah=madrasah))
@@ -388,4 +390,45 @@ def staff_delete(*, staff: Staff) -> None:
         raise ApplicationError(
             _("%(name)s already has records and cannot be deleted: deactivate them instead.")
             % {"name": staff.full_name}
+        ) from None
+
+
+# Local subjects come after the national ones (madrasah.reference orders those from 1).
+LOCAL_SUBJECT_ORDER = 100
+LOCAL_SUBJECT_GROUP = "Muatan Lokal"
+
+
+def local_subject_add(*, madrasah: Madrasah, name: str, code: str = "") -> Subject:
+    """Add a local subject (muatan lokal) of `madrasah`, offered only there beside the national ones.
+    Refused when its name or code is already a subject this madrasah offers (national or its own): a
+    subject must be found again by its name in forms and imports. One row; a retry is refused as a
+    duplicate."""
+    offered = selectors.subjects_for(madrasah=madrasah)
+    if offered.filter(name__iexact=name).exists():
+        raise ApplicationError(_("The subject %(name)s already exists.") % {"name": name}, field="name")
+    if code and offered.filter(code=code).exists():
+        raise ApplicationError(
+            _("The code %(code)s is already used by another subject.") % {"code": code}, field="code"
+        )
+    try:
+        with transaction.atomic():
+            return Subject.objects.create(
+                madrasah=madrasah, name=name, code=code, group=LOCAL_SUBJECT_GROUP, order=LOCAL_SUBJECT_ORDER
+            )
+    except IntegrityError:  # added at the same moment from another device
+        raise ApplicationError(_("The subject %(name)s already exists.") % {"name": name}, field="name") from None
+
+
+@transaction.atomic
+def local_subject_delete(*, subject: Subject) -> None:
+    """Delete a local subject nobody is recorded teaching and no supervision was planned for."""
+    if subject.staff.exists():
+        raise ApplicationError(
+            _("%(name)s is recorded for some teachers: remove it from their records first.") % {"name": subject.name}
+        )
+    try:
+        subject.delete()
+    except ProtectedError:
+        raise ApplicationError(
+            _("%(name)s is used in a supervision programme and stays.") % {"name": subject.name}
         ) from None

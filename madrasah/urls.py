@@ -1,7 +1,18 @@
 from django.urls import path
 
 from .setup import views as setup
-from .views import access_log, accounts, home, installation, my_account, pengawas, periods, staff, staff_excel
+from .views import (
+    access_log,
+    accounts,
+    home,
+    installation,
+    my_account,
+    pengawas,
+    periods,
+    staff,
+    staff_excel,
+    subjects,
+)
 from .views.notifications import notification_list, notification_open
 
 app_name = "madrasah"
@@ -62,6 +73,8 @@ urlpatterns = [
         pengawas.pengawas_invitation_withdraw,
         name="pengawas-invitation-withdraw",
     ),
+    path("mapel-lokal/", subjects.subject_list, name="subject-list"),
+    path("mapel-lokal/<int:pk>/hapus/", subjects.subject_delete, name="subject-delete"),
     path("semester/", periods.semester_list, name="semester-list"),
     path("semester/<int:pk>/aktifkan/", periods.semester_activate, name="semester-activate"),
     path("profil-madrasah/", periods.madrasah_profile, name="madrasah-profile"),

@@ -249,6 +249,7 @@ def programme_row_create(request, pk: int):
     form = RowForm(
         request.POST or None,
         teachers=supervision.team_candidates(madrasah=madrasah),
+        subjects=madrasah_selectors.subjects_for(madrasah=madrasah),
         supervisors=supervision.supervisor_choices(people=people),
         instruments=instruments,
         initial={"instruments": [v.pk for v in instruments if v.instrument.kind != "penilaian"]},

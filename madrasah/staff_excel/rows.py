@@ -158,9 +158,10 @@ def subject_lookup(subjects: Iterable) -> dict[str, int]:
     lookup: dict[str, int] = {}
     by_code = {}
     for subject in subjects:
-        by_code[subject.code] = subject.pk
         lookup[key_of(subject.name)] = subject.pk
-        lookup[key_of(subject.code)] = subject.pk
+        if subject.code:  # a local subject may have none
+            by_code[subject.code] = subject.pk
+            lookup[key_of(subject.code)] = subject.pk
     for alias, code in SUBJECT_ALIASES.items():
         if code in by_code:
             lookup.setdefault(alias, by_code[code])

@@ -23,7 +23,7 @@ from ..versioning import StaleVersion
 
 @membership_required(*STAFF_READERS)
 def staff_list(request):
-    filter_form = StaffFilterForm(request.GET or None)
+    filter_form = StaffFilterForm(request.GET or None, madrasah=request.membership.madrasah)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     staff = selectors.staff_list(madrasah=request.membership.madrasah, filters=filters)
     page = Paginator(staff, 50).get_page(request.GET.get("page"))

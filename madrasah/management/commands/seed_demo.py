@@ -501,7 +501,12 @@ class Command(BaseCommand):
         return semesters
 
     def _people(self, *, seed: int, today: dt.date, teachers: int) -> list[_Person]:
-        subjects = list(Subject.objects.exclude(code="bk").order_by("order", "code").values_list("code", flat=True))
+        subjects = list(
+            Subject.objects.filter(madrasah__isnull=True)
+            .exclude(code="bk")
+            .order_by("order", "code")
+            .values_list("code", flat=True)
+        )
         generator = _Generator(seed=seed, today=today, subjects=subjects)
         hashes: dict[str, str] = {}
 
@@ -558,7 +563,7 @@ class Command(BaseCommand):
         # bulk_create sets primary keys on PostgreSQL and SQLite 3.35+, the databases this project runs on.
         Staff.objects.bulk_create(staff_rows)
 
-        subjects = dict(Subject.objects.values_list("code", "pk"))
+        subjects = dict(Subject.objects.filter(madrasah__isnull=True).values_list("code", "pk"))
         through = Staff.subjects.through
         through.objects.bulk_create(
             [through(staff_id=p.staff.pk, subject_id=subjects[p.subject]) for p in people if p.subject]
