@@ -14,7 +14,7 @@ SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run test bench setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
+.PHONY: run update test bench setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 
 # `make run` is the demo (seeded on first start, data in .data/). `make run DEMO=0` is for real use: a
 # data folder of its own that is never seeded (DATA_DIR from the environment or .env, else
@@ -38,6 +38,34 @@ else
 	@$(MANAGE) collectstatic --noinput -v 0
 	@$(MANAGE) demo_logins --url "http://$(BIND)/"
 	@PATH="$(CURDIR)/$(BIN):$$PATH" BIND="$(BIND)" $(BIN)/python -m madrasah.launcher -f Procfile
+endif
+
+# A later version, after `git pull`: an encrypted backup first (if it fails nothing changes), then the
+# migrations and the static files, then a restart. Installed as services (as root: every step runs as
+# the service user): the services stop for the migrations and start again. Otherwise it works on
+# `make run DEMO=0`'s data folder, and you start `make run DEMO=0` again.
+SERVICES_INSTALLED = $(wildcard /etc/systemd/system/mutu-web.service)
+
+update: setup
+ifneq ($(SERVICES_INSTALLED),)
+	@[ "$$(id -u)" = "0" ] || { echo "Installed as a service: run it as root: sudo make update"; exit 1; }
+	@echo "1/3 Backup"; archive=$$(runuser -u $(SERVICE_USER) -- $(MANAGE) backup) || { \
+	  echo "No backup, so nothing was changed (BACKUP_KEY or BACKUP_KEY_FILE in .env: docs/deployment.md)."; exit 1; }; \
+	  echo "    $$archive"; \
+	  echo "2/3 Migrations"; systemctl stop mutu-web.service mutu-worker.service mutu-beat.service; \
+	  runuser -u $(SERVICE_USER) -- $(MANAGE) migrate --noinput -v 1 && \
+	  runuser -u $(SERVICE_USER) -- $(MANAGE) collectstatic --noinput -v 0 || { \
+	  echo "The migrations failed: the services stay stopped. Put the data back with: sudo -u $(SERVICE_USER) make restore FILE=$$archive"; exit 1; }; \
+	  echo "3/3 Restart"; systemctl start mutu-web.service mutu-worker.service mutu-beat.service && \
+	  systemctl --no-pager --lines=0 status mutu-web.service mutu-worker.service mutu-beat.service | grep -E "^●|Active:"
+else
+	@export DATA_DIR="$(REAL_DATA_DIR)"; \
+	  echo "1/3 Backup of $$DATA_DIR"; archive=$$($(MANAGE) backup) || { \
+	  echo "No backup, so nothing was changed (BACKUP_KEY or BACKUP_KEY_FILE: docs/deployment.md)."; exit 1; }; \
+	  echo "    $$archive"; \
+	  echo "2/3 Migrations"; $(MANAGE) migrate --noinput -v 1 && $(MANAGE) collectstatic --noinput -v 0 || { \
+	  echo "The migrations failed. Put the data back with: make restore FILE=$$archive"; exit 1; }; \
+	  echo "3/3 Not installed as a service: stop make run DEMO=0 (Ctrl-C) and start it again to use this version."
 endif
 
 test: venv-dev test-system-packages assets messages
