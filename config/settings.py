@@ -15,6 +15,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from madrasah import private_files
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -27,8 +29,8 @@ if DJANGO_ENV not in {"embedded", "production", "test"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be embedded, production or test, not {DJANGO_ENV!r}")
 PRODUCTION = DJANGO_ENV == "production"
 
-DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / ".data")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Owner-only (0700) whatever the umask: the database, keys, uploads, reports and backups live here.
+DATA_DIR = private_files.private_dir(env.str("DATA_DIR", default=str(BASE_DIR / ".data")))
 
 
 def _secret_key() -> str:
@@ -45,8 +47,12 @@ def _secret_key() -> str:
     if not key_file.exists():
         from django.core.management.utils import get_random_secret_key
 
-        key_file.write_text(get_random_secret_key())
-        key_file.chmod(0o600)
+        try:
+            with private_files.open_private(key_file, exclusive=True) as out:
+                out.write(get_random_secret_key().encode("ascii"))
+        except FileExistsError:
+            pass  # the worker or beat, starting at the same moment, wrote it first
+    private_files.private_file(key_file)
     return key_file.read_text().strip()
 
 
@@ -197,9 +203,17 @@ MEDIA_URL = "/media/"  # never served directly: files go through madrasah.files
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(DATA_DIR / "backups")))
 BACKUP_KEY = env.str("BACKUP_KEY", default="")
 BACKUP_KEY_FILE = env.str("BACKUP_KEY_FILE", default="")
+# Uploads are owner-only (madrasah.private_files); collected static files are public and keep modes a
+# web server running as another user can read (without OPTIONS they would take the upload modes).
+FILE_UPLOAD_PERMISSIONS = private_files.PRIVATE_FILE
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = private_files.PRIVATE_DIR
+STATICFILES_MODES = {
+    "file_permissions_mode": private_files.PUBLIC_FILE,
+    "directory_permissions_mode": private_files.PUBLIC_DIR,
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage", "OPTIONS": STATICFILES_MODES},
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -220,7 +234,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "fi
 BROKER_DIR = Path(env.str("BROKER_DIR", default=str(DATA_DIR / "broker")))
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed", "control"):
-        (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+        private_files.private_dir(BROKER_DIR / sub)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

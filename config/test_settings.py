@@ -9,10 +9,13 @@ import os
 os.environ.setdefault("DJANGO_ENV", "test")
 
 from .settings import *  # noqa: E402,F403
-from .settings import DATA_DIR, DATABASES, STORAGES  # noqa: E402
+from .settings import DATA_DIR, DATABASES, STATICFILES_MODES, STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "madrasah.hashers.FirstLoginPasswordHasher"]
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage", "OPTIONS": STATICFILES_MODES},
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run (several runs may share a checkout); pytest-django removes it at the end.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}

@@ -52,6 +52,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from madrasah import private_files
 from madrasah.errors import ApplicationError
 from madrasah.models import Madrasah, Membership, PaperSize, Staff, User
 
@@ -300,12 +301,13 @@ def _stored_name(report: Report, field: str, extension: str) -> str:
 def write_swapped(name: str, content: bytes) -> Path:
     """Write `content` to storage name `name`: first to `<name>.part` in the same folder, then
     `os.replace` (atomic on one file system), so a reader sees the old file or the new one, never
-    half of one. The temporary name is fixed per file, so a retried build overwrites a leftover."""
+    half of one. The temporary name is fixed per file, so a retried build overwrites a leftover.
+    Owner-only like every upload (madrasah.private_files): a report holds teachers' scores."""
     path = Path(default_storage.path(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_files.private_dir(path.parent)
     temporary = path.with_name(path.name + ".part")
     try:
-        with temporary.open("wb") as handle:
+        with private_files.open_private(temporary) as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from django.utils import timezone
 
+from madrasah import private_files
 from madrasah.backup.database import COPY_BUFFER, database_summary, dump_database, engine_of, restore_database
 from madrasah.backup.keys import BackupError, BackupKey
 from madrasah.backup.stream import DEFAULT_CHUNK, FORMAT_VERSION, DecryptingReader, EncryptingWriter, read_header
@@ -139,8 +140,7 @@ def create_backup(
     looks finished). Safe to run while the app is in use and to retry.
     """
     media_root = Path(media_root)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_files.private_dir(folder)
     engine = engine_of(database)
     final, fd = _archive_path(folder)
     part = final.with_name(final.name + ".part")
@@ -187,10 +187,10 @@ def _member_path(name: str, prefix: str) -> PurePosixPath:
 
 
 def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> str:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_files.private_dir(target.parent)
     source = tar.extractfile(member)
     digest = hashlib.sha256()
-    with target.open("xb") as out:
+    with private_files.open_private(target, exclusive=True) as out:
         while chunk := source.read(COPY_BUFFER):
             digest.update(chunk)
             out.write(chunk)
@@ -334,7 +334,7 @@ def restore_backup(
                 f"The database already holds data ({summary['madrasah']} madrasah, {summary['users']} users). "
                 "A restore replaces all of it: stop the web server and the worker, then run again with --force."
             )
-    media_root.mkdir(parents=True, exist_ok=True)
+    private_files.private_dir(media_root)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=media_root))
     try:
         unpacked = _unpack(archive, key, staging)

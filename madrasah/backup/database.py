@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import connections
 
+from madrasah import private_files
 from madrasah.backup.keys import BackupError
 
 COPY_BUFFER = 1 << 20
@@ -134,7 +135,7 @@ def restore_database(engine: str, dump: Path, database: dict) -> None:
     connections.close_all()
     if engine == "sqlite":
         target = Path(database["NAME"])
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_files.private_dir(target.parent)
         source = sqlite3.connect(dump)
         destination = sqlite3.connect(target, timeout=30)
         try:
@@ -145,6 +146,8 @@ def restore_database(engine: str, dump: Path, database: dict) -> None:
         finally:
             destination.close()
             source.close()
+        for path in private_files.sqlite_files(str(target)):  # a new file is made as the umask allows
+            private_files.private_file(path)
         return
     args, env = _pg_command("pg_restore", database)
     _run(
