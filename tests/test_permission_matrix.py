@@ -495,6 +495,28 @@ MATRIX: dict[str, Row] = {
     ),
     # The letterhead logo of one's own madrasah (none uploaded here).
     "madrasah:madrasah-logo": Row(get=statuses("302 404 404 404 404 404 404 404 404")),
+    # The pengawas of the madrasah: the Kepala adds (an empty form comes back with its errors: 400), ends
+    # and withdraws invitations; local subjects (mulok): the Kepala and the operator.
+    "madrasah:pengawas-list": Row(get=statuses("302 403 403 403 403 200 403 403 200")),
+    "madrasah:pengawas-create": Row(
+        get=statuses("302 403 403 403 403 200 403 403 200"), post=statuses("302 403 403 403 403 400 403 403 400")
+    ),
+    "madrasah:pengawas-end": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.pengawas.pk]
+    ),
+    "madrasah:pengawas-invitation-withdraw": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 403 403 302 403 403 404"),
+        args=lambda w: [w.pengawas_invitation.pk],
+    ),
+    "madrasah:subject-list": Row(
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 302 302 403 302"),
+        data=lambda w: {"name": "Bahasa Madura"},
+    ),
+    "madrasah:subject-delete": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 302 403 404"), args=lambda w: [w.local_subject.pk]
+    ),
     "madrasah:installation": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
     "madrasah:installation-accounts": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
     "madrasah:installation-account-reset": Row(
@@ -971,6 +993,7 @@ def _world() -> SimpleNamespace:
     cycle_objects = _mutu_cycles(semester, personas)
     report_objects = _reports(semester, personas)
     invitation = _invitation(personas)
+    pengawas_invitation, local_subject = _pengawas_invitation_and_local_subject(personas)
     return SimpleNamespace(
         semester=semester,
         madrasah=madrasah,
@@ -996,6 +1019,8 @@ def _world() -> SimpleNamespace:
         **cycle_objects,
         **report_objects,
         invitation=invitation,
+        pengawas_invitation=pengawas_invitation,
+        local_subject=local_subject,
         **personas,
         sessions=_sessions(personas),
         client=Client(),  # one for every request: its middleware chain is loaded once
@@ -1027,6 +1052,18 @@ def _invitation(personas):
     return Invitation.objects.create(
         madrasah=outsider.madrasah, user=guru.user, staff=record, roles=["guru"], invited_by=outsider.user
     )
+
+
+def _pengawas_invitation_and_local_subject(personas):
+    """Our Kepala has invited an account of the other madrasah as a pengawas (no staff record), and our
+    madrasah has a local subject of its own that nobody teaches yet."""
+    from madrasah.models import Invitation, Subject
+
+    kepala, outsider = personas["kepala"], personas["outsider"]
+    invitation = Invitation.objects.create(
+        madrasah=kepala.madrasah, user=outsider.user, roles=["pengawas"], invited_by=kepala.user
+    )
+    return invitation, Subject.objects.create(madrasah=kepala.madrasah, name="Tahfidz Al-Qur'an", group="Muatan Lokal")
 
 
 def _sessions(personas) -> dict[str, str]:
