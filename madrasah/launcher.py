@@ -33,7 +33,7 @@ import os
 import re
 import selectors
 import signal
-import subprocess
+import subprocess  # nosec B404 # starts the Procfile's commands, nothing from input
 import sys
 import time
 from dataclasses import dataclass
@@ -148,7 +148,7 @@ class Launcher:
 
     def _start(self, child: Child) -> None:
         child.restart_at = None
-        child.process = subprocess.Popen(  # noqa: S603 - the commands of the project's own Procfile
+        child.process = subprocess.Popen(  # noqa: S603 - the commands of the project's own Procfile  # nosec B603
             ["/bin/sh", "-c", f"exec {child.command}"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
