@@ -216,6 +216,15 @@
     scoreEl.textContent = data.percentage || "–";
     predikatEl.textContent = data.predikat || "";
     countEl.textContent = msg("count").replace("{scored}", data.scored).replace("{applicable}", data.applicable);
+    // "Submit to the teacher" was rendered disabled while items were unscored: the last saved item
+    // enables it without a reload (the server checks again on submit).
+    var complete = data.scored >= data.applicable;
+    document.querySelectorAll("[data-needs-all-scores]").forEach(function (button) {
+      button.disabled = !complete;
+    });
+    document.querySelectorAll("[data-unscored-note]").forEach(function (note) {
+      note.hidden = complete;
+    });
   }
 
   function schedule(delay) {
