@@ -109,6 +109,11 @@ class Actions:
         self._count()
         locator.set_input_files(files)
 
+    def confirm(self, page) -> None:
+        """OK in the confirmation dialog that the next click opens."""
+        self._count()
+        page.once("dialog", lambda dialog: dialog.accept())
+
     def score(self, locator) -> None:
         self.item_scores += 1
         locator.click()
@@ -332,7 +337,7 @@ def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsin
     act.fill(kepala.locator("[name=planned_at_0]"), f"{planned:%Y-%m-%d}")
     act.fill(kepala.locator("[name=planned_at_1]"), "08:00")
     act.follow(kepala, kepala.locator("main form[method=post] button[type=submit]"))
-    kepala.once("dialog", lambda dialog: dialog.accept())
+    act.confirm(kepala)  # "Approve the programme and notify the teachers of their schedule?"
     act.follow(kepala, kepala.get_by_test_id("approve"))
 
     # --- observation: the Kepala observes the teacher and scores every item ---------------------------
@@ -343,7 +348,7 @@ def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsin
         act.score(kepala.locator(f"label[for='{radios.nth(index).get_attribute('id')}']"))
     expect(kepala.get_by_test_id("save-status")).to_have_attribute("data-state", "saved")
     # "Submit" was disabled while items were unscored: the last autosave enables it, no reload.
-    kepala.once("dialog", lambda dialog: dialog.accept())  # "Submit this result to the teacher?"
+    act.confirm(kepala)  # "Submit this result to the teacher?"
     act.follow(kepala, kepala.get_by_test_id("submit-form").locator("button[type=submit]"))
     expect(kepala.get_by_test_id("observation-state")).to_have_attribute("data-state", "diajukan")
 
