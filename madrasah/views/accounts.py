@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -69,6 +69,13 @@ class LoginView(auth_views.LoginView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "madrasah/password_change.html"
     success_url = reverse_lazy("madrasah:home")
+
+    def get_form_class(self):
+        # A forced change comes right after a login with the slip's password (a reset by the operator
+        # changes the hash and so ends every older session): asking for it again proves nothing.
+        if self.request.user.must_change_password:
+            return SetPasswordForm
+        return super().get_form_class()
 
     @transaction.atomic  # the new password and the end of "must change it" are saved together
     def form_valid(self, form):

@@ -44,6 +44,46 @@ def test_a_new_account_must_change_its_password_before_anything_else(client, gur
     assert client.get("/", follow=True).redirect_chain[-1][0] == "/beranda/guru/"
 
 
+def test_a_forced_change_after_login_with_the_slip_asks_only_for_the_new_password_twice(client, guru):
+    guru.user.must_change_password = True
+    guru.user.save()
+    assert post_login(client, guru.user.username, "rahasia-123").status_code == 302
+    page = client.get("/akun/sandi/").content.decode()
+    assert 'name="old_password"' not in page
+    assert 'name="new_password2"' in page
+    response = client.post(
+        "/akun/sandi/", {"new_password1": "Madrasah-Hebat-2026", "new_password2": "Madrasah-Hebat-2026"}
+    )
+    assert response.status_code == 302
+    guru.user.refresh_from_db()
+    assert guru.user.check_password("Madrasah-Hebat-2026")
+    assert not guru.user.must_change_password
+
+
+def test_a_forced_change_still_needs_the_new_password_typed_twice_alike(client, guru):
+    guru.user.must_change_password = True
+    guru.user.save()
+    client.force_login(guru.user)
+    response = client.post(
+        "/akun/sandi/", {"new_password1": "Madrasah-Hebat-2026", "new_password2": "Madrasah-Hebat-2027"}
+    )
+    assert response.status_code == 200
+    guru.user.refresh_from_db()
+    assert guru.user.check_password("rahasia-123")
+    assert guru.user.must_change_password
+
+
+def test_a_change_by_choice_still_asks_for_the_current_password(client, guru):
+    client.force_login(guru.user)
+    assert 'name="old_password"' in client.get("/akun/sandi/").content.decode()
+    response = client.post(
+        "/akun/sandi/", {"new_password1": "Madrasah-Hebat-2026", "new_password2": "Madrasah-Hebat-2026"}
+    )
+    assert response.status_code == 200
+    guru.user.refresh_from_db()
+    assert guru.user.check_password("rahasia-123")
+
+
 def test_a_weak_new_password_is_refused_in_indonesian(client, guru):
     client.force_login(guru.user)
     response = client.post(
