@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MinValueValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -249,7 +250,7 @@ class MadrasahForm(forms.ModelForm):
     # A plain file field: the upload is judged by `image_upload_check` (content, size) with its own
     # messages, not by the image field's generic one.
     emblem = forms.FileField(
-        label=Madrasah._meta.get_field("emblem").verbose_name,
+        label=capfirst(Madrasah._meta.get_field("emblem").verbose_name),
         help_text=Madrasah._meta.get_field("emblem").help_text,
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg", "data-logo-input": ""}),
