@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import identifiers, ids, selectors
+from . import identifiers, ids, regions, selectors
 from .files import image_upload_check
 from .models import EmploymentStatus, Madrasah, MadrasahStatus, Role, SemesterKind, Staff, Subject, TeacherType
 from .versioning import VersionedFormMixin
@@ -205,10 +205,12 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, grantable=frozenset(), held=frozenset(), **kwargs):
         held = set(held)
-        initial = sorted(held & set(grantable)) if held else [Role.GURU]
+        # A person of the madrasah is never its pengawas (added by NIP on the pengawas page).
+        offered = set(grantable) - {Role.PENGAWAS}
+        initial = sorted(held & offered) if held else [Role.GURU]
         super().__init__(*args, initial={"roles": initial}, **kwargs)
-        self.kept = held - set(grantable)
-        self.fields["roles"].choices = [(value, label) for value, label in Role.choices if value in grantable]
+        self.kept = held - offered
+        self.fields["roles"].choices = [(value, label) for value, label in Role.choices if value in offered]
 
     def clean_roles(self):
         roles = set(self.cleaned_data["roles"]) | self.kept
@@ -291,8 +293,11 @@ class MadrasahForm(forms.ModelForm):
         # Required for a madrasah negeri only; a madrasah swasta prints its yayasan instead (`clean`).
         self.fields["district_office"].required = False
         self.fields["district_office"].help_text = _(
-            "For a madrasah negeri, e.g. KANTOR KEMENTERIAN AGAMA KABUPATEN PAMEKASAN."
+            "For a madrasah negeri, e.g. KANTOR KEMENTERIAN AGAMA KABUPATEN PAMEKASAN. "
+            "Left empty, it is made from the kabupaten/kota."
         )
+        self.fields["city"].required = False
+        self.fields["city"].help_text = _("Left empty, the kabupaten/kota without the word Kabupaten or Kota.")
         self.fields["nsm"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["npsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
@@ -310,6 +315,13 @@ class MadrasahForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        regency = data.get("regency") or ""
+        if not (data.get("city") or "").strip() and "city" not in self.errors:
+            data["city"] = regions.signing_place_for(regency)
+            if not data["city"] and "regency" not in self.errors:
+                self.add_error("city", _("Fill in the place written before the date of documents."))
+        if data.get("status") != MadrasahStatus.SWASTA and not (data.get("district_office") or "").strip():
+            data["district_office"] = regions.district_office_for(regency)
         if data.get("status") == MadrasahStatus.SWASTA:
             if not (data.get("foundation_name") or "").strip():
                 self.add_error(

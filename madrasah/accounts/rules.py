@@ -48,13 +48,21 @@ def grantable_roles(actor_roles: Iterable[str]) -> frozenset[str]:
     return granted
 
 
-def roles_change_refusal(*, actor_roles: Iterable[str], is_self: bool, held: set[str], wanted: set[str]) -> str | None:
-    """Why the actor may not change `held` into `wanted`, or None when they may."""
+def roles_change_refusal(
+    *, actor_roles: Iterable[str], is_self: bool, held: set[str], wanted: set[str], person_of_madrasah: bool = True
+) -> str | None:
+    """Why the actor may not change `held` into `wanted`, or None when they may. `person_of_madrasah`: the
+    login belongs to a person recorded in the madrasah (a teacher or staff member), who is never made the
+    madrasah's own pengawas; a pengawas is added by NIP on the pengawas page."""
     changed = held ^ wanted
     if not changed:
         return None
     if is_self:
         return _("Nobody changes their own roles: ask the Kepala or the installation administrator.")
+    if person_of_madrasah and Role.PENGAWAS in wanted - held:
+        return _(
+            "A person of this madrasah is not its pengawas: the Kepala adds the pengawas by NIP on the pengawas page."
+        )
     if Role.KEPALA in changed:
         return _(
             "The Kepala role is given only by the installation administrator, with the number and date of the decree."

@@ -380,7 +380,9 @@ def pengawas_add(
     Returns (membership or None, password or None, invitation or None). Records one event. Not idempotent
     in effect: a second call finds the account and is refused (already here, or already invited).
     """
-    refusal = rules.roles_change_refusal(actor_roles=actor.role_set, is_self=False, held=set(), wanted={Role.PENGAWAS})
+    refusal = rules.roles_change_refusal(
+        actor_roles=actor.role_set, is_self=False, held=set(), wanted={Role.PENGAWAS}, person_of_madrasah=False
+    )
     if refusal:
         raise ApplicationError(refusal)
     madrasah = actor.madrasah

@@ -65,10 +65,10 @@ def staff_detail(request, pk: int):
     }
     if can_manage:
         held = membership.role_set if membership else set()
-        grantable = account_rules.grantable_roles(actor.role_set)
+        account_form = AccountForm(grantable=account_rules.grantable_roles(actor.role_set), held=held)
         context.update(
-            account_form=AccountForm(grantable=grantable, held=held),
-            roles_kept=[Role(r).label for r in sorted(held - grantable, key=account_rules.ROLE_RANK.get)],
+            account_form=account_form,
+            roles_kept=[Role(r).label for r in sorted(account_form.kept, key=account_rules.ROLE_RANK.get)],
             is_self=membership is not None and membership.user_id == actor.user_id,
             control_refusal=account_selectors.control_refusal(actor=actor, target=membership) if membership else None,
             invitation=account_selectors.invitation_of_staff(staff=staff),

@@ -282,7 +282,7 @@ def test_a_madrasah_member_is_not_the_installation_administrator(client, kepala)
 def _staff_form_data(page) -> dict:
     form = page.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             continue
@@ -326,3 +326,13 @@ def test_staff_edits_are_recorded_in_the_persons_history(client, operator, kepal
     client.force_login(kepala.user)
     history = client.get(f"/pegawai/{guru.staff_id}/").content.decode()
     assert "Pembina Pramuka" in history and "Dinonaktifkan" in history
+
+
+def test_a_teacher_of_the_madrasah_is_not_made_its_pengawas_on_the_staff_page(client, kepala, guru):
+    client.force_login(kepala.user)
+    page = client.get(f"/pegawai/{guru.staff_id}/")
+    assert "pengawas" not in [value for value, _label in page.context["account_form"].fields["roles"].choices]
+    response = client.post(f"/pegawai/{guru.staff_id}/akun/", {"roles": ["guru", "pengawas"]})
+    assert response.status_code == 403
+    assert "halaman pengawas" in response.content.decode()
+    assert roles_of(guru) == {"guru"}
