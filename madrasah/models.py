@@ -55,7 +55,6 @@ class SetupStep(models.TextChoices):
     KEPALA = "kepala", _("Kepala")
     OPERATOR = "operator", _("Operator")
     SEMESTERS = "semesters", _("Academic year and semesters")
-    INSTRUMENTS = "instruments", _("Standard instruments")
     SLIPS = "slips", _("First-login slips")
 
 

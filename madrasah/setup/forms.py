@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import setup_code
+from .. import identifiers, setup_code
 from ..forms import IDENTIFIER_FIELDS, DateInput, StaffForm
 from ..models import User
 from ..services import semester_default_dates
@@ -72,6 +72,24 @@ def _keep_only(form, names: list[str]) -> None:
         del form.fields[name]
 
 
+def _sex_from_nip(form, data: dict) -> None:
+    """The sex field is asked only without a NIP: a valid NIP's digit 15 gives it (1 = L, 2 = P)."""
+    if data.get("sex") or "sex" in form.errors:
+        return
+    if data.get("nip") and "nip" not in form.errors:
+        data["sex"] = identifiers.parse_nip(data["nip"]).sex
+    elif not data.get("nip"):
+        form.add_error("sex", _("Choose the sex: without a NIP it cannot be read from digit 15."))
+
+
+def _sex_after_identifiers(form) -> None:
+    form.fields["sex"].required = False
+    form.fields["sex"].help_text = _("Only without a NIP: the NIP's digit 15 gives it.")
+    names = [name for name in form.fields if name != "sex"]
+    names.insert(names.index("peg_id") + 1, "sex")
+    form.order_fields(names)
+
+
 class KepalaForm(StaffForm):
     """The Kepala: a teacher's record, and the decree (SK) that appoints them."""
 
@@ -92,6 +110,12 @@ class KepalaForm(StaffForm):
         self.fields["peg_id"].help_text = _(
             "Only when there is no NIP (madrasah swasta): the PegID or NIY becomes the username."
         )
+        _sex_after_identifiers(self)
+
+    def clean(self):
+        data = super().clean()
+        _sex_from_nip(self, data)
+        return data
 
 
 class OperatorForm(StaffForm):
@@ -103,6 +127,12 @@ class OperatorForm(StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _keep_only(self, ["front_title", "name", "back_title", "sex", "employment_status", "nip", "nignp", "peg_id"])
+        _sex_after_identifiers(self)
+
+    def clean(self):
+        data = super().clean()
+        _sex_from_nip(self, data)
+        return data
 
 
 def _default_start_year(today: dt.date) -> int:

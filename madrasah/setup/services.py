@@ -185,7 +185,9 @@ def setup_semesters_create(
     today: dt.date | None = None,
 ) -> Semester:
     """Step e: the academic year and its two semesters; the one containing today becomes active (the
-    odd one when neither does). Returns the active semester."""
+    odd one when neither does), and the standard instruments of that academic year are prepared by
+    kompetensi through `academic_year_prepared` (it makes only the missing ones). Returns the active
+    semester."""
     locked = _step_claim(madrasah, SetupStep.SEMESTERS)
     if genap_start <= ganjil_end:
         raise ApplicationError(_("The even semester must start after the odd one ends."), field="genap_start")
@@ -198,18 +200,9 @@ def setup_semesters_create(
     )
     active = genap if genap.contains(today) else ganjil
     madrasah_services.semester_activate(semester=active)
+    academic_year_prepared.send(sender=Madrasah, madrasah=locked, academic_year=active.academic_year)
     _step_done(locked, SetupStep.SEMESTERS)
     return active
-
-
-@transaction.atomic
-def setup_instruments_prepare(*, madrasah: Madrasah) -> None:
-    """Step f: the standard instruments of the active semester's academic year, prepared by kompetensi
-    through `academic_year_prepared`. Safe to retry (kompetensi makes only the missing ones)."""
-    locked = _step_claim(madrasah, SetupStep.INSTRUMENTS)
-    semester = Semester.objects.select_related("academic_year").get(madrasah=locked, is_active=True)
-    academic_year_prepared.send(sender=Madrasah, madrasah=locked, academic_year=semester.academic_year)
-    _step_done(locked, SetupStep.INSTRUMENTS)
 
 
 @transaction.atomic

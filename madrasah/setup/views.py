@@ -24,7 +24,6 @@ STEP_URLS = {
     SetupStep.KEPALA: "madrasah:setup-kepala",
     SetupStep.OPERATOR: "madrasah:setup-operator",
     SetupStep.SEMESTERS: "madrasah:setup-semesters",
-    SetupStep.INSTRUMENTS: "madrasah:setup-instruments",
     SetupStep.SLIPS: "madrasah:setup-slips",
 }
 
@@ -177,25 +176,18 @@ def setup_semesters(request, pk: int):
                 messages.warning(
                     request, _("Today is in neither semester: %(semester)s is active for now.") % {"semester": active}
                 )
-            return redirect("madrasah:setup-instruments", madrasah.pk)
+            return redirect("madrasah:setup-slips", madrasah.pk)
     return _render_step(request, madrasah, SetupStep.SEMESTERS, form=form, title=_("Academic year and semesters"))
 
 
 @installation_administrator_required
 def setup_instruments(request, pk: int):
-    madrasah, elsewhere = _setup_madrasah(request, pk, SetupStep.INSTRUMENTS)
-    if elsewhere:
-        return elsewhere
-    if request.method == "POST":
-        services.setup_instruments_prepare(madrasah=madrasah)
-        return redirect("madrasah:setup-slips", madrasah.pk)
-    return _render_step(
-        request,
-        madrasah,
-        SetupStep.INSTRUMENTS,
-        template="madrasah/setup/instruments.html",
-        title=_("Standard instruments"),
-    )
+    """The former step of its own: the instruments are now prepared with the semesters. An old link or
+    an open tab leads to where the setup of this madrasah stands."""
+    madrasah = get_object_or_404(Madrasah, pk=pk)
+    if not madrasah.setup_step:
+        return redirect("madrasah:installation")
+    return redirect(STEP_URLS[madrasah.setup_step], madrasah.pk)
 
 
 @installation_administrator_required

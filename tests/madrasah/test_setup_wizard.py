@@ -125,7 +125,6 @@ def run_to(client, madrasah, step):
                 "genap_end": "2027-06-26",
             },
         ),
-        ("setup-instruments", {}),
     ]
     for name, data in posts:
         madrasah.refresh_from_db()
@@ -231,6 +230,63 @@ def test_the_whole_wizard_prepares_a_madrasah_ready_for_the_operator(client, adm
     assert client.get(reverse("madrasah:staff-import")).status_code == 200
 
 
+def test_saving_the_semesters_also_prepares_the_standard_instruments_and_goes_on_to_the_slips(client, administrator):
+    madrasah = create_madrasah(client)
+    run_to(client, madrasah, step=SetupStep.SEMESTERS)
+    assert not InstrumentVersion.objects.filter(instrument__madrasah=madrasah).exists()
+    steps = client.get(reverse("madrasah:setup-semesters", args=[madrasah.pk])).context["steps"]
+    assert [value for value, _label in steps] == ["madrasah", "numbering", "kepala", "operator", "semesters", "slips"]
+    run_to(client, madrasah, step=SetupStep.SLIPS)
+    assert InstrumentVersion.objects.filter(instrument__madrasah=madrasah).exists()
+    response = client.get(reverse("madrasah:setup-instruments", args=[madrasah.pk]))
+    assert response.url == reverse("madrasah:setup-slips", args=[madrasah.pk])
+
+
+def test_the_kemenag_office_and_the_place_for_dates_come_from_the_kabupaten_when_left_empty(client, administrator):
+    madrasah = create_madrasah(client, district_office="", city="")
+    assert madrasah.district_office == "KANTOR KEMENTERIAN AGAMA KABUPATEN PAMEKASAN"
+    assert madrasah.city == "Pamekasan"
+    other = create_madrasah(
+        client, nsm="121135730001", npsn="20533012", regency="Kota Malang", district_office="", city=""
+    )
+    assert (other.district_office, other.city) == ("KANTOR KEMENTERIAN AGAMA KOTA MALANG", "Malang")
+
+
+def test_what_is_typed_for_the_office_and_place_is_kept(client, administrator):
+    madrasah = create_madrasah(client, district_office="KANTOR KEMENAG KAB. PAMEKASAN", city="Pakong")
+    assert (madrasah.district_office, madrasah.city) == ("KANTOR KEMENAG KAB. PAMEKASAN", "Pakong")
+
+
+def test_a_negeri_whose_kabupaten_or_kota_is_not_named_still_needs_its_office(client, administrator):
+    response = client.post(
+        reverse("madrasah:setup-madrasah"), madrasah_data(regency="Pamekasan", district_office="", city="")
+    )
+    assert response.status_code == 200
+    assert "district_office" in response.context["form"].errors
+    assert not Madrasah.objects.exists()
+
+
+def test_the_kepala_sex_is_read_from_the_nip(client, administrator):
+    madrasah = create_madrasah(client)
+    run_to(client, madrasah, step=SetupStep.KEPALA)
+    data = kepala_data(nip="19800512 200501 2 003")
+    del data["sex"]
+    response = client.post(reverse("madrasah:setup-kepala", args=[madrasah.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Staff.objects.get(nip="198005122005012003").sex == "P"
+
+
+def test_without_a_nip_the_kepala_sex_must_be_chosen(client, administrator):
+    madrasah = create_madrasah(client)
+    run_to(client, madrasah, step=SetupStep.KEPALA)
+    data = kepala_data(nip="", employment_status="gty", peg_id="5566778899")
+    del data["sex"]
+    response = client.post(reverse("madrasah:setup-kepala", args=[madrasah.pk]), data)
+    assert response.status_code == 200
+    assert "sex" in response.context["form"].errors
+    assert not Staff.objects.filter(madrasah=madrasah).exists()
+
+
 def test_reopening_the_setup_continues_at_the_first_unfinished_step(client, administrator):
     madrasah = create_madrasah(client)
     run_to(client, madrasah, step=SetupStep.OPERATOR)
@@ -312,7 +368,7 @@ SETUP_PAGES = [
     "setup-kepala",
     "setup-operator",
     "setup-semesters",
-    "setup-instruments",
+    "setup-instruments",  # the former step: now only leads to where the setup stands
     "setup-slips",
 ]
 
