@@ -45,8 +45,8 @@ def membership_by_username(*, madrasah: Madrasah, username: str) -> Membership |
 
 def slip_candidates(*, actor: Membership) -> list[dict]:
     """Accounts of the actor's madrasah that have never logged in, with whether the actor may print a
-    slip for them (and why not) and whether they are ticked by default: never the actor, never an account
-    holding the Kepala role (both need a deliberate choice or are refused)."""
+    slip for them (and why not) and whether they are ticked by default: only accounts whose slip was never
+    printed, never the actor (refused) and never an account holding the Kepala role."""
     madrasah_id = actor.madrasah_id
     elsewhere = Membership.objects.filter(user_id=OuterRef("user_id"), is_active=True).exclude(madrasah_id=madrasah_id)
     memberships = (
@@ -73,7 +73,9 @@ def slip_candidates(*, actor: Membership) -> list[dict]:
             {
                 "membership": membership,
                 "refusal": refusal,
-                "default": refusal is None and user.pk != actor.user_id and Role.KEPALA not in roles,
+                # Ticked by default: accounts whose slip was never printed. A slip printed again replaces
+                # a password already handed out, so those are a deliberate tick.
+                "default": refusal is None and not user.has_usable_password() and Role.KEPALA not in roles,
                 "fresh": not user.has_usable_password(),
             }
         )

@@ -200,7 +200,8 @@ def test_slips_never_include_the_person_printing_or_the_kepala_silently(client, 
 
     rows = {row["membership"].user_id: row for row in client.get("/akun/slip/").context["rows"]}
 
-    assert rows[teacher.membership.user_id]["default"] is True
+    assert rows[teacher.membership.user_id]["default"] is False  # its slip was printed at creation
+    assert rows[teacher.membership.user_id]["refusal"] is None
     assert rows[operator.user_id]["default"] is False and rows[operator.user_id]["refusal"]
     assert rows[kepala.user_id]["default"] is False and rows[kepala.user_id]["refusal"]  # above the operator
     client.post("/akun/slip/", {"membership": [str(kepala.pk), str(operator.pk)], "confirm": "1"})

@@ -252,8 +252,8 @@ def _accounts_for(operator, teachers):
     return [account_save(actor=operator, staff=teacher, roles=["guru"]) for teacher in teachers]
 
 
-def _ticked(page) -> list[str]:
-    return [str(row["membership"].pk) for row in page.context["rows"] if row["default"]]
+def _printable(page) -> list[str]:
+    return [str(row["membership"].pk) for row in page.context["rows"] if row["refusal"] is None]
 
 
 def test_the_operator_prints_the_ticked_first_login_slips_after_a_confirmation(client, operator, madrasah):
@@ -262,10 +262,11 @@ def test_the_operator_prints_the_ticked_first_login_slips_after_a_confirmation(c
     client.force_login(operator.user)
     page = client.get("/akun/slip/")
     assert page.context["pending"] == 3
-    confirm = client.post("/akun/slip/", {"membership": _ticked(page)})
+    assert not any(row["default"] for row in page.context["rows"])  # their slips were printed at creation
+    confirm = client.post("/akun/slip/", {"membership": _printable(page)})
     assert confirm.context["count"] == 3 and confirm.context["replaced"] == 3
     assert "3 slip yang dicetak sebelumnya tidak berlaku lagi" in confirm.content.decode()
-    response = client.post("/akun/slip/", {"membership": _ticked(page), "confirm": "1"})
+    response = client.post("/akun/slip/", {"membership": _printable(page), "confirm": "1"})
     slips = response.context["slips"]
     assert [s["username"] for s in slips] == [t.nip for t in sorted(teachers, key=lambda t: (t.name, t.pk))]
     client.logout()
@@ -279,7 +280,7 @@ def test_printing_again_invalidates_earlier_slips(client, operator, madrasah):
     [(_membership, first_password, _invitation)] = _accounts_for(operator, [teacher])
     client.force_login(operator.user)
     page = client.get("/akun/slip/")
-    slip = client.post("/akun/slip/", {"membership": _ticked(page), "confirm": "1"}).context["slips"][0]
+    slip = client.post("/akun/slip/", {"membership": _printable(page), "confirm": "1"}).context["slips"][0]
     assert slip["password"] != first_password
     client.logout()
     assert post_login(client, teacher.nip, first_password).status_code == 200
