@@ -97,6 +97,10 @@ class ProgrammeForm(forms.Form):
     techniques = forms.CharField(label=gettext_lazy("Techniques"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
+# The first lesson of the day: the bulk plan's first slot and a single row's time unless changed.
+FIRST_LESSON = dt.time(7, 30)
+
+
 class RowForm(forms.Form):
     teacher = ids.ModelChoiceField(label=gettext_lazy("Teacher"), queryset=Staff.objects.none())
     subject = ids.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.all(), required=False)
@@ -111,6 +115,7 @@ class RowForm(forms.Form):
         self.fields["subject"].queryset = subjects  # the national ones and this madrasah's own
         self.fields["supervisor"].choices = [("", "---------"), *supervisors]
         self.fields["instruments"].queryset = instruments
+        self.initial.setdefault("planned_at", [None, FIRST_LESSON])  # the day is always chosen
 
     def clean_supervisor(self) -> User:
         # The choices hold only this madrasah's possible supervisors; the rules are the service's.
@@ -130,7 +135,7 @@ class CancelForm(forms.Form):
 class BulkForm(forms.Form):
     instruments = InstrumentChoiceField(label=gettext_lazy("Instruments"), queryset=InstrumentVersion.objects.none())
     start_date = forms.DateField(label=gettext_lazy("First day"), widget=DateInput())
-    first_time = forms.TimeField(label=gettext_lazy("First slot at"), initial=dt.time(7, 30), widget=TimeInput())
+    first_time = forms.TimeField(label=gettext_lazy("First slot at"), initial=FIRST_LESSON, widget=TimeInput())
     slot_minutes = forms.IntegerField(
         label=gettext_lazy("Minutes between slots"),
         initial=120,

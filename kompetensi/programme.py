@@ -137,6 +137,14 @@ def supervisor_choices(*, people: SupervisionPeople) -> list[tuple[int, str]]:
     )
 
 
+def supervisor_default(*, people: SupervisionPeople, user_id: int) -> int | None:
+    """The person planning, when they may supervise (the Kepala, a Waka or a team member): most rows of
+    a programme are their own. Whether they fit a given teacher stays the service's check."""
+    if user_id in people.team_users or user_id in people.waka_users or user_id in people.kepala_users:
+        return user_id
+    return None
+
+
 def _supervisor_check(*, people: SupervisionPeople, teacher: Staff, supervisor_id: int) -> None:
     if people.staff_of_user.get(supervisor_id) == teacher.pk:
         raise ApplicationError(_("Nobody supervises themself: choose another supervisor."), field="supervisor")

@@ -252,7 +252,10 @@ def programme_row_create(request, pk: int):
         subjects=madrasah_selectors.subjects_for(madrasah=madrasah),
         supervisors=supervision.supervisor_choices(people=people),
         instruments=instruments,
-        initial={"instruments": [v.pk for v in instruments if v.instrument.kind != "penilaian"]},
+        initial={
+            "instruments": [v.pk for v in instruments if v.instrument.kind != "penilaian"],
+            "supervisor": supervision.supervisor_default(people=people, user_id=request.user.pk),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -4,6 +4,7 @@ supervisions by hand and in bulk, rescheduling and cancelling, the schedule's st
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -257,6 +258,16 @@ def test_the_waka_plans_a_supervision(client, draft, waka, guru, version):
     assert response.url.endswith(f"#row-{row.pk}")
     assert (row.teacher, row.supervisor, row.planned_at) == (guru.staff, waka.user, at("2026-07-20"))
     assert list(row.instruments.all()) == [version]
+
+
+def test_a_new_row_offers_the_planner_as_supervisor_and_the_first_lesson_as_time(client, draft, waka, version):
+    client.force_login(waka.user)
+    page = client.get(reverse("kompetensi:programme-row-create", args=[draft.pk])).content.decode()
+    assert re.search(rf'<option value="{waka.user_id}"[^>]*selected', page)
+    assert re.search(r'<input[^>]*name="planned_at_1"[^>]*value="07:30"', page) or re.search(
+        r'<input[^>]*value="07:30"[^>]*name="planned_at_1"', page
+    )
+    assert not re.search(r'<input[^>]*name="planned_at_0"[^>]*value="\d', page)  # the day is chosen
 
 
 def test_self_supervision_is_refused(client, draft, kepala, waka, version):
