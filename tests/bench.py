@@ -462,6 +462,8 @@ def main() -> int:
     report("observation_item_scores", journey["item_scores"], failures)
     report("setup_to_recap_seconds", journey["seconds"], failures)
     print("setup journey actions per phase: " + ", ".join(f"{k} {v}" for k, v in journey["phases"].items()))
+    typed = journey.get("addresses_typed", {})
+    print("setup journey addresses typed (not counted): " + ", ".join(f"{k} {v}" for k, v in typed.items()))
 
     from tests.bench_crawl import crawl_figures
 
