@@ -16,13 +16,19 @@ import pytest
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # A login page fetched as Caddy forwards it, then the cookies the response sets.
+# The static files are not collected in a fresh checkout: the page names them without the manifest.
 PROBE = """
 import django
 django.setup()
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.test.utils import override_settings
 call_command("migrate", verbosity=0)
-response = Client().get("/masuk/", headers={"x-forwarded-proto": "https"}, HTTP_HOST="192.168.1.10")
+plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+plain_static = {**settings.STORAGES, "staticfiles": plain}
+with override_settings(STORAGES=plain_static):
+    response = Client().get("/masuk/", headers={"x-forwarded-proto": "https"}, HTTP_HOST="192.168.1.10")
 print(response.status_code, response.wsgi_request.is_secure(), response.cookies["csrftoken"]["secure"] is True)
 """
 

@@ -62,7 +62,7 @@ class Filler:
             if key in FIELD_VALUES:
                 return FIELD_VALUES[key]
         if field.choices:
-            return field.choices[0][0]
+            return field.flatchoices[0][0]  # grouped choices (golongan by rank group) give their first option
         later = any(word in field.name for word in ("end", "until", "finished", "closed", "expires"))
         if isinstance(field, models.BooleanField):
             return field.default if isinstance(field.default, bool) else True

@@ -6,6 +6,7 @@ small fixture; the metric math itself is tested with the metrics (kompetensi.sel
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from decimal import Decimal
 
@@ -340,6 +341,12 @@ def test_a_semester_cycle_measures_its_semester_and_its_baseline_the_previous_on
     assert calls == [[ganjil.pk], [previous.pk]]
 
 
+def shows_number(html: str, number: str) -> bool:
+    """Whether the page's text or an attribute value carries `number` as a figure (72, 72,0, 72.00),
+    not as part of another number such as an id (164) or a token."""
+    return re.search(rf"(?<![\w.,]){number}(?:[.,]\d+)?(?!\w)", html) is not None
+
+
 # --- confidential values ---------------------------------------------------------------------------------
 
 
@@ -360,7 +367,8 @@ def test_a_team_teacher_never_sees_values_computed_from_colleagues_supervision_r
     assert team_page.status_code == 200
     assert team_page.context["scores_hidden"] is True
     body = team_page.content.decode()
-    assert "72" not in body and "64" not in body  # neither the mean nor the colleague's result
+    # Neither the mean nor the colleague's result, as a number anywhere on the page (ids and tokens aside).
+    assert not shows_number(body, "72") and not shows_number(body, "64")
     assert "hanya Kepala, Waka, dan pengawas" in body
     assert kepala_page.context["scores_hidden"] is False
-    assert "72" in kepala_page.content.decode()
+    assert shows_number(kepala_page.content.decode(), "72")
