@@ -28,14 +28,17 @@ class DateInput(forms.DateInput):
 IDENTIFIER_FIELDS = ("nip", "nignp", "npk", "nuptk", "peg_id")
 
 
-def staff_identifiers_check(data: Mapping[str, Any]) -> tuple[dict[str, str], dict[str | None, list[str]], list[str]]:
+def staff_identifiers_check(
+    data: Mapping[str, Any], *, identifier_required: bool = True
+) -> tuple[dict[str, str], dict[str | None, list[str]], list[str]]:
     """The EMIS identifier rules of one person (docs/domain.md §5 "Identifiers"), shared by `StaffForm`
     and the Excel import so both refuse and warn alike.
 
     `data` holds the raw identifier values (`nip`, `nignp`, `npk`, `nuptk`, `peg_id`) and the
     `employment_status`, `birth_date` and `sex` they are checked against. Returns the cleaned
     identifiers (digits only; an EMIS `ID…` in the NUPTK column becomes the PegID), the error
-    messages by field (`None`: no identifier at all) and the warnings, which do not block.
+    messages by field (`None`: no identifier at all, unless not `identifier_required`) and the
+    warnings, which do not block.
     """
     status = data.get("employment_status") or None
     cleaned: dict[str, str] = {}
@@ -65,7 +68,8 @@ def staff_identifiers_check(data: Mapping[str, Any]) -> tuple[dict[str, str], di
         cleaned["nip"] = ""
         if status in EmploymentStatus.civil_servant() | EmploymentStatus.pppk():
             errors["nip"] = [_("A PNS or PPPK teacher must have a NIP.")]
-    if not (cleaned.get("nip") or cleaned.get("nignp") or cleaned.get("peg_id")) and "nip" not in errors:
+    has_identifier = cleaned.get("nip") or cleaned.get("nignp") or cleaned.get("peg_id")
+    if identifier_required and not has_identifier and "nip" not in errors:
         errors[None] = [_("Fill in at least one of NIP, NIGNP or PegID: it becomes the username.")]
     return cleaned, errors, warnings
 
@@ -80,6 +84,13 @@ class StaffForm(VersionedFormMixin, forms.ModelForm):
     # Wider than the stored 18 digits: people type or paste the printed form `19700101 199803 1 002`.
     nip = forms.CharField(label="NIP", max_length=30, required=False)
     nuptk = forms.CharField(label="NUPTK", max_length=30, required=False)
+
+    @property
+    def identifier_required(self) -> bool:
+        """A teacher's NIP, NIGNP or PegID becomes their username; staff who are not teachers may have
+        none (the setup makes the operator's username from the name)."""
+        teacher_type = self.cleaned_data.get("teacher_type", self.instance.teacher_type)
+        return teacher_type != TeacherType.NONE
 
     class Meta:
         model = Staff
@@ -129,7 +140,7 @@ class StaffForm(VersionedFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        cleaned, errors, warnings = staff_identifiers_check(data)
+        cleaned, errors, warnings = staff_identifiers_check(data, identifier_required=self.identifier_required)
         for name, messages in errors.items():
             for message in messages:
                 self.add_error(name, message)
@@ -288,8 +299,11 @@ class MadrasahForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("regency", "province"):
-            self.fields[name].required = True
+        self.fields["regency"].required = True
+        # Left empty, read from the NSM (`clean`); asked when the NSM does not tell (Papua).
+        self.fields["province"].required = False
+        self.fields["province"].help_text = _("Left empty, it is read from the NSM.")
+        self.fields["time_zone"].help_text = _("A new madrasah: read from the NSM unless you choose.")
         # Required for a madrasah negeri only; a madrasah swasta prints its yayasan instead (`clean`).
         self.fields["district_office"].required = False
         self.fields["district_office"].help_text = _(
@@ -304,6 +318,20 @@ class MadrasahForm(forms.ModelForm):
     def clean_nsm(self):
         return identifiers.validate_nsm(self.cleaned_data["nsm"])
 
+    def _read_from_nsm(self, data: dict) -> None:
+        """What the NSM says (docs/domain.md, "NSM"): the province when left empty; for a new madrasah,
+        the status and time zone the person did not choose."""
+        nsm = data.get("nsm") if "nsm" not in self.errors else ""
+        if not (data.get("province") or "").strip() and "province" not in self.errors:
+            data["province"] = regions.province_for_nsm(nsm or "")
+            if not data["province"]:
+                self.add_error("province", _("Fill in the province: it cannot be read from this NSM."))
+        if self.instance.pk is None and nsm:
+            if "status" not in self.changed_data:
+                data["status"] = MadrasahStatus.NEGERI if nsm.startswith("1211") else MadrasahStatus.SWASTA
+            if "time_zone" not in self.changed_data:
+                data["time_zone"] = regions.time_zone_for_nsm(nsm) or data.get("time_zone")
+
     def clean_npsn(self):
         return identifiers.validate_npsn(self.cleaned_data["npsn"])
 
@@ -315,6 +343,7 @@ class MadrasahForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        self._read_from_nsm(data)
         regency = data.get("regency") or ""
         if not (data.get("city") or "").strip() and "city" not in self.errors:
             data["city"] = regions.signing_place_for(regency)

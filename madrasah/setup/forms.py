@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import identifiers, setup_code
 from ..forms import IDENTIFIER_FIELDS, DateInput, StaffForm
-from ..models import User
+from ..models import EmploymentStatus, User
 from ..services import semester_default_dates
 
 
@@ -82,6 +82,38 @@ def _sex_from_nip(form, data: dict) -> None:
         form.add_error("sex", _("Choose the sex: without a NIP it cannot be read from digit 15."))
 
 
+# Titles written before a name (docs/domain.md, "Documents": a name is printed with its titles).
+FRONT_TITLES = frozenset(
+    title.casefold() for title in ("H.", "Hj.", "K.H.", "KH.", "Ny.", "Dr.", "dr.", "Drs.", "Dra.", "Ir.", "Prof.")
+)
+
+
+def split_titles(written: str) -> tuple[str, str, str]:
+    """ "Prof. Dr. H. Ahmad Fauzi, M.Pd.I." → ("Prof. Dr. H.", "Ahmad Fauzi", "M.Pd.I."): the known front
+    titles, the name, and whatever follows the first comma. A name without them is returned as it is."""
+    main, _comma, back = written.partition(",")
+    words = main.split()
+    front = []
+    while len(words) > 1 and words[0].casefold() in FRONT_TITLES:
+        front.append(words.pop(0))
+    return " ".join(front), " ".join(words), " ".join(back.split())
+
+
+def _name_with_titles(form) -> None:
+    """The name field takes the name as written on a decree, titles included; the title fields stay
+    for those who prefer them (or a title the list does not know)."""
+    form.fields["name"].help_text = _("With the titles as on the decree, e.g. H. Ahmad Fauzi, M.Pd.I.")
+    for name in ("front_title", "back_title"):
+        form.fields[name].help_text = _("Only if not written with the name.")
+    form.order_fields(["name", *[n for n in form.fields if n != "name"]])
+
+
+def _titles_from_name(data: dict) -> None:
+    if data.get("front_title") or data.get("back_title") or not data.get("name"):
+        return
+    data["front_title"], data["name"], data["back_title"] = split_titles(data["name"])
+
+
 def _sex_after_identifiers(form) -> None:
     form.fields["sex"].required = False
     form.fields["sex"].help_text = _("Only without a NIP: the NIP's digit 15 gives it.")
@@ -111,8 +143,13 @@ class KepalaForm(StaffForm):
             "Only when there is no NIP (madrasah swasta): the PegID or NIY becomes the username."
         )
         _sex_after_identifiers(self)
+        _name_with_titles(self)
+        if not self.madrasah.is_private:
+            # A madrasah negeri's Kepala is a civil servant (docs/domain.md §3): the choice starts there.
+            self.initial.setdefault("employment_status", EmploymentStatus.PNS)
 
     def clean(self):
+        _titles_from_name(self.cleaned_data)
         data = super().clean()
         _sex_from_nip(self, data)
         return data
@@ -121,6 +158,8 @@ class KepalaForm(StaffForm):
 class OperatorForm(StaffForm):
     """The operator: staff who is not a teacher (never counted, scheduled or reported as one)."""
 
+    identifier_required = False  # without one, the username is made from the name
+
     class Meta(StaffForm.Meta):
         fields = ["front_title", "name", "back_title", "sex", "employment_status", *IDENTIFIER_FIELDS, "subjects"]
 
@@ -128,8 +167,15 @@ class OperatorForm(StaffForm):
         super().__init__(*args, **kwargs)
         _keep_only(self, ["front_title", "name", "back_title", "sex", "employment_status", "nip", "nignp", "peg_id"])
         _sex_after_identifiers(self)
+        _name_with_titles(self)
+        # Most operators are honorary staff; a civil servant or PPPK chooses so and gives the NIP.
+        self.initial.setdefault("employment_status", EmploymentStatus.HONORER)
+        self.fields["peg_id"].help_text = _(
+            "Without a NIP, NIGNP or PegID the username is made from the name (shown on the slip)."
+        )
 
     def clean(self):
+        _titles_from_name(self.cleaned_data)
         data = super().clean()
         _sex_from_nip(self, data)
         return data

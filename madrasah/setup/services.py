@@ -7,6 +7,9 @@ transaction; a step already done is refused, so a retry (a double submit) writes
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
+from itertools import count
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,11 +73,15 @@ def setup_administrator_create(*, username: str, password: str) -> User:
 
 
 @transaction.atomic
-def setup_madrasah_create(*, form) -> Madrasah:
-    """Step a: the madrasah from a valid `MadrasahForm` (logo included); the wizard continues with
-    numbering. Not idempotent: NSM and NPSN are unique, so a repeat is refused by the form."""
+def setup_madrasah_create(*, form, numbering_form) -> Madrasah:
+    """Step a: the madrasah from a valid `MadrasahForm` (logo included) and its document numbering from a
+    valid `NumberingForm` on the same page; the wizard continues with the Kepala. Not idempotent: NSM and
+    NPSN are unique, so a repeat is refused by the form."""
     madrasah = form.save(commit=False)
-    madrasah.setup_step = SetupStep.NUMBERING
+    for name in numbering_form.Meta.fields:
+        setattr(madrasah, name, numbering_form.cleaned_data[name])
+    madrasah.numbering_start_year = timezone.localdate().year
+    madrasah.setup_step = SetupStep.KEPALA
     madrasah.save()
     return madrasah
 
@@ -100,17 +107,30 @@ def numbering_save(*, madrasah: Madrasah, form) -> None:
 
 @transaction.atomic
 def setup_numbering_save(*, madrasah: Madrasah, form) -> None:
-    """Step b: unit code, classification code and the next free number of this year's agenda book."""
+    """Step b of a setup begun before the numbering joined step a: unit code, classification code and the
+    next free number of this year's agenda book."""
     locked = _step_claim(madrasah, SetupStep.NUMBERING)
     numbering_save(madrasah=locked, form=form)
     _step_done(locked, SetupStep.NUMBERING)
 
 
-def account_create(*, administrator: User, staff: Staff, roles: set[str]) -> User:
+def username_from_name(name: str) -> str:
+    """ "Siti Rahma" → "sitirahma" (then "sitirahma2", …): for staff with no NIP, NIGNP or PegID, the
+    letters of the first two words, lower case, without accents; free in this installation."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    base = "".join(re.sub(r"[^a-z]", "", word) for word in folded.split()[:2])[:30] or "staf"
+    taken = set(User.objects.filter(username__startswith=base).values_list("username", flat=True))
+    return next(candidate for n in count(1) if (candidate := base if n == 1 else f"{base}{n}") not in taken)
+
+
+def account_create(*, administrator: User, staff: Staff, roles: set[str], username_from_name_allowed=False) -> User:
     """A new login for `staff` with `roles`, made by the installation administrator. An account that
     already has this identifier is never linked: its owner is found with the account search, or
-    invited by the madrasah. The first-login password is issued when the slip is printed."""
+    invited by the madrasah. The first-login password is issued when the slip is printed. Staff with
+    no identifier get a username made from the name where allowed (the operator, who is not a teacher)."""
     username = staff.login_identifier
+    if not username and username_from_name_allowed:
+        username = username_from_name(staff.name)
     if not username:
         raise ApplicationError(_("This person has no NIP, NIGNP or PegID to use as the username."))
     if User.objects.filter(username=username).exists():
@@ -168,7 +188,7 @@ def setup_operator_create(*, administrator: User, madrasah: Madrasah, form) -> S
     locked = _step_claim(madrasah, SetupStep.OPERATOR)
     form.instance.teacher_type = TeacherType.NONE
     staff = madrasah_services.staff_save(form=form, madrasah=locked, actor=administrator)
-    account_create(administrator=administrator, staff=staff, roles={Role.OPERATOR})
+    account_create(administrator=administrator, staff=staff, roles={Role.OPERATOR}, username_from_name_allowed=True)
     _step_done(locked, SetupStep.OPERATOR)
     return staff
 
@@ -233,3 +253,11 @@ def setup_slips_issue(*, administrator: User, madrasah: Madrasah) -> list[dict]:
         slips.append({"staff": membership.staff, "username": membership.user.username, "password": password})
     _step_done(locked, SetupStep.SLIPS)
     return slips
+
+
+@transaction.atomic
+def setup_semesters_and_slips(*, administrator: User, madrasah: Madrasah, **semesters) -> tuple[Semester, list[dict]]:
+    """The semesters' page ends the setup: the semesters (`setup_semesters_create`), then the slips of the
+    Kepala and the operator (`setup_slips_issue`), in one transaction."""
+    active = setup_semesters_create(madrasah=madrasah, **semesters)
+    return active, setup_slips_issue(administrator=administrator, madrasah=madrasah)

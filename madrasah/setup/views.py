@@ -86,7 +86,9 @@ def _setup_madrasah(request, pk: int, step: str):
 
 
 def _render_step(request, madrasah, step: str, template: str = "madrasah/setup/step.html", **context):
-    steps = [("madrasah", _("The madrasah")), *SetupStep.choices]
+    # Numbering joined the madrasah's page and the slips the semesters' (shown for a setup begun before).
+    joined = {SetupStep.NUMBERING, SetupStep.SLIPS} - {step}
+    steps = [("madrasah", _("The madrasah")), *[(v, label) for v, label in SetupStep.choices if v not in joined]]
     position = [value for value, _label in steps].index(step)
     return render(
         request,
@@ -99,15 +101,23 @@ def _render_step(request, madrasah, step: str, template: str = "madrasah/setup/s
 def setup_madrasah(request):
     """Step a: a new madrasah (the first, or another one added from the Installation page)."""
     form = MadrasahForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    numbering_form = NumberingForm(request.POST or None)
+    if request.method == "POST" and all([form.is_valid(), numbering_form.is_valid()]):
         try:
-            madrasah = services.setup_madrasah_create(form=form)
+            madrasah = services.setup_madrasah_create(form=form, numbering_form=numbering_form)
         except ApplicationError as error:
             error.add_to_form(form)
         else:
-            return redirect("madrasah:setup-numbering", madrasah.pk)
+            return redirect("madrasah:setup-kepala", madrasah.pk)
     return _render_step(
-        request, None, "madrasah", form=form, title=_("The madrasah"), multipart=True, submit=_("Save and continue")
+        request,
+        None,
+        "madrasah",
+        form=form,
+        numbering_form=numbering_form,
+        title=_("The madrasah"),
+        multipart=True,
+        submit=_("Save and continue"),
     )
 
 
@@ -168,7 +178,9 @@ def setup_semesters(request, pk: int):
     form = SemestersForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            active = services.setup_semesters_create(madrasah=madrasah, **form.cleaned_data)
+            active, slips = services.setup_semesters_and_slips(
+                administrator=request.user, madrasah=madrasah, **form.cleaned_data
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -176,8 +188,21 @@ def setup_semesters(request, pk: int):
                 messages.warning(
                     request, _("Today is in neither semester: %(semester)s is active for now.") % {"semester": active}
                 )
-            return redirect("madrasah:setup-slips", madrasah.pk)
-    return _render_step(request, madrasah, SetupStep.SEMESTERS, form=form, title=_("Academic year and semesters"))
+            return _slips_page(request, madrasah, slips)
+    return _render_step(
+        request,
+        madrasah,
+        SetupStep.SEMESTERS,
+        form=form,
+        title=_("Academic year and semesters"),
+        submit=_("Save and show the two slips"),
+    )
+
+
+def _slips_page(request, madrasah, slips):
+    """The last page of the setup: the slips, shown once (passwords are never stored in clear)."""
+    next_url = f"{reverse('madrasah:login')}?next={reverse('madrasah:staff-import')}"
+    return render(request, "madrasah/setup/slips.html", {"madrasah": madrasah, "slips": slips, "next_url": next_url})
 
 
 @installation_administrator_required
@@ -196,11 +221,7 @@ def setup_slips(request, pk: int):
     if elsewhere:
         return elsewhere
     if request.method == "POST":
-        slips = services.setup_slips_issue(administrator=request.user, madrasah=madrasah)
-        next_url = f"{reverse('madrasah:login')}?next={reverse('madrasah:staff-import')}"
-        return render(
-            request, "madrasah/setup/slips.html", {"madrasah": madrasah, "slips": slips, "next_url": next_url}
-        )
+        return _slips_page(request, madrasah, services.setup_slips_issue(administrator=request.user, madrasah=madrasah))
     return _render_step(
         request, madrasah, SetupStep.SLIPS, template="madrasah/setup/slips_confirm.html", title=_("First-login slips")
     )

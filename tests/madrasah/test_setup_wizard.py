@@ -77,6 +77,9 @@ def madrasah_data(**extra):
         "time_zone": "Asia/Jakarta",
         "city": "Pamekasan",
         "paper_size": "F4",
+        "unit_code": "Mts.13.28.03",
+        "classification_code": "PP.00.4",
+        "numbering_start": "120",
     } | extra
 
 
@@ -110,28 +113,31 @@ def create_madrasah(client, **extra) -> Madrasah:
     return Madrasah.objects.get(nsm=madrasah_data(**extra)["nsm"])
 
 
+SEMESTERS = {
+    "start_year": "2026",
+    "ganjil_start": "2026-07-13",
+    "ganjil_end": "2026-12-19",
+    "genap_start": "2027-01-04",
+    "genap_end": "2027-06-26",
+}
+
+
 def run_to(client, madrasah, step):
+    """Post the steps until `step` is due; the last one (the semesters) answers with the two slips."""
     posts = [
-        ("setup-numbering", {"unit_code": "Mts.13.28.03", "classification_code": "PP.00.4", "numbering_start": "120"}),
         ("setup-kepala", kepala_data()),
         ("setup-operator", operator_data()),
-        (
-            "setup-semesters",
-            {
-                "start_year": "2026",
-                "ganjil_start": "2026-07-13",
-                "ganjil_end": "2026-12-19",
-                "genap_start": "2027-01-04",
-                "genap_end": "2027-06-26",
-            },
-        ),
+        ("setup-semesters", SEMESTERS),
     ]
+    response = None
     for name, data in posts:
         madrasah.refresh_from_db()
         if madrasah.setup_step == step:
-            return
+            return response
         response = client.post(reverse(f"madrasah:{name}", args=[madrasah.pk]), data)
-        assert response.status_code == 302, response.context["form"].errors
+        expected = 200 if name == "setup-semesters" else 302
+        assert response.status_code == expected, response.context["form"].errors
+    return response
 
 
 # --- step 0: the setup code ------------------------------------------------------------------------
@@ -195,9 +201,7 @@ def test_the_whole_wizard_prepares_a_madrasah_ready_for_the_operator(client, adm
     assert response.status_code == 302
     madrasah = Madrasah.objects.get()
     assert madrasah.emblem and madrasah.regency == "Kabupaten Pamekasan"
-    run_to(client, madrasah, step="")
-    madrasah.refresh_from_db()
-    assert madrasah.setup_step == SetupStep.SLIPS
+    response = run_to(client, madrasah, step="")
 
     kepala = Staff.objects.get(nip=KEPALA_NIP)
     assert kepala.teacher_type == TeacherType.SUBJECT
@@ -209,9 +213,9 @@ def test_the_whole_wizard_prepares_a_madrasah_ready_for_the_operator(client, adm
     active = Semester.objects.get(madrasah=madrasah, is_active=True)
     assert active.kind == "ganjil" and active.start_date == dt.date(2026, 7, 13)
     assert InstrumentVersion.objects.filter(instrument__madrasah=madrasah).exists()
+    assert (madrasah.unit_code, madrasah.numbering_start) == ("Mts.13.28.03", 120)
 
-    response = client.post(reverse("madrasah:setup-slips", args=[madrasah.pk]))
-    assert response.status_code == 200
+    # Saving the semesters ended the setup with the two slips.
     slips = response.context["slips"]
     assert {s["username"] for s in slips} == {KEPALA_NIP, "7788990011"}
     assert f"?next={reverse('madrasah:staff-import')}" in response.content.decode()
@@ -230,16 +234,129 @@ def test_the_whole_wizard_prepares_a_madrasah_ready_for_the_operator(client, adm
     assert client.get(reverse("madrasah:staff-import")).status_code == 200
 
 
-def test_saving_the_semesters_also_prepares_the_standard_instruments_and_goes_on_to_the_slips(client, administrator):
+def test_saving_the_semesters_prepares_the_standard_instruments_and_shows_the_slips(client, administrator):
     madrasah = create_madrasah(client)
     run_to(client, madrasah, step=SetupStep.SEMESTERS)
     assert not InstrumentVersion.objects.filter(instrument__madrasah=madrasah).exists()
-    steps = client.get(reverse("madrasah:setup-semesters", args=[madrasah.pk])).context["steps"]
-    assert [value for value, _label in steps] == ["madrasah", "numbering", "kepala", "operator", "semesters", "slips"]
-    run_to(client, madrasah, step=SetupStep.SLIPS)
+    page = client.get(reverse("madrasah:setup-semesters", args=[madrasah.pk]))
+    assert [value for value, _label in page.context["steps"]] == ["madrasah", "kepala", "operator", "semesters"]
+    assert "slip" in page.content.decode()  # the page says the slips come next, once
+    response = run_to(client, madrasah, step="")
+    assert response.context["slips"]
     assert InstrumentVersion.objects.filter(instrument__madrasah=madrasah).exists()
     response = client.get(reverse("madrasah:setup-instruments", args=[madrasah.pk]))
-    assert response.url == reverse("madrasah:setup-slips", args=[madrasah.pk])
+    assert response.url == reverse("madrasah:installation")
+
+
+def test_a_wrong_semester_date_is_a_field_error_and_no_slip_is_issued(client, administrator):
+    madrasah = create_madrasah(client)
+    run_to(client, madrasah, step=SetupStep.SEMESTERS)
+    response = client.post(
+        reverse("madrasah:setup-semesters", args=[madrasah.pk]), SEMESTERS | {"genap_start": "2026-12-01"}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["genap_start"]
+    assert "slips" not in response.context
+    assert not Semester.objects.filter(madrasah=madrasah).exists()
+    assert User.objects.filter(memberships__madrasah=madrasah, password__startswith="first_login").count() == 0
+    madrasah.refresh_from_db()
+    assert madrasah.setup_step == SetupStep.SEMESTERS
+
+
+def test_a_setup_begun_before_the_numbering_joined_the_first_page_goes_on_there(client, administrator):
+    madrasah = create_madrasah(client)
+    Madrasah.objects.filter(pk=madrasah.pk).update(setup_step=SetupStep.NUMBERING)
+    assert client.get(reverse("madrasah:setup-start")).url == reverse("madrasah:setup-numbering", args=[madrasah.pk])
+    response = client.post(
+        reverse("madrasah:setup-numbering", args=[madrasah.pk]),
+        {"unit_code": "Mts.13.28.09", "classification_code": "PP.00.4", "numbering_start": "7"},
+    )
+    assert response.url == reverse("madrasah:setup-kepala", args=[madrasah.pk])
+    madrasah.refresh_from_db()
+    assert (madrasah.unit_code, madrasah.numbering_start) == ("Mts.13.28.09", 7)
+
+
+def test_a_numbering_error_on_the_first_page_writes_no_madrasah(client, administrator):
+    response = client.post(reverse("madrasah:setup-madrasah"), madrasah_data(numbering_start="0"))
+    assert response.status_code == 200
+    assert response.context["numbering_form"].errors["numbering_start"]
+    assert not Madrasah.objects.exists()
+
+
+# --- what the setup reads instead of asking ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nsm", "province", "time_zone"),
+    [
+        ("121135280003", "Jawa Timur", "Asia/Jakarta"),
+        ("121173710004", "Sulawesi Selatan", "Asia/Makassar"),
+        ("121162110002", "Kalimantan Tengah", "Asia/Jakarta"),
+        ("121164710001", "Kalimantan Timur", "Asia/Makassar"),
+        ("121181710001", "Maluku", "Asia/Jayapura"),
+    ],
+)
+def test_the_province_and_time_zone_are_read_from_the_nsm(client, administrator, nsm, province, time_zone):
+    data = madrasah_data(nsm=nsm, province="")  # the time zone as the page proposes it (WIB)
+    response = client.post(reverse("madrasah:setup-madrasah"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    madrasah = Madrasah.objects.get(nsm=nsm)
+    assert (madrasah.province, madrasah.time_zone) == (province, time_zone)
+
+
+def test_a_province_the_nsm_does_not_tell_is_asked_and_a_chosen_time_zone_is_kept(client, administrator):
+    data = madrasah_data(nsm="121194710001", province="")  # Papua: renumbered since the NSM guide
+    response = client.post(reverse("madrasah:setup-madrasah"), data)
+    assert "provinsi" in " ".join(response.context["form"].errors["province"]).lower()
+    assert not Madrasah.objects.exists()
+    madrasah = create_madrasah(client, nsm="121194710001", province="Papua Selatan", time_zone="Asia/Makassar")
+    assert madrasah.time_zone == "Asia/Makassar"  # chosen: kept, however odd
+
+
+def test_a_private_nsm_makes_a_madrasah_swasta(client, administrator):
+    # The page proposes negeri; the NSM's fourth digit (2) says swasta.
+    data = madrasah_data(nsm="121235280011", npsn="20580999", district_office="", foundation_name="Yayasan Al-Ihsan")
+    response = client.post(reverse("madrasah:setup-madrasah"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Madrasah.objects.get(nsm="121235280011").status == "swasta"
+
+
+def test_the_kepala_name_is_written_with_its_titles_and_pns_is_proposed(client, administrator):
+    madrasah = create_madrasah(client)
+    run_to(client, madrasah, step=SetupStep.KEPALA)
+    page = client.get(reverse("madrasah:setup-kepala", args=[madrasah.pk]))
+    assert page.context["form"]["employment_status"].value() == "pns"
+    data = kepala_data(front_title="", name="Prof. Dr. H. Ahmad Fauzi, M.Pd.I., M.Si.", back_title="")
+    response = client.post(reverse("madrasah:setup-kepala", args=[madrasah.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    kepala = Staff.objects.get(nip=KEPALA_NIP)
+    assert (kepala.front_title, kepala.name, kepala.back_title) == ("Prof. Dr. H.", "Ahmad Fauzi", "M.Pd.I., M.Si.")
+    assert kepala.full_name == "Prof. Dr. H. Ahmad Fauzi, M.Pd.I., M.Si."
+
+
+def test_a_name_with_titles_in_their_own_fields_is_kept_as_typed(client, administrator):
+    madrasah = create_madrasah(client)
+    run_to(client, madrasah, step=SetupStep.KEPALA)
+    data = kepala_data(front_title="Drs.", name="H. Muh. Salim, S.Ag", back_title="M.Pd.")
+    response = client.post(reverse("madrasah:setup-kepala", args=[madrasah.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    kepala = Staff.objects.get(nip=KEPALA_NIP)
+    assert (kepala.front_title, kepala.name, kepala.back_title) == ("Drs.", "H. Muh. Salim, S.Ag", "M.Pd.")
+
+
+def test_an_operator_without_identifiers_gets_a_username_from_the_name(client, administrator):
+    UserFactory(username="sitirahma")  # taken elsewhere in the installation: never reused
+    madrasah = create_madrasah(client)
+    run_to(client, madrasah, step=SetupStep.OPERATOR)
+    page = client.get(reverse("madrasah:setup-operator", args=[madrasah.pk]))
+    assert page.context["form"]["employment_status"].value() == "honorer"
+    response = client.post(
+        reverse("madrasah:setup-operator", args=[madrasah.pk]),
+        {"name": "Sití Rahma Wati", "sex": "P", "employment_status": "honorer"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    operator = Membership.objects.get(madrasah=madrasah, roles__role="operator")
+    assert operator.user.username == "sitirahma2"
+    assert operator.staff.employment_status == "honorer"
 
 
 def test_the_kemenag_office_and_the_place_for_dates_come_from_the_kabupaten_when_left_empty(client, administrator):
@@ -347,7 +464,6 @@ def test_the_installation_page_offers_another_madrasah_and_shows_the_setup_state
     assert reverse("madrasah:setup-madrasah") in response.content.decode()
     assert "Belum selesai" in response.content.decode()
     run_to(client, madrasah, step="")
-    client.post(reverse("madrasah:setup-slips", args=[madrasah.pk]))
     assert client.get(reverse("madrasah:setup-start")).url == reverse("madrasah:installation")
     assert client.get(reverse("madrasah:setup-madrasah")).status_code == 200
 
