@@ -13,7 +13,17 @@ from django.utils.translation import gettext_lazy
 
 from . import identifiers, ids, regions, selectors
 from .files import image_upload_check
-from .models import EmploymentStatus, Madrasah, MadrasahStatus, Role, SemesterKind, Staff, Subject, TeacherType
+from .models import (
+    EmploymentStatus,
+    Madrasah,
+    MadrasahStatus,
+    Membership,
+    Role,
+    SemesterKind,
+    Staff,
+    Subject,
+    TeacherType,
+)
 from .versioning import VersionedFormMixin
 
 
@@ -415,3 +425,29 @@ class LocalSubjectForm(forms.Form):
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
+
+
+class WakaChoiceField(ids.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.staff.full_name
+
+
+class WakaForm(forms.Form):
+    """The Kepala names the Waka Kurikulum from the dashboard: one of the teachers with a login here."""
+
+    membership = WakaChoiceField(
+        label=gettext_lazy("Waka Kurikulum"),
+        queryset=None,
+        empty_label=gettext_lazy("— choose a teacher —"),
+        help_text=gettext_lazy("Plans supervision and enters results. Roles change later on the person's page."),
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = (
+            Membership.objects.filter(madrasah=actor.madrasah, is_active=True, staff__is_active=True)
+            .exclude(pk=actor.pk)
+            .exclude(staff__teacher_type=TeacherType.NONE)
+            .select_related("staff")
+            .order_by("staff__name")
+        )

@@ -49,6 +49,7 @@ urlpatterns = [
     path("siapkan/<int:pk>/instrumen/", setup.setup_instruments, name="setup-instruments"),
     path("siapkan/<int:pk>/slip/", setup.setup_slips, name="setup-slips"),
     path("beranda/kepala/", home.home_kepala, name="home-kepala"),
+    path("beranda/kepala/waka/", home.waka_assign, name="home-waka-assign"),
     path("beranda/waka/", home.home_waka, name="home-waka"),
     path("beranda/guru/", home.home_guru, name="home-guru"),
     path("beranda/operator/", home.home_operator, name="home-operator"),

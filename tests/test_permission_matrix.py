@@ -78,6 +78,12 @@ MATRIX: dict[str, Row] = {
         data=lambda w: {"username": w.guru.user.username},
     ),
     "madrasah:home-kepala": Row(get=statuses("302 403 403 403 403 200 403 403 200")),
+    # The dashboard's "Waka Kurikulum" step: a teacher of another madrasah is no choice there (400).
+    "madrasah:home-waka-assign": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 403 403 302 403 403 400"),
+        data=lambda w: {"membership": w.guru.pk},
+    ),
     "madrasah:home-waka": Row(get=statuses("302 403 403 403 200 403 403 403 403")),
     "madrasah:home-guru": Row(get=statuses("302 200 200 200 200 200 403 403 200")),
     "madrasah:home-operator": Row(get=statuses("302 403 403 403 403 403 200 403 403")),

@@ -305,16 +305,17 @@ def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsin
     kepala = browsing.new_page()
     log_in(act, kepala, kepala_username, kepala_slip)
     change_password(act, kepala, PASSWORDS["kepala"])
-    act.goto(kepala, "/pegawai/")
-    act.follow(kepala, kepala.get_by_role("link", name=WAKA, exact=True))
-    act.check(kepala.locator("input[name=roles][value=waka]"))
-    act.follow(kepala, kepala.locator("form[action$='/akun/'] button[type=submit]"))
-    expect(kepala.locator("input[name=roles][value=waka]")).to_be_checked()
+    # The dashboard offers the first steps: the Waka Kurikulum, then the pengawas.
+    expect(kepala).to_have_url(path_is("/beranda/kepala/"))
+    waka_form = kepala.get_by_test_id("waka-form")
+    act.choose(waka_form.locator("[name=membership]"), text=WAKA)
+    act.follow(kepala, waka_form.locator("button[type=submit]"))
+    expect(kepala.get_by_test_id("waka-form")).to_have_count(0)
 
-    act.goto(kepala, "/pengawas/")
-    act.fill(kepala.locator("[name=nip]"), PENGAWAS_NIP)
-    act.fill(kepala.locator("[name=name]"), "Dr. H. Abd. Rahman, M.Pd.I.")
-    act.follow(kepala, kepala.locator("form[action$='/pengawas/tambah/'] button[type=submit]"))
+    pengawas_form = kepala.get_by_test_id("pengawas-form")
+    act.fill(pengawas_form.locator("[name=nip]"), PENGAWAS_NIP)
+    act.fill(pengawas_form.locator("[name=name]"), "Dr. H. Abd. Rahman, M.Pd.I.")
+    act.follow(kepala, pengawas_form.locator("button[type=submit]"))
     expect(kepala.get_by_test_id("slip")).to_have_count(1)
 
     # --- programme: team decree, programme, one planned observation, approval ------------------------
