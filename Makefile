@@ -197,6 +197,7 @@ vendor/.stamp: package.json package-lock.json
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 	   node_modules/htmx.org/dist/htmx.min.js vendor/
+	mkdir -p vendor/regions && cp node_modules/idn-area-data/data/regencies.csv vendor/regions/
 	@touch $@
 
 assets: vendor/.stamp

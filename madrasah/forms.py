@@ -309,10 +309,10 @@ class MadrasahForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regency"].required = True
         # Left empty, read from the NSM (`clean`); asked when the NSM does not tell (Papua).
-        self.fields["province"].required = False
-        self.fields["province"].help_text = _("Left empty, it is read from the NSM.")
+        for name in ("regency", "province"):
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Left empty, it is read from the NSM.")
         self.fields["time_zone"].help_text = _("A new madrasah: read from the NSM unless you choose.")
         # Required for a madrasah negeri only; a madrasah swasta prints its yayasan instead (`clean`).
         self.fields["district_office"].required = False
@@ -329,9 +329,13 @@ class MadrasahForm(forms.ModelForm):
         return identifiers.validate_nsm(self.cleaned_data["nsm"])
 
     def _read_from_nsm(self, data: dict) -> None:
-        """What the NSM says (docs/domain.md, "NSM"): the province when left empty; for a new madrasah,
-        the status and time zone the person did not choose."""
+        """What the NSM says (docs/domain.md, "NSM"): the kabupaten/kota and province when left empty; for
+        a new madrasah, the status and time zone the person did not choose."""
         nsm = data.get("nsm") if "nsm" not in self.errors else ""
+        if not (data.get("regency") or "").strip() and "regency" not in self.errors:
+            data["regency"] = regions.regency_for_nsm(nsm or "")
+            if not data["regency"]:
+                self.add_error("regency", _("Fill in the kabupaten/kota: it cannot be read from this NSM."))
         if not (data.get("province") or "").strip() and "province" not in self.errors:
             data["province"] = regions.province_for_nsm(nsm or "")
             if not data["province"]:

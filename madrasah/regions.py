@@ -3,7 +3,10 @@ written before the date of its documents. Pure functions; the forms use them as 
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
+from pathlib import Path
 
 _REGENCY = re.compile(r"^(?:(?P<kabupaten>kabupaten|kab\.?)|(?P<kota>kota))\s+(?P<name>\S.*)$", re.IGNORECASE)
 _ADMINISTRATIVE = re.compile(r"^administrasi\s+", re.IGNORECASE)
@@ -103,3 +106,25 @@ def time_zone_for_nsm(nsm: str) -> str:
     if not code:
         return ""
     return _ZONE_BY_CODE.get(code) or _ZONE_BY_ISLAND.get(code[0], "")
+
+
+# The kabupaten/kota list comes from the npm package idn-area-data (Kemendagri codes, ODbL), copied to
+# vendor/regions/ by the setup step (`make assets`); without it the kabupaten/kota is simply asked.
+REGENCIES_CSV = Path(__file__).resolve().parent.parent / "vendor" / "regions" / "regencies.csv"
+
+
+@cache
+def _regencies() -> dict[str, str]:
+    try:
+        with REGENCIES_CSV.open(encoding="utf-8", newline="") as handle:
+            return {row["code"].replace(".", ""): row["name"] for row in csv.DictReader(handle)}
+    except (OSError, KeyError, csv.Error):
+        return {}
+
+
+def regency_for_nsm(nsm: str) -> str:
+    """ "121135280003" → "Kabupaten Pamekasan" (digits 5–8: province and kabupaten/kota); "" when the
+    province is not one the NSM still names (Papua) or the code is unknown."""
+    if not province_for_nsm(nsm):
+        return ""
+    return _regencies().get(nsm[4:8], "")

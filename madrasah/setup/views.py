@@ -108,6 +108,7 @@ def setup_madrasah(request):
         except ApplicationError as error:
             error.add_to_form(form)
         else:
+            messages.info(request, _madrasah_summary(madrasah))
             return redirect("madrasah:setup-kepala", madrasah.pk)
     return _render_step(
         request,
@@ -119,6 +120,21 @@ def setup_madrasah(request):
         multipart=True,
         submit=_("Save and continue"),
     )
+
+
+def _madrasah_summary(madrasah: Madrasah) -> str:
+    """What was saved, read from the NSM and the kabupaten/kota where left empty: to check at a glance."""
+    return _(
+        "Saved: %(regency)s, %(province)s; %(status)s; %(time_zone)s; letterhead office: %(office)s; place for "
+        "dates: %(city)s. Change anything wrong on the madrasah profile page."
+    ) % {
+        "regency": madrasah.regency,
+        "province": madrasah.province,
+        "status": madrasah.get_status_display(),
+        "time_zone": madrasah.get_time_zone_display(),
+        "office": madrasah.district_office or madrasah.foundation_name,
+        "city": madrasah.city,
+    }
 
 
 @installation_administrator_required

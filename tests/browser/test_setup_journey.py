@@ -248,18 +248,19 @@ def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsin
     act.follow(admin, admin.locator("main form[method=post] button[type=submit]"))
     expect(admin).to_have_url(path_is("/siapkan/madrasah/"))
 
-    # The province, status and time zone: from the NSM; the Kemenag office and place: from the kabupaten.
+    # The kabupaten, province, status and time zone: from the NSM; the Kemenag office and place: from
+    # the kabupaten. The next page says what was saved.
     for name, value in [
         ("name", MADRASAH),
         ("nsm", "121135280003"),
         ("npsn", "20580456"),
         ("address", "Jl. Raya Pakong No. 1"),
-        ("regency", "Kabupaten Pamekasan"),
         ("unit_code", "Mts.13.28.03"),  # the numbering, on the same page
     ]:
         act.fill(admin.locator(f"[name={name}]"), value)
     act.follow(admin, admin.locator("main form[method=post] button[type=submit]"))
     expect(admin.get_by_test_id("setup-step")).to_be_visible()
+    expect(admin.locator("main")).to_contain_text("Kabupaten Pamekasan, Jawa Timur")
 
     # The name as on the decree, titles included; PNS is proposed for a madrasah negeri.
     expect(admin.locator("[name=employment_status]")).to_have_value("pns")

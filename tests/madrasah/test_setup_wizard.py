@@ -286,27 +286,35 @@ def test_a_numbering_error_on_the_first_page_writes_no_madrasah(client, administ
 
 
 @pytest.mark.parametrize(
-    ("nsm", "province", "time_zone"),
+    ("nsm", "regency", "province", "time_zone"),
     [
-        ("121135280003", "Jawa Timur", "Asia/Jakarta"),
-        ("121173710004", "Sulawesi Selatan", "Asia/Makassar"),
-        ("121162110002", "Kalimantan Tengah", "Asia/Jakarta"),
-        ("121164710001", "Kalimantan Timur", "Asia/Makassar"),
-        ("121181710001", "Maluku", "Asia/Jayapura"),
+        ("121135280003", "Kabupaten Pamekasan", "Jawa Timur", "Asia/Jakarta"),
+        ("121173710004", "Kota Makassar", "Sulawesi Selatan", "Asia/Makassar"),
+        ("121162010002", "Kabupaten Kotawaringin Barat", "Kalimantan Tengah", "Asia/Jakarta"),
+        ("121164710001", "Kota Balikpapan", "Kalimantan Timur", "Asia/Makassar"),
+        ("121181710001", "Kota Ambon", "Maluku", "Asia/Jayapura"),
     ],
 )
-def test_the_province_and_time_zone_are_read_from_the_nsm(client, administrator, nsm, province, time_zone):
-    data = madrasah_data(nsm=nsm, province="")  # the time zone as the page proposes it (WIB)
-    response = client.post(reverse("madrasah:setup-madrasah"), data)
-    assert response.status_code == 302, response.context["form"].errors
+def test_the_kabupaten_province_and_time_zone_are_read_from_the_nsm(
+    client, administrator, nsm, regency, province, time_zone
+):
+    # The time zone as the page proposes it (WIB); the office and place follow the kabupaten/kota read.
+    data = madrasah_data(nsm=nsm, regency="", province="", district_office="", city="")
+    response = client.post(reverse("madrasah:setup-madrasah"), data, follow=True)
+    assert response.redirect_chain, response.context["form"].errors
     madrasah = Madrasah.objects.get(nsm=nsm)
-    assert (madrasah.province, madrasah.time_zone) == (province, time_zone)
+    assert (madrasah.regency, madrasah.province, madrasah.time_zone) == (regency, province, time_zone)
+    assert madrasah.district_office == f"KANTOR KEMENTERIAN AGAMA {regency.upper()}"
+    # The next page says what was saved, to be checked at a glance.
+    notice = " ".join(str(m) for m in response.context["messages"])
+    assert regency in notice and province in notice and madrasah.district_office in notice
 
 
 def test_a_province_the_nsm_does_not_tell_is_asked_and_a_chosen_time_zone_is_kept(client, administrator):
-    data = madrasah_data(nsm="121194710001", province="")  # Papua: renumbered since the NSM guide
+    data = madrasah_data(nsm="121194710001", regency="", province="")  # Papua: renumbered since the NSM guide
     response = client.post(reverse("madrasah:setup-madrasah"), data)
     assert "provinsi" in " ".join(response.context["form"].errors["province"]).lower()
+    assert "kabupaten/kota" in " ".join(response.context["form"].errors["regency"])
     assert not Madrasah.objects.exists()
     madrasah = create_madrasah(client, nsm="121194710001", province="Papua Selatan", time_zone="Asia/Makassar")
     assert madrasah.time_zone == "Asia/Makassar"  # chosen: kept, however odd
