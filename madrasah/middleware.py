@@ -53,7 +53,8 @@ class MembershipMiddleware:
 class PasswordChangeRequiredMiddleware:
     """A new account, or one the operator reset, must choose its own password before anything else."""
 
-    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz")
+    # /akun/mulai/: a slip's start link opened on a phone where someone else is midway through theirs.
+    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/healthz", "/akun/mulai/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -547,6 +547,7 @@ class AccountEventKind(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
     UNLOCKED = "unlocked", _("Login unlocked")
     SLIP_PRINTED = "slip_printed", _("First-login slip printed")
+    SLIP_LINK_USED = "slip_link_used", _("Password chosen through the slip's link")
     INVITED = "invited", _("Invited")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     INVITATION_DECLINED = "invitation_declined", _("Invitation declined")

@@ -167,6 +167,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     accounts_created: int = 0
+    new_memberships: list = field(default_factory=list)  # ids of the accounts created, for their slips
     warnings: list = field(default_factory=list)  # staff_excel.Issue
 
 
@@ -279,16 +280,17 @@ def _staff_import_write(*, madrasah: Madrasah, plan: list, warnings: list, actor
         ids = [p.staff.pk for p in plan if p.changes.get("is_active") is active]
         if ids:
             Membership.objects.filter(staff_id__in=ids).update(is_active=active)
-    result.accounts_created = _import_accounts_create(
+    result.new_memberships = _import_accounts_create(
         madrasah=madrasah, plan=plan, warnings=result.warnings, actor=actor
     )
+    result.accounts_created = len(result.new_memberships)
     return result
 
 
-def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list, actor: User | None) -> int:
+def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list, actor: User | None) -> list[int]:
     """Accounts for the active teachers of the file that have no login in this madrasah (the rules
     of `accounts.services.account_save`, in bulk): a new user each, or an invitation where a user of
-    that username already exists anywhere in the installation."""
+    that username already exists anywhere in the installation. Returns the new memberships' ids."""
     taken = dict(Membership.objects.filter(madrasah=madrasah).values_list("user__username", "staff_id"))
     with_login = set(taken.values())
     wanted: dict[str, Staff] = {}
@@ -366,7 +368,7 @@ def _import_accounts_create(*, madrasah: Madrasah, plan: list, warnings: list, a
             for i in invitations
         ]
     )
-    return len(memberships)
+    return [m.pk for m in memberships]
 
 
 def staff_delete(*, staff: Staff) -> None:

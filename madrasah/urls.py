@@ -24,6 +24,7 @@ urlpatterns = [
     path("akun/sandi/", accounts.PasswordChangeView.as_view(), name="password-change"),
     path("akun/pilih-madrasah/", accounts.choose_madrasah, name="choose-madrasah"),
     path("akun/slip/", accounts.slips_print, name="slips-print"),
+    path("akun/mulai/<str:uidb64>/<str:token>/", accounts.slip_start, name="slip-start"),
     path("akun/terkunci/", accounts.lockout_list, name="lockout-list"),
     path("akun/terkunci/buka/", accounts.lockout_unlock, name="lockout-unlock"),
     path("akun/saya/", my_account.my_account, name="my-account"),

@@ -28,8 +28,12 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from laporan.periods import period_of_year
+from madrasah.accounts.tokens import slip_start_token
+from madrasah.models import User
 from madrasah.services import heartbeat_record
 
 PERSONAS = ("anonymous", "guru", "guru_lain", "tim", "waka", "kepala", "operator", "pengawas", "outsider")
@@ -70,6 +74,13 @@ MATRIX: dict[str, Row] = {
     "madrasah:choose-madrasah": Row(get=ALL_MEMBERS_200),
     "madrasah:slips-print": Row(
         get=statuses("302 403 403 403 403 200 200 403 200"), post=statuses("302 403 403 403 403 302 302 403 302")
+    ),
+    # A slip's start link answers everyone alike: a wrong token (or the form's word without a token in
+    # the session) is the same 404 page for all; a live one is in VARIANTS.
+    "madrasah:slip-start": Row(
+        get=statuses("404 404 404 404 404 404 404 404 404"),
+        post=statuses("404 404 404 404 404 404 404 404 404"),
+        args=lambda w: [_uidb64(w.guru.user), "cx1a2b-0123456789abcdef0123"],
     ),
     "madrasah:lockout-list": Row(get=statuses("302 403 403 403 403 200 200 403 200")),
     "madrasah:lockout-unlock": Row(
@@ -707,6 +718,19 @@ MATRIX: dict[str, Row] = {
 # it; the Kepala, the Waka and the pengawas read it; the observed teacher sees it once submitted (a
 # draft: 404, as to every other teacher); the teacher and the supervisor print the blank sheet.
 VARIANTS: dict[str, tuple[str, Row]] = {
+    "the start link's form without a token in the session": (
+        "madrasah:slip-start",
+        Row(
+            get=statuses("404 404 404 404 404 404 404 404 404"),
+            post=statuses("404 404 404 404 404 404 404 404 404"),
+            args=lambda w: [_uidb64(w.guru.user), "sandi"],
+        ),
+    ),
+    # A live link (guru's, made now): whoever opens it is sent on to the form, the token kept in the session.
+    "a live start link": (
+        "madrasah:slip-start",
+        Row(get=statuses("302 302 302 302 302 302 302 302 302"), args=lambda w: [_uidb64(w.guru.user), _live(w)]),
+    ),
     "tim opens the conflict choice of their draft": (
         "kompetensi:observation-conflict",
         Row(get=statuses("302 404 404 302 403 403 404 403 404"), args=lambda w: [w.tim_observation.pk]),
@@ -898,7 +922,16 @@ NAMES_PUBLIC_AT: dict[str, tuple[str, ...]] = {
     "kompetensi:programme-detail": ("guru", "guru_lain"),
 }
 # Where an anonymous visitor is sent somewhere else than the login page (with `?next=`).
-ANONYMOUS_REDIRECTS_ELSEWHERE = frozenset({"set_language", "madrasah:logout"})
+ANONYMOUS_REDIRECTS_ELSEWHERE = frozenset({"set_language", "madrasah:logout", "madrasah:slip-start"})
+
+
+def _uidb64(user) -> str:
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def _live(world) -> str:
+    return slip_start_token.make_token(User.objects.get(pk=world.guru.user_id))
+
 
 CASES_FLOOR = 2250  # 2295 when the team member and the variants came in
 

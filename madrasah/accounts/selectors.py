@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from ..errors import Refused
 from ..models import AccountEvent, Invitation, InvitationStatus, Madrasah, Membership, MembershipRole, Role, Staff, User
 from . import rules
+from .tokens import SLIP_LINK_VALIDITY, slip_start_token
+
+_USER_ID = re.compile(r"[1-9][0-9]{0,17}")  # what fits a bigint; a 20-digit id is nobody's
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _held_elsewhere(user_id: int, madrasah_id: int) -> bool:
@@ -143,3 +155,33 @@ def pengawas_invitation_for_kepala(actor: Membership, pk: int) -> Invitation:
     if invitation is None:
         raise Http404
     return invitation
+
+
+def slip_start_user(*, uidb64: str) -> User | None:
+    """The account a slip's start link names, if it may still start with one: active, with an active
+    membership (a person whose every membership ended has nothing to start), never an administrator's.
+    None for anything else: an unknown id, garbage base64, an id too long for the database."""
+    try:
+        uid = urlsafe_base64_decode(uidb64[:32]).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not _USER_ID.fullmatch(uid):
+        return None
+    member = Membership.objects.filter(user_id=OuterRef("pk"), is_active=True)
+    return User.objects.filter(Exists(member), pk=int(uid), is_active=True, is_superuser=False, is_staff=False).first()
+
+
+def slip_start_link(*, request, user: User) -> dict | None:
+    """The one-time start link printed on a slip: `url` (absolute, for the QR code) and `valid_until`
+    (a local date). None for an administrator's account, which has no madrasah to start in. The address is
+    `SITE_URL`, or the address the operator is using while `SITE_URL` is left at the loopback default
+    (a phone scanning the slip cannot reach 127.0.0.1)."""
+    if user.is_superuser or user.is_staff:
+        return None
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    path = reverse("madrasah:slip-start", args=[uidb64, slip_start_token.make_token(user)])
+    base = settings.SITE_URL
+    if urlsplit(base).hostname in _LOOPBACK:
+        base = f"{request.scheme}://{request.get_host()}"
+    valid_until = timezone.localtime(timezone.now() + SLIP_LINK_VALIDITY)
+    return {"url": f"{base}{path}", "valid_until": valid_until.date()}

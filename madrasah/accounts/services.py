@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..errors import ApplicationError
 from ..hashers import FirstLoginPasswordHasher
@@ -33,7 +34,12 @@ from ..models import (
 )
 from ..services import lockout_release
 from . import rules
+from .tokens import slip_start_token
 
+SLIP_LINK_DEAD = gettext_lazy(
+    "This link has already been used or is no longer valid. Log in with the username and password on the slip, "
+    "or ask the operator for a new slip."
+)
 # No 0/O, 1/l/I: the password is read off a printed slip and typed on a phone.
 _SLIP_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -271,7 +277,14 @@ def first_login_slips_issue(*, actor: Membership, memberships: list[Membership])
     for membership in sorted(memberships, key=lambda m: (m.staff.name, m.pk)):
         password = first_login_password_set(membership.user)
         users.append(membership.user)
-        slips.append({"staff": membership.staff, "username": membership.user.username, "password": password})
+        slips.append(
+            {
+                "staff": membership.staff,
+                "user": membership.user,
+                "username": membership.user.username,
+                "password": password,
+            }
+        )
     User.objects.bulk_update(users, ["password", "must_change_password"], batch_size=500)
     AccountEvent.objects.bulk_create(
         [
@@ -286,6 +299,29 @@ def first_login_slips_issue(*, actor: Membership, memberships: list[Membership])
         ]
     )
     return slips
+
+
+@transaction.atomic
+def slip_start_password_set(*, user: User, token: str, password: str) -> None:
+    """The person chooses their own password through their slip's start link: saved with the default
+    hasher, "must change it" cleared, one event (in the madrasah of their first active membership). The
+    token is checked again on the locked row, so a link works once even when sent twice at the same
+    moment; a retry is refused (the new password has killed the link)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not slip_start_token.check_token(locked, token):
+        raise ApplicationError(SLIP_LINK_DEAD)
+    locked.set_password(password)
+    locked.must_change_password = False
+    locked.save(update_fields=["password", "must_change_password"])
+    user.password, user.must_change_password = locked.password, False
+    membership = locked.memberships.filter(is_active=True).select_related("madrasah", "staff").order_by("pk").first()
+    account_event_record(
+        kind=AccountEventKind.SLIP_LINK_USED,
+        actor=locked,
+        madrasah=membership.madrasah if membership else None,
+        user=locked,
+        staff=membership.staff if membership else None,
+    )
 
 
 @transaction.atomic

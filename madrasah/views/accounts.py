@@ -1,9 +1,10 @@
-"""Login, logout, password change, choice of madrasah, lockouts."""
+"""Login, logout, password change, the start link of a slip, choice of madrasah, lockouts."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
@@ -13,6 +14,8 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .. import selectors, setup_code
@@ -20,6 +23,8 @@ from .. import services as madrasah_services
 from ..access import ACCOUNT_MANAGERS, membership_required
 from ..accounts import selectors as account_selectors
 from ..accounts import services
+from ..accounts.tokens import slip_start_token
+from ..errors import ApplicationError
 from ..forms import MembershipChoiceForm
 from ..identifiers import login_username
 from ..middleware import SESSION_KEY
@@ -83,6 +88,54 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         madrasah_services.password_changed(user=self.request.user)
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+# As Django's PasswordResetConfirmView: the token moves into the session and the address bar shows this
+# word instead, so the token stays in no history, screenshot or Referer.
+SLIP_START_SESSION_KEY = "_slip_start_token"
+SLIP_START_FORM = "sandi"
+
+
+@never_cache
+@sensitive_post_parameters()
+def slip_start(request, uidb64: str, token: str):
+    """The start link of a slip: the person chooses their password and is logged in, in one step. Someone
+    else logged in on this device is logged out by that save (the page says so): phones are shared."""
+    user = account_selectors.slip_start_user(uidb64=uidb64)
+    if token != SLIP_START_FORM:
+        if user is None or not slip_start_token.check_token(user, token):
+            return _slip_start_refused(request)
+        request.session[SLIP_START_SESSION_KEY] = token
+        return _no_referrer(redirect("madrasah:slip-start", uidb64=uidb64, token=SLIP_START_FORM))
+    token = request.session.get(SLIP_START_SESSION_KEY, "")
+    if user is None or not slip_start_token.check_token(user, token):
+        return _slip_start_refused(request)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.slip_start_password_set(user=user, token=token, password=form.cleaned_data["new_password1"])
+        except ApplicationError:
+            return _slip_start_refused(request)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(SLIP_START_SESSION_KEY, None)
+        request.session.pop(SESSION_KEY, None)
+        messages.success(
+            request,
+            _("Your password is saved. From now on, log in with the username %(username)s and this password.")
+            % {"username": user.username},
+        )
+        return redirect("madrasah:home")
+    other = request.user if request.user.is_authenticated and request.user.pk != user.pk else None
+    return _no_referrer(render(request, "madrasah/slip_start.html", {"person": user, "form": form, "other": other}))
+
+
+def _slip_start_refused(request):
+    return _no_referrer(render(request, "madrasah/slip_start_refused.html", status=404))
+
+
+def _no_referrer(response):
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 class LogoutView(auth_views.LogoutView):

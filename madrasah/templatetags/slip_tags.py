@@ -1,0 +1,30 @@
+"""The start link of a first-login slip (`madrasah/_slip.html`) and its QR code.
+
+Slips are built by five views (staff, pengawas, installation, the slips page, and the setup wizard), each
+as `{staff or name, username, password}`; the link is composed here, once for all of them, by the
+accounts selector. A slip that carries its `user` costs no query; the others find it by username.
+"""
+
+from __future__ import annotations
+
+import segno
+from django import template
+from django.utils.safestring import mark_safe
+
+from ..accounts.selectors import slip_start_link
+from ..models import User
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def slip_start(context, slip: dict) -> dict | None:
+    user = slip.get("user") or User.objects.filter(username=slip["username"]).first()
+    return None if user is None else slip_start_link(request=context["request"], user=user)
+
+
+@register.filter
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code of `url`: black modules on the page's white, no script, no style (CSP)."""
+    qr = segno.make(url, error="m")
+    return mark_safe(qr.svg_inline(scale=3, border=2, svgclass="slip-qr", lineclass=None, title=None))  # noqa: S308
