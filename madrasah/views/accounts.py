@@ -91,7 +91,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 # As Django's PasswordResetConfirmView: the token moves into the session and the address bar shows this
-# word instead, so the token stays in no history, screenshot or Referer.
+# word instead, so the token stays in no history, screenshot or Referer (the answers at the token's
+# address also say `Referrer-Policy: no-referrer`).
 SLIP_START_SESSION_KEY = "_slip_start_token"
 SLIP_START_FORM = "sandi"
 
@@ -126,7 +127,9 @@ def slip_start(request, uidb64: str, token: str):
         )
         return redirect("madrasah:home")
     other = request.user if request.user.is_authenticated and request.user.pk != user.pk else None
-    return _no_referrer(render(request, "madrasah/slip_start.html", {"person": user, "form": form, "other": other}))
+    # The site's own Referrer-Policy here: under no-referrer, browsers send the form's POST with
+    # `Origin: null`, which the CSRF check refuses. This address holds no token.
+    return render(request, "madrasah/slip_start.html", {"person": user, "form": form, "other": other})
 
 
 def _slip_start_refused(request):

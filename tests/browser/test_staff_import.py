@@ -1,7 +1,10 @@
 """The operator imports teachers from Excel in Chromium: a file with two bad rows is refused with
-both errors listed, the corrected file is imported, and the new teachers' first-login slips print."""
+both errors listed, the corrected file is imported, the new teachers' first-login slips print, and one
+teacher opens the start link of their slip on a phone and lands home."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -45,12 +48,9 @@ def test_operator_fixes_a_refused_file_imports_it_and_prints_the_slips(browsing,
     expect(page.get_by_test_id("import-created")).to_have_text("4")
     expect(page.get_by_test_id("import-accounts")).to_have_text("4")
 
-    with page.expect_navigation():
-        page.get_by_test_id("slips-link").click()
-    expect(page).to_have_url(path_is("/akun/slip/"))
-    expect(page.get_by_test_id("pending-count")).to_contain_text("4")
-    expect(page.locator("input[name=membership]:checked")).to_have_count(4)  # the new accounts, ticked
-    submit(page, page.locator("main form[method=post] button[type=submit]"))
+    # The result page sends the new accounts straight to the confirmation (passwords are replaced).
+    expect(page.get_by_test_id("slips-link")).to_contain_text("4")
+    submit(page, page.get_by_test_id("slips-link"))
     expect(page.get_by_test_id("slip-confirm")).to_contain_text("4")
     submit(page, page.locator("main form[method=post] button[type=submit]"))
 
@@ -60,4 +60,17 @@ def test_operator_fixes_a_refused_file_imports_it_and_prints_the_slips(browsing,
     assert sorted(page.get_by_test_id("slip-username").all_inner_texts()) == usernames
     for password in page.get_by_test_id("slip-password").all_inner_texts():
         assert len(password.strip()) == 10
+    expect(page.get_by_test_id("slip-start").locator("svg")).to_have_count(4)
+
+    # A new teacher scans the first slip's code on a phone: one password, twice, and they are home.
+    first = page.get_by_test_id("slip").first
+    name = first.get_by_test_id("slip-username").inner_text().strip()
+    phone = browsing.new_page(mobile=True)
+    phone.goto(first.get_by_test_id("slip-link").inner_text().strip())
+    expect(phone).to_have_url(re.compile(r"/akun/mulai/[^/]+/sandi/$"))
+    expect(phone.get_by_test_id("slip-start-username")).to_have_text(name)
+    phone.fill("input[name=new_password1]", "Jeruk-Manis-2026")
+    phone.fill("input[name=new_password2]", "Jeruk-Manis-2026")
+    submit(phone, phone.get_by_test_id("slip-start-save"))
+    expect(phone).to_have_url(path_is("/beranda/guru/"))
     assert_no_csp_violations(browsing)
