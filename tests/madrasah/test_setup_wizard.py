@@ -3,11 +3,14 @@ madrasah step by step, through HTTP as a real operator would on a blank installa
 
 import datetime as dt
 import io
+import re
 import zoneinfo
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -512,3 +515,20 @@ def test_step_zero_is_refused_to_anonymous_once_a_madrasah_exists(client, madras
     assert response.status_code == 403
     assert not User.objects.filter(username="admin-mutu").exists()
     assert reverse("madrasah:setup-start") not in client.get(reverse("madrasah:login")).content.decode()
+
+
+def test_the_setup_slips_carry_start_links_that_bring_each_person_home(client, administrator):
+    """The setup's slips, built by the wizard, have the start link too: the Kepala and the operator each
+    choose a password through theirs and land on their own home."""
+    madrasah = create_madrasah(client)
+    page = run_to(client, madrasah, step="").content.decode()
+    links = re.findall(r'data-testid="slip-link"[^>]*>([^<]+)</a>', page)
+    assert len(links) == 2 and page.count('class="slip-qr"') == 2
+
+    homes = []
+    for link in links:
+        phone = Client()
+        form_url = phone.get(urlsplit(link).path).url
+        phone.post(form_url, {"new_password1": "Pilihan-Sendiri-2026", "new_password2": "Pilihan-Sendiri-2026"})
+        homes.append(phone.get("/", follow=True).redirect_chain[-1][0])
+    assert sorted(homes) == ["/beranda/kepala/", "/beranda/operator/"]
