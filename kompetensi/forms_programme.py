@@ -12,7 +12,7 @@ from madrasah import ids
 from madrasah.models import Staff, Subject, User
 
 from .models import InstrumentVersion
-from .programme import RowStatus
+from .programme import RowStatus, TeamProposal
 
 
 class DateInput(forms.DateInput):
@@ -60,11 +60,16 @@ class TeamForm(forms.Form):
     )
     decree_date = forms.DateField(label=gettext_lazy("Decree date"), widget=DateInput())
 
-    def __init__(self, *args, candidates: list[Staff], team=None, **kwargs):
-        duties = {m.staff_id: m.duty for m in team.memberships.all()} if team else {}
+    def __init__(self, *args, candidates: list[Staff], team=None, proposal: TeamProposal | None = None, **kwargs):
         initial = kwargs.pop("initial", None) or {}
         if team:
+            duties = {m.staff_id: m.duty for m in team.memberships.all()}
             initial.update(decree_number=team.decree_number, decree_date=team.decree_date)
+        elif proposal:
+            duties = proposal.duties
+            initial.update(decree_number=proposal.decree_number, decree_date=proposal.decree_date)
+        else:
+            duties = {}
         for staff_id, duty in duties.items():
             initial[f"member_{staff_id}"] = True
             initial[f"duty_{staff_id}"] = duty

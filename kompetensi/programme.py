@@ -287,6 +287,59 @@ def team_candidates(*, madrasah: Madrasah) -> QuerySet[Staff]:
     )
 
 
+@dataclass(frozen=True)
+class TeamProposal:
+    """What the decree page offers while a semester has no team yet."""
+
+    decree_number: str
+    decree_date: dt.date
+    duties: dict[int, str]  # staff id → duty
+    from_semester: Semester | None = None  # the semester whose decree is proposed again
+
+
+def _usual_duties(*, kepala_staff: list[int], waka_staff: list[int]) -> dict[int, str]:
+    """The Kepala chairs the team and the Waka Kurikulum is its secretary; without a Kepala among the
+    teachers the Waka chairs (docs/domain.md §9: the team is the Waka plus senior teachers)."""
+    duties = dict.fromkeys(kepala_staff, "Ketua")
+    free = iter(["Sekretaris"] if duties else ["Ketua", "Sekretaris"])
+    for staff_id in waka_staff:
+        if staff_id not in duties:
+            duties[staff_id] = next(free, "Anggota")
+    return duties
+
+
+def team_proposal(*, semester: Semester, candidates: Iterable[Staff], today: dt.date) -> TeamProposal:
+    """The team a Kepala usually names: the decree of another semester of the same year when there is one
+    (one SK then covers the year), else the Kepala and the Waka Kurikulum, dated `today` (the madrasah's
+    day). Only active teachers (`candidates`) are proposed. Two queries."""
+    candidate_ids = {staff.pk for staff in candidates}
+    earlier = (
+        SupervisionTeam.objects.filter(semester__academic_year_id=semester.academic_year_id)
+        .exclude(semester=semester)
+        .select_related("semester__academic_year")
+        .prefetch_related(Prefetch("memberships", queryset=TeamMember.objects.order_by("pk")))
+        .order_by("-semester__start_date")
+        .first()
+    )
+    if earlier is not None:
+        duties = {m.staff_id: m.duty for m in earlier.memberships.all() if m.staff_id in candidate_ids}
+        if duties:
+            return TeamProposal(earlier.decree_number, earlier.decree_date, duties, from_semester=earlier.semester)
+    held = (
+        Membership.objects.filter(
+            madrasah_id=semester.madrasah_id,
+            is_active=True,
+            staff_id__in=candidate_ids,
+            roles__role__in=[Role.KEPALA, Role.WAKA],
+        )
+        .order_by("staff__name", "staff_id")
+        .values_list("staff_id", "roles__role")
+    )
+    kepala_staff = [staff_id for staff_id, role in held if role == Role.KEPALA]
+    waka_staff = [staff_id for staff_id, role in held if role == Role.WAKA]
+    return TeamProposal("", today, _usual_duties(kepala_staff=kepala_staff, waka_staff=waka_staff))
+
+
 @transaction.atomic
 def team_save(
     *, semester: Semester, decree_number: str, decree_date: dt.date, members: list[tuple[Staff, str]]

@@ -188,6 +188,9 @@ MATRIX: dict[str, Row] = {
         post=statuses("302 403 403 403 302 302 403 403 302"),
         data=lambda w: {"purpose": "Tujuan", "targets": "Sasaran", "techniques": "Teknik"},
     ),
+    # The same with the standard texts, in one POST: the world's semester has its programme (302 to
+    # it); the outsider's has none (302 to planning its first row).
+    "kompetensi:programme-create-quick": Row(get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 302")),
     "kompetensi:programme-detail": Row(
         get=statuses("302 200 200 200 200 200 200 200 404"), args=lambda w: [w.programme.pk]
     ),

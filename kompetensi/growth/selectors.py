@@ -378,5 +378,7 @@ def growth_page(*, teacher: Staff, viewer: Membership, today: dt.date | None = N
             {"semester": s, "cells": [by_cell.get((s, k)) for k in kinds]} for s in reversed(semesters)
         ],
         "follow_ups": follow_ups,
+        # Read from the history above, no query of its own: what only the teacher can move on.
+        "awaiting_acknowledgement": [r for r in results if r.state == ObservationState.SUBMITTED] if is_self else [],
         "next_steps": _next_steps(standing, results),
     }

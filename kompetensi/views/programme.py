@@ -92,7 +92,10 @@ def team_edit(request):
         return _no_semester(request)
     team = team_for_user(request.membership, semester, write=True)
     candidates = list(supervision.team_candidates(madrasah=request.membership.madrasah))
-    form = TeamForm(request.POST or None, candidates=candidates, team=team)
+    proposal = None
+    if team is None and request.method != "POST":
+        proposal = supervision.team_proposal(semester=semester, candidates=candidates, today=timezone.localdate())
+    form = TeamForm(request.POST or None, candidates=candidates, team=team, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         try:
             supervision.team_save(
@@ -106,7 +109,9 @@ def team_edit(request):
         else:
             messages.success(request, _("The supervision team has been saved."))
             return redirect(_semester_url("kompetensi:team-detail", semester))
-    return render(request, TEMPLATES + "team_form.html", {"semester": semester, "team": team, "form": form})
+    return render(
+        request, TEMPLATES + "team_form.html", {"semester": semester, "team": team, "form": form, "proposal": proposal}
+    )
 
 
 # --- Programme ---------------------------------------------------------------------------------------
@@ -149,6 +154,35 @@ def programme_create(request):
             messages.success(request, _("The programme has been drafted. Now plan the supervisions."))
             return redirect("kompetensi:programme-detail", programme.pk)
     return render(request, TEMPLATES + "programme_form.html", {"semester": semester, "form": form, "programme": None})
+
+
+@require_POST
+@membership_required(*PROGRAMME_EDITORS)
+def programme_create_quick(request):
+    """ "Draft the programme" in one click: the standard texts, checked by the full form, then straight
+    to planning the first supervision. The texts stay editable on the programme's page until approval."""
+    semester = _chosen_semester(request)
+    if semester is None:
+        return _no_semester(request)
+    if existing := supervision.programme_of_semester(semester=semester):
+        messages.info(request, _("This semester already has a supervision programme."))
+        return redirect("kompetensi:programme-detail", existing.pk)
+    form = ProgrammeForm(supervision.programme_defaults(semester=semester))
+    if not form.is_valid():  # the standard texts always fit their form: only a changed form lands here
+        return redirect(_semester_url("kompetensi:programme-create", semester))
+    try:
+        programme = supervision.programme_create(semester=semester, created_by=request.user, **form.cleaned_data)
+    except ApplicationError as error:  # a double click: the other request created it
+        messages.error(request, error.message)
+        return redirect(_semester_url("kompetensi:programme-semester", semester))
+    messages.success(
+        request,
+        _(
+            "The programme has been drafted from the standard texts; you can change them on its page until it is "
+            "approved. Now plan the first supervision."
+        ),
+    )
+    return redirect("kompetensi:programme-row-create", programme.pk)
 
 
 @membership_required()
@@ -413,6 +447,7 @@ urlpatterns = [
     path("supervisi/tim/ubah/", team_edit, name="team-edit"),
     path("supervisi/program/", programme_semester, name="programme-semester"),
     path("supervisi/program/buat/", programme_create, name="programme-create"),
+    path("supervisi/program/buat/langsung/", programme_create_quick, name="programme-create-quick"),
     path("supervisi/program/<int:pk>/", programme_detail, name="programme-detail"),
     path("supervisi/program/<int:pk>/ubah/", programme_update, name="programme-update"),
     path("supervisi/program/<int:pk>/sahkan/", programme_approve, name="programme-approve"),

@@ -58,20 +58,23 @@ def observation_recap_rows(
     *, madrasah: Madrasah, semester: Semester, can_finalise: bool, now: dt.datetime | None = None
 ) -> list[dict]:
     """The recap's rows: each observation with its score written the Indonesian way, whether the
-    Kepala may tick it now, whether finalising needs the clarification confirmed, and until when
-    a submitted one waits for the teacher."""
+    Kepala may tick it now (ticked already when the teacher has confirmed receipt: nothing is left to
+    weigh), whether finalising needs the clarification confirmed, and until when a submitted one waits
+    for the teacher."""
     now = now or timezone.now()
     rows = []
     for observation in observation_recap(madrasah=madrasah, semester=semester):
         observation.madrasah = madrasah  # the deadline needs acknowledge_days: no query per row
         deadline = acknowledge_deadline(observation) if observation.state == S.SUBMITTED else None
+        finalisable = (
+            can_finalise and observation.state in FINALISABLE and not (deadline is not None and deadline > now)
+        )
         rows.append(
             {
                 "observation": observation,
                 "score": format_decimal_id(for_display(observation.percentage)),
-                "finalisable": can_finalise
-                and observation.state in FINALISABLE
-                and not (deadline is not None and deadline > now),
+                "finalisable": finalisable,
+                "ticked": finalisable and observation.state == S.ACKNOWLEDGED,
                 "needs_confirmation": observation.state == S.CLARIFICATION,
                 "deadline": deadline,
             }
