@@ -206,31 +206,22 @@ def worker(worker_media, celery_worker, monkeypatch):  # noqa: F811 - the fixtur
     return celery_worker
 
 
-def log_in(act: Actions, page, username: str, password: str) -> None:
-    """Open the address printed on the slip (it leads to the login form) and log in."""
-    act.type_address(page, "/")
-    expect(page).to_have_url(re.compile(r"/masuk/"))
-    act.fill(page.locator("input[name=username]"), username)
-    act.fill(page.locator("input[name=password]"), password)
-    act.follow(page, page.locator("main form[method=post] button[type=submit]"))
-
-
-def change_password(act: Actions, page, new: str) -> None:
-    """The forced change right after logging in with the slip: the new password twice."""
-    expect(page).to_have_url(path_is("/akun/sandi/"))
-    expect(page.get_by_test_id("must-change")).to_be_visible()
-    expect(page.locator("input[name=old_password]")).to_have_count(0)
+def start_from_slip(act: Actions, page, link: str, username: str, new: str) -> None:
+    """Scan the slip's QR code (or type its address): the start page greets the person with their
+    username; they choose a password, twice, and are logged in."""
+    act.type_address(page, link)
+    expect(page.get_by_test_id("slip-start-username")).to_have_text(username)
     act.fill(page.locator("input[name=new_password1]"), new)
     act.fill(page.locator("input[name=new_password2]"), new)
-    act.follow(page, page.locator("main form[method=post] button[type=submit]"))
-    expect(page).not_to_have_url(path_is("/akun/sandi/"))
+    act.follow(page, page.get_by_test_id("slip-start-save"))
+    expect(page).to_have_url(re.compile(r"/beranda/"))
 
 
 def slip_of(page, name: str) -> tuple[str, str]:
+    """The username and the start link printed on `name`'s slip."""
     slip = page.get_by_test_id("slip").filter(has_text=name)
-    return slip.get_by_test_id("slip-username").inner_text().strip(), slip.get_by_test_id(
-        "slip-password"
-    ).inner_text().strip()
+    username = slip.get_by_test_id("slip-username").inner_text().strip()
+    return username, slip.get_by_test_id("slip-link").get_attribute("href")
 
 
 def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsing, data_dir, worker):
@@ -278,34 +269,31 @@ def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsin
     # The semesters as proposed (the standard instruments are prepared with them), then the two slips.
     act.follow(admin, admin.locator("main form[method=post] button[type=submit]"))
     expect(admin.get_by_test_id("setup-done")).to_be_visible()
-    kepala_username, kepala_slip = slip_of(admin, "Ahmad Fauzi")
-    operator_username, operator_slip = slip_of(admin, "Siti Rahma")
+    kepala_username, kepala_link = slip_of(admin, "Ahmad Fauzi")
+    operator_username, operator_link = slip_of(admin, "Siti Rahma")
     assert kepala_username == re.sub(r"\D", "", KEPALA_NIP) and operator_username == "sitirahma"
 
     # --- import+slips: the operator, on her own computer --------------------------------------------
     act.phase = "import+slips"
     operator = browsing.new_page()
-    log_in(act, operator, operator_username, operator_slip)
-    change_password(act, operator, PASSWORDS["operator"])
+    start_from_slip(act, operator, operator_link, operator_username, PASSWORDS["operator"])
     expect(operator).to_have_url(path_is("/beranda/operator/"))
     act.follow(operator, operator.locator("main a[href='/pegawai/impor/']"))
     workbook = {"name": "gtk-emis.xlsx", "mimeType": XLSX_MIME, "buffer": emis_workbook()}
     act.upload(operator.locator("input[name=file]"), workbook)
     act.follow(operator, operator.get_by_test_id("import-form").locator("button[type=submit]"))
     expect(operator.get_by_test_id("import-created")).to_have_text(str(TEACHERS))
+    # "Print the slips of the 40 new accounts": the confirmation names how many passwords are replaced.
     act.follow(operator, operator.get_by_test_id("slips-link"))
-    expect(operator.locator("input[name=membership]:checked")).to_have_count(TEACHERS)
-    act.follow(operator, operator.locator("main form[method=post] button[type=submit]"))
     expect(operator.get_by_test_id("slip-confirm")).to_contain_text(str(TEACHERS))
     act.follow(operator, operator.locator("main form[method=post] button[type=submit]"))
     expect(operator.get_by_test_id("slip")).to_have_count(TEACHERS)
-    guru_username, guru_slip = slip_of(operator, OBSERVED)
+    guru_username, guru_link = slip_of(operator, OBSERVED)
 
     # --- roles+pengawas: the Kepala gives the Waka role and adds the pengawas -----------------------
     act.phase = "roles+pengawas"
     kepala = browsing.new_page()
-    log_in(act, kepala, kepala_username, kepala_slip)
-    change_password(act, kepala, PASSWORDS["kepala"])
+    start_from_slip(act, kepala, kepala_link, kepala_username, PASSWORDS["kepala"])
     # The dashboard offers the first steps: the Waka Kurikulum, then the pengawas.
     expect(kepala).to_have_url(path_is("/beranda/kepala/"))
     waka_form = kepala.get_by_test_id("waka-form")
@@ -321,17 +309,18 @@ def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsin
 
     # --- programme: team decree, programme, one planned observation, approval ------------------------
     act.phase = "programme"
+    # The team proposed: the Kepala and the Waka, dated today; only the SK's number is typed.
     act.goto(kepala, "/kompetensi/supervisi/tim/ubah/")
+    expect(kepala.get_by_test_id("team-proposal")).to_be_visible()
+    expect(kepala.get_by_test_id("team-candidates").get_by_label("Ahmad Fauzi")).to_be_checked()
+    expect(kepala.get_by_test_id("team-candidates").get_by_label(WAKA)).to_be_checked()
     act.fill(kepala.locator("[name=decree_number]"), "B-045/Mts.13.28.03/PP.00.4/07/2026")
-    act.fill(kepala.locator("[name=decree_date]"), "2026-07-20")
-    act.check(kepala.get_by_test_id("team-candidates").get_by_label("Ahmad Fauzi"))
-    act.check(kepala.get_by_test_id("team-candidates").get_by_label(WAKA))
     act.follow(kepala, kepala.locator("main form[method=post] button[type=submit]"))
 
+    # "Draft the programme" with the standard texts lands on planning its first row.
     act.goto(kepala, "/kompetensi/supervisi/program/")
-    act.follow(kepala, kepala.locator("a[href*='/supervisi/program/buat/']"))
-    act.follow(kepala, kepala.locator("main form[method=post] button[type=submit]"))
-    act.follow(kepala, kepala.locator("a[href$='/jadwal/tambah/']"))
+    act.follow(kepala, kepala.get_by_test_id("programme-create"))
+    expect(kepala).to_have_url(re.compile(r"/jadwal/tambah/"))
     act.choose(kepala.locator("[name=teacher]"), text=OBSERVED)
     # The Kepala planning is the supervisor offered, at 07:30: only the day is chosen.
     expect(kepala.locator("[name=supervisor] option:checked")).to_contain_text("Ahmad Fauzi")
@@ -357,15 +346,13 @@ def test_an_empty_installation_reaches_the_semester_recap_in_the_browser(browsin
     # --- ack+final: the teacher acknowledges on their phone, the Kepala finalises ----------------------
     act.phase = "ack+final"
     guru = browsing.new_page(mobile=True)
-    log_in(act, guru, guru_username, guru_slip)
-    change_password(act, guru, PASSWORDS["guru"])
-    act.follow(guru, guru.get_by_test_id("notification-link"))
-    act.follow(guru, guru.get_by_test_id("notification").first.locator("a").first)
+    start_from_slip(act, guru, guru_link, guru_username, PASSWORDS["guru"])
+    act.follow(guru, guru.get_by_test_id("acknowledge-link").first)  # on the teacher's home
     act.follow(guru, guru.get_by_test_id("acknowledge-form").locator("button[type=submit]"))
     expect(guru.get_by_test_id("observation-state")).to_have_attribute("data-state", "diterima")
 
     act.goto(kepala, "/kompetensi/observasi/rekap/")
-    act.check(kepala.locator("input[name=observation]").first)
+    expect(kepala.locator("input[name=observation]").first).to_be_checked()  # confirmed: ticked
     act.follow(kepala, kepala.get_by_test_id("finalise-selected"))
     expect(kepala.locator("[data-testid=recap-row][data-state=final]")).to_have_count(1)
 
