@@ -250,7 +250,14 @@ def setup_slips_issue(*, administrator: User, madrasah: Madrasah) -> list[dict]:
             user=membership.user,
             staff=membership.staff,
         )
-        slips.append({"staff": membership.staff, "username": membership.user.username, "password": password})
+        slips.append(
+            {
+                "staff": membership.staff,
+                "user": membership.user,
+                "username": membership.user.username,
+                "password": password,
+            }
+        )
     _step_done(locked, SetupStep.SLIPS)
     return slips
 

@@ -96,7 +96,10 @@ def installation_account_reset(request, pk: int):
     return render(
         request,
         "madrasah/staff/slip.html",
-        {"slips": [{"staff": staff, "username": user.username, "password": password}], "back": "installation"},
+        {
+            "slips": [{"staff": staff, "user": user, "username": user.username, "password": password}],
+            "back": "installation",
+        },
     )
 
 

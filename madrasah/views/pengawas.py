@@ -49,7 +49,12 @@ def pengawas_create(request):
                     % {"username": invitation.user.username},
                 )
                 return redirect("madrasah:pengawas-list")
-            slip = {"staff": None, "name": membership.user.first_name, "username": membership.user.username}
+            slip = {
+                "staff": None,
+                "name": membership.user.first_name,
+                "user": membership.user,
+                "username": membership.user.username,
+            }
             return render(
                 request, "madrasah/staff/slip.html", {"slips": [{**slip, "password": password}], "back": "pengawas"}
             )
