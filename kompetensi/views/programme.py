@@ -136,14 +136,22 @@ def programme_semester(request):
     )
 
 
-@membership_required(*PROGRAMME_EDITORS)
-def programme_create(request):
+def _semester_without_programme(request):
+    """(the chosen semester, None), or (None, where to go) when there is none or it has its programme."""
     semester = _chosen_semester(request)
     if semester is None:
-        return _no_semester(request)
+        return None, _no_semester(request)
     if existing := supervision.programme_of_semester(semester=semester):
         messages.info(request, _("This semester already has a supervision programme."))
-        return redirect("kompetensi:programme-detail", existing.pk)
+        return None, redirect("kompetensi:programme-detail", existing.pk)
+    return semester, None
+
+
+@membership_required(*PROGRAMME_EDITORS)
+def programme_create(request):
+    semester, elsewhere = _semester_without_programme(request)
+    if elsewhere:
+        return elsewhere
     form = ProgrammeForm(request.POST or None, initial=supervision.programme_defaults(semester=semester))
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,12 +169,9 @@ def programme_create(request):
 def programme_create_quick(request):
     """ "Draft the programme" in one click: the standard texts, checked by the full form, then straight
     to planning the first supervision. The texts stay editable on the programme's page until approval."""
-    semester = _chosen_semester(request)
-    if semester is None:
-        return _no_semester(request)
-    if existing := supervision.programme_of_semester(semester=semester):
-        messages.info(request, _("This semester already has a supervision programme."))
-        return redirect("kompetensi:programme-detail", existing.pk)
+    semester, elsewhere = _semester_without_programme(request)
+    if elsewhere:
+        return elsewhere
     form = ProgrammeForm(supervision.programme_defaults(semester=semester))
     if not form.is_valid():  # the standard texts always fit their form: only a changed form lands here
         return redirect(_semester_url("kompetensi:programme-create", semester))
