@@ -19,7 +19,8 @@ RUN mkdir vendor \
           node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
           node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
           node_modules/htmx.org/dist/htmx.min.js \
-          vendor/
+          vendor/ \
+    && mkdir vendor/regions && cp node_modules/idn-area-data/data/regencies.csv vendor/regions/
 
 # --- Stage 2: the application. -------------------------------------------------------------------
 FROM python:3.11-slim-bookworm
