@@ -1,8 +1,8 @@
 """The start link of a first-login slip (`madrasah/_slip.html`) and its QR code.
 
 Slips are built by five views (staff, pengawas, installation, the slips page, and the setup wizard), each
-as `{staff or name, username, password}`; the link is composed here, once for all of them, by the
-accounts selector. A slip that carries its `user` costs no query; the others find it by username.
+as `{staff or name, user, username, password}`; the link is composed here, once for all of them, by the
+accounts selector, from the slip's user (no query).
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from ..accounts.selectors import slip_start_link
-from ..models import User
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def slip_start(context, slip: dict) -> dict | None:
-    user = slip.get("user") or User.objects.filter(username=slip["username"]).first()
-    return None if user is None else slip_start_link(request=context["request"], user=user)
+    return slip_start_link(request=context["request"], user=slip["user"])
 
 
 @register.filter

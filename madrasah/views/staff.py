@@ -134,11 +134,11 @@ def staff_delete(request, pk: int):
     return redirect("madrasah:staff-list")
 
 
-def _render_slip(request, staff, username: str, password: str):
+def _render_slip(request, staff, user, password: str):
     return render(
         request,
         "madrasah/staff/slip.html",
-        {"slips": [{"staff": staff, "username": username, "password": password}]},
+        {"slips": [{"staff": staff, "user": user, "username": user.username, "password": password}]},
     )
 
 
@@ -185,7 +185,7 @@ def staff_account(request, pk: int):
             % {"username": invitation.user.username},
         )
     elif password:
-        return _render_slip(request, staff, membership.user.username, password)
+        return _render_slip(request, staff, membership.user, password)
     else:
         messages.success(request, _("The roles have been saved."))
     return redirect(staff)
@@ -197,7 +197,7 @@ def staff_password_reset(request, pk: int):
     staff = staff_for_user(request.membership, pk, account=True)
     target = account_selectors.account_for_manager(request.membership, staff)
     password = account_services.password_reset(actor=request.user, membership=target)
-    return _render_slip(request, staff, target.user.username, password)
+    return _render_slip(request, staff, target.user, password)
 
 
 @require_POST
