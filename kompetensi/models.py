@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from madrasah.files import upload_to_random
-from madrasah.models import AcademicYear, Madrasah, TeacherType
+from madrasah.models import AcademicYear, HistoryEvent, Madrasah, TeacherType
 
 
 class Framework(models.Model):
@@ -431,22 +431,6 @@ class ObservationScore(models.Model):
         return f"{self.item_id}: {self.points}"
 
 
-class HistoryEvent(models.Model):
-    """One entry of a record's history: who did what when, and what changed from what to what."""
-
-    actor = models.ForeignKey("madrasah.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(_("action"), max_length=30)
-    # [{"what": "item" | field name, "item": item id or None, "from": old, "to": new}, ...]
-    changes = models.JSONField(default=list, blank=True)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
 
 class ObservationEvent(HistoryEvent):

@@ -49,7 +49,7 @@ from kompetensi.selectors import (
     supervision_counts,
     version_bands,
 )
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
 from mutu.selectors import cycle_summary
 

@@ -16,13 +16,13 @@ the same in every language:
 from __future__ import annotations
 
 import secrets
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-Number = Decimal | float | int
+from .formatting import Number, format_decimal_id
 
 SVG_NS = "http://www.w3.org/2000/svg"
 # Translated at render time (Indonesian by default: "belum dinilai", "belum ada data").
@@ -40,34 +40,6 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4")
 
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 CHAR_WIDTH = 0.58  # average glyph width as a fraction of the font size, for layout estimates
-
-
-def format_decimal_id(value: Number | None, places: int = 2) -> str:
-    """A number written the Indonesian way: comma decimal, dot thousands (`1.234,50`).
-
-    Rounds half up (as report cards do). `None` (or something that is not a number) gives "".
-    """
-    if value is None:
-        return ""
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        quantum = Decimal(1).scaleb(-places) if places > 0 else Decimal(1)
-        number = number.quantize(quantum, rounding=ROUND_HALF_UP)
-    except (InvalidOperation, ValueError):
-        return ""
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = ".".join(groups)
-    if places > 0:
-        text += "," + fraction.ljust(places, "0")[:places]
-    if sign and set(text) <= {"0", ".", ","}:
-        sign = ""  # no "-0,00"
-    return sign + text
 
 
 def _num(x: Number) -> str:

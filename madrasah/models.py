@@ -615,3 +615,21 @@ class HeadAppointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} ({self.decree_number})"
+
+
+class HistoryEvent(models.Model):
+    """One entry of a record's history: who did what when, and what changed from what to what."""
+
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(_("action"), max_length=30)
+    # [{"what": "item" | field name, "item": item id or None, "from": old, "to": new}, ...]
+    changes = models.JSONField(default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

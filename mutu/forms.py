@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kompetensi import seed_data
 from kompetensi.models import Competency, Instrument, InstrumentKind, PredikatBand
 from madrasah import ids
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Staff
 from madrasah.versioning import VersionedFormMixin
 

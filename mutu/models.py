@@ -16,9 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kompetensi.models import HistoryEvent
 from madrasah.files import upload_to_random
-from madrasah.models import Madrasah
+from madrasah.models import HistoryEvent, Madrasah
 
 
 class SnpStandard(models.TextChoices):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
@@ -26,7 +26,8 @@ from kompetensi import selectors as metrics
 from kompetensi.models import AppreciationNote, FollowUp, FollowUpKind, InstrumentKind, PredikatBand
 from kompetensi.workflow.common import display_names, history_rows
 from madrasah import compiled
-from madrasah.charts import format_decimal_id, line_chart
+from madrasah.charts import line_chart
+from madrasah.formatting import format_decimal_id, raw_number, rupiah
 from madrasah.models import AcademicYear, Madrasah, Membership, Semester, Subject
 
 from .access import CYCLE_READERS
@@ -117,13 +118,6 @@ def shown(value: Decimal | None, unit: str = "") -> str:
     if not unit:
         return text
     return f"{text}%" if unit == "%" else f"{text} {unit}"
-
-
-def raw(value: Decimal | None) -> str:
-    """A value for machines (data attributes, tests): a dot decimal with two places, or ""."""
-    if value is None:
-        return ""
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 NO_DATA = gettext_lazy("no data yet")
@@ -435,7 +429,7 @@ def _line(cycle: Cycle, latest: LatestMeasurement | None) -> CycleLine:
         unit=unit,
         value=value,
         value_shown=shown(value, unit) if latest else "",
-        value_raw=raw(value),
+        value_raw=raw_number(value),
         met=latest.met if latest else None,
         measured_at=latest.measured_at if latest else None,
     )
@@ -548,7 +542,7 @@ def cycle_trend(*, cycle: Cycle, chain: list[Cycle]) -> dict:
                 "kind": _("baseline"),
                 "value": first.baseline,
                 "value_shown": shown(first.baseline, unit),
-                "value_raw": raw(first.baseline),
+                "value_raw": raw_number(first.baseline),
                 "target": None,
                 "target_shown": "",
                 "met": None,
@@ -564,7 +558,7 @@ def cycle_trend(*, cycle: Cycle, chain: list[Cycle]) -> dict:
                 "kind": _("measured") if measurement else _("not measured yet"),
                 "value": value,
                 "value_shown": shown(value, unit) if measurement else "–",
-                "value_raw": raw(value),
+                "value_raw": raw_number(value),
                 "target": member.target,
                 "target_shown": target_text(member),
                 "met": measurement.met if measurement else None,
@@ -709,17 +703,6 @@ def funding_totals(activities: list[Activity]) -> list[dict]:
     return rows
 
 
-def rupiah(value: Decimal | int | str | None) -> str:
-    """Rupiah for people: `Rp 1.250.000`, `Rp 1.250.000,50` when there are cents, `-Rp 50.000` below
-    zero (a business unit's net); "" for None. The pages (the `rupiah` filter) and the history use it."""
-    if value is None or value == "":
-        return ""
-    number = value if isinstance(value, Decimal) else Decimal(str(value))
-    places = 0 if number == number.to_integral_value() else 2
-    text = format_decimal_id(abs(number), places)
-    return f"-Rp {text}" if number < 0 else f"Rp {text}"
-
-
 def factor_labels(tags: list[str]) -> list[str]:
     labels = dict(FactorTag.choices)
     return [str(labels[t]) for t in tags if t in labels]
@@ -745,12 +728,12 @@ def measurements_of_cycles(*, cycles: list[Cycle]) -> dict[int, list[dict]]:
                 "measurement": m,
                 "by": people.get(m.measured_by_id, ""),
                 "value_shown": shown(m.value, unit),
-                "value_raw": raw(m.value),
+                "value_raw": raw_number(m.value),
                 "target_shown": shown(m.target, unit),
                 "gap_shown": ("+" if m.gap is not None and m.gap > 0 else "") + shown(m.gap, unit)
                 if m.gap is not None
                 else "–",
-                "gap_raw": raw(m.gap),
+                "gap_raw": raw_number(m.gap),
             }
         )
     return by_cycle
@@ -778,12 +761,12 @@ def cycle_page(*, cycle: Cycle) -> dict:
         "indicator_text": indicator_text(cycle),
         "is_manual": indicator_spec(cycle.indicator).manual,
         "target_text": target_text(cycle),
-        "target_raw": raw(cycle.target),
+        "target_raw": raw_number(cycle.target),
         "baseline_shown": shown(cycle.baseline, unit),
-        "baseline_raw": raw(cycle.baseline),
+        "baseline_raw": raw_number(cycle.baseline),
         "latest": latest,
         "latest_shown": shown(latest.value, unit) if latest else "",
-        "latest_raw": raw(latest.value) if latest else "",
+        "latest_raw": raw_number(latest.value) if latest else "",
         "chain": chain,
         "trend": cycle_trend(cycle=cycle, chain=chain),
         "activities": activities,

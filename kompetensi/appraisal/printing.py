@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.identifiers import format_nip
 from madrasah.models import Membership, Role, User
 

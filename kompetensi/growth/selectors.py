@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.models import Membership, Role, SemesterKind, Staff
 
 from .. import scoring

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 
 from ..appraisal.scoring import competency_standing
 from ..models import Appraisal

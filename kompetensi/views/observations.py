@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from madrasah.access import membership_required
 from madrasah.access_log import access_log_record
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.errors import ApplicationError
 from madrasah.models import AccessKind, Membership
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester
 from madrasah.notifications import whatsapp_number_of, whatsapp_share_url
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import template
 
 from kompetensi.scoring import for_display
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 
 from .. import selectors
 from ..access import DASHBOARD_READERS, chosen_semester, reads_live_pkg, semester_list

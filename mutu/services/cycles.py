@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from kompetensi import seed_data
 from kompetensi.models import AppreciationNote, Competency, FollowUp, FollowUpKind, Instrument, InstrumentKind, Section
 from kompetensi.workflow.evidence import evidence_check, evidence_original_name
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Madrasah, Membership, Role, Semester, Staff, User
 from madrasah.versioning import version_claim

@@ -1,23 +1,20 @@
-"""Rupiah for people (`Rp 1.250.000`) in the money pages; machines read `unlocalize`d numbers."""
+"""Rupiah and percentages for people in the money pages; machines read `unlocalize`d numbers."""
 
 from __future__ import annotations
 
 from django import template
 
-from madrasah.charts import format_decimal_id
-from mutu import selectors
+from madrasah import formatting
 
 register = template.Library()
 
 
 @register.filter
 def rupiah(value) -> str:
-    return selectors.rupiah(value)
+    return formatting.rupiah(value)
 
 
 @register.filter
 def percent_id(value) -> str:
     """`37,50%`; "" for None (the template says "belum ada data" itself)."""
-    if value is None:
-        return ""
-    return f"{format_decimal_id(value, 2)}%"
+    return formatting.percent_id(value)

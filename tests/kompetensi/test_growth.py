@@ -15,7 +15,7 @@ from kompetensi.growth.selectors import shown
 from kompetensi.models import Appraisal, AppraisalStage, AppreciationNote, Item
 from kompetensi.observation import observation_result, observation_save, observation_start
 from kompetensi.scoring import for_display
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, AccessLog, Notification, Semester
 from tests.factories import appraisal as pkg
 from tests.factories import supervision

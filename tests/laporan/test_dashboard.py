@@ -70,7 +70,7 @@ def _screen_tables(html: str) -> dict[str, list[list[str]]]:
 
 
 def _excel_text(value) -> str:
-    from madrasah.charts import format_decimal_id
+    from madrasah.formatting import format_decimal_id
 
     if value is None:
         return "–"
@@ -205,7 +205,7 @@ def test_the_query_count_does_not_grow_with_the_teachers(client):
 
 @pytest.mark.django_db
 def test_each_quality_cycle_shows_its_target_against_the_value_measured_from_supervision(demo):
-    from madrasah.charts import format_decimal_id
+    from madrasah.formatting import format_decimal_id
     from mutu.models import Cycle
 
     active = Semester.objects.get(is_active=True)

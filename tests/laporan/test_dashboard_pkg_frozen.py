@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from kompetensi.models import AppraisalPeriod, AppraisalStage, CompetencyResult
 from laporan.documents import document_kind
 from laporan.periods import period_of_semester
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from tests.factories import appraisal as appraisal_factory
 from tests.factories import supervision
 from tests.factories.madrasah import StaffFactory

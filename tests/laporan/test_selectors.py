@@ -45,7 +45,7 @@ from kompetensi.models import (
 from kompetensi.observation import observation_save, observation_start
 from laporan.exports import dashboard_workbook
 from laporan.selectors import AttentionReason, PkgSummary, dashboard_data, pengawas_overview, recap_tables
-from madrasah.charts import format_decimal_id
+from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, Semester, Staff
 from tests.factories import appraisal as appraisal_factory
 from tests.factories import supervision

@@ -9,7 +9,8 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import override
 
-from madrasah.charts import bar_chart, format_decimal_id, line_chart
+from madrasah.charts import bar_chart, line_chart
+from madrasah.formatting import format_decimal_id
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 NUMBER_ATTRS = ("x", "y", "x1", "x2", "y1", "y2", "width", "height", "cx", "cy", "r")
