@@ -28,7 +28,7 @@ SUBJECTS = [
 def ensure_reference_data(subject_model=None) -> None:
     """Create or update the reference rows; safe to call any number of times."""
     if subject_model is None:
-        from .models import Subject as subject_model
+        from .models import Subject as subject_model  # the migration passes its historical model instead
     national = subject_model.objects.all()
     # A madrasah's own local subject may share a national code; the migration's older model has no such field.
     if any(f.name == "madrasah" for f in subject_model._meta.get_fields()):

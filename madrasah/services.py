@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from axes.utils import reset as axes_reset
 from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -377,8 +377,6 @@ def staff_delete(*, staff: Staff) -> None:
     Once any record points at the person (supervision, appraisal, development), the database
     refuses (PROTECT/RESTRICT) and this raises ApplicationError: deactivate them instead.
     """
-    from django.db.models import ProtectedError, RestrictedError
-
     try:
         with transaction.atomic():
             membership = Membership.objects.filter(staff=staff).select_related("user").first()

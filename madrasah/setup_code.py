@@ -36,6 +36,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from madrasah.models import Madrasah, User
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 GROUPS = 3
 GROUP_LENGTH = 4
@@ -208,8 +210,6 @@ def _check(code: str, *, consume: bool) -> bool:
 def setup_needed() -> bool:
     """True while the installation has no madrasah and no installation administrator (an active
     superuser in no madrasah): only then does the setup code open the wizard."""
-    from madrasah.models import Madrasah, User
-
     if Madrasah.objects.exists():
         return False
     return not User.objects.filter(is_superuser=True, is_active=True).exclude(memberships__is_active=True).exists()

@@ -7,12 +7,12 @@ from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
 from . import private_files
+from .backup import backup_dir
+from .services import heartbeat_record
 
 
 @worker_ready.connect
 def record_heartbeat_on_start(sender=None, **kwargs):
-    from .services import heartbeat_record
-
     heartbeat_record(worker=getattr(sender, "hostname", "worker"))
 
 
@@ -31,8 +31,6 @@ def narrow_data_files(sender, **kwargs):
     version, a restore or a copy by hand left readable in the data folder, uploads and backups."""
     if sender.name != "madrasah":
         return
-    from .backup import backup_dir
-
     static_root = Path(settings.STATIC_ROOT) if settings.STATIC_ROOT else None
     for root in {Path(settings.DATA_DIR), Path(settings.MEDIA_ROOT), backup_dir()}:
         private_files.private_tree(root, skip=static_root)

@@ -11,10 +11,12 @@ import subprocess  # nosec B404 # pg_dump and psql, run with argument lists
 from contextlib import closing
 from pathlib import Path
 
+import psycopg
 from django.db import connections
 
 from madrasah import private_files
 from madrasah.backup.keys import BackupError
+from madrasah.models import Madrasah, User
 
 COPY_BUFFER = 1 << 20
 
@@ -93,8 +95,6 @@ def dump_database(database: dict, folder: Path) -> tuple[str, Path]:
 
 def database_summary(database: dict) -> dict[str, int]:
     """How many madrasah and users the database holds (zeros when it has no tables yet)."""
-    from madrasah.models import Madrasah, User
-
     tables = {"madrasah": Madrasah._meta.db_table, "users": User._meta.db_table}
     if engine_of(database) == "sqlite":
         path = Path(database["NAME"])
@@ -106,8 +106,6 @@ def database_summary(database: dict) -> dict[str, int]:
                 label: conn.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] if table in present else 0  # noqa: S608  # nosec B608
                 for label, table in tables.items()
             }
-    import psycopg
-
     params = {
         "dbname": database["NAME"],
         "host": database.get("HOST") or None,

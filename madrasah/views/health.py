@@ -14,6 +14,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from config.celery import app
+
 from ..models import WorkerHeartbeat
 
 MB = 1024 * 1024
@@ -55,8 +57,6 @@ def _check_broker() -> bool:
     a key of this installation's queue succeeds, which a Redis that refuses writes (a read-only
     replica, out of memory, a failing disk snapshot) does not allow.
     """
-    from config.celery import app
-
     try:
         if (app.conf.broker_url or "").startswith("filesystem://"):
             return _filesystem_broker_writable(app.conf.broker_transport_options or {})

@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from madrasah.demo_people import DEMO_LOGINS
+
 
 class Command(BaseCommand):
     help = "Print the address and the documented demo logins (see README)."
@@ -8,8 +10,6 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
 
     def handle(self, *args, url, **options):
-        from .seed_demo import DEMO_LOGINS
-
         self.stdout.write(f"\nMutu Madrasah: {url}\n")
         self.stdout.write("Demo logins (username / password):")
         for login in DEMO_LOGINS:
