@@ -3,10 +3,11 @@ activity per seeded year whose attendees are credited — quickly, and the same 
 
 import datetime as dt
 import io
-import time
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kompetensi.demo_growth import RETURN_NOTE, reset_growth, seed_growth
 from kompetensi.models import AppreciationNote, InHouseActivity, PkbActivity, PkbStatus
@@ -68,15 +69,18 @@ def test_one_in_house_activity_per_year_with_its_attendees_credited(demo):
         assert all(c.jp == 8 for c in credits)
 
 
-def test_seeding_leaves_no_notifications_of_its_own_and_is_quick(db):
+def test_seeding_leaves_no_notifications_of_its_own_and_a_bounded_number_of_statements(db):
     call_command("seed_demo", teachers=40, semesters=4, seed=1, today=TODAY.isoformat(), stdout=io.StringIO())
     madrasah = Madrasah.objects.get()
     before = Notification.objects.count()
     reset_growth(madrasah=madrasah)
     semesters = list(Semester.objects.filter(madrasah=madrasah).select_related("academic_year").order_by("start_date"))
-    started = time.monotonic()
-    seed_growth(madrasah=madrasah, semesters=semesters, seed=1, today=TODAY, stdout=io.StringIO())
-    assert time.monotonic() - started < 3
+    with CaptureQueriesContext(connection) as queries:
+        seed_growth(madrasah=madrasah, semesters=semesters, seed=1, today=TODAY, stdout=io.StringIO())
+    # A deterministic stand-in for speed (`make bench` times the whole seed): about 51 statements per
+    # teacher today (2,027 for 40); a per-row write slipping into a loop over entries breaks the bound.
+    teachers = madrasah.staff.teachers().count()
+    assert len(queries) <= 55 * teachers
     assert Notification.objects.count() == before
 
 
