@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .workflow import observations_deem_acknowledged
+from .supervision.services.transitions import observations_deem_acknowledged
 
 
 @shared_task(name="kompetensi.tasks.deem_acknowledged", ignore_result=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django import template
 
-from .. import workflow
+from ..supervision.selectors.observations import Actions
+from ..supervision.selectors.observations import observation_actions as actions_of
+from ..supervision.selectors.observations import observation_history as history_of
 
 register = template.Library()
 
@@ -20,16 +22,16 @@ STATE_BADGES = {
 
 
 @register.simple_tag(takes_context=True)
-def observation_actions(context, observation, result=None) -> workflow.Actions:
+def observation_actions(context, observation, result=None) -> Actions:
     membership = context.get("membership")
     if membership is None:
-        return workflow.Actions()
-    return workflow.observation_actions(observation=observation, membership=membership, result=result)
+        return Actions()
+    return actions_of(observation=observation, membership=membership, result=result)
 
 
 @register.simple_tag
 def observation_history(observation, events=None) -> list[dict]:
-    return workflow.observation_history(observation=observation, events=events)
+    return history_of(observation=observation, events=events)
 
 
 @register.filter

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from kompetensi.scoring import (
+from kompetensi.instruments.rules import (
     Band,
     ItemScore,
     SectionInput,

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 
-from .models import Item, Observation, ObservationConflictCopy
-from .observation import TEXT_FIELDS, observation_save
+from ...models import Item, Observation, ObservationConflictCopy
+from ..rules import TEXT_FIELDS
+from .observations import observation_save
 
 DATE_FIELD = "observed_on"
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from madrasah import ids
 
-from .models import Indicator, InstrumentVersion
+from ..models import Indicator, InstrumentVersion
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
