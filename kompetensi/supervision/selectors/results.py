@@ -279,7 +279,7 @@ def strongest_items(
 
 @dataclass(frozen=True)
 class RowCounts:
-    """Programme rows by status (kompetensi.programme.RowStatus: cancelled first, then done when an
+    """Programme rows by status (supervision.rules.RowStatus: cancelled first, then done when an
     observation went past draft, then overdue when past its planned time), rows observed on time
     (observed on or before the planned day, local time) and observations waiting on a clarification."""
 

@@ -1,9 +1,9 @@
 """Observation entry: starting one from a programme row, the phone-first entry sheet (plain form and
-JSON autosave), the read-only sheet, the printable blank sheet, and the service worker that lets the
-entry page reopen without a connection.
+JSON autosave), and the service worker that lets the entry page reopen without a connection.
 
-Every save goes through `observation.observation_save` (version token, conflicts, history) and every
-number shown comes from `observation.observation_result`, the one scoring function.
+Every save goes through `services.observations.observation_save` (version token, conflicts, history)
+and every number shown comes from `selectors.observations.observation_result`, the one scoring
+function.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from ...instruments.selectors import instrument_version_sheet
 from ...models import Item, Observation, ObservationConflictCopy, ObservationState
 from ..forms import NOT_APPLICABLE, item_field, note_field, payload_from_json, payload_from_post
 from ..rules import TEXT_FIELDS
-from ..selectors.observations import observation_result
+from ..selectors.observations import observation_actions, observation_history, observation_result
 from ..services.conflicts import conflict_differences
 from ..services.observations import ConflictError, observation_save, observation_start
-from .results import choices_of, events_of, log_opening, result_display
+from .results import choices_of, log_opening, result_display
 
 SERVICE_WORKER = "js/observation-sw.js"
 
@@ -146,7 +146,8 @@ def _entry_page(request, observation: Observation, *, state: dict, fields: dict,
             "conflict": conflict,
             "result": result,
             "shown": result_display(result),
-            "events": events_of(observation),
+            "actions": observation_actions(observation=observation, membership=request.membership, result=result),
+            "history": observation_history(observation=observation),
             "scored_template": _("%(scored)s of %(applicable)s items filled")
             % {"scored": "{scored}", "applicable": "{applicable}"},
             "draft_key": f"mutu-observasi:{observation.pk}:{request.user.pk}",

@@ -2,7 +2,8 @@
 semester recap with bulk finalising, follow-ups (RTL) and evidence files.
 
 Every view fetches its object through one `kompetensi.access` helper, calls one service of
-`kompetensi.workflow` and redirects back with a message; the services hold the rules.
+`supervision.services` (the transitions through `madrasah.workflow.run_transition`) and redirects back
+with a message; the services hold the rules.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, Role, Semester
 from madrasah.notifications import whatsapp_number_of, whatsapp_share_url
+from madrasah.workflow import run_transition
 
 from ...access import (
     FOLLOW_UP_MANAGERS,
@@ -43,22 +45,16 @@ from ..services.evidence import observation_evidence_add
 # --- the workflow of a result -------------------------------------------------------------------------
 
 
-def _run(request, observation: Observation, service, success: str, **kwargs):
-    try:
-        service(observation=observation, user=request.user, **kwargs)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(observation.get_absolute_url())
-
-
 @require_POST
 @membership_required()
 def observation_submit(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="edit")
-    return _run(
-        request, observation, transitions.observation_submit, _("The result has been submitted to the teacher.")
+    return run_transition(
+        request,
+        transitions.observation_submit,
+        _("The result has been submitted to the teacher."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
     )
 
 
@@ -66,11 +62,12 @@ def observation_submit(request, pk: int):
 @membership_required()
 def observation_acknowledge(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="respond")
-    return _run(
+    return run_transition(
         request,
-        observation,
         transitions.observation_acknowledge,
         _("Thank you: you have confirmed receiving this result."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         response=request.POST.get("response", ""),
     )
 
@@ -79,11 +76,12 @@ def observation_acknowledge(request, pk: int):
 @membership_required()
 def observation_clarify(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="respond")
-    return _run(
+    return run_transition(
         request,
-        observation,
         transitions.observation_request_clarification,
         _("Your request for clarification has been sent to the Kepala and the supervisor."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         text=request.POST.get("text", ""),
     )
 
@@ -92,11 +90,12 @@ def observation_clarify(request, pk: int):
 @membership_required()
 def observation_finalise(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="finalise")
-    return _run(
+    return run_transition(
         request,
-        observation,
         transitions.observation_finalise,
         _("The result is final."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         confirm_clarification=bool(request.POST.get("confirm")),
     )
 
@@ -105,11 +104,12 @@ def observation_finalise(request, pk: int):
 @membership_required()
 def observation_reopen(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="finalise")
-    return _run(
+    return run_transition(
         request,
-        observation,
         transitions.observation_reopen,
         _("The result is a draft again; the supervisor has been told."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         reason=request.POST.get("reason", ""),
     )
 
@@ -178,11 +178,12 @@ def observation_evidence_upload(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return redirect(observation.get_absolute_url())
-    return _run(
+    return run_transition(
         request,
-        observation,
         observation_evidence_add,
         _("The evidence has been uploaded."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         upload=form.cleaned_data["file"],
     )
 

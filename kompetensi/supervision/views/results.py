@@ -20,7 +20,7 @@ from ...access import SUPERVISION_READERS, observation_for_user, programme_row_f
 from ...instruments.rules import InstrumentResult, for_display
 from ...instruments.selectors import instrument_version_sheet
 from ...models import Observation, ObservationState, ProgrammeRow
-from ..selectors.observations import observation_result
+from ..selectors.observations import observation_actions, observation_history, observation_result
 
 
 def _row_sheet_for_user(membership: Membership, row_pk: int) -> ProgrammeRow:
@@ -51,10 +51,6 @@ def result_display(result: InstrumentResult) -> dict:
         "scored": result.scored,
         "applicable": result.applicable,
     }
-
-
-def events_of(observation: Observation):
-    return observation.events.select_related("actor")
 
 
 def log_opening(request, observation: Observation, version) -> None:
@@ -111,7 +107,8 @@ def detail(request, pk: int):
             "sections": sections,
             "result": result,
             "shown": result_display(result),
-            "events": events_of(observation),
+            "actions": observation_actions(observation=observation, membership=request.membership, result=result),
+            "history": observation_history(observation=observation),
             "supervisor": person_of(observation.supervisor, observation.madrasah_id),
             # With a scale from 1, a sheet scored all 1s is 25,00, not 0 (said beside the total).
             "lowest": format_decimal_id(for_display(Decimal(version.scale_min) / Decimal(version.scale_max) * 100)),
