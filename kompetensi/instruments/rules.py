@@ -12,9 +12,14 @@ Everything is `Decimal`. Bands are read by inclusive lower bound on the unrounde
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Generic, TypeVar
+
+from django.utils.translation import gettext as _
+
+from madrasah.errors import ApplicationError
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -231,3 +236,59 @@ class Measure:
         if not n:
             return cls(None, 0, None)
         return cls(Decimal(hits) * HUNDRED / Decimal(n), n, Decimal(hits))
+
+
+# --- filled sheets: what a sheet filled against a version needs, whatever the record ---------------
+#
+# A supervision observation and a PKG appraisal both fill a version's items; each keeps its own rule
+# for one entry (a score within the version's scale, an indicator 0/1/2) and passes it to
+# `clean_sheet_scores` as `clean_entry`. The version's items and bands come from `selectors`
+# (`sheet_item_ids`, `bands_of`).
+
+MAX_NOTE = 5000
+R = TypeVar("R")
+
+
+@dataclass
+class SaveResult(Generic[R]):
+    """A saved sheet: the version token to send with the next save, the sheet's result (the record's
+    own result type) and the changes recorded in its history (empty when nothing changed)."""
+
+    revision: int
+    result: R
+    changes: list[dict] = field(default_factory=list)
+
+
+def note_check(note: str, *, max_length: int = MAX_NOTE) -> str:
+    """A note typed next to an item, refused when longer than `max_length`."""
+    if len(note) > max_length:
+        raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": max_length})
+    return note
+
+
+def clean_sheet_scores(
+    item_ids: Set[int],
+    scores: dict,
+    *,
+    clean_entry: Callable[[dict], dict],
+    unknown_message: str,
+    foreign_message: str,
+    field: str | None = None,
+    bare_value: str | None = None,
+) -> dict[int, dict]:
+    """{item id: cleaned entry} of a posted sheet {item id: entry}: ids among `item_ids` (the version's
+    items) only — `unknown_message` for an id that is not a number, `foreign_message` for another
+    item, at `field` — each entry cleaned by `clean_entry`. An entry that is not a dict becomes
+    `{bare_value: entry}`, or an empty dict without `bare_value`."""
+    cleaned = {}
+    for raw_id, value in scores.items():
+        try:
+            item_id = int(raw_id)
+        except (TypeError, ValueError):
+            raise ApplicationError(unknown_message, field=field) from None
+        if item_id not in item_ids:
+            raise ApplicationError(foreign_message, field=field)
+        if not isinstance(value, dict):
+            value = {bare_value: value} if bare_value else {}
+        cleaned[item_id] = clean_entry(value)
+    return cleaned

@@ -90,3 +90,13 @@ def band_bound(*, version: str, predikat: str) -> Subquery:
         .order_by("-lower_bound")
         .values("lower_bound")[:1]
     )
+
+
+def bands_of(version: InstrumentVersion) -> list[Band]:
+    """The predikat bands of a version, as the scoring function reads them (a filled sheet's bands)."""
+    return [Band(b.lower_bound, b.label) for b in version.bands.all()]
+
+
+def sheet_item_ids(version: InstrumentVersion) -> set[int]:
+    """The ids of the items of a version: the only ones a sheet filled against it may score."""
+    return set(Item.objects.filter(section__version=version).values_list("pk", flat=True))

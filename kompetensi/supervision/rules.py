@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy
 from madrasah.errors import ApplicationError
 from madrasah.models import Semester, Staff, Subject, User
 
-from ..models import BlockedPeriod, Observation, ObservationState, ProgrammeRow
+from ..instruments.rules import note_check
+from ..models import BlockedPeriod, InstrumentVersion, Observation, ObservationState, ProgrammeRow
 
 S = ObservationState
 
@@ -39,24 +40,17 @@ S = ObservationState
 
 # States in which the teacher has seen the result: follow-ups may be planned from then on.
 REVIEWED_STATES = (S.SUBMITTED, S.ACKNOWLEDGED, S.CLARIFICATION, S.DEEMED_ACKNOWLEDGED, S.FINAL)
-
-
 ACKNOWLEDGEABLE = (S.SUBMITTED, S.CLARIFICATION, S.DEEMED_ACKNOWLEDGED)
-
-
 CLARIFIABLE = (S.SUBMITTED, S.DEEMED_ACKNOWLEDGED)
-
-
 FINALISABLE = (S.ACKNOWLEDGED, S.DEEMED_ACKNOWLEDGED, S.CLARIFICATION, S.SUBMITTED)
 
-
+# The free-text fields of an observation sheet, and their length limit.
 TEXT_FIELDS = ("pre_notes", "post_notes", "strengths", "improvements")
-
-
 MAX_TEXT = 5000
 
 
 def names(observation: Observation) -> dict:
+    """The instrument and the teacher, as the notices of a transition name them."""
     return {"instrument": observation.instrument_version.instrument.name, "teacher": observation.teacher.full_name}
 
 
@@ -65,6 +59,30 @@ def acknowledge_deadline(observation: Observation) -> dt.datetime | None:
     if observation.submitted_at is None:
         return None
     return observation.submitted_at + dt.timedelta(days=observation.madrasah.acknowledge_days)
+
+
+def score_entry_clean(version: InstrumentVersion, value: dict) -> dict:
+    """One posted entry of an observation sheet: points within the version's scale (None when not
+    scored), "not applicable" only where the version allows it, a note of bounded length."""
+    points, not_applicable = value.get("points"), bool(value.get("na"))
+    if points in ("", None):
+        points = None
+    else:
+        try:
+            points = int(points)
+        except (TypeError, ValueError):
+            raise ApplicationError(_("A score must be a whole number.")) from None
+        if not version.scale_min <= points <= version.scale_max:
+            raise ApplicationError(
+                _("A score must lie between %(min)s and %(max)s.")
+                % {"min": version.scale_min, "max": version.scale_max}
+            )
+    if not_applicable and not version.allow_not_applicable:
+        raise ApplicationError(_("This instrument does not allow “not applicable”."))
+    if not_applicable:
+        points = None
+    note = note_check(str(value.get("note") or ""), max_length=MAX_TEXT)
+    return {"points": points, "na": not_applicable, "note": note}
 
 
 def describe_score(points, not_applicable) -> str | None:

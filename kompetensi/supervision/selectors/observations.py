@@ -20,7 +20,7 @@ from madrasah.workflow import history_rows, shorten
 
 from ...access import FOLLOW_UP_MANAGERS
 from ...instruments.rules import InstrumentResult, ItemScore, SectionInput, for_display, score_instrument
-from ...instruments.sheets import bands_of
+from ...instruments.selectors import bands_of
 from ...models import FollowUp, Item, Observation
 from ..rules import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, REVIEWED_STATES, S, acknowledge_deadline
 from .followups import follow_ups_with_overdue

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from madrasah.errors import ApplicationError
 from madrasah.versioning import StaleVersion, version_claim
 
-from ...instruments.rules import InstrumentResult
+from ...instruments.rules import InstrumentResult, SaveResult, clean_sheet_scores
+from ...instruments.selectors import sheet_item_ids
 from ...instruments.services import instrument_version_freeze
-from ...instruments.sheets import SaveResult, clean_sheet_scores, note_check
 from ...models import (
     InstrumentVersion,
     Item,
@@ -25,7 +25,7 @@ from ...models import (
     ObservationState,
     ProgrammeRow,
 )
-from ..rules import MAX_TEXT, TEXT_FIELDS, describe_score, programme_row_can_observe
+from ..rules import MAX_TEXT, TEXT_FIELDS, describe_score, programme_row_can_observe, score_entry_clean
 from ..selectors.observations import observation_result
 
 
@@ -79,36 +79,12 @@ def clean_observation_scores(version: InstrumentVersion, scores: dict) -> dict[i
     """Validate a payload {item id: {"points": int|None, "na": bool, "note": str}} against the
     version: items of this version only, points within the scale, N/A only where allowed."""
     return clean_sheet_scores(
-        version,
+        sheet_item_ids(version),
         scores,
         clean_entry=lambda value: score_entry_clean(version, value),
         unknown_message=_("Unknown item."),
         foreign_message=_("An item does not belong to this instrument version."),
     )
-
-
-def score_entry_clean(version: InstrumentVersion, value: dict) -> dict:
-    """One posted entry of an observation sheet: points within the version's scale (None when not
-    scored), "not applicable" only where the version allows it, a note of bounded length."""
-    points, not_applicable = value.get("points"), bool(value.get("na"))
-    if points in ("", None):
-        points = None
-    else:
-        try:
-            points = int(points)
-        except (TypeError, ValueError):
-            raise ApplicationError(_("A score must be a whole number.")) from None
-        if not version.scale_min <= points <= version.scale_max:
-            raise ApplicationError(
-                _("A score must lie between %(min)s and %(max)s.")
-                % {"min": version.scale_min, "max": version.scale_max}
-            )
-    if not_applicable and not version.allow_not_applicable:
-        raise ApplicationError(_("This instrument does not allow “not applicable”."))
-    if not_applicable:
-        points = None
-    note = note_check(str(value.get("note") or ""), max_length=MAX_TEXT)
-    return {"points": points, "na": not_applicable, "note": note}
 
 
 def observation_save(

@@ -123,11 +123,7 @@ def _notify_schedule(*, programme: Programme, rows: Iterable[ProgrammeRow], temp
 
 # Marked for translation here, translated in the madrasah's language when the notice is written.
 SCHEDULE_NOTICE = gettext_noop("Your academic supervision schedule: %(when)s")
-
-
 RESCHEDULE_NOTICE = gettext_noop("Your academic supervision has been moved: %(when)s")
-
-
 CANCEL_NOTICE = gettext_noop("Your academic supervision of %(when)s has been cancelled.")
 
 
