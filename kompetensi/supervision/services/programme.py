@@ -1,4 +1,5 @@
-"""Supervision team and programme of a semester: services (writes) and selectors (reads).
+"""Supervision team and programme of a semester: the writes (their reads are in
+`selectors.programme`, the pure rules in `rules`).
 
 The rules come from docs/domain.md §9 "Academic supervision": the Kepala names the team by decree (SK Tim
 Supervisi); the Waka drafts the programme and the Kepala approves it ("disahkan"); a teacher is

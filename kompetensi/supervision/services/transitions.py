@@ -1,5 +1,11 @@
 """State transitions of an observation: submit, acknowledge, clarify, finalise (one or many), reopen,
-and the hourly "deemed received"."""
+and the hourly "deemed received" (the states: `rules`).
+
+Every transition is one `@transaction.atomic` service that checks the person and the state, then
+claims the row (`madrasah.workflow.claim`, with the observation's own stale message): zero rows means
+someone else moved it first, and nothing is written. Each writes an `ObservationEvent` and notifies
+the people concerned (notification texts never carry a score).
+"""
 
 from __future__ import annotations
 
