@@ -23,7 +23,7 @@ from kompetensi.supervision import rules
 from kompetensi.supervision.selectors import observations as observation_selectors
 from kompetensi.supervision.services import transitions
 from kompetensi.supervision.services.observations import observation_save, observation_start
-from kompetensi.tasks import deem_acknowledged
+from kompetensi.supervision.tasks import deem_acknowledged
 from madrasah.errors import ApplicationError
 from madrasah.models import Notification
 from tests.factories.supervision import approved_programme, programme_row
