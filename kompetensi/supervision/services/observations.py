@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 from madrasah.versioning import StaleVersion, version_claim
+from madrasah.workflow import record_event
 
 from ...instruments.rules import InstrumentResult, SaveResult, clean_sheet_scores
 from ...instruments.selectors import sheet_item_ids
@@ -71,7 +72,7 @@ def observation_start(*, row: ProgrammeRow, version: InstrumentVersion, user) ->
     )
     if created:
         instrument_version_freeze(version=version)
-        ObservationEvent.objects.create(observation=observation, actor=user, action="created")
+        record_event(ObservationEvent, observation, actor=user, action="created")
     return observation
 
 
@@ -227,7 +228,7 @@ def _observation_save(
     observation.last_saved_by = user
     observation.save()
     if changes:
-        ObservationEvent.objects.create(observation=observation, actor=user, action="saved", changes=changes)
+        record_event(ObservationEvent, observation, actor=user, action="saved", changes=changes)
     return SaveResult(revision=observation.revision, result=result, changes=changes)
 
 
