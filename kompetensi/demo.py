@@ -15,6 +15,7 @@ from django.utils import timezone
 from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.models import Membership, Role, Staff, TeacherType
 
+from .instruments.seed import ensure_frameworks, instruments_ensure_defaults
 from .models import (
     FollowUpKind,
     Instrument,
@@ -25,7 +26,17 @@ from .models import (
     Programme,
     SupervisionTeam,
 )
-from .seed import ensure_frameworks, instruments_ensure_defaults
+from .supervision.rules import programme_defaults
+from .supervision.selectors.observations import follow_up_proposals
+from .supervision.services.followups import follow_up_close, follow_up_create
+from .supervision.services.observations import observation_save, observation_start
+from .supervision.services.programme import programme_approve, programme_create, programme_rows_bulk_create, team_save
+from .supervision.services.transitions import (
+    observation_acknowledge,
+    observation_finalise,
+    observation_request_clarification,
+    observation_submit,
+)
 
 # Instruments observed each semester: planning documents and a classroom observation.
 OBSERVED_KINDS = (InstrumentKind.PLANNING, InstrumentKind.TEACHING)
@@ -76,23 +87,6 @@ class _Abilities:
 
 @register_demo_step(order=20)
 def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> None:
-    from .observation import follow_up_proposals, observation_save, observation_start
-    from .programme import (
-        programme_approve,
-        programme_create,
-        programme_defaults,
-        programme_rows_bulk_create,
-        team_save,
-    )
-    from .workflow import (
-        follow_up_close,
-        follow_up_create,
-        observation_acknowledge,
-        observation_finalise,
-        observation_request_clarification,
-        observation_submit,
-    )
-
     rng = random.Random(f"supervision-{seed}")  # nosec B311 # demo data, seeded to repeat
     kepala = _users_with(madrasah, Role.KEPALA)[0]
     waka = _users_with(madrasah, Role.WAKA)[0]

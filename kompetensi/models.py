@@ -431,8 +431,6 @@ class ObservationScore(models.Model):
         return f"{self.item_id}: {self.points}"
 
 
-
-
 class ObservationEvent(HistoryEvent):
     """History of an observation: every save, transition and reopen, with what changed."""
 

@@ -1,10 +1,6 @@
-from celery import shared_task
+"""The module Celery autodiscovers for kompetensi: it registers each sub-domain's tasks (their names
+are explicit, `kompetensi.tasks.<task>`, so queued messages and beat entries keep working)."""
 
-from .workflow import observations_deem_acknowledged
+from .supervision.tasks import deem_acknowledged
 
-
-@shared_task(name="kompetensi.tasks.deem_acknowledged", ignore_result=True)
-def deem_acknowledged() -> int:
-    """Periodic (beat, hourly): submitted results left unanswered for the madrasah's acknowledge_days
-    become "deemed received". Safe to run twice or late: the update is conditional on the state."""
-    return observations_deem_acknowledged()
+__all__ = ["deem_acknowledged"]

@@ -22,6 +22,8 @@ from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from PIL import Image
 
+from .errors import ApplicationError
+
 # The only types a browser is told; anything else goes out as application/octet-stream.
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
@@ -180,5 +182,72 @@ def image_upload_check(upload, *, max_bytes: int = MAX_LOGO_BYTES) -> None:
         struct.error,
     ):
         raise not_image from None
+    finally:
+        upload.seek(0)
+
+
+# --- evidence uploads (modul ajar, class photos, PDCA documents): judged by content ----------------
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+# A 50-megapixel phone photo passes; a small file that would unpack into gigabytes does not.
+MAX_IMAGE_PIXELS = 50_000_000
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf", None),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png", "PNG"),
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def evidence_original_name(name: str) -> str:
+    """The uploaded name as text only: no directories, no control characters, at most 200 chars."""
+    base = PurePosixPath(str(name or "").replace("\\", "/")).name
+    base = _CONTROL.sub("", base).strip() or "berkas"
+    if len(base) > 200:
+        suffix = PurePosixPath(base).suffix[:10]
+        base = base[: 200 - len(suffix)] + suffix
+    return base
+
+
+def evidence_check(upload) -> tuple[str, str]:
+    """(content type, extension) of an upload, judged by its CONTENT (the name proves nothing):
+    PDF, JPEG or PNG, at most 5 MB, images intact and not decompression bombs."""
+    if not upload or not upload.size:
+        raise ApplicationError(_("The file is empty."), field="file")
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ApplicationError(_("The file is larger than 5 MB. Send a smaller file or a photo."), field="file")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    for magic, content_type, extension, image_format in SIGNATURES:
+        if head.startswith(magic):
+            if image_format:
+                _verify_image(upload, image_format)
+            return content_type, extension
+    raise ApplicationError(
+        _(
+            "This file is not a PDF, JPEG or PNG. Only documents and photos are accepted; programs and "
+            "scripts are refused, even when renamed."
+        ),
+        field="file",
+    )
+
+
+def _verify_image(upload, image_format: str) -> None:
+    damaged = ApplicationError(_("The image is damaged or not really a %(format)s.") % {"format": image_format})
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if image.format != image_format:
+                    raise damaged
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise ApplicationError(_("The image has too many pixels. Send a smaller photo."), field="file")
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ApplicationError(_("The image has too many pixels. Send a smaller photo."), field="file") from None
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error):
+        raise damaged from None
     finally:
         upload.seek(0)

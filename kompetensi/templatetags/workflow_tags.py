@@ -1,11 +1,9 @@
-"""Template helpers for the workflow parts of the observation page (`_actions.html`, `_history.html`),
-which the observation views include with only `observation`, `result`, `membership` and `events`."""
+"""Formatting for the workflow parts of the observation pages: the badge of a state. What a member may
+do and the history are composed by the views (`actions`, `history`)."""
 
 from __future__ import annotations
 
 from django import template
-
-from .. import workflow
 
 register = template.Library()
 
@@ -17,19 +15,6 @@ STATE_BADGES = {
     "dianggap": "text-bg-light border",
     "final": "text-bg-success",
 }
-
-
-@register.simple_tag(takes_context=True)
-def observation_actions(context, observation, result=None) -> workflow.Actions:
-    membership = context.get("membership")
-    if membership is None:
-        return workflow.Actions()
-    return workflow.observation_actions(observation=observation, membership=membership, result=result)
-
-
-@register.simple_tag
-def observation_history(observation, events=None) -> list[dict]:
-    return workflow.observation_history(observation=observation, events=events)
 
 
 @register.filter

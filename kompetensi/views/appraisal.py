@@ -29,9 +29,9 @@ from django.views.decorators.http import require_POST
 from madrasah import ids
 from madrasah.access import membership_required
 from madrasah.access_log import access_log_record
-from madrasah.formatting import format_decimal_id
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
+from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, AccessKind, Role, Staff, User
 from madrasah.versioning import StaleVersion, VersionForm
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompetensi import workflow
+from kompetensi.supervision.services import transitions
 from tests.kompetensi.test_growth import HOME, supervised
 
 CARD = 'data-testid="acknowledge-card"'
@@ -38,7 +38,7 @@ def test_a_result_waiting_for_the_teacher_is_a_link_on_their_home(client, madras
 
 def test_the_card_goes_once_the_teacher_has_confirmed(client, madrasah, guru, waka, kepala):
     observation = supervised(madrasah, guru=guru, waka=waka, kepala=kepala)
-    workflow.observation_acknowledge(observation=observation, user=guru.user)
+    transitions.observation_acknowledge(observation=observation, user=guru.user)
     assert CARD not in _home(client, guru)
 
 
@@ -54,5 +54,5 @@ def test_the_card_costs_no_query(client, madrasah, guru, waka, kepala):
     observation = supervised(madrasah, guru=guru, waka=waka, kepala=kepala)
     client.force_login(guru.user)
     waiting = _queries(client)
-    workflow.observation_acknowledge(observation=observation, user=guru.user)
+    transitions.observation_acknowledge(observation=observation, user=guru.user)
     assert _queries(client) == waiting

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Avg
 
+from kompetensi.instruments.rules import for_display
 from kompetensi.models import FollowUp, Observation, ObservationState, Programme
-from kompetensi.observation import observation_result
-from kompetensi.scoring import for_display
+from kompetensi.supervision.selectors.observations import observation_result
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -13,9 +13,10 @@ from django.db import close_old_connections
 from django.urls import reverse
 from PIL import Image
 
-from kompetensi import workflow
 from kompetensi.models import Evidence
+from kompetensi.supervision.services import evidence, transitions
 from madrasah.errors import ApplicationError
+from madrasah.files import evidence_original_name
 
 from .test_workflow import submitted_observation, texts
 
@@ -109,17 +110,17 @@ def test_a_decompression_bomb_is_refused(submitted, waka):
     bomb = image_bytes("PNG", size=(10_000, 10_000), mode="1")
     assert len(bomb) < 100_000
     with pytest.raises(ApplicationError, match="piksel|pixels"):
-        workflow.observation_evidence_add(
+        evidence.observation_evidence_add(
             observation=submitted, user=waka.user, upload=SimpleUploadedFile("bom.png", bomb, content_type="image/png")
         )
     assert not Evidence.objects.exists()
 
 
 def test_evidence_is_not_added_to_a_final_result(submitted, guru, kepala, waka):
-    workflow.observation_acknowledge(observation=submitted, user=guru.user)
-    workflow.observation_finalise(observation=submitted, user=kepala.user)
+    transitions.observation_acknowledge(observation=submitted, user=guru.user)
+    transitions.observation_finalise(observation=submitted, user=kepala.user)
     with pytest.raises(ApplicationError):
-        workflow.observation_evidence_add(
+        evidence.observation_evidence_add(
             observation=submitted,
             user=waka.user,
             upload=SimpleUploadedFile("m.pdf", PDF, content_type="application/pdf"),
@@ -191,9 +192,9 @@ def test_the_teacher_sees_no_evidence_of_a_draft(login, madrasah, kepala, waka, 
 
 
 def test_original_names_keep_no_path():
-    assert workflow.evidence_original_name("../../etc/passwd") == "passwd"
-    assert workflow.evidence_original_name("C:\\Users\\guru\\modul.pdf") == "modul.pdf"
-    assert workflow.evidence_original_name("a\x00b\n.pdf") == "ab.pdf"
-    assert workflow.evidence_original_name("") == "berkas"
-    long = workflow.evidence_original_name("x" * 300 + ".pdf")
+    assert evidence_original_name("../../etc/passwd") == "passwd"
+    assert evidence_original_name("C:\\Users\\guru\\modul.pdf") == "modul.pdf"
+    assert evidence_original_name("a\x00b\n.pdf") == "ab.pdf"
+    assert evidence_original_name("") == "berkas"
+    long = evidence_original_name("x" * 300 + ".pdf")
     assert len(long) == 200 and long.endswith(".pdf")

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from kompetensi import workflow
 from kompetensi.models import Evidence, FollowUp, FollowUpProgress, FollowUpStatus
+from kompetensi.supervision.services import followups as follow_ups
 from madrasah.errors import ApplicationError
 from madrasah.models import Notification
 from tests.factories.kompetensi import instrument_version
@@ -34,7 +34,7 @@ def submitted(madrasah, kepala, waka, guru):
 
 
 def plan(observation, user, *, deadline=None, items=None, kind="coaching"):
-    return workflow.follow_up_create(
+    return follow_ups.follow_up_create(
         observation=observation,
         user=user,
         kind=kind,
@@ -186,7 +186,7 @@ def test_the_supervisor_closes_and_the_teacher_is_told(login, submitted, waka, g
     again = client.post(reverse("kompetensi:follow-up-close", args=[follow_up.pk]))
     assert texts(again)[-1] == "Tindak lanjut ini sudah ditutup."
     with pytest.raises(ApplicationError):
-        workflow.follow_up_progress_record(follow_up=follow_up, user=guru.user, note="terlambat")
+        follow_ups.follow_up_progress_record(follow_up=follow_up, user=guru.user, note="terlambat")
 
 
 @pytest.mark.parametrize(("persona", "status"), [("guru", 403), ("pengawas", 403), ("guru_lain", 404)])
@@ -206,7 +206,7 @@ def three_follow_ups(submitted, waka):
     due_soon = plan(submitted, waka.user, deadline=today + dt.timedelta(days=3))
     later = plan(submitted, waka.user, deadline=today + dt.timedelta(days=20), kind="mgmp")
     done = plan(submitted, waka.user, deadline=today + dt.timedelta(days=1), kind="mandiri")
-    workflow.follow_up_close(follow_up=done, user=waka.user)
+    follow_ups.follow_up_close(follow_up=done, user=waka.user)
     return due_soon, later, done
 
 

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from kompetensi.instruments.seed import ensure_frameworks, instruments_ensure_defaults
+from kompetensi.instruments.services import instrument_version_freeze
 from kompetensi.models import Competency, Framework, Indicator, InstrumentVersion, Item
-from kompetensi.seed import ensure_frameworks, instruments_ensure_defaults
-from kompetensi.services import instrument_version_freeze
 from tests.factories.kompetensi import instrument_version
 
 

@@ -1,4 +1,4 @@
-"""The quality-cycle indicators (`kompetensi.selectors.metric_*`), checked against values computed by hand.
+"""The quality-cycle indicators (`metric_*`), checked against values computed by hand.
 
 The instrument of 2026/2027: scale 1–4, items may be marked not applicable, bands 90 Amat Baik / 80 Baik /
 70 Cukup / 0 Kurang. Section A has items A1–A3, section B items B1–B2; section B appraises PKG
@@ -33,6 +33,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kompetensi.appraisal import closing
+from kompetensi.instruments.rules import Measure
 from kompetensi.models import (
     AppraisalStage,
     Competency,
@@ -47,17 +48,14 @@ from kompetensi.models import (
     ProgrammeRow,
     Section,
 )
-from kompetensi.observation import observation_save, observation_start
-from kompetensi.selectors import (
-    Measure,
+from kompetensi.selectors import metric_pkb_average_jp, metric_pkb_pns_reached, metric_pkg_predikat_share
+from kompetensi.supervision.selectors.results import (
     metric_follow_ups_on_time,
     metric_instrument_average,
     metric_instrument_predikat_share,
-    metric_pkb_average_jp,
-    metric_pkb_pns_reached,
-    metric_pkg_predikat_share,
     metric_rows_on_time,
 )
+from kompetensi.supervision.services.observations import observation_save, observation_start
 from madrasah.models import AcademicYear, Semester, Subject
 from tests.factories import appraisal as appraisal_factory
 from tests.factories import supervision

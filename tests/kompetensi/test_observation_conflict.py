@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kompetensi.models import Item, ObservationConflictCopy
-from kompetensi.observation import observation_start
+from kompetensi.supervision.services.observations import observation_start
 from tests.factories.supervision import approved_programme
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from kompetensi.models import Observation, ObservationState, Programme, ProgrammeRow
-from kompetensi.observation import ConflictError, observation_result, observation_save, observation_start
+from kompetensi.supervision.selectors.observations import observation_result
+from kompetensi.supervision.services.observations import ConflictError, observation_save, observation_start
 from madrasah.errors import ApplicationError
 from tests.factories.kompetensi import instrument_version
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from kompetensi.models import Item, Observation, ObservationScore, ObservationState, Programme
-from kompetensi.observation import observation_save, observation_start
+from kompetensi.supervision.services.observations import observation_save, observation_start
 from madrasah.models import Role
 from tests.factories.kompetensi import instrument_version
 from tests.factories.supervision import approved_programme

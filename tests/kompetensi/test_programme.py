@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompetensi.models import Observation, ObservationState, Programme, ProgrammeRow, ProgrammeStatus, SupervisionTeam
-from kompetensi.programme import programme_row_can_observe
+from kompetensi.supervision.rules import programme_row_can_observe
 from madrasah.models import Notification, Semester, Subject
 from tests.factories import supervision
 from tests.factories.madrasah import StaffFactory, member

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from kompetensi.models import Programme, ProgrammeStatus
-from kompetensi.programme import programme_defaults
+from kompetensi.supervision.rules import programme_defaults
 from tests.factories.madrasah import SemesterFactory
 
 SEMESTER_PAGE = reverse("kompetensi:programme-semester")

@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from kompetensi import workflow
 from kompetensi.models import Observation, ObservationState
+from kompetensi.supervision.services import transitions
 from tests.factories.madrasah import member
 from tests.factories.supervision import approved_programme, programme_row
 from tests.kompetensi.test_workflow import scored_observation
@@ -40,9 +40,9 @@ def results(madrasah, kepala, waka, guru, guru_lain):
         ),
     }
     for name in ("confirmed", "clarification", "waiting"):
-        workflow.observation_submit(observation=observations[name], user=waka.user)
-    workflow.observation_acknowledge(observation=observations["confirmed"], user=guru.user)
-    workflow.observation_request_clarification(
+        transitions.observation_submit(observation=observations[name], user=waka.user)
+    transitions.observation_acknowledge(observation=observations["confirmed"], user=guru.user)
+    transitions.observation_request_clarification(
         observation=observations["clarification"], user=guru_lain.user, text="Mohon dijelaskan butir 3."
     )
     return observations

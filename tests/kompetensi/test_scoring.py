@@ -4,10 +4,11 @@ from decimal import Decimal as D
 
 import pytest
 
-from kompetensi.scoring import (
+from kompetensi.instruments.rules import (
     Band,
     ItemScore,
     SectionInput,
+    clean_sheet_scores,
     competency_score,
     for_display,
     predikat,
@@ -15,6 +16,7 @@ from kompetensi.scoring import (
     score_pkg,
     validate_bands,
 )
+from madrasah.errors import ApplicationError
 
 PKG_BANDS = [
     Band(D(91), "Amat Baik"),
@@ -215,3 +217,21 @@ def test_bad_bands_are_reported(bands, problem):
 
 def test_good_bands_pass():
     assert validate_bands(PKG_BANDS) == []
+
+
+def test_a_filled_sheet_keeps_the_version_items_and_cleans_each_entry():
+    def rule(value: dict) -> dict:
+        return {"points": value.get("points")}
+
+    options = {"clean_entry": rule, "unknown_message": "unknown", "foreign_message": "foreign", "field": "scores"}
+    assert clean_sheet_scores({1, 2}, {"1": {"points": 3}, 2: 4}, bare_value="points", **options) == {
+        1: {"points": 3},
+        2: {"points": 4},
+    }
+    assert clean_sheet_scores({1}, {"1": 4}, **options) == {1: {"points": None}}
+    with pytest.raises(ApplicationError) as unknown:
+        clean_sheet_scores({1}, {"x": {}}, **options)
+    assert (unknown.value.message, unknown.value.field) == ("unknown", "scores")
+    with pytest.raises(ApplicationError) as foreign:
+        clean_sheet_scores({1}, {"3": {}}, **options)
+    assert foreign.value.message == "foreign"

@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from kompetensi.models import SupervisionTeam
-from kompetensi.programme import _usual_duties
+from kompetensi.supervision.rules import usual_duties
 from madrasah.models import Semester, TimeZone
 from tests.factories import supervision
 from tests.factories.madrasah import SemesterFactory, StaffFactory, member
@@ -150,4 +150,4 @@ def semester_of(madrasah):
     ],
 )
 def test_the_usual_duties(kepala_staff, waka_staff, expected):
-    assert _usual_duties(kepala_staff=kepala_staff, waka_staff=waka_staff) == expected
+    assert usual_duties(kepala_staff=kepala_staff, waka_staff=waka_staff) == expected

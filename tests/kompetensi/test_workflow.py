@@ -18,10 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kompetensi import workflow
 from kompetensi.models import Item, Observation, ObservationState
-from kompetensi.observation import observation_save, observation_start
-from kompetensi.tasks import deem_acknowledged
+from kompetensi.supervision import rules
+from kompetensi.supervision.selectors import observations as observation_selectors
+from kompetensi.supervision.services import transitions
+from kompetensi.supervision.services.observations import observation_save, observation_start
+from kompetensi.supervision.tasks import deem_acknowledged
 from madrasah.errors import ApplicationError
 from madrasah.models import Notification
 from tests.factories.supervision import approved_programme, programme_row
@@ -50,7 +52,7 @@ def supervised_row(madrasah, kepala, waka, guru):
 def submitted_observation(madrasah, kepala, waka, guru) -> Observation:
     """The Waka's fully scored, submitted result of the guru (75%, Cukup; item 3 scored 2 < 3)."""
     observation = scored_observation(row=supervised_row(madrasah, kepala, waka, guru), supervisor=waka)
-    workflow.observation_submit(observation=observation, user=waka.user)
+    transitions.observation_submit(observation=observation, user=waka.user)
     observation.refresh_from_db()
     return observation
 
@@ -149,7 +151,7 @@ def test_a_draft_cannot_be_acknowledged(login, draft, guru):
     assert login(guru).post(url("observation-acknowledge", draft)).status_code == 404
     # ...and the service refuses it too.
     with pytest.raises(ApplicationError):
-        workflow.observation_acknowledge(observation=draft, user=guru.user)
+        transitions.observation_acknowledge(observation=draft, user=guru.user)
     draft.refresh_from_db()
     assert draft.state == S.DRAFT and not draft.events.filter(action="acknowledged").exists()
 
@@ -184,7 +186,7 @@ def test_the_teacher_may_still_acknowledge_after_the_clarification(login, submit
 
 
 def acknowledged(observation, guru):
-    workflow.observation_acknowledge(observation=observation, user=guru.user, response="")
+    transitions.observation_acknowledge(observation=observation, user=guru.user, response="")
     return observation
 
 
@@ -215,7 +217,7 @@ def test_a_draft_and_a_final_result_are_not_finalised(login, draft, kepala):
 
 
 def test_finalising_over_a_clarification_request_needs_confirmation(login, submitted, guru, kepala):
-    workflow.observation_request_clarification(observation=submitted, user=guru.user, text="Mohon dicek butir 2.")
+    transitions.observation_request_clarification(observation=submitted, user=guru.user, text="Mohon dicek butir 2.")
     client = login(kepala)
     refused = client.post(url("observation-finalise", submitted))
     assert texts(refused) and Observation.objects.get(pk=submitted.pk).state == S.CLARIFICATION
@@ -239,8 +241,8 @@ def test_the_kepala_finalising_their_own_supervision_is_logged_as_such(login, ma
     programme = approved_programme(madrasah=madrasah, kepala=kepala, waka=waka, guru=guru)
     row = programme_row(programme=programme, teacher=waka, supervisor=kepala)
     observation = scored_observation(row=row, supervisor=kepala)
-    workflow.observation_submit(observation=observation, user=kepala.user)
-    workflow.observation_acknowledge(observation=observation, user=waka.user)
+    transitions.observation_submit(observation=observation, user=kepala.user)
+    transitions.observation_acknowledge(observation=observation, user=waka.user)
     login(kepala).post(url("observation-finalise", observation))
     observation.refresh_from_db()
     assert observation.state == S.FINAL
@@ -250,7 +252,7 @@ def test_the_kepala_finalising_their_own_supervision_is_logged_as_such(login, ma
 
 def test_a_final_result_cannot_be_edited(submitted, guru, kepala, waka):
     acknowledged(submitted, guru)
-    workflow.observation_finalise(observation=submitted, user=kepala.user)
+    transitions.observation_finalise(observation=submitted, user=kepala.user)
     item = items_of(submitted.instrument_version)[0]
     with pytest.raises(ApplicationError):
         observation_save(
@@ -269,7 +271,7 @@ def test_a_claim_lost_to_someone_else_changes_nothing(submitted, guru):
     stale = Observation.objects.get(pk=submitted.pk)
     stale.state = S.SUBMITTED
     with pytest.raises(ApplicationError):
-        workflow.observation_request_clarification(observation=stale, user=guru.user, text="x")
+        transitions.observation_request_clarification(observation=stale, user=guru.user, text="x")
     assert Observation.objects.get(pk=submitted.pk).clarification_request == ""
 
 
@@ -284,9 +286,11 @@ def two_results(madrasah, kepala, waka, guru, guru_lain):
         row=programme_row(programme=programme, teacher=guru_lain, supervisor=waka), supervisor=waka, points=(4, 4, 4)
     )
     for observation in (first, second):
-        workflow.observation_submit(observation=observation, user=waka.user)
-    workflow.observation_acknowledge(observation=first, user=guru.user)
-    workflow.observation_request_clarification(observation=second, user=guru_lain.user, text="Mohon observasi ulang.")
+        transitions.observation_submit(observation=observation, user=waka.user)
+    transitions.observation_acknowledge(observation=first, user=guru.user)
+    transitions.observation_request_clarification(
+        observation=second, user=guru_lain.user, text="Mohon observasi ulang."
+    )
     return first, second
 
 
@@ -338,7 +342,7 @@ def test_bulk_finalise_is_for_the_kepala_and_their_madrasah_only(login, two_resu
 
 def test_reopen_with_a_reason_then_a_score_change_shows_in_the_history(login, submitted, guru, kepala, waka):
     acknowledged(submitted, guru)
-    workflow.observation_finalise(observation=submitted, user=kepala.user)
+    transitions.observation_finalise(observation=submitted, user=kepala.user)
     client = login(kepala)
 
     refused = client.post(url("observation-reopen", submitted), {"reason": ""})
@@ -374,7 +378,7 @@ def test_reopening_a_draft_is_refused(login, draft, kepala):
 
 def test_the_history_lists_who_did_what(submitted, guru, kepala):
     acknowledged(submitted, guru)
-    history = workflow.observation_history(observation=submitted)
+    history = observation_selectors.observation_history(observation=submitted)
     actions = [row["event"].action for row in history]
     assert actions == ["created", "saved", "submitted", "acknowledged"]
     saved = history[1]
@@ -384,11 +388,11 @@ def test_the_history_lists_who_did_what(submitted, guru, kepala):
 
 def test_the_history_costs_the_same_queries_for_one_or_three_people(submitted, guru, kepala):
     with CaptureQueriesContext(connection) as one:
-        workflow.observation_history(observation=submitted)
+        observation_selectors.observation_history(observation=submitted)
     acknowledged(submitted, guru)
-    workflow.observation_reopen(observation=submitted, user=kepala.user, reason="Salah input.")
+    transitions.observation_reopen(observation=submitted, user=kepala.user, reason="Salah input.")
     with CaptureQueriesContext(connection) as three:
-        history = workflow.observation_history(observation=submitted)
+        history = observation_selectors.observation_history(observation=submitted)
     assert {row["actor"] for row in history} >= {guru.staff.full_name, kepala.staff.full_name}
     assert len(three) == len(one)
 
@@ -402,7 +406,7 @@ def test_an_unanswered_result_is_deemed_received_after_the_madrasahs_days(madras
     start = timezone.make_aware(dt.datetime(2026, 8, 3, 9, 0))
     with time_machine.travel(start, tick=False):
         observation = submitted_observation(madrasah, kepala, waka, guru)
-    assert workflow.observations_deem_acknowledged(now=start + dt.timedelta(days=2, hours=23)) == 0
+    assert transitions.observations_deem_acknowledged(now=start + dt.timedelta(days=2, hours=23)) == 0
     with time_machine.travel(start + dt.timedelta(days=3, minutes=1), tick=False):
         assert deem_acknowledged() == 1
     observation.refresh_from_db()
@@ -410,7 +414,7 @@ def test_an_unanswered_result_is_deemed_received_after_the_madrasahs_days(madras
     assert observation.events.filter(action="deemed_acknowledged", actor=None).count() == 1
     assert Notification.objects.filter(user=guru.user, text__contains="dianggap").count() == 1
     # Idempotent: nothing left to do, no second event.
-    assert workflow.observations_deem_acknowledged(now=start + dt.timedelta(days=30)) == 0
+    assert transitions.observations_deem_acknowledged(now=start + dt.timedelta(days=30)) == 0
     assert observation.events.filter(action="deemed_acknowledged").count() == 1
 
 
@@ -418,8 +422,8 @@ def test_the_deadline_leaves_answered_results_alone(madrasah, kepala, waka, guru
     start = timezone.make_aware(dt.datetime(2026, 8, 3, 9, 0))
     with time_machine.travel(start, tick=False):
         answered = submitted_observation(madrasah, kepala, waka, guru)
-        workflow.observation_acknowledge(observation=answered, user=guru.user)
-    assert workflow.observations_deem_acknowledged(now=start + dt.timedelta(days=8)) == 0
+        transitions.observation_acknowledge(observation=answered, user=guru.user)
+    assert transitions.observations_deem_acknowledged(now=start + dt.timedelta(days=8)) == 0
     assert Observation.objects.get(pk=answered.pk).state == S.ACKNOWLEDGED
 
 
@@ -430,4 +434,4 @@ def test_the_deadline_task_runs_hourly():
 
 
 def test_the_acknowledgement_deadline_follows_acknowledge_days(submitted):
-    assert workflow.acknowledge_deadline(submitted) == submitted.submitted_at + dt.timedelta(days=7)
+    assert rules.acknowledge_deadline(submitted) == submitted.submitted_at + dt.timedelta(days=7)

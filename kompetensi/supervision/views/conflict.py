@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -14,10 +13,10 @@ from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
 from madrasah.models import AccessKind
 
-from ..access import conflict_copy_for_user
-from ..models import Observation, ObservationState
-from ..observation import ConflictError
-from ..observation_conflict import Difference, Entry, conflict_differences, conflict_resolve
+from ...access import conflict_copy_for_user
+from ...models import Observation, ObservationState
+from ..services.conflicts import Difference, Entry, conflict_differences, conflict_resolve
+from ..services.observations import ConflictError
 
 MINE, STORED = "mine", "stored"
 
@@ -145,8 +144,3 @@ def choose(request, pk: int):
         return redirect("kompetensi:observation-edit", observation.pk)
     messages.success(request, _("Saved: the sheet now has the entries you chose."))
     return redirect("kompetensi:observation-edit", observation.pk)
-
-
-urlpatterns = [
-    path("observasi/<int:pk>/konflik/", choose, name="observation-conflict"),
-]

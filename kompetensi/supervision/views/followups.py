@@ -2,20 +2,20 @@
 semester recap with bulk finalising, follow-ups (RTL) and evidence files.
 
 Every view fetches its object through one `kompetensi.access` helper, calls one service of
-`kompetensi.workflow` and redirects back with a message; the services hold the rules.
+`supervision.services` (the transitions through `madrasah.workflow.run_transition`) and redirects back
+with a message; the services hold the rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from madrasah import ids
@@ -25,103 +25,49 @@ from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, Role, Semester
 from madrasah.notifications import whatsapp_number_of, whatsapp_share_url
+from madrasah.workflow import run_transition
 
-from .. import workflow
-from ..access import (
+from ...access import (
     FOLLOW_UP_MANAGERS,
     SUPERVISION_READERS,
     evidence_for_user,
     follow_up_for_user,
     observation_for_user,
 )
-from ..models import FollowUpKind, FollowUpStatus, Item, Observation, ObservationState
-from ..observation import follow_up_proposals
-
-UPLOAD_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-
-
-# --- forms ------------------------------------------------------------------------------------------
-
-
-def _file_field(required: bool = False) -> forms.FileField:
-    return forms.FileField(
-        label=gettext_lazy("Evidence (PDF, JPEG or PNG, at most 5 MB)"),
-        required=required,
-        # upload.js shrinks phone photos to ~300 KB before sending; the server checks whatever arrives.
-        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT, "data-downscale": "1"}),
-    )
-
-
-class EvidenceForm(forms.Form):
-    file = _file_field(required=True)
-
-
-class ProgressForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("What have you done?"), widget=forms.Textarea(attrs={"rows": 3}))
-    file = _file_field()
-
-
-class ItemChoiceField(ids.ModelMultipleChoiceField):
-    def __init__(self, *args, numbers=None, **kwargs):
-        self.numbers = numbers or {}
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj: Item) -> str:
-        return _("Item %(number)s: %(text)s") % {"number": self.numbers.get(obj.pk, "?"), "text": obj.text[:120]}
-
-
-class FollowUpForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FollowUpKind.choices)
-    description = forms.CharField(
-        label=gettext_lazy("What is to be done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-    responsible = forms.CharField(label=gettext_lazy("Who"), max_length=200)
-    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    items = ItemChoiceField(
-        label=gettext_lazy("Items it addresses"),
-        queryset=Item.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, observation: Observation, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["items"]
-        field.numbers = workflow.item_numbers(observation)
-        field.queryset = Item.objects.filter(section__version_id=observation.instrument_version_id).order_by(
-            "section__order", "section__pk", "order", "pk"
-        )
-
+from ...models import FollowUpStatus, Observation, ObservationState
+from ..forms import EvidenceForm, FollowUpForm, ProgressForm
+from ..selectors import followups as follow_up_selectors
+from ..selectors.observations import follow_up_proposals, item_numbers, observation_recap_rows
+from ..services import followups as follow_up_services
+from ..services import transitions
+from ..services.evidence import observation_evidence_add
 
 # --- the workflow of a result -------------------------------------------------------------------------
-
-
-def _run(request, observation: Observation, service, success: str, **kwargs):
-    try:
-        service(observation=observation, user=request.user, **kwargs)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(observation.get_absolute_url())
 
 
 @require_POST
 @membership_required()
 def observation_submit(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="edit")
-    return _run(request, observation, workflow.observation_submit, _("The result has been submitted to the teacher."))
+    return run_transition(
+        request,
+        transitions.observation_submit,
+        _("The result has been submitted to the teacher."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
+    )
 
 
 @require_POST
 @membership_required()
 def observation_acknowledge(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="respond")
-    return _run(
+    return run_transition(
         request,
-        observation,
-        workflow.observation_acknowledge,
+        transitions.observation_acknowledge,
         _("Thank you: you have confirmed receiving this result."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         response=request.POST.get("response", ""),
     )
 
@@ -130,11 +76,12 @@ def observation_acknowledge(request, pk: int):
 @membership_required()
 def observation_clarify(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="respond")
-    return _run(
+    return run_transition(
         request,
-        observation,
-        workflow.observation_request_clarification,
+        transitions.observation_request_clarification,
         _("Your request for clarification has been sent to the Kepala and the supervisor."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         text=request.POST.get("text", ""),
     )
 
@@ -143,11 +90,12 @@ def observation_clarify(request, pk: int):
 @membership_required()
 def observation_finalise(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="finalise")
-    return _run(
+    return run_transition(
         request,
-        observation,
-        workflow.observation_finalise,
+        transitions.observation_finalise,
         _("The result is final."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         confirm_clarification=bool(request.POST.get("confirm")),
     )
 
@@ -156,11 +104,12 @@ def observation_finalise(request, pk: int):
 @membership_required()
 def observation_reopen(request, pk: int):
     observation = observation_for_user(request.membership, pk, action="finalise")
-    return _run(
+    return run_transition(
         request,
-        observation,
-        workflow.observation_reopen,
+        transitions.observation_reopen,
         _("The result is a draft again; the supervisor has been told."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         reason=request.POST.get("reason", ""),
     )
 
@@ -180,11 +129,7 @@ def observation_recap(request):
     madrasah = request.membership.madrasah
     semester = _chosen_semester(request)
     can_finalise = request.membership.has_role(Role.KEPALA)
-    rows = (
-        workflow.observation_recap_rows(madrasah=madrasah, semester=semester, can_finalise=can_finalise)
-        if semester
-        else []
-    )
+    rows = observation_recap_rows(madrasah=madrasah, semester=semester, can_finalise=can_finalise) if semester else []
     return render(
         request,
         "kompetensi/workflow/recap.html",
@@ -208,7 +153,7 @@ def observation_finalise_bulk(request):
     if not pks:
         messages.warning(request, _("Tick the results to finalise first."))
         return redirect(target)
-    result = workflow.observations_finalise(
+    result = transitions.observations_finalise(
         madrasah=request.membership.madrasah, user=request.user, pks=pks, confirmed=confirmed
     )
     if result.finalised:
@@ -233,11 +178,12 @@ def observation_evidence_upload(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose a file to upload."))
         return redirect(observation.get_absolute_url())
-    return _run(
+    return run_transition(
         request,
-        observation,
-        workflow.observation_evidence_add,
+        observation_evidence_add,
         _("The evidence has been uploaded."),
+        redirect_to=observation.get_absolute_url(),
+        observation=observation,
         upload=form.cleaned_data["file"],
     )
 
@@ -270,7 +216,9 @@ def follow_up_create(request, pk: int):
         form = FollowUpForm(request.POST, observation=observation)
         if form.is_valid():
             try:
-                follow_up = workflow.follow_up_create(observation=observation, user=request.user, **form.cleaned_data)
+                follow_up = follow_up_services.follow_up_create(
+                    observation=observation, user=request.user, **form.cleaned_data
+                )
             except ApplicationError as error:
                 error.add_to_form(form)
             else:
@@ -308,7 +256,7 @@ def _follow_up_page(request, follow_up, *, progress_form=None, status: int = 200
     is_open = follow_up.status == FollowUpStatus.OPEN
     is_teacher = membership.staff_id is not None and membership.staff_id == follow_up.teacher_id
     can_close = follow_up.observation.supervisor_id == membership.user_id or membership.has_role(*FOLLOW_UP_MANAGERS)
-    numbers = workflow.item_numbers(follow_up.observation)
+    numbers = item_numbers(follow_up.observation)
     items = [(numbers.get(item.pk), item) for item in follow_up.items.all()]
     return render(
         request,
@@ -347,7 +295,7 @@ def follow_up_progress(request, pk: int):
     form = ProgressForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            workflow.follow_up_progress_record(
+            follow_up_services.follow_up_progress_record(
                 follow_up=follow_up, user=request.user, note=form.cleaned_data["note"], upload=form.cleaned_data["file"]
             )
         except ApplicationError as error:
@@ -363,7 +311,7 @@ def follow_up_progress(request, pk: int):
 def follow_up_close(request, pk: int):
     follow_up = follow_up_for_user(request.membership, pk, action="close")
     try:
-        workflow.follow_up_close(follow_up=follow_up, user=request.user)
+        follow_up_services.follow_up_close(follow_up=follow_up, user=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -374,13 +322,13 @@ def follow_up_close(request, pk: int):
 @membership_required(*SUPERVISION_READERS)
 def follow_up_list(request):
     status = request.GET.get("status", "open")
-    if status not in workflow.FOLLOW_UP_FILTERS:
+    if status not in follow_up_selectors.FOLLOW_UP_FILTERS:
         status = "open"
     return render(
         request,
         "kompetensi/followup/list.html",
         {
-            "follow_ups": workflow.follow_up_list(madrasah=request.membership.madrasah, status=status),
+            "follow_ups": follow_up_selectors.follow_up_list(madrasah=request.membership.madrasah, status=status),
             "status": status,
             "filters": [
                 ("open", _("Open")),
@@ -397,24 +345,5 @@ def follow_up_mine(request):
     return render(
         request,
         "kompetensi/followup/mine.html",
-        {"follow_ups": workflow.follow_ups_of_teacher(membership=request.membership)},
+        {"follow_ups": follow_up_selectors.follow_ups_of_teacher(membership=request.membership)},
     )
-
-
-urlpatterns = [
-    path("observasi/<int:pk>/ajukan/", observation_submit, name="observation-submit"),
-    path("observasi/<int:pk>/terima/", observation_acknowledge, name="observation-acknowledge"),
-    path("observasi/<int:pk>/klarifikasi/", observation_clarify, name="observation-clarify"),
-    path("observasi/<int:pk>/finalkan/", observation_finalise, name="observation-finalise"),
-    path("observasi/<int:pk>/buka-kembali/", observation_reopen, name="observation-reopen"),
-    path("observasi/<int:pk>/bukti/", observation_evidence_upload, name="observation-evidence-upload"),
-    path("observasi/<int:pk>/tindak-lanjut/", follow_up_create, name="follow-up-create"),
-    path("observasi/rekap/", observation_recap, name="observation-recap"),
-    path("observasi/rekap/finalkan/", observation_finalise_bulk, name="observation-finalise-bulk"),
-    path("bukti/<int:pk>/", evidence_download, name="evidence-download"),
-    path("tindak-lanjut/", follow_up_list, name="follow-up-list"),
-    path("tindak-lanjut/saya/", follow_up_mine, name="follow-up-mine"),
-    path("tindak-lanjut/<int:pk>/", follow_up_detail, name="follow-up-detail"),
-    path("tindak-lanjut/<int:pk>/kemajuan/", follow_up_progress, name="follow-up-progress"),
-    path("tindak-lanjut/<int:pk>/selesai/", follow_up_close, name="follow-up-close"),
-]

@@ -1,5 +1,11 @@
 """State transitions of an observation: submit, acknowledge, clarify, finalise (one or many), reopen,
-and the hourly "deemed received"."""
+and the hourly "deemed received" (the states: `rules`).
+
+Every transition is one `@transaction.atomic` service that checks the person and the state, then
+claims the row (`madrasah.workflow.claim`, with the observation's own stale message): zero rows means
+someone else moved it first, and nothing is written. Each writes an `ObservationEvent` and notifies
+the people concerned (notification texts never carry a score).
+"""
 
 from __future__ import annotations
 
@@ -15,31 +21,24 @@ from django.utils.translation import ngettext
 from madrasah.errors import ApplicationError
 from madrasah.models import Madrasah, Membership, Role, User
 from madrasah.notifications import notify_many
-
-from ..models import Observation, ObservationEvent
-from ..observation import observation_rescore
-from .common import (
-    ACKNOWLEDGEABLE,
-    CLARIFIABLE,
-    FINALISABLE,
-    S,
+from madrasah.workflow import (
     claim,
     clean_text,
-    event,
     holds,
-    is_teacher,
-    kepala_user_ids,
-    names,
+    is_staff_user,
     notify,
-    teacher_user_ids,
+    record_event,
+    role_user_ids,
+    staff_user_ids,
 )
 
+from ...models import Observation, ObservationEvent
+from ..rules import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, S, acknowledge_deadline, names
+from .observations import observation_rescore
 
-def acknowledge_deadline(observation: Observation) -> dt.datetime | None:
-    """When an unanswered submitted result becomes "deemed received" (the madrasah's acknowledge_days)."""
-    if observation.submitted_at is None:
-        return None
-    return observation.submitted_at + dt.timedelta(days=observation.madrasah.acknowledge_days)
+
+def _stale() -> str:
+    return _("Someone else changed this observation meanwhile. Reload the page and try again.")
 
 
 @transaction.atomic
@@ -70,7 +69,8 @@ def observation_submit(*, observation: Observation, user: User) -> Observation:
         )
     claim(
         observation,
-        S.DRAFT,
+        expected=S.DRAFT,
+        stale=_stale(),
         state=S.SUBMITTED,
         submitted_at=timezone.now(),
         acknowledged_at=None,
@@ -79,10 +79,10 @@ def observation_submit(*, observation: Observation, user: User) -> Observation:
         finalised_at=None,
         finalised_by=None,
     )
-    event(observation, user, "submitted")
+    record_event(ObservationEvent, observation, actor=user, action="submitted")
     notify(
         observation.madrasah,
-        teacher_user_ids(observation.teacher_id),
+        staff_user_ids(observation.teacher_id),
         _("Your supervision result (%(instrument)s) is ready. Please read it and confirm that you received it.")
         % names(observation),
         observation.get_absolute_url(),
@@ -96,14 +96,21 @@ def observation_acknowledge(*, observation: Observation, user: User, response: s
     """The observed teacher confirms they *received* the result (not that they agree), with an
     optional response. Allowed while submitted, after a clarification request (the talk took place)
     and after it was deemed received (a late answer is still recorded). Notifies the supervisor."""
-    if not is_teacher(user, observation):
+    if not is_staff_user(user, observation.teacher_id):
         raise ApplicationError(_("Only the observed teacher confirms receiving this result."))
     response = clean_text(response)
     current = Observation.objects.values_list("state", flat=True).get(pk=observation.pk)
     if current not in ACKNOWLEDGEABLE:
         raise ApplicationError(_("This result cannot be acknowledged in its current state."))
-    claim(observation, current, state=S.ACKNOWLEDGED, acknowledged_at=timezone.now(), teacher_response=response)
-    event(observation, user, "acknowledged", response)
+    claim(
+        observation,
+        expected=current,
+        stale=_stale(),
+        state=S.ACKNOWLEDGED,
+        acknowledged_at=timezone.now(),
+        teacher_response=response,
+    )
+    record_event(ObservationEvent, observation, actor=user, action="acknowledged", note=response)
     notify(
         observation.madrasah,
         [observation.supervisor_id],
@@ -118,17 +125,17 @@ def observation_acknowledge(*, observation: Observation, user: User, response: s
 def observation_request_clarification(*, observation: Observation, user: User, text: str) -> Observation:
     """The observed teacher asks for clarification or a re-observation (text required). The Kepala
     and the supervisor are notified; the Kepala sees the request before finalising."""
-    if not is_teacher(user, observation):
+    if not is_staff_user(user, observation.teacher_id):
         raise ApplicationError(_("Only the observed teacher asks for clarification of this result."))
     text = clean_text(text, required_message=_("Write what you would like clarified."))
     current = Observation.objects.values_list("state", flat=True).get(pk=observation.pk)
     if current not in CLARIFIABLE:
         raise ApplicationError(_("Clarification can no longer be requested for this result."))
-    claim(observation, current, state=S.CLARIFICATION, clarification_request=text)
-    event(observation, user, "clarification_requested", text)
+    claim(observation, expected=current, stale=_stale(), state=S.CLARIFICATION, clarification_request=text)
+    record_event(ObservationEvent, observation, actor=user, action="clarification_requested", note=text)
     notify(
         observation.madrasah,
-        [*kepala_user_ids(observation.madrasah_id), observation.supervisor_id],
+        [*role_user_ids(observation.madrasah_id, Role.KEPALA), observation.supervisor_id],
         _("%(teacher)s asks for clarification of a supervision result (%(instrument)s).") % names(observation),
         observation.get_absolute_url(),
         actor=user,
@@ -173,15 +180,15 @@ def observation_finalise(
                 _("The teacher has until %(date)s to respond; finalise after that or once they have responded.")
                 % {"date": date_format(timezone.localtime(deadline), "j F Y H:i")}
             )
-        claim(observation, S.SUBMITTED, state=S.DEEMED_ACKNOWLEDGED)
-        event(observation, None, "deemed_acknowledged")
+        claim(observation, expected=S.SUBMITTED, stale=_stale(), state=S.DEEMED_ACKNOWLEDGED)
+        record_event(ObservationEvent, observation, actor=None, action="deemed_acknowledged")
         current = S.DEEMED_ACKNOWLEDGED
-    claim(observation, current, state=S.FINAL, finalised_at=now, finalised_by=user)
+    claim(observation, expected=current, stale=_stale(), state=S.FINAL, finalised_at=now, finalised_by=user)
     own = observation.supervisor_id == user.pk
-    event(observation, user, "finalised_own" if own else "finalised")
+    record_event(ObservationEvent, observation, actor=user, action="finalised_own" if own else "finalised")
     notify(
         observation.madrasah,
-        teacher_user_ids(observation.teacher_id),
+        staff_user_ids(observation.teacher_id),
         _("Your supervision result (%(instrument)s) has been finalised.") % names(observation),
         observation.get_absolute_url(),
         actor=user,
@@ -235,14 +242,15 @@ def observation_reopen(*, observation: Observation, user: User, reason: str) -> 
         raise ApplicationError(_("This observation is already a draft."))
     claim(
         observation,
-        current,
+        expected=current,
+        stale=_stale(),
         state=S.DRAFT,
         submitted_at=None,
         acknowledged_at=None,
         finalised_at=None,
         finalised_by=None,
     )
-    event(observation, user, "reopened", reason)
+    record_event(ObservationEvent, observation, actor=user, action="reopened", note=reason)
     notify(
         observation.madrasah,
         [observation.supervisor_id],

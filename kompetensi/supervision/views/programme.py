@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -18,9 +18,9 @@ from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import Role, Semester
 
-from .. import programme as supervision
-from ..access import PROGRAMME_APPROVERS, PROGRAMME_EDITORS, programme_for_user, programme_row_for_user, team_for_user
-from ..forms_programme import (
+from ...access import PROGRAMME_APPROVERS, PROGRAMME_EDITORS, programme_for_user, programme_row_for_user, team_for_user
+from .. import rules
+from ..forms import (
     BlockedPeriodForm,
     BulkForm,
     CancelForm,
@@ -30,6 +30,8 @@ from ..forms_programme import (
     RowForm,
     TeamForm,
 )
+from ..selectors import programme as selectors
+from ..services import programme as services
 
 TEMPLATES = "kompetensi/programme/"
 
@@ -38,7 +40,7 @@ def _chosen_semester(request) -> Semester | None:
     """`?semester=2025-2026-ganjil`, else the active semester (None when the madrasah has none)."""
     madrasah = request.membership.madrasah
     if slug := request.GET.get("semester"):
-        semester = supervision.semester_by_slug(madrasah=madrasah, slug=slug)
+        semester = selectors.semester_by_slug(madrasah=madrasah, slug=slug)
         if semester is None:
             raise Http404
         return semester
@@ -54,7 +56,7 @@ def _no_semester(request):
 
 
 def _count_items(counts: dict[str, int]) -> list[tuple[str, str, int]]:
-    return [(value, label, counts[value]) for value, label in supervision.RowStatus.choices]
+    return [(value, label, counts[value]) for value, label in rules.RowStatus.choices]
 
 
 def _report(request, warnings: list[str]) -> None:
@@ -79,7 +81,7 @@ def team_detail(request):
             "semesters": madrasah_selectors.semester_list(madrasah=request.membership.madrasah),
             "team": team,
             "members": list(team.memberships.all()) if team else [],
-            "programme": supervision.programme_of_semester(semester=semester),
+            "programme": selectors.programme_of_semester(semester=semester),
             "can_edit": request.membership.has_role(Role.KEPALA),
         },
     )
@@ -91,14 +93,14 @@ def team_edit(request):
     if semester is None:
         return _no_semester(request)
     team = team_for_user(request.membership, semester, write=True)
-    candidates = list(supervision.team_candidates(madrasah=request.membership.madrasah))
+    candidates = list(selectors.team_candidates(madrasah=request.membership.madrasah))
     proposal = None
     if team is None and request.method != "POST":
-        proposal = supervision.team_proposal(semester=semester, candidates=candidates, today=timezone.localdate())
+        proposal = selectors.team_proposal(semester=semester, candidates=candidates, today=timezone.localdate())
     form = TeamForm(request.POST or None, candidates=candidates, team=team, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         try:
-            supervision.team_save(
+            services.team_save(
                 semester=semester,
                 decree_number=form.cleaned_data["decree_number"],
                 decree_date=form.cleaned_data["decree_date"],
@@ -123,7 +125,7 @@ def programme_semester(request):
     semester = _chosen_semester(request)
     if semester is None:
         return _no_semester(request)
-    if programme := supervision.programme_of_semester(semester=semester):
+    if programme := selectors.programme_of_semester(semester=semester):
         return redirect("kompetensi:programme-detail", programme.pk)
     return render(
         request,
@@ -141,7 +143,7 @@ def _semester_without_programme(request):
     semester = _chosen_semester(request)
     if semester is None:
         return None, _no_semester(request)
-    if existing := supervision.programme_of_semester(semester=semester):
+    if existing := selectors.programme_of_semester(semester=semester):
         messages.info(request, _("This semester already has a supervision programme."))
         return None, redirect("kompetensi:programme-detail", existing.pk)
     return semester, None
@@ -152,10 +154,10 @@ def programme_create(request):
     semester, elsewhere = _semester_without_programme(request)
     if elsewhere:
         return elsewhere
-    form = ProgrammeForm(request.POST or None, initial=supervision.programme_defaults(semester=semester))
+    form = ProgrammeForm(request.POST or None, initial=rules.programme_defaults(semester=semester))
     if request.method == "POST" and form.is_valid():
         try:
-            programme = supervision.programme_create(semester=semester, created_by=request.user, **form.cleaned_data)
+            programme = services.programme_create(semester=semester, created_by=request.user, **form.cleaned_data)
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -172,11 +174,11 @@ def programme_create_quick(request):
     semester, elsewhere = _semester_without_programme(request)
     if elsewhere:
         return elsewhere
-    form = ProgrammeForm(supervision.programme_defaults(semester=semester))
+    form = ProgrammeForm(rules.programme_defaults(semester=semester))
     if not form.is_valid():  # the standard texts always fit their form: only a changed form lands here
         return redirect(_semester_url("kompetensi:programme-create", semester))
     try:
-        programme = supervision.programme_create(semester=semester, created_by=request.user, **form.cleaned_data)
+        programme = services.programme_create(semester=semester, created_by=request.user, **form.cleaned_data)
     except ApplicationError as error:  # a double click: the other request created it
         messages.error(request, error.message)
         return redirect(_semester_url("kompetensi:programme-semester", semester))
@@ -200,7 +202,7 @@ def programme_update(request, pk: int):
     form = ProgrammeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            supervision.programme_update(programme=programme, **form.cleaned_data)
+            services.programme_update(programme=programme, **form.cleaned_data)
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -218,19 +220,19 @@ def programme_detail(request, pk: int):
     programme = programme_for_user(request.membership, pk)
     membership = request.membership
     semester = programme.semester
-    people = supervision.supervision_people(madrasah=membership.madrasah, semester=semester)
-    supervisors = supervision.supervisor_choices(people=people)
-    all_rows = supervision.programme_rows(programme=programme)
+    people = selectors.supervision_people(madrasah=membership.madrasah, semester=semester)
+    supervisors = rules.supervisor_choices(people=people)
+    all_rows = selectors.programme_rows(programme=programme)
     filter_form = RowFilterForm(request.GET or None, supervisors=supervisors)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    rows = supervision.programme_rows_filter(
+    rows = selectors.programme_rows_filter(
         all_rows, status=filters.get("status", ""), supervisor_id=filters.get("supervisor")
     )
     context = {
         "programme": programme,
         "semester": semester,
-        "rows": supervision.rows_for_display(rows, people=people),
-        "count_items": _count_items(supervision.programme_row_counts(all_rows)),
+        "rows": selectors.rows_for_display(rows, people=people),
+        "count_items": _count_items(selectors.programme_row_counts(all_rows)),
         "filter_form": filter_form,
         "filtered": bool(filters.get("status") or filters.get("supervisor")),
         "can_edit": membership.has_role(*PROGRAMME_EDITORS),
@@ -243,7 +245,7 @@ def programme_detail(request, pk: int):
     context.update(
         team=team,
         team_size=len(team.memberships.all()) if team else 0,
-        periods=supervision.blocked_periods(semester=semester),
+        periods=selectors.blocked_periods(semester=semester),
         block_form=BlockedPeriodForm(),
         semesters=madrasah_selectors.semester_list(madrasah=membership.madrasah),
         approver_name=people.name(programme.approved_by) if programme.approved_by_id else "",
@@ -256,7 +258,7 @@ def programme_detail(request, pk: int):
 def programme_approve(request, pk: int):
     programme = programme_for_user(request.membership, pk, approve=True)
     try:
-        notified = supervision.programme_approve(programme=programme, approved_by=request.user)
+        notified = services.programme_approve(programme=programme, approved_by=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -283,23 +285,23 @@ def _row_url(row) -> str:
 def programme_row_create(request, pk: int):
     programme = programme_for_user(request.membership, pk, write=True)
     madrasah = request.membership.madrasah
-    people = supervision.supervision_people(madrasah=madrasah, semester=programme.semester)
-    instruments = supervision.supervision_instruments(semester=programme.semester)
+    people = selectors.supervision_people(madrasah=madrasah, semester=programme.semester)
+    instruments = selectors.supervision_instruments(semester=programme.semester)
     form = RowForm(
         request.POST or None,
-        teachers=supervision.team_candidates(madrasah=madrasah),
+        teachers=selectors.team_candidates(madrasah=madrasah),
         subjects=madrasah_selectors.subjects_for(madrasah=madrasah),
-        supervisors=supervision.supervisor_choices(people=people),
+        supervisors=rules.supervisor_choices(people=people),
         instruments=instruments,
         initial={
             "instruments": [v.pk for v in instruments if v.instrument.kind != "penilaian"],
-            "supervisor": supervision.supervisor_default(people=people, user_id=request.user.pk),
+            "supervisor": rules.supervisor_default(people=people, user_id=request.user.pk),
         },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            row, warnings = supervision.programme_row_create(
+            row, warnings = services.programme_row_create(
                 programme=programme,
                 teacher=data["teacher"],
                 supervisor=data["supervisor"],
@@ -321,7 +323,7 @@ def programme_row_create(request, pk: int):
 def programme_bulk_create(request, pk: int):
     programme = programme_for_user(request.membership, pk, write=True)
     semester = programme.semester
-    instruments = supervision.supervision_instruments(semester=semester)
+    instruments = selectors.supervision_instruments(semester=semester)
     start = min(max(timezone.localdate(), semester.start_date), semester.end_date)
     form = BulkForm(
         request.POST or None,
@@ -330,7 +332,7 @@ def programme_bulk_create(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = supervision.programme_rows_bulk_create(programme=programme, **form.cleaned_data)
+            result = services.programme_rows_bulk_create(programme=programme, **form.cleaned_data)
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -351,8 +353,8 @@ def programme_bulk_create(request, pk: int):
         {
             "programme": programme,
             "form": form,
-            "waiting": supervision.teachers_without_row(programme=programme).count(),
-            "periods": supervision.blocked_periods(semester=semester),
+            "waiting": selectors.teachers_without_row(programme=programme).count(),
+            "periods": selectors.blocked_periods(semester=semester),
         },
     )
 
@@ -363,7 +365,7 @@ def programme_row_reschedule(request, pk: int):
     form = RescheduleForm(request.POST or None, initial={"planned_at": timezone.localtime(row.planned_at)})
     if request.method == "POST" and form.is_valid():
         try:
-            warnings = supervision.programme_row_reschedule(row=row, planned_at=form.cleaned_data["planned_at"])
+            warnings = services.programme_row_reschedule(row=row, planned_at=form.cleaned_data["planned_at"])
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -379,7 +381,7 @@ def programme_row_cancel(request, pk: int):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            supervision.programme_row_cancel(row=row, reason=form.cleaned_data["reason"])
+            services.programme_row_cancel(row=row, reason=form.cleaned_data["reason"])
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -397,7 +399,7 @@ def blocked_period_create(request, pk: int):
     form = BlockedPeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            warnings = supervision.blocked_period_create(semester=programme.semester, **form.cleaned_data)
+            warnings = services.blocked_period_create(semester=programme.semester, **form.cleaned_data)
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -411,8 +413,8 @@ def blocked_period_create(request, pk: int):
 @membership_required()
 def blocked_period_delete(request, pk: int, period_pk: int):
     programme = programme_for_user(request.membership, pk, write=True)
-    period = get_object_or_404(supervision.blocked_periods(semester=programme.semester), pk=period_pk)
-    supervision.blocked_period_delete(period=period)
+    period = get_object_or_404(selectors.blocked_periods(semester=programme.semester), pk=period_pk)
+    services.blocked_period_delete(period=period)
     messages.success(request, _("The blocked period has been removed."))
     return redirect(f"{reverse('kompetensi:programme-detail', args=[programme.pk])}#blocked")
 
@@ -426,8 +428,8 @@ def my_supervisions(request):
     semester = _chosen_semester(request)
     if semester is None:
         return _no_semester(request)
-    programme = supervision.programme_of_semester(semester=semester)
-    rows = supervision.supervisions_of_user(user=request.user, programme=programme) if programme else None
+    programme = selectors.programme_of_semester(semester=semester)
+    rows = selectors.supervisions_of_user(user=request.user, programme=programme) if programme else None
     status = request.GET.get("status", "")
     return render(
         request,
@@ -436,33 +438,12 @@ def my_supervisions(request):
             "semester": semester,
             "semesters": madrasah_selectors.semester_list(madrasah=request.membership.madrasah),
             "programme": programme,
-            "rows": supervision.rows_for_display(supervision.programme_rows_filter(rows, status=status))
+            "rows": selectors.rows_for_display(selectors.programme_rows_filter(rows, status=status))
             if rows is not None
             else [],
             "filtered": bool(status),
-            "count_items": _count_items(supervision.programme_row_counts(rows)) if rows is not None else [],
+            "count_items": _count_items(selectors.programme_row_counts(rows)) if rows is not None else [],
             "can_edit": request.membership.has_role(*PROGRAMME_EDITORS),
             "show_supervisor": False,
         },
     )
-
-
-urlpatterns = [
-    path("supervisi/tim/", team_detail, name="team-detail"),
-    path("supervisi/tim/ubah/", team_edit, name="team-edit"),
-    path("supervisi/program/", programme_semester, name="programme-semester"),
-    path("supervisi/program/buat/", programme_create, name="programme-create"),
-    path("supervisi/program/buat/langsung/", programme_create_quick, name="programme-create-quick"),
-    path("supervisi/program/<int:pk>/", programme_detail, name="programme-detail"),
-    path("supervisi/program/<int:pk>/ubah/", programme_update, name="programme-update"),
-    path("supervisi/program/<int:pk>/sahkan/", programme_approve, name="programme-approve"),
-    path("supervisi/program/<int:pk>/jadwal/tambah/", programme_row_create, name="programme-row-create"),
-    path("supervisi/program/<int:pk>/jadwal/massal/", programme_bulk_create, name="programme-bulk-create"),
-    path("supervisi/program/<int:pk>/libur/tambah/", blocked_period_create, name="blocked-period-create"),
-    path(
-        "supervisi/program/<int:pk>/libur/<int:period_pk>/hapus/", blocked_period_delete, name="blocked-period-delete"
-    ),
-    path("supervisi/jadwal/<int:pk>/ubah/", programme_row_reschedule, name="programme-row-reschedule"),
-    path("supervisi/jadwal/<int:pk>/batal/", programme_row_cancel, name="programme-row-cancel"),
-    path("supervisi/saya/", my_supervisions, name="my-supervisions"),
-]

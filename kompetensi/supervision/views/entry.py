@@ -1,24 +1,24 @@
 """Observation entry: starting one from a programme row, the phone-first entry sheet (plain form and
-JSON autosave), the read-only sheet, the printable blank sheet, and the service worker that lets the
-entry page reopen without a connection.
+JSON autosave), and the service worker that lets the entry page reopen without a connection.
 
-Every save goes through `observation.observation_save` (version token, conflicts, history) and every
-number shown comes from `observation.observation_result`, the one scoring function.
+Every save goes through `services.observations.observation_save` (version token, conflicts, history)
+and every number shown comes from `selectors.observations.observation_result`, the one scoring
+function.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,23 +26,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from madrasah.access import membership_required
-from madrasah.access_log import access_log_record
-from madrasah.formatting import format_decimal_id
 from madrasah.errors import ApplicationError
-from madrasah.models import AccessKind, Membership
 
-from .. import selectors
-from ..access import SUPERVISION_READERS, observation_for_user, programme_row_for_user
-from ..forms_observation import NOT_APPLICABLE, item_field, note_field, payload_from_json, payload_from_post
-from ..models import Item, Observation, ObservationConflictCopy, ObservationState, ProgrammeRow
-from ..observation import TEXT_FIELDS, ConflictError, observation_result, observation_save, observation_start
-from ..observation_conflict import conflict_differences
-from ..scoring import InstrumentResult, for_display
+from ...access import observation_for_user, programme_row_for_user
+from ...instruments.selectors import instrument_version_sheet
+from ...models import Item, Observation, ObservationConflictCopy, ObservationState
+from ..forms import NOT_APPLICABLE, item_field, note_field, payload_from_json, payload_from_post
+from ..rules import TEXT_FIELDS
+from ..selectors.observations import observation_actions, observation_history, observation_result
+from ..services.conflicts import conflict_differences
+from ..services.observations import ConflictError, observation_save, observation_start
+from .results import choices_of, log_opening, result_display
 
 SERVICE_WORKER = "js/observation-sw.js"
-
-
-# --- helpers ----------------------------------------------------------------------------------------
 
 
 def _back(request) -> str:
@@ -50,36 +46,6 @@ def _back(request) -> str:
     if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return referer
     return reverse("madrasah:home")
-
-
-def _row_sheet_for_user(membership: Membership, row_pk: int) -> ProgrammeRow:
-    """A row whose blank sheet the member may print: the supervisor, the Kepala, the Waka and the
-    pengawas; the observed teacher their own. It names the teacher (and their NIP), so other
-    teachers and the operator get 404, as for the observation itself."""
-    row = programme_row_for_user(membership, row_pk)
-    is_teacher = membership.staff_id is not None and row.teacher_id == membership.staff_id
-    if not (row.supervisor_id == membership.user_id or membership.has_role(*SUPERVISION_READERS) or is_teacher):
-        raise Http404
-    return row
-
-
-def _person(user, madrasah_id: int) -> SimpleNamespace:
-    """Name and NIP of a login as printed under a signature (a pengawas may have no staff record)."""
-    membership = Membership.objects.filter(user=user, madrasah_id=madrasah_id).select_related("staff").first()
-    staff = membership.staff if membership else None
-    if staff:
-        return SimpleNamespace(name=staff.full_name, nip=staff.nip_display)
-    return SimpleNamespace(name=user.get_full_name() or user.username, nip="")
-
-
-def result_display(result: InstrumentResult) -> dict:
-    """What the page and the autosave answer show: numbers the Indonesian way (82,50)."""
-    return {
-        "percentage": format_decimal_id(for_display(result.percentage)),
-        "predikat": result.predikat or "",
-        "scored": result.scored,
-        "applicable": result.applicable,
-    }
 
 
 def _state_from_db(observation: Observation) -> dict:
@@ -116,12 +82,8 @@ def _sheet(version, state: dict | None = None) -> list[SimpleNamespace]:
                 for item in section.items.all()
             ],
         )
-        for section in selectors.instrument_version_sheet(version=version)
+        for section in instrument_version_sheet(version=version)
     ]
-
-
-def _choices(version) -> list[tuple[str, str]]:
-    return [(str(value), version.label_for(value)) for value in version.scale_values]
 
 
 def _describe(version, value) -> str:
@@ -146,13 +108,6 @@ def _conflict_changes(observation: Observation, changes: list[dict]) -> list[dic
     return shown
 
 
-def _events(observation: Observation):
-    return observation.events.select_related("actor")
-
-
-# --- start ------------------------------------------------------------------------------------------
-
-
 @require_POST
 @membership_required()
 def start(request, row_pk: int, version_pk: int):
@@ -167,20 +122,6 @@ def start(request, row_pk: int, version_pk: int):
         messages.error(request, error.message)
         return redirect(_back(request))
     return redirect("kompetensi:observation-edit", observation.pk)
-
-
-# --- entry ------------------------------------------------------------------------------------------
-
-
-def _log_opening(request, observation: Observation, version) -> None:
-    """UU PDP: the sheet (filled in or read) is the teacher's record; the supervisor's openings too."""
-    access_log_record(
-        viewer=request.membership,
-        teacher_id=observation.teacher_id,
-        kind=AccessKind.OBSERVATION,
-        what=f"{version.instrument.name} ({observation.row.programme.semester})",
-        path=request.get_full_path(),
-    )
 
 
 def _open_copy(observation: Observation, user) -> ObservationConflictCopy | None:
@@ -199,13 +140,14 @@ def _entry_page(request, observation: Observation, *, state: dict, fields: dict,
             "row": observation.row,
             "version": version,
             "sections": _sheet(version, state),
-            "choices": _choices(version),
+            "choices": choices_of(version),
             "fields": fields,
             "errors": errors,
             "conflict": conflict,
             "result": result,
             "shown": result_display(result),
-            "events": _events(observation),
+            "actions": observation_actions(observation=observation, membership=request.membership, result=result),
+            "history": observation_history(observation=observation),
             "scored_template": _("%(scored)s of %(applicable)s items filled")
             % {"scored": "{scored}", "applicable": "{applicable}"},
             "draft_key": f"mutu-observasi:{observation.pk}:{request.user.pk}",
@@ -231,7 +173,7 @@ def edit(request, pk: int):
         messages.info(request, _("This observation has been submitted: it can no longer be changed here."))
         return redirect(observation)
     if request.method != "POST":
-        _log_opening(request, observation, observation.instrument_version)
+        log_opening(request, observation, observation.instrument_version)
         return _entry_page(request, observation, state=_state_from_db(observation), fields=_fields_from_db(observation))
 
     item_ids = Item.objects.filter(section__version=observation.instrument_version_id).values_list("pk", flat=True)
@@ -310,105 +252,11 @@ def autosave(request, pk: int):
     return JsonResponse({"revision": saved.revision, **result_display(saved.result)})
 
 
-# --- read-only sheet --------------------------------------------------------------------------------
-
-
-@membership_required()
-def detail(request, pk: int):
-    """The filled sheet as the record keeps it; the observed teacher sees it once submitted."""
-    observation = observation_for_user(request.membership, pk)
-    version = observation.instrument_version
-    _log_opening(request, observation, version)
-    result = observation_result(observation)
-    scores = {s.item_id: s for s in observation.scores.all()}
-    sections = []
-    for section in selectors.instrument_version_sheet(version=version):
-        section_result = result.section(section.pk)
-        items = []
-        for item in section.items.all():
-            score = scores.get(item.pk)
-            points = score.points if score else None
-            items.append(
-                SimpleNamespace(
-                    item=item,
-                    points=points,
-                    label=version.label_for(points) if points is not None else "",
-                    not_applicable=bool(score and score.not_applicable),
-                    note=score.note if score else "",
-                )
-            )
-        sections.append(
-            SimpleNamespace(
-                section=section,
-                items=items,
-                percentage=format_decimal_id(for_display(section_result.percentage)),
-                scored=section_result.scored,
-                applicable=section_result.applicable,
-            )
-        )
-    return render(
-        request,
-        "kompetensi/observation/detail.html",
-        {
-            "observation": observation,
-            "row": observation.row,
-            "version": version,
-            "sections": sections,
-            "result": result,
-            "shown": result_display(result),
-            "events": _events(observation),
-            "supervisor": _person(observation.supervisor, observation.madrasah_id),
-            # With a scale from 1, a sheet scored all 1s is 25,00, not 0 (said beside the total).
-            "lowest": format_decimal_id(for_display(Decimal(version.scale_min) / Decimal(version.scale_max) * 100)),
-            "can_edit": observation.state == ObservationState.DRAFT and observation.supervisor_id == request.user.pk,
-        },
-    )
-
-
-# --- blank sheet for paper ----------------------------------------------------------------------------
-
-
-@membership_required()
-def blank_sheet(request, row_pk: int, version_pk: int):
-    """The instrument printed empty for this row: filled by hand in class, signed by both."""
-    row = _row_sheet_for_user(request.membership, row_pk)
-    version = get_object_or_404(row.instruments.select_related("instrument", "academic_year"), pk=version_pk)
-    madrasah = request.membership.madrasah
-    access_log_record(  # it prints the teacher's name and NIP
-        viewer=request.membership,
-        teacher_id=row.teacher_id,
-        kind=AccessKind.OBSERVATION,
-        what=_("Blank sheet: %(instrument)s") % {"instrument": version.instrument.name},
-        path=request.get_full_path(),
-    )
-    return render(
-        request,
-        "kompetensi/observation/blank_sheet.html",
-        {
-            "row": row,
-            "version": version,
-            "madrasah": madrasah,
-            "sections": selectors.instrument_version_sheet(version=version),
-            "choices": _choices(version),
-            "teacher": SimpleNamespace(name=row.teacher.full_name, nip=row.teacher.nip_display),
-            "supervisor": _person(row.supervisor, madrasah.pk),
-            "bands": list(version.bands.all()),
-            "columns": 3 + len(version.scale_values) + (1 if version.allow_not_applicable else 0),
-            "paper": madrasah.paper_size.lower(),
-        },
-    )
-
-
-# --- service worker -----------------------------------------------------------------------------------
-
-
 @lru_cache(maxsize=1)
 def _service_worker_source() -> bytes:
     found = finders.find(SERVICE_WORKER)
     if found:
         return Path(found).read_bytes()
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
     with staticfiles_storage.open(SERVICE_WORKER) as source:
         return source.read()
 
@@ -420,13 +268,3 @@ def service_worker(request):
     response = HttpResponse(_service_worker_source(), content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     return response
-
-
-urlpatterns = [
-    path("observasi/sw.js", service_worker, name="observation-service-worker"),
-    path("observasi/mulai/<int:row_pk>/<int:version_pk>/", start, name="observation-start"),
-    path("observasi/lembar/<int:row_pk>/<int:version_pk>/", blank_sheet, name="observation-blank-sheet"),
-    path("observasi/<int:pk>/", detail, name="observation-detail"),
-    path("observasi/<int:pk>/isi/", edit, name="observation-edit"),
-    path("observasi/<int:pk>/simpan/", autosave, name="observation-autosave"),
-]

@@ -5,26 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
-from madrasah.models import Madrasah, Membership, User
+from madrasah.models import User
+from madrasah.workflow import clean_text, holds, is_staff_user, notify, record_event, staff_user_ids
 
-from ..access import FOLLOW_UP_MANAGERS
-from ..models import FollowUp, FollowUpKind, FollowUpProgress, FollowUpStatus, Item, Observation
-from .common import (
-    REVIEWED_STATES,
-    S,
-    clean_text,
-    event,
-    holds,
-    is_teacher,
-    notify,
-    teacher_user_ids,
-)
+from ...access import FOLLOW_UP_MANAGERS
+from ...models import FollowUp, FollowUpKind, FollowUpProgress, FollowUpStatus, Item, Observation, ObservationEvent
+from ..rules import REVIEWED_STATES
 from .evidence import evidence_store
 
 
@@ -78,10 +70,12 @@ def follow_up_create(
         created_by=user,
     )
     follow_up.items.set(linked)
-    event(observation, user, "follow_up_created", follow_up.get_kind_display())
+    record_event(
+        ObservationEvent, observation, actor=user, action="follow_up_created", note=follow_up.get_kind_display()
+    )
     notify(
         observation.madrasah,
-        teacher_user_ids(observation.teacher_id),
+        staff_user_ids(observation.teacher_id),
         _("A follow-up (%(kind)s) was planned for you, due %(deadline)s.")
         % {"kind": follow_up.get_kind_display(), "deadline": date_format(deadline, "j F Y")},
         follow_up.get_absolute_url(),
@@ -95,7 +89,7 @@ def follow_up_progress_record(*, follow_up: FollowUp, user: User, note: str, upl
     """The teacher records progress on an open follow-up, with a note and optional evidence.
     Notifies the supervisor (and whoever planned it). Not idempotent: a retry records twice."""
     observation = follow_up.observation
-    if not is_teacher(user, observation):
+    if not is_staff_user(user, observation.teacher_id):
         raise ApplicationError(_("Only the teacher records progress on their follow-up."))
     if FollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.OPEN).count() == 0:
         raise ApplicationError(_("This follow-up is closed."))
@@ -130,44 +124,9 @@ def follow_up_close(*, follow_up: FollowUp, user: User) -> FollowUp:
     follow_up.status, follow_up.closed_at, follow_up.closed_by = FollowUpStatus.CLOSED, now, user
     notify(
         follow_up.observation.madrasah,
-        teacher_user_ids(follow_up.teacher_id),
+        staff_user_ids(follow_up.teacher_id),
         _("Your follow-up (%(kind)s) has been closed.") % {"kind": follow_up.get_kind_display()},
         follow_up.get_absolute_url(),
         actor=user,
     )
     return follow_up
-
-
-def follow_ups_with_overdue(queryset: QuerySet[FollowUp], *, today: dt.date | None = None) -> QuerySet[FollowUp]:
-    """Annotate `is_overdue`: open and the deadline before today."""
-    today = today or timezone.localdate()
-    return queryset.annotate(
-        is_overdue=Case(
-            When(status=FollowUpStatus.OPEN, deadline__lt=today, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    ).select_related("teacher", "observation__instrument_version__instrument")
-
-
-FOLLOW_UP_FILTERS = ("open", "overdue", "closed", "all")
-
-
-def follow_up_list(*, madrasah: Madrasah, status: str = "open", today: dt.date | None = None) -> QuerySet[FollowUp]:
-    """Follow-ups of a madrasah for the Waka/Kepala: open, overdue, closed or all."""
-    today = today or timezone.localdate()
-    qs = FollowUp.objects.filter(madrasah=madrasah)
-    if status == "open":
-        qs = qs.filter(status=FollowUpStatus.OPEN)
-    elif status == "overdue":
-        qs = qs.filter(status=FollowUpStatus.OPEN, deadline__lt=today)
-    elif status == "closed":
-        qs = qs.filter(status=FollowUpStatus.CLOSED)
-    return follow_ups_with_overdue(qs, today=today).order_by("deadline", "pk")
-
-
-def follow_ups_of_teacher(*, membership: Membership, today: dt.date | None = None) -> QuerySet[FollowUp]:
-    """A teacher's own follow-ups, open first."""
-    qs = FollowUp.objects.filter(madrasah_id=membership.madrasah_id, teacher_id=membership.staff_id)
-    qs = qs.exclude(observation__state=S.DRAFT) if membership.staff_id else qs.none()
-    return follow_ups_with_overdue(qs, today=today).order_by("-status", "deadline", "pk")

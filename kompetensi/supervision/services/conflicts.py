@@ -2,7 +2,7 @@
 author's choice of what to keep.
 
 A save based on an older revision than the stored one is refused whoever made the newer one (see
-`observation.observation_save`); its entries are kept as an `ObservationConflictCopy`. Its author
+`observations.observation_save`); its entries are kept as an `ObservationConflictCopy`. Its author
 then keeps, per item and per note, either their entries or the stored ones. Keeping theirs is an
 ordinary save based on the revision the choice page showed, so a sheet that changed again while
 they chose is a conflict again, never an overwrite.
@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 
-from .models import Item, Observation, ObservationConflictCopy
-from .observation import TEXT_FIELDS, observation_save
+from ...models import Item, Observation, ObservationConflictCopy
+from ..rules import TEXT_FIELDS
+from .observations import observation_save
 
 DATE_FIELD = "observed_on"
 

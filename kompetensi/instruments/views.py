@@ -12,10 +12,10 @@ from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear
 
-from .. import seed_data, selectors, services
 from ..access import INSTRUMENT_EDITORS, framework_for_user, instrument_version_for_user, section_for_user
-from ..forms import ItemFormSet, SectionForm, VersionSettingsForm
-from ..seed import instruments_ensure_defaults
+from . import seed_data, selectors, services
+from .forms import ItemFormSet, SectionForm, VersionSettingsForm
+from .seed import instruments_ensure_defaults
 
 
 def _chosen_year(request) -> AcademicYear | None:

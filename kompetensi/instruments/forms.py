@@ -1,3 +1,7 @@
+"""Forms of instruments: the settings of a version (scale, options, predikat bands) and a section with
+its items. They only parse input: the rules live in `services`, whose errors come back at the field
+they name."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -9,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from madrasah import ids
 
-from .models import Indicator, InstrumentVersion
+from ..models import Indicator, InstrumentVersion
 
 
 def _lines(text: str) -> list[tuple[int, str]]:

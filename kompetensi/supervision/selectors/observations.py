@@ -1,9 +1,11 @@
-"""What the observation page, the recap and the history show: reads only."""
+"""Reads of observations: the one score of a sheet, the follow-ups it proposes, and what the
+observation page, the recap and the history show."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import BooleanField, Case, QuerySet, Value, When
@@ -14,14 +16,46 @@ from django.utils.translation import gettext_lazy
 from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester
 from madrasah.notifications import whatsapp_number_of, whatsapp_share_url
+from madrasah.workflow import history_rows, shorten
 
-from ..access import FOLLOW_UP_MANAGERS
-from ..models import FollowUp, Item, Observation
-from ..observation import follow_up_proposals
-from ..scoring import for_display
-from .common import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, REVIEWED_STATES, S, history_rows, shorten
+from ...access import FOLLOW_UP_MANAGERS
+from ...instruments.rules import InstrumentResult, ItemScore, SectionInput, for_display, score_instrument
+from ...instruments.selectors import bands_of
+from ...models import FollowUp, Item, Observation
+from ..rules import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, REVIEWED_STATES, S, acknowledge_deadline
 from .followups import follow_ups_with_overdue
-from .transitions import acknowledge_deadline
+
+
+def observation_result(observation: Observation) -> InstrumentResult:
+    """The one scoring function applied to an observation's stored scores."""
+    version = observation.instrument_version
+    scores = {s.item_id: s for s in observation.scores.all()}
+    sections = []
+    for section in version.sections.prefetch_related("items").order_by("order", "pk"):
+        items = []
+        for item in section.items.all():
+            stored = scores.get(item.pk)
+            items.append(
+                ItemScore(
+                    points=stored.points if stored else None,
+                    not_applicable=bool(stored and stored.not_applicable),
+                )
+            )
+        sections.append(SectionInput(section.pk, section.weight, items))
+    return score_instrument(
+        sections=sections, scale_min=version.scale_min, scale_max=version.scale_max, bands=bands_of(version)
+    )
+
+
+def follow_up_proposals(*, observation: Observation) -> list[Item]:
+    """Items scored below the version's threshold: the natural agenda for follow-up (RTL)."""
+    threshold = Decimal(observation.instrument_version.follow_up_below)
+    return [
+        s.item
+        for s in observation.scores.select_related("item__section").order_by("item__section__order", "item__order")
+        if s.points is not None and Decimal(s.points) < threshold
+    ]
+
 
 ACTION_LABELS = {
     "created": gettext_lazy("Started"),

@@ -1,18 +1,137 @@
-"""Forms of the supervision team and programme. They only parse input: the rules live in
-`kompetensi.programme`, whose errors come back at the field they name."""
+"""Forms of supervision: the team and programme, the observation sheet, follow-ups and evidence.
+They only parse input: the rules live in the services, whose errors come back at the field they name.
+
+An observation sheet — a plain form POST or an autosave body — is read into what
+`services.observations.observation_save` takes: `(base_revision, scores, fields)`. Only the shape is
+checked here (a revision, whole numbers, text, a date). Whether a score lies on the version's scale,
+whether an item belongs to the version and whether "not applicable" is allowed is the service's
+business, so both ways in give the same answers.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 
 from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from madrasah import ids
+from madrasah.errors import ApplicationError
+from madrasah.ids import ID_MAX
 from madrasah.models import Staff, Subject, User
 
-from .models import InstrumentVersion
-from .programme import RowStatus, TeamProposal
+from ..models import FollowUpKind, InstrumentVersion, Item, Observation
+from .rules import TEXT_FIELDS, RowStatus, TeamProposal
+from .selectors.observations import item_numbers
+
+# --- the observation sheet -------------------------------------------------------------------------
+
+NOT_APPLICABLE = "na"  # the value of the "tidak berlaku" choice in the form
+DATE_FIELD = "observed_on"
+
+
+def item_field(item_id: int) -> str:
+    return f"item-{item_id}"
+
+
+def note_field(item_id: int) -> str:
+    return f"note-{item_id}"
+
+
+def _revision(value) -> int:
+    if isinstance(value, bool):
+        value = None
+    try:
+        revision = int(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's 1e400 is an infinite float
+        revision = -1
+    if not 0 <= revision <= ID_MAX:
+        raise ApplicationError(_("The sheet does not say which version it started from. Reload the page."))
+    return revision
+
+
+def _points(value):
+    """None for "not scored"; an int; or the raw text for the service to refuse as not a number.
+    Booleans and fractions are refused here: `int()` would quietly turn them into scores."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ApplicationError(_("A score must be a whole number."))
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, int | str):
+        return value
+    raise ApplicationError(_("A score must be a whole number."))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ApplicationError(_("Notes must be text."))
+    return value
+
+
+def _date(value) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ApplicationError(_("The observation date is not a valid date.")) from None
+
+
+def _fields(source) -> dict:
+    fields = {name: _text(source[name]) for name in TEXT_FIELDS if name in source}
+    if DATE_FIELD in source:
+        fields[DATE_FIELD] = _date(source[DATE_FIELD])
+    return fields
+
+
+def payload_from_post(data: QueryDict, *, item_ids: Iterable[int]) -> tuple[int, dict, dict]:
+    """The plain form: one radio group `item-<id>` (a score, "na" or nothing) and one note
+    `note-<id>` per item of the version. Items the form does not carry are left alone."""
+    revision = _revision(data.get("base_revision"))
+    scores = {}
+    for item_id in item_ids:
+        choice, note = data.get(item_field(item_id)), data.get(note_field(item_id))
+        if choice is None and note is None:
+            continue
+        na = choice == NOT_APPLICABLE
+        scores[item_id] = {"points": None if na else _points(choice), "na": na, "note": note or ""}
+    return revision, scores, _fields(data)
+
+
+def payload_from_json(body: bytes) -> tuple[int, dict, dict]:
+    """The autosave body: `{"base_revision": 3, "scores": {"<item id>": {"points": 4, "na": false,
+    "note": "…"}}, "fields": {"strengths": "…", "observed_on": "2026-08-03", …}}`."""
+    try:
+        data = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: thousands of nested brackets
+        data = None
+    if not isinstance(data, dict):
+        raise ApplicationError(_("The data sent could not be read. Reload the page."))
+    scores, fields = data.get("scores") or {}, data.get("fields") or {}
+    if not isinstance(scores, dict) or not isinstance(fields, dict):
+        raise ApplicationError(_("The data sent could not be read. Reload the page."))
+    cleaned = {}
+    for item_id, value in scores.items():
+        if not isinstance(value, dict):
+            raise ApplicationError(_("The data sent could not be read. Reload the page."))
+        na = value.get("na") is True
+        cleaned[item_id] = {
+            "points": None if na else _points(value.get("points")),
+            "na": na,
+            "note": _text(value.get("note")),
+        }
+    return _revision(data.get("base_revision")), cleaned, _fields(fields)
+
+
+# --- team and programme ----------------------------------------------------------------------------
 
 
 class DateInput(forms.DateInput):
@@ -176,3 +295,59 @@ class RowFilterForm(forms.Form):
         self.fields["supervisor"].choices = [("", gettext_lazy("All")), *supervisors]
         for bound in self.fields.values():
             bound.widget.attrs["class"] = "form-select form-select-sm"
+
+
+# --- follow-ups and evidence -------------------------------------------------------------------------
+
+
+UPLOAD_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+
+
+def _file_field(required: bool = False) -> forms.FileField:
+    return forms.FileField(
+        label=gettext_lazy("Evidence (PDF, JPEG or PNG, at most 5 MB)"),
+        required=required,
+        # upload.js shrinks phone photos to ~300 KB before sending; the server checks whatever arrives.
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT, "data-downscale": "1"}),
+    )
+
+
+class EvidenceForm(forms.Form):
+    file = _file_field(required=True)
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("What have you done?"), widget=forms.Textarea(attrs={"rows": 3}))
+    file = _file_field()
+
+
+class ItemChoiceField(ids.ModelMultipleChoiceField):
+    def __init__(self, *args, numbers=None, **kwargs):
+        self.numbers = numbers or {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Item) -> str:
+        return _("Item %(number)s: %(text)s") % {"number": self.numbers.get(obj.pk, "?"), "text": obj.text[:120]}
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=FollowUpKind.choices)
+    description = forms.CharField(
+        label=gettext_lazy("What is to be done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    responsible = forms.CharField(label=gettext_lazy("Who"), max_length=200)
+    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    items = ItemChoiceField(
+        label=gettext_lazy("Items it addresses"),
+        queryset=Item.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, observation: Observation, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["items"]
+        field.numbers = item_numbers(observation)
+        field.queryset = Item.objects.filter(section__version_id=observation.instrument_version_id).order_by(
+            "section__order", "section__pk", "order", "pk"
+        )

@@ -1,0 +1,294 @@
+"""The one scoring function, used by every screen, export and PDF. Pure: no database.
+
+Supervision instruments (docs/domain.md §9 "Academic supervision"): score = points ÷ maximum × 100, where
+sections may carry weights (core activities counting double) and items marked not applicable leave
+the maximum. PKG (docs/domain.md §8 "PKG scoring"): indicator 0/1/2 → competency percentage →
+competency score 1–4 → total → Nilai PKG = total ÷ (4 × competencies) × 100 (÷ 56 for the 14
+competencies of subject teachers) → predikat.
+
+Everything is `Decimal`. Bands are read by inclusive lower bound on the unrounded value; rounding
+(two decimals, half up) happens only in `for_display`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Generic, TypeVar
+
+from django.utils.translation import gettext as _
+
+from madrasah.errors import ApplicationError
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+# PKG: a competency's percentage → 1–4, by inclusive *upper* bound (the guide's "0% < X ≤ 25%" → 1).
+# A competency at 0% also scores 1: the scale has no 0 (docs/domain.md §8); screens say so.
+PKG_CONVERSION: tuple[tuple[Decimal, int], ...] = (
+    (Decimal(25), 1),
+    (Decimal(50), 2),
+    (Decimal(75), 3),
+    (Decimal(100), 4),
+)
+PKG_INDICATOR_MAX = 2
+PKG_COMPETENCY_MAX = 4
+
+
+@dataclass(frozen=True)
+class Band:
+    lower: Decimal
+    label: str
+
+
+def for_display(value: Decimal | None) -> Decimal | None:
+    """Two decimals, half up: the only rounding, and only for showing a number."""
+    return None if value is None else value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def validate_bands(bands: Sequence[Band]) -> list[str]:
+    """Problems with a set of predikat bands (empty when fine): they must start at 0, have distinct
+    lower bounds within 0–100 and labels. Messages are English ids for the caller to translate."""
+    problems = []
+    lowers = [b.lower for b in bands]
+    if not bands:
+        return ["no bands"]
+    if min(lowers) != 0:
+        problems.append("bands must start at 0")
+    if len(set(lowers)) != len(lowers):
+        problems.append("two bands have the same lower bound")
+    if any(lower < 0 or lower > HUNDRED for lower in lowers):
+        problems.append("lower bounds must lie between 0 and 100")
+    if any(not b.label.strip() for b in bands):
+        problems.append("every band needs a label")
+    return problems
+
+
+def predikat(value: Decimal | None, bands: Sequence[Band]) -> str | None:
+    """The label of the highest band whose lower bound `value` reaches (60.71 → the band from 51)."""
+    if value is None:
+        return None
+    reached = [b for b in bands if value >= b.lower]
+    return max(reached, key=lambda b: b.lower).label if reached else None
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """One item as entered: `points` None = not scored yet; `not_applicable` removes it."""
+
+    points: int | None
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class SectionInput:
+    key: object
+    weight: Decimal
+    items: Sequence[ItemScore]
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    key: object
+    points: Decimal
+    maximum: Decimal
+    percentage: Decimal | None
+    scored: int
+    applicable: int
+
+
+@dataclass(frozen=True)
+class InstrumentResult:
+    sections: tuple[SectionResult, ...]
+    percentage: Decimal | None
+    predikat: str | None
+    scored: int
+    applicable: int
+
+    @property
+    def complete(self) -> bool:
+        return self.scored == self.applicable
+
+    def section(self, key) -> SectionResult:
+        return next(s for s in self.sections if s.key == key)
+
+
+def score_instrument(
+    *, sections: Sequence[SectionInput], scale_min: int, scale_max: int, bands: Sequence[Band]
+) -> InstrumentResult:
+    """Section and total percentages of a supervision instrument, and the predikat.
+
+    The maximum counts only scored, applicable items, so the running score while an observer fills
+    the sheet is the score of what has been seen so far; `complete` says whether all are scored.
+    Weighted total = Σ weight × points ÷ Σ weight × maximum × 100.
+    """
+    if scale_min >= scale_max:
+        raise ValueError("scale_min must be below scale_max")
+    results = []
+    weighted_points = weighted_max = Decimal(0)
+    scored_total = applicable_total = 0
+    for section in sections:
+        if section.weight <= 0:
+            raise ValueError("section weights must be positive")
+        applicable = [i for i in section.items if not i.not_applicable]
+        scored = [i for i in applicable if i.points is not None]
+        for item in scored:
+            if not scale_min <= item.points <= scale_max:
+                raise ValueError(f"points {item.points} outside the scale {scale_min}–{scale_max}")
+        points = Decimal(sum(i.points for i in scored))
+        maximum = Decimal(len(scored) * scale_max)
+        percentage = points / maximum * HUNDRED if maximum else None
+        results.append(SectionResult(section.key, points, maximum, percentage, len(scored), len(applicable)))
+        weighted_points += section.weight * points
+        weighted_max += section.weight * maximum
+        scored_total += len(scored)
+        applicable_total += len(applicable)
+    total = weighted_points / weighted_max * HUNDRED if weighted_max else None
+    return InstrumentResult(tuple(results), total, predikat(total, bands), scored_total, applicable_total)
+
+
+@dataclass(frozen=True)
+class CompetencyResult:
+    key: object
+    points: int
+    maximum: int
+    percentage: Decimal
+    score: int  # 1–4
+
+
+@dataclass(frozen=True)
+class PkgResult:
+    competencies: tuple[CompetencyResult, ...]
+    total: int
+    maximum: int
+    nilai: Decimal
+    predikat: str | None
+
+    def competency(self, key) -> CompetencyResult:
+        return next(c for c in self.competencies if c.key == key)
+
+
+def competency_score(percentage: Decimal, conversion: Sequence[tuple[Decimal, int]] = PKG_CONVERSION) -> int:
+    """1–4 by inclusive upper bound; 0% scores the lowest step (the scale has no 0)."""
+    for upper, score in conversion:
+        if percentage <= upper:
+            return score
+    raise ValueError(f"percentage {percentage} above 100")
+
+
+def score_pkg(
+    *,
+    competencies: Sequence[tuple[object, Sequence[int]]],
+    bands: Sequence[Band],
+    conversion: Sequence[tuple[Decimal, int]] = PKG_CONVERSION,
+) -> PkgResult:
+    """PKG: each competency's indicator scores (0/1/2) → percentage → 1–4; total and Nilai PKG.
+
+    Every indicator must be scored: PKG is computed on a complete appraisal only.
+    """
+    results = []
+    for key, indicators in competencies:
+        if not indicators:
+            raise ValueError(f"competency {key} has no indicators")
+        if any(s not in (0, 1, 2) for s in indicators):
+            raise ValueError("PKG indicators score 0, 1 or 2")
+        points = sum(indicators)
+        maximum = PKG_INDICATOR_MAX * len(indicators)
+        percentage = Decimal(points) / Decimal(maximum) * HUNDRED
+        results.append(CompetencyResult(key, points, maximum, percentage, competency_score(percentage, conversion)))
+    total = sum(c.score for c in results)
+    maximum = PKG_COMPETENCY_MAX * len(results)
+    nilai = Decimal(total) / Decimal(maximum) * HUNDRED
+    return PkgResult(tuple(results), total, maximum, nilai, predikat(nilai, bands))
+
+
+# --- figures of a group: what the dashboard and the quality-cycle indicators show ---------------
+
+# docs/domain.md §3 "People and roles": breakdowns of fewer than 3 teachers are not shown.
+MIN_GROUP = 3
+
+
+def mean(total, count) -> Decimal | None:
+    return Decimal(total) / Decimal(count) if count and total is not None else None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One indicator value. `value` None means "belum ada data" (nothing to count in the period), never
+    0; `n` is the denominator (teachers, rows, follow-ups counted) and `total` the numerator (a sum of
+    scores for an average, a count of hits for a share), None when n is 0."""
+
+    value: Decimal | None
+    n: int
+    total: Decimal | None
+
+    @classmethod
+    def average(cls, total, n: int) -> Measure:
+        if not n:
+            return cls(None, 0, None)
+        total = Decimal(total or 0)
+        return cls(total / Decimal(n), n, total)
+
+    @classmethod
+    def share(cls, hits: int, n: int) -> Measure:
+        """Hits as a percentage (0–100) of n."""
+        if not n:
+            return cls(None, 0, None)
+        return cls(Decimal(hits) * HUNDRED / Decimal(n), n, Decimal(hits))
+
+
+# --- filled sheets: what a sheet filled against a version needs, whatever the record ---------------
+#
+# A supervision observation and a PKG appraisal both fill a version's items; each keeps its own rule
+# for one entry (a score within the version's scale, an indicator 0/1/2) and passes it to
+# `clean_sheet_scores` as `clean_entry`. The version's items and bands come from `selectors`
+# (`sheet_item_ids`, `bands_of`).
+
+MAX_NOTE = 5000
+R = TypeVar("R")
+
+
+@dataclass
+class SaveResult(Generic[R]):
+    """A saved sheet: the version token to send with the next save, the sheet's result (the record's
+    own result type) and the changes recorded in its history (empty when nothing changed)."""
+
+    revision: int
+    result: R
+    changes: list[dict] = field(default_factory=list)
+
+
+def note_check(note: str, *, max_length: int = MAX_NOTE) -> str:
+    """A note typed next to an item, refused when longer than `max_length`."""
+    if len(note) > max_length:
+        raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": max_length})
+    return note
+
+
+def clean_sheet_scores(
+    item_ids: Set[int],
+    scores: dict,
+    *,
+    clean_entry: Callable[[dict], dict],
+    unknown_message: str,
+    foreign_message: str,
+    field: str | None = None,
+    bare_value: str | None = None,
+) -> dict[int, dict]:
+    """{item id: cleaned entry} of a posted sheet {item id: entry}: ids among `item_ids` (the version's
+    items) only — `unknown_message` for an id that is not a number, `foreign_message` for another
+    item, at `field` — each entry cleaned by `clean_entry`. An entry that is not a dict becomes
+    `{bare_value: entry}`, or an empty dict without `bare_value`."""
+    cleaned = {}
+    for raw_id, value in scores.items():
+        try:
+            item_id = int(raw_id)
+        except (TypeError, ValueError):
+            raise ApplicationError(unknown_message, field=field) from None
+        if item_id not in item_ids:
+            raise ApplicationError(foreign_message, field=field)
+        if not isinstance(value, dict):
+            value = {bare_value: value} if bare_value else {}
+        cleaned[item_id] = clean_entry(value)
+    return cleaned

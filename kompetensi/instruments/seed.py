@@ -1,0 +1,128 @@
+"""Seeding of frameworks (national, shared) and default instruments (per madrasah and year).
+
+`ensure_frameworks` is the one idempotent function that the data migration and the test fixtures
+both call (transactional tests empty the tables). `instruments_ensure_defaults` is called from the
+instrument page and by `seed_demo`.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps as global_apps
+from django.db import transaction
+
+from ..models import Framework, Indicator, Instrument, InstrumentVersion, Item, PredikatBand, Section
+from . import seed_data
+from .services import instrument_version_copy
+
+
+def ensure_frameworks(apps=global_apps) -> None:
+    """Create or update the seeded frameworks (same texts every time; safe to repeat)."""
+    Framework = apps.get_model("kompetensi", "Framework")  # noqa: N806  (historical models in migrations)
+    Domain = apps.get_model("kompetensi", "Domain")  # noqa: N806
+    Competency = apps.get_model("kompetensi", "Competency")  # noqa: N806
+    Indicator = apps.get_model("kompetensi", "Indicator")  # noqa: N806
+    for spec in (seed_data.PKG_MAPEL_FRAMEWORK,):
+        framework, _ = Framework.objects.update_or_create(
+            code=spec["code"],
+            version=spec["version"],
+            defaults={"name": spec["name"], "teacher_type": spec["teacher_type"]},
+        )
+        for order, domain_spec in enumerate(spec["domains"], start=1):
+            domain, _ = Domain.objects.update_or_create(
+                framework=framework, code=domain_spec["code"], defaults={"name": domain_spec["name"], "order": order}
+            )
+            for competency_spec in domain_spec["competencies"]:
+                competency, _ = Competency.objects.update_or_create(
+                    framework=framework,
+                    number=competency_spec["number"],
+                    defaults={"name": competency_spec["name"], "domain": domain},
+                )
+                for number, text in enumerate(competency_spec["indicators"], start=1):
+                    Indicator.objects.update_or_create(competency=competency, number=number, defaults={"text": text})
+
+
+def _framework_for(spec: dict):
+    code = spec.get("framework")
+    return Framework.objects.filter(code=code).order_by("-version").first() if code else None
+
+
+@transaction.atomic
+def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
+    """One instrument version from a seed spec (see seed_data); returns the version."""
+    instrument, _ = Instrument.objects.get_or_create(
+        madrasah=madrasah, code=spec["code"], defaults={"name": spec["name"], "kind": spec["kind"]}
+    )
+    framework = _framework_for(spec)
+    version = InstrumentVersion.objects.create(
+        instrument=instrument,
+        academic_year=academic_year,
+        framework=framework,
+        scale_min=spec["scale"]["min"],
+        scale_max=spec["scale"]["max"],
+        scale_labels={str(k): v for k, v in spec["scale"]["labels"].items()},
+        allow_not_applicable=spec["allow_not_applicable"],
+        follow_up_below=spec["follow_up_below"],
+    )
+    PredikatBand.objects.bulk_create(
+        [PredikatBand(version=version, lower_bound=lower, label=label) for lower, label in spec["bands"]]
+    )
+    # Item references name PKG indicators of subject teachers as (competency, indicator) numbers.
+    pkg_framework = framework or _framework_for({"framework": seed_data.PKG_MAPEL_FRAMEWORK["code"]})
+    indicators = {
+        (i.competency.number, i.number): i
+        for i in Indicator.objects.filter(competency__framework=pkg_framework).select_related("competency")
+    }
+    competencies = {i[0]: ind.competency for i, ind in indicators.items()}
+    items = []
+    for order, section_spec in enumerate(spec["sections"], start=1):
+        first_ref = next((i["indicator"] for i in section_spec["items"] if i.get("indicator")), None)
+        section = Section.objects.create(
+            version=version,
+            order=order,
+            title=section_spec["title"],
+            weight=section_spec["weight"],
+            competency=competencies.get(first_ref[0]) if framework is not None and first_ref else None,
+        )
+        for item_order, item_spec in enumerate(section_spec["items"], start=1):
+            ref = item_spec.get("indicator")
+            items.append(
+                Item(
+                    section=section,
+                    order=item_order,
+                    text=item_spec["text"],
+                    indicator=indicators.get(ref) if ref else None,
+                )
+            )
+    Item.objects.bulk_create(items)
+    return version
+
+
+@transaction.atomic
+def instruments_ensure_defaults(*, madrasah, academic_year) -> list:
+    """Make sure `academic_year` has a version of each instrument: copy last year's forward where
+    one exists, else create the seeded defaults. Returns the versions created (none if all exist).
+    All or nothing: a failure half-way leaves no instrument half-made. Safe to retry."""
+    ensure_frameworks()
+    existing = set(
+        InstrumentVersion.objects.filter(instrument__madrasah=madrasah, academic_year=academic_year).values_list(
+            "instrument__code", flat=True
+        )
+    )
+    created = []
+    for spec in seed_data.ALL_INSTRUMENTS:
+        if spec["code"] in existing:
+            continue
+        previous = (
+            InstrumentVersion.objects.filter(
+                instrument__madrasah=madrasah,
+                instrument__code=spec["code"],
+                academic_year__start_year__lt=academic_year.start_year,
+            )
+            .order_by("-academic_year__start_year")
+            .first()
+        )
+        if previous is not None:
+            created.append(instrument_version_copy(version=previous, academic_year=academic_year))
+        else:
+            created.append(instrument_create_from_spec(madrasah=madrasah, academic_year=academic_year, spec=spec))
+    return created

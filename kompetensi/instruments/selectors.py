@@ -1,0 +1,102 @@
+"""Reads for frameworks and instruments: academic years, instrument versions and their sheets,
+indicators an item may name, and predikat bands. Every function takes the madrasah or the version
+explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from madrasah.models import AcademicYear, Madrasah, Semester
+
+from ..models import Competency, Domain, Framework, Indicator, InstrumentVersion, Item, PredikatBand, Section
+from .rules import Band
+
+
+def academic_year_current(*, madrasah: Madrasah) -> AcademicYear | None:
+    """The academic year of the active semester, else the latest one."""
+    active = Semester.objects.filter(madrasah=madrasah, is_active=True).select_related("academic_year").first()
+    if active:
+        return active.academic_year
+    return AcademicYear.objects.filter(madrasah=madrasah).order_by("-start_year").first()
+
+
+def academic_years(*, madrasah: Madrasah) -> QuerySet[AcademicYear]:
+    return AcademicYear.objects.filter(madrasah=madrasah).order_by("-start_year")
+
+
+def instrument_versions(*, madrasah: Madrasah, academic_year: AcademicYear) -> QuerySet[InstrumentVersion]:
+    return (
+        InstrumentVersion.objects.filter(instrument__madrasah=madrasah, academic_year=academic_year)
+        .select_related("instrument", "academic_year")
+        .order_by("instrument__kind", "instrument__name")
+    )
+
+
+def instrument_version_sheet(*, version: InstrumentVersion) -> list[Section]:
+    """Sections with their items and the indicators they inform, in order: what a sheet shows."""
+    return instrument_version_sheets(version_ids=[version.pk]).get(version.pk, [])
+
+
+def instrument_version_sheets(*, version_ids: Iterable[int]) -> dict[int, list[Section]]:
+    """{version id: its sheet (`instrument_version_sheet`)} for several versions: two queries."""
+    items = Item.objects.select_related("indicator__competency").order_by("order", "pk")
+    sheets: dict[int, list[Section]] = {}
+    for section in (
+        Section.objects.filter(version_id__in=list(version_ids))
+        .select_related("competency")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("version_id", "order", "pk")
+    ):
+        sheets.setdefault(section.version_id, []).append(section)
+    return sheets
+
+
+def indicator_choices(*, version: InstrumentVersion) -> QuerySet[Indicator]:
+    """Indicators an item of this version may name: those of its framework, else of the PKG
+    framework for subject teachers (supervision items inform PKG indicators)."""
+    framework = version.framework or Framework.objects.filter(code="pkg-mapel").order_by("-version").first()
+    return (
+        Indicator.objects.filter(competency__framework=framework)
+        .select_related("competency")
+        .order_by("competency__number", "number")
+    )
+
+
+def framework_tree(*, framework: Framework) -> list[Domain]:
+    indicators = Indicator.objects.order_by("number")
+    competencies = Competency.objects.order_by("number").prefetch_related(Prefetch("indicators", queryset=indicators))
+    return list(framework.domains.order_by("order").prefetch_related(Prefetch("competencies", queryset=competencies)))
+
+
+def frameworks() -> QuerySet[Framework]:
+    return Framework.objects.order_by("code", "-version")
+
+
+def version_bands(version_ids: Iterable[int]) -> dict[int, list[Band]]:
+    """{version id: its predikat bands, highest first}: one query."""
+    bands: dict[int, list[Band]] = {}
+    rows = PredikatBand.objects.filter(version_id__in=list(version_ids)).order_by("-lower_bound")
+    for version_id, lower_bound, label in rows.values_list("version_id", "lower_bound", "label"):
+        bands.setdefault(version_id, []).append(Band(lower_bound, label))
+    return bands
+
+
+def band_bound(*, version: str, predikat: str) -> Subquery:
+    """The lower bound of the band labelled `predikat` of the version at OuterRef(`version`)."""
+    return Subquery(
+        PredikatBand.objects.filter(version_id=OuterRef(version), label=predikat)
+        .order_by("-lower_bound")
+        .values("lower_bound")[:1]
+    )
+
+
+def bands_of(version: InstrumentVersion) -> list[Band]:
+    """The predikat bands of a version, as the scoring function reads them (a filled sheet's bands)."""
+    return [Band(b.lower_bound, b.label) for b in version.bands.all()]
+
+
+def sheet_item_ids(version: InstrumentVersion) -> set[int]:
+    """The ids of the items of a version: the only ones a sheet filled against it may score."""
+    return set(Item.objects.filter(section__version=version).values_list("pk", flat=True))

@@ -1,0 +1,302 @@
+"""Supervision rules, pure (no database): the states of an observation and who may move them when,
+who supervises whom, the calendar of classroom observations, and the texts a programme starts from.
+
+States (docs/domain.md §9 "Academic supervision": the teacher signs to confirm they *received* the
+result, not that they agree; they may respond):
+
+    draft ──submit (supervisor)──▶ diajukan ──acknowledge (teacher)──▶ diterima ──finalise (Kepala)──▶ final
+                                    │  └──acknowledge_days pass──▶ dianggap ──acknowledge / finalise──▶ …
+                                    └──ask clarification──▶ klarifikasi ──acknowledge / finalise (confirmed)──▶ …
+    any state but draft ──reopen (Kepala, with a reason)──▶ draft
+
+Who supervises whom (§9): the Kepala names the team by decree (SK Tim Supervisi); a teacher is
+supervised by a team member (same subject preferred), team members and the Waka by the Kepala, the
+Kepala by the pengawas, and nobody by themself. §4 "Calendar": no classroom observation is planned in
+exam weeks or the Ramadan timetable (blocked periods), nor on Sunday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from madrasah.errors import ApplicationError
+from madrasah.models import Semester, Staff, Subject, User
+
+from ..instruments.rules import note_check
+from ..models import BlockedPeriod, InstrumentVersion, Observation, ObservationState, ProgrammeRow
+
+S = ObservationState
+
+
+# --- observations ------------------------------------------------------------------------------
+
+# States in which the teacher has seen the result: follow-ups may be planned from then on.
+REVIEWED_STATES = (S.SUBMITTED, S.ACKNOWLEDGED, S.CLARIFICATION, S.DEEMED_ACKNOWLEDGED, S.FINAL)
+ACKNOWLEDGEABLE = (S.SUBMITTED, S.CLARIFICATION, S.DEEMED_ACKNOWLEDGED)
+CLARIFIABLE = (S.SUBMITTED, S.DEEMED_ACKNOWLEDGED)
+FINALISABLE = (S.ACKNOWLEDGED, S.DEEMED_ACKNOWLEDGED, S.CLARIFICATION, S.SUBMITTED)
+
+# The free-text fields of an observation sheet, and their length limit.
+TEXT_FIELDS = ("pre_notes", "post_notes", "strengths", "improvements")
+MAX_TEXT = 5000
+
+
+def names(observation: Observation) -> dict:
+    """The instrument and the teacher, as the notices of a transition name them."""
+    return {"instrument": observation.instrument_version.instrument.name, "teacher": observation.teacher.full_name}
+
+
+def acknowledge_deadline(observation: Observation) -> dt.datetime | None:
+    """When an unanswered submitted result becomes "deemed received" (the madrasah's acknowledge_days)."""
+    if observation.submitted_at is None:
+        return None
+    return observation.submitted_at + dt.timedelta(days=observation.madrasah.acknowledge_days)
+
+
+def score_entry_clean(version: InstrumentVersion, value: dict) -> dict:
+    """One posted entry of an observation sheet: points within the version's scale (None when not
+    scored), "not applicable" only where the version allows it, a note of bounded length."""
+    points, not_applicable = value.get("points"), bool(value.get("na"))
+    if points in ("", None):
+        points = None
+    else:
+        try:
+            points = int(points)
+        except (TypeError, ValueError):
+            raise ApplicationError(_("A score must be a whole number.")) from None
+        if not version.scale_min <= points <= version.scale_max:
+            raise ApplicationError(
+                _("A score must lie between %(min)s and %(max)s.")
+                % {"min": version.scale_min, "max": version.scale_max}
+            )
+    if not_applicable and not version.allow_not_applicable:
+        raise ApplicationError(_("This instrument does not allow “not applicable”."))
+    if not_applicable:
+        points = None
+    note = note_check(str(value.get("note") or ""), max_length=MAX_TEXT)
+    return {"points": points, "na": not_applicable, "note": note}
+
+
+def describe_score(points, not_applicable) -> str | None:
+    if not_applicable:
+        return "N/A"
+    return None if points is None else str(points)
+
+
+# --- programme and team -----------------------------------------------------------------------------
+
+SUNDAY = 6
+
+
+class RowStatus(models.TextChoices):
+    """Where a planned supervision stands; computed in SQL, never stored."""
+
+    PLANNED = "terjadwal", gettext_lazy("Planned")
+    OVERDUE = "terlambat", gettext_lazy("Overdue")
+    DONE = "selesai", gettext_lazy("Done")
+    CANCELLED = "dibatalkan", gettext_lazy("Cancelled")
+
+
+@dataclass(frozen=True)
+class SupervisionPeople:
+    """The madrasah's people as the supervision rules see them, read in four queries."""
+
+    kepala_users: tuple[int, ...] = ()
+    kepala_staff: frozenset[int] = frozenset()
+    waka_users: tuple[int, ...] = ()
+    waka_staff: frozenset[int] = frozenset()
+    pengawas_users: tuple[int, ...] = ()
+    team_staff: frozenset[int] = frozenset()
+    staff_of_user: dict[int, int] = field(default_factory=dict)
+    user_of_staff: dict[int, int] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # user id → name with titles
+    subjects: dict[int, tuple[int, ...]] = field(default_factory=dict)  # staff id → subject ids, in order
+
+    @property
+    def team_users(self) -> frozenset[int]:
+        return frozenset(self.user_of_staff[s] for s in self.team_staff if s in self.user_of_staff)
+
+    def name(self, user: User) -> str:
+        return self.names.get(user.pk) or user.get_full_name() or user.username
+
+
+def supervisor_choices(*, people: SupervisionPeople) -> list[tuple[int, str]]:
+    """Everyone who may be chosen as a supervisor: team members, the Waka, the Kepala, the pengawas
+    (for the Kepala's own supervision). Which of them fits a given teacher is the service's check."""
+    hints = {}
+    for user_id in people.team_users:
+        hints[user_id] = _("team")
+    for user_id in people.waka_users:
+        hints[user_id] = "Waka"
+    for user_id in people.kepala_users:
+        hints[user_id] = "Kepala"
+    for user_id in people.pengawas_users:
+        hints.setdefault(user_id, _("pengawas"))
+    return sorted(
+        ((user_id, f"{people.names.get(user_id, '')} ({hint})") for user_id, hint in hints.items()),
+        key=lambda choice: choice[1].lower(),
+    )
+
+
+def supervisor_default(*, people: SupervisionPeople, user_id: int) -> int | None:
+    """The person planning, when they may supervise (the Kepala, a Waka or a team member): most rows of
+    a programme are their own. Whether they fit a given teacher stays the service's check."""
+    if user_id in people.team_users or user_id in people.waka_users or user_id in people.kepala_users:
+        return user_id
+    return None
+
+
+def supervisor_check(*, people: SupervisionPeople, teacher: Staff, supervisor_id: int) -> None:
+    if people.staff_of_user.get(supervisor_id) == teacher.pk:
+        raise ApplicationError(_("Nobody supervises themself: choose another supervisor."), field="supervisor")
+    if teacher.pk in people.kepala_staff:
+        if supervisor_id not in people.pengawas_users:
+            raise ApplicationError(
+                _("The Kepala is supervised by the pengawas: choose the pengawas."), field="supervisor"
+            )
+    elif teacher.pk in people.team_staff or teacher.pk in people.waka_staff:
+        if supervisor_id not in people.kepala_users:
+            raise ApplicationError(
+                _("Members of the supervision team and the Waka are supervised by the Kepala."), field="supervisor"
+            )
+    elif supervisor_id not in people.team_users | set(people.waka_users) | set(people.kepala_users):
+        raise ApplicationError(
+            _("Choose a member of the supervision team, the Waka or the Kepala as supervisor."), field="supervisor"
+        )
+
+
+def local_day(when: dt.datetime) -> dt.date:
+    return timezone.localtime(when).date()
+
+
+def blocked_on(day: dt.date, periods: Iterable[BlockedPeriod]) -> BlockedPeriod | None:
+    return next((p for p in periods if p.start_date <= day <= p.end_date), None)
+
+
+def subject_warning(*, people: SupervisionPeople, supervisor_id: int, subject: Subject | None) -> str | None:
+    staff_id = people.staff_of_user.get(supervisor_id)
+    if subject is None or staff_id is None or subject.pk in people.subjects.get(staff_id, ()):
+        return None
+    return _("%(supervisor)s does not teach %(subject)s: a supervisor of the same subject is preferred.") % {
+        "supervisor": people.names.get(supervisor_id, ""),
+        "subject": subject.name,
+    }
+
+
+@dataclass(frozen=True)
+class TeamProposal:
+    """What the decree page offers while a semester has no team yet."""
+
+    decree_number: str
+    decree_date: dt.date
+    duties: dict[int, str]  # staff id → duty
+    from_semester: Semester | None = None  # the semester whose decree is proposed again
+
+
+def usual_duties(*, kepala_staff: list[int], waka_staff: list[int]) -> dict[int, str]:
+    """The Kepala chairs the team and the Waka Kurikulum is its secretary; without a Kepala among the
+    teachers the Waka chairs (docs/domain.md §9: the team is the Waka plus senior teachers)."""
+    duties = dict.fromkeys(kepala_staff, "Ketua")
+    free = iter(["Sekretaris"] if duties else ["Ketua", "Sekretaris"])
+    for staff_id in waka_staff:
+        if staff_id not in duties:
+            duties[staff_id] = next(free, "Anggota")
+    return duties
+
+
+def programme_defaults(*, semester: Semester) -> dict[str, str]:
+    """Texts a new programme starts from; the Waka adapts them. Regulations cited generically and by
+    their correct titles (docs/domain.md §3: PMA 58/2017 on the Kepala's duty to supervise teachers)."""
+    year = semester.academic_year.name
+    return {
+        "legal_basis": "\n".join(
+            [
+                "1. Undang-Undang Nomor 20 Tahun 2003 tentang Sistem Pendidikan Nasional.",
+                "2. Undang-Undang Nomor 14 Tahun 2005 tentang Guru dan Dosen.",
+                "3. Peraturan Pemerintah Nomor 57 Tahun 2021 tentang Standar Nasional Pendidikan "
+                "sebagaimana telah diubah dengan Peraturan Pemerintah Nomor 4 Tahun 2022.",
+                "4. Peraturan Menteri Pendidikan Nasional Nomor 13 Tahun 2007 tentang Standar Kepala "
+                "Sekolah/Madrasah (kompetensi supervisi).",
+                "5. Peraturan Menteri Agama Nomor 58 Tahun 2017 tentang Kepala Madrasah beserta perubahannya.",
+                "6. Peraturan Menteri Pendidikan, Kebudayaan, Riset, dan Teknologi tentang Standar Proses "
+                "yang berlaku.",
+                "7. Keputusan Menteri Agama tentang Pedoman Implementasi Kurikulum pada Madrasah yang berlaku.",
+                f"8. Rencana Kerja dan Anggaran Madrasah (RKAM) Tahun Pelajaran {year}.",
+            ]
+        ),
+        "purpose": "\n".join(
+            [
+                "Supervisi akademik bertujuan membina guru agar mampu merencanakan, melaksanakan, dan menilai "
+                "pembelajaran dengan baik, sehingga mutu pembelajaran di madrasah meningkat. Secara khusus:",
+                "1. mengetahui kesiapan administrasi pembelajaran guru (CP, TP/ATP, prota, promes, modul ajar, "
+                "asesmen);",
+                "2. mengamati pelaksanaan pembelajaran di kelas (kegiatan pendahuluan, inti, dan penutup);",
+                "3. memberikan umpan balik dan pembinaan berdasarkan hasil pengamatan;",
+                "4. menyusun rencana tindak lanjut (RTL) untuk pengembangan keprofesian guru.",
+            ]
+        ),
+        "targets": "\n".join(
+            [
+                f"1. Seluruh guru madrasah disupervisi sekurang-kurangnya satu kali pada semester {semester}.",
+                "2. Administrasi pembelajaran setiap guru lengkap dan sesuai Kurikulum Merdeka.",
+                "3. Pembelajaran di kelas berpusat pada peserta didik dan mencapai tujuan pembelajaran.",
+                "4. Setiap hasil supervisi disampaikan kepada guru dan ditindaklanjuti sesuai RTL.",
+            ]
+        ),
+        "techniques": "\n".join(
+            [
+                "1. Kunjungan kelas (observasi pembelajaran) sesuai jadwal.",
+                "2. Supervisi individual: percakapan pra-observasi, observasi, dan percakapan pasca-observasi "
+                "(umpan balik dan refleksi).",
+                "3. Supervisi kelompok: rapat guru, diskusi kelompok MGMP, dan in-house training.",
+                "4. Telaah dokumen administrasi pembelajaran.",
+            ]
+        ),
+    }
+
+
+def school_slots(
+    *, start: dt.date, end: dt.date, times: list[dt.time], periods: list[BlockedPeriod], taken: set[dt.datetime]
+) -> Iterator[dt.datetime]:
+    """Monday–Saturday from `start` to `end`, each day's `times`, skipping blocked periods and taken slots."""
+    day = start
+    while day <= end:
+        if day.weekday() != SUNDAY and blocked_on(day, periods) is None:
+            for time in times:
+                at = timezone.make_aware(dt.datetime.combine(day, time))
+                if at not in taken:
+                    yield at
+        day += dt.timedelta(days=1)
+
+
+def bulk_supervisor(*, people: SupervisionPeople, teacher_id: int, load: Counter) -> int | None:
+    """The Kepala for the team and the Waka; the pengawas for the Kepala; else the least-loaded team
+    member sharing a subject with the teacher; else the Waka; else the Kepala."""
+    if teacher_id in people.kepala_staff:
+        return people.pengawas_users[0] if people.pengawas_users else None
+    if teacher_id in people.team_staff or teacher_id in people.waka_staff:
+        return people.kepala_users[0] if people.kepala_users else None
+    subjects = set(people.subjects.get(teacher_id, ()))
+    sharing = [
+        people.user_of_staff[s]
+        for s in people.team_staff
+        if s != teacher_id and s in people.user_of_staff and subjects & set(people.subjects.get(s, ()))
+    ]
+    if sharing:
+        return min(sharing, key=lambda user_id: (load[user_id], people.names.get(user_id, "")))
+    fallback = [u for u in (*people.waka_users, *people.kepala_users) if people.staff_of_user.get(u) != teacher_id]
+    return fallback[0] if fallback else None
+
+
+def programme_row_can_observe(row: ProgrammeRow) -> bool:
+    """Whether an observation may start on this row: the programme is approved and the row is not
+    cancelled (used by the observation pages)."""
+    return row.programme.is_approved and not row.is_cancelled
