@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mutu import selectors
+from mutu.cycles import selectors
 from mutu.models import Cycle, CycleEvent, IndicatorKind, Stage
 from tests.factories import mutu as f
 from tests.factories.kompetensi import instrument_version

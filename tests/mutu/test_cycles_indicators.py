@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from kompetensi import selectors as metrics
 from kompetensi.appraisal import closing
-from mutu import selectors
+from mutu.cycles import selectors
 from mutu.models import Direction, IndicatorKind, Measurement, Stage
 from tests.factories import mutu as f
 

@@ -16,8 +16,7 @@ from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Staff
 from madrasah.versioning import VersionedFormMixin
 
-from . import selectors
-from .models import (
+from ..models import (
     ActivityStatus,
     Cycle,
     Decision,
@@ -28,7 +27,8 @@ from .models import (
     IndicatorKind,
     SnpStandard,
 )
-from .services.cycles import LOCKED_AFTER_PLAN, ActData, ActivityData, PlanData, ProgressData
+from . import selectors
+from .services import LOCKED_AFTER_PLAN, ActData, ActivityData, PlanData, ProgressData
 
 UPLOAD_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 

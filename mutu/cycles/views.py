@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,6 @@ from madrasah.files import protected_file_response
 from madrasah.models import Role
 from madrasah.versioning import StaleVersion
 
-from .. import selectors
 from ..access import (
     CYCLE_EDITORS,
     CYCLE_READERS,
@@ -30,9 +28,9 @@ from ..access import (
     measurement_for_user,
     progress_for_user,
 )
-from ..forms import ActForm, ActivityForm, CycleForm, ManualMeasureForm, ProgressForm, ReopenForm
 from ..models import STAGE_ORDER, Activity, Cycle, IndicatorKind, Stage
-from ..services import cycles as services
+from . import selectors, services
+from .forms import ActForm, ActivityForm, CycleForm, ManualMeasureForm, ProgressForm, ReopenForm
 
 
 def _gate_hint(stage: str) -> str:
@@ -429,21 +427,3 @@ def activity_progress(request, pk: int):
 def progress_evidence(request, pk: int):
     entry = progress_for_user(request.membership, pk)
     return protected_file_response(entry.evidence, filename=entry.evidence_name or None, inline=True)
-
-
-urlpatterns = [
-    path("siklus/", cycle_list, name="cycle-list"),
-    path("siklus/tambah/", cycle_create, name="cycle-create"),
-    path("siklus/<int:pk>/", cycle_detail, name="cycle-detail"),
-    path("siklus/<int:pk>/rencana/", cycle_update, name="cycle-update"),
-    path("siklus/<int:pk>/lanjut/", cycle_advance, name="cycle-advance"),
-    path("siklus/<int:pk>/buka-kembali/", cycle_reopen, name="cycle-reopen"),
-    path("siklus/<int:pk>/ukur/", cycle_measure, name="cycle-measure"),
-    path("siklus/<int:pk>/tindak/", cycle_act, name="cycle-act"),
-    path("siklus/<int:pk>/kegiatan/tambah/", activity_create, name="activity-create"),
-    path("kegiatan/<int:pk>/", activity_update, name="activity-update"),
-    path("kegiatan/<int:pk>/hapus/", activity_delete, name="activity-delete"),
-    path("kegiatan/<int:pk>/kemajuan/", activity_progress, name="activity-progress"),
-    path("kemajuan/<int:pk>/bukti/", progress_evidence, name="progress-evidence"),
-    path("pengukuran/<int:pk>/bukti/", measurement_evidence, name="measurement-evidence"),
-]

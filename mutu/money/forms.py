@@ -9,8 +9,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MONEY
-from .services.money import BusinessData
+from ..models import MONEY
+from .services import BusinessData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")

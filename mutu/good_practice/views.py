@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,11 +15,10 @@ from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import Role
 
-from .. import selectors_good_practice as selectors
 from ..access import GOOD_PRACTICE_PUBLISHERS, GOOD_PRACTICE_REVIEWERS, good_practice_for_user
-from ..forms_good_practice import GoodPracticeForm, ReturnForm
 from ..models import GoodPracticeStatus
-from ..services import good_practice as services
+from . import selectors, services
+from .forms import GoodPracticeForm, ReturnForm
 
 
 def _detail_url(practice) -> str:
@@ -161,14 +160,3 @@ def good_practice_return(request, pk: int):
             messages.success(request, _("The write-up has been returned to the teacher with your note."))
             return redirect("mutu:good-practice-list")
     return _detail(request, practice, return_form=form, status=400)
-
-
-urlpatterns = [
-    path("praktik-baik/", good_practice_list, name="good-practice-list"),
-    path("praktik-baik/tulis/", good_practice_create, name="good-practice-create"),
-    path("praktik-baik/<int:pk>/", good_practice_detail, name="good-practice-detail"),
-    path("praktik-baik/<int:pk>/ubah/", good_practice_update, name="good-practice-update"),
-    path("praktik-baik/<int:pk>/ajukan/", good_practice_submit, name="good-practice-submit"),
-    path("praktik-baik/<int:pk>/terbitkan/", good_practice_publish, name="good-practice-publish"),
-    path("praktik-baik/<int:pk>/kembalikan/", good_practice_return, name="good-practice-return"),
-]

@@ -30,12 +30,11 @@ from django.utils.translation import gettext as _
 from kompetensi import seed_data
 from kompetensi.models import AppreciationNote, Competency, FollowUp, FollowUpKind, Instrument, InstrumentKind, Section
 from kompetensi.workflow.evidence import evidence_check, evidence_original_name
-from madrasah.formatting import format_decimal_id
 from madrasah.errors import ApplicationError
+from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, Madrasah, Membership, Role, Semester, Staff, User
 from madrasah.versioning import version_claim
 
-from .. import selectors
 from ..models import (
     MONEY,
     STAGE_ORDER,
@@ -56,6 +55,7 @@ from ..models import (
     SnpStandard,
     Stage,
 )
+from . import selectors
 
 MAX_TEXT = 5000
 # The largest amount the money columns hold (14 digits, 2 of them decimals).
