@@ -2,8 +2,8 @@
 between stages.
 
 Every view fetches its object through `mutu.access` (`cycle_for_user`, `activity_for_user`), calls one
-service of `mutu.services.cycles` or selector of `mutu.selectors`, and renders or redirects with a
-message; the rules live in the services.
+service of `mutu.cycles.services` or selector of `mutu.cycles.selectors`, and renders or redirects
+with a message; the rules live in the services.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ..access import (
     progress_for_user,
 )
 from ..models import STAGE_ORDER, Activity, Cycle, IndicatorKind, Stage
-from . import selectors, services
+from . import indicators, rules, selectors, services
 from .forms import ActForm, ActivityForm, CycleForm, ManualMeasureForm, ProgressForm, ReopenForm
 
 
@@ -240,7 +240,7 @@ def cycle_measure(request, pk: int):
     """Measure now ("Ukur sekarang", from the product's data), or enter a manual indicator's value
     with its evidence."""
     cycle = cycle_for_user(request.membership, pk, write=True)
-    if selectors.indicator_spec(cycle.indicator).manual:
+    if rules.indicator_spec(cycle.indicator).manual:
         form = ManualMeasureForm(request.POST, request.FILES)
         if not form.is_valid():
             return _detail(request, cycle, measure_form=form)
@@ -264,7 +264,7 @@ def cycle_measure(request, pk: int):
         except ApplicationError as error:
             messages.error(request, error.message)
             return redirect(cycle.get_absolute_url())
-    unit = selectors.indicator_unit(cycle)
+    unit = rules.indicator_unit(cycle)
     if measurement.value is None:
         messages.warning(request, _("Measured: no data yet in %(period)s.") % {"period": measurement.period_label})
     else:
@@ -273,7 +273,7 @@ def cycle_measure(request, pk: int):
             if measurement.met
             else _("Measured: %(value)s. The target is not met yet.")
         )
-        messages.success(request, text % {"value": selectors.shown(measurement.value, unit)})
+        messages.success(request, text % {"value": rules.shown(measurement.value, unit)})
     return redirect(cycle.get_absolute_url() + "#check")
 
 
@@ -329,8 +329,8 @@ def cycle_act(request, pk: int):
             "form": form,
             "cycle": cycle,
             "latest": selectors.measurements_of_cycle(cycle=cycle)[-1:],
-            "target_text": selectors.target_text(cycle),
-            "indicator_text": selectors.indicator_text(cycle),
+            "target_text": rules.target_text(cycle),
+            "indicator_text": rules.indicator_text(cycle),
         },
     )
 
@@ -403,7 +403,7 @@ def activity_progress(request, pk: int):
     if cycle.is_closed:
         messages.error(request, _("This cycle is closed and can no longer be changed."))
         return redirect(cycle.get_absolute_url())
-    kwargs = {"activity": activity, "madrasah": cycle.madrasah, "period": selectors.cycle_period(cycle)}
+    kwargs = {"activity": activity, "madrasah": cycle.madrasah, "period": indicators.cycle_period(cycle)}
     if request.method == "POST":
         form = ProgressForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():

@@ -1,5 +1,5 @@
 """Forms of shared good practice. Plain text only: the pages escape what is written and keep its line
-breaks. The rules live in `mutu.services.good_practice`, whose errors come back at these fields."""
+breaks. The rules live in `mutu.good_practice.services`, whose errors come back at these fields."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Forms of the entrepreneurship log. They type the input; the rules (no negative amounts, no date in
-the future, a unit named) live in `mutu.services.money`, whose errors come back at these fields."""
+the future, a unit named) live in `mutu.money.services`, whose errors come back at these fields."""
 
 from __future__ import annotations
 
