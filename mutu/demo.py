@@ -28,7 +28,8 @@ from .cycles.services import (
     cycle_measure,
     cycle_measure_manual,
 )
-from .good_practice.services import GoodPracticeData, good_practice_create, good_practice_publish, good_practice_submit
+from .good_practice.rules import GoodPracticeData
+from .good_practice.services import good_practice_create, good_practice_publish, good_practice_submit
 from .models import (
     Activity,
     ActivityStatus,

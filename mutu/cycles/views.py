@@ -18,6 +18,7 @@ from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import Role
 from madrasah.versioning import StaleVersion
+from madrasah.workflow import run_transition
 
 from ..access import (
     CYCLE_EDITORS,
@@ -381,14 +382,13 @@ def activity_update(request, pk: int):
 @membership_required()
 def activity_delete(request, pk: int):
     activity = activity_for_user(request.membership, pk, write=True)
-    cycle = activity.cycle
-    try:
-        services.activity_delete(activity=activity, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The activity has been deleted."))
-    return redirect(cycle.get_absolute_url() + "#activities")
+    return run_transition(
+        request,
+        services.activity_delete,
+        _("The activity has been deleted."),
+        redirect_to=activity.cycle.get_absolute_url() + "#activities",
+        activity=activity,
+    )
 
 
 # --- Do: progress -------------------------------------------------------------------------------------

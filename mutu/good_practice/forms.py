@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .services import BODY_MAX, RETURN_NOTE_MAX, TITLE_MAX, GoodPracticeData
+from .rules import BODY_MAX, RETURN_NOTE_MAX, TITLE_MAX, GoodPracticeData
 
 
 class GoodPracticeForm(forms.Form):

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import Role
+from madrasah.workflow import run_transition
 
 from ..access import GOOD_PRACTICE_PUBLISHERS, GOOD_PRACTICE_REVIEWERS, good_practice_for_user
 from ..models import GoodPracticeStatus
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import GoodPracticeForm, ReturnForm
 
 
@@ -82,7 +83,7 @@ def _detail(request, practice, *, return_form: ReturnForm | None = None, status:
         {
             "practice": practice,
             "is_author": is_author,
-            "can_edit": is_author and practice.status in services.EDITABLE,
+            "can_edit": is_author and practice.status in rules.EDITABLE,
             "can_submit": is_author and practice.status == GoodPracticeStatus.DRAFT,
             "can_publish": can_publish,
             "return_form": return_form if return_form is not None else (ReturnForm() if can_publish else None),
@@ -99,7 +100,7 @@ def good_practice_detail(request, pk: int):
 @membership_required()
 def good_practice_update(request, pk: int):
     practice = good_practice_for_user(request.membership, pk, action="edit")
-    if practice.status not in services.EDITABLE:
+    if practice.status not in rules.EDITABLE:
         messages.error(request, _("A published write-up can no longer be changed."))
         return redirect(_detail_url(practice))
     if request.method == "POST":
@@ -121,13 +122,13 @@ def good_practice_update(request, pk: int):
 @membership_required()
 def good_practice_submit(request, pk: int):
     practice = good_practice_for_user(request.membership, pk, action="edit")
-    try:
-        services.good_practice_submit(practice=practice, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your write-up has been sent to the Kepala for publication."))
-    return redirect(_detail_url(practice))
+    return run_transition(
+        request,
+        services.good_practice_submit,
+        _("Your write-up has been sent to the Kepala for publication."),
+        redirect_to=_detail_url(practice),
+        practice=practice,
+    )
 
 
 @require_POST
