@@ -16,6 +16,7 @@ from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Staff
 from madrasah.versioning import VersionedFormMixin
 
+from ..good_practice import selectors as good_practice_selectors
 from ..models import (
     ActivityStatus,
     Cycle,
@@ -317,7 +318,7 @@ class ProgressForm(forms.Form):
         self.fields["status"].choices = [("", _("unchanged")), *ActivityStatus.choices]
         self.fields["coaching"].queryset = selectors.coaching_choices(madrasah=madrasah, period=period)
         self.fields["appreciation"].queryset = selectors.appreciation_choices(madrasah=madrasah, period=period)
-        self.fields["good_practice"].queryset = selectors.good_practice_choices(madrasah=madrasah)
+        self.fields["good_practice"].queryset = good_practice_selectors.good_practice_published(madrasah=madrasah)
 
     def data_object(self) -> ProgressData:
         d = self.cleaned_data

@@ -8,6 +8,7 @@ period onto their arguments.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -108,54 +109,72 @@ def _no_data():
     return metrics.Measure(value=None, n=0, total=None)
 
 
+def _instrument_average(cycle: Cycle, period: Period, now: dt.datetime):
+    return metrics.metric_instrument_average(
+        madrasah=cycle.madrasah,
+        semester_ids=list(period.semester_ids),
+        instrument_id=cycle.instrument_id,
+        section_title=cycle.section_title,
+        competency_id=cycle.competency_id,
+        subject_group=cycle.subject_group,
+    )
+
+
+def _instrument_predikat(cycle: Cycle, period: Period, now: dt.datetime):
+    return metrics.metric_instrument_predikat_share(
+        madrasah=cycle.madrasah,
+        semester_ids=list(period.semester_ids),
+        instrument_id=cycle.instrument_id,
+        predikat=cycle.predikat,
+        subject_group=cycle.subject_group,
+    )
+
+
+def _pkg_predikat(cycle: Cycle, period: Period, now: dt.datetime):
+    if period.academic_year_id is None:
+        return _no_data()
+    return metrics.metric_pkg_predikat_share(
+        madrasah=cycle.madrasah, academic_year_id=period.academic_year_id, predikat=cycle.predikat
+    )
+
+
+def _rows_on_time(cycle: Cycle, period: Period, now: dt.datetime):
+    return metrics.metric_rows_on_time(madrasah=cycle.madrasah, semester_ids=list(period.semester_ids), now=now)
+
+
+def _follow_ups_on_time(cycle: Cycle, period: Period, now: dt.datetime):
+    return metrics.metric_follow_ups_on_time(
+        madrasah=cycle.madrasah, semester_ids=list(period.semester_ids), today=timezone.localdate(now)
+    )
+
+
+def _pkb_average_jp(cycle: Cycle, period: Period, now: dt.datetime):
+    return metrics.metric_pkb_average_jp(madrasah=cycle.madrasah, start_year=period.start_year)
+
+
+def _pkb_pns_reached(cycle: Cycle, period: Period, now: dt.datetime):
+    return metrics.metric_pkb_pns_reached(madrasah=cycle.madrasah, start_year=period.start_year)
+
+
+# Each kind → how it is measured, and whether it counts within semesters (a period without any
+# recorded semester has no data for those). A manual indicator is entered, never measured.
+MEASURERS: dict[str, tuple[Callable, bool]] = {
+    K.INSTRUMENT_AVERAGE: (_instrument_average, True),
+    K.INSTRUMENT_PREDIKAT: (_instrument_predikat, True),
+    K.PKG_PREDIKAT: (_pkg_predikat, False),
+    K.ROWS_ON_TIME: (_rows_on_time, True),
+    K.FOLLOW_UPS_ON_TIME: (_follow_ups_on_time, True),
+    K.PKB_AVERAGE_JP: (_pkb_average_jp, False),
+    K.PKB_PNS_REACHED: (_pkb_pns_reached, False),
+}
+
+
 def measure_indicator(*, cycle: Cycle, period: Period, now: dt.datetime | None = None):
     """The cycle's indicator over `period`, from the product's own data (a `kompetensi.selectors.
     Measure`: value None = "belum ada data"). Semester → that semester's id; year → the ids of all
     its semesters; PKB → the academic start year; PKG → the academic year id. A manual indicator is
     never measured here."""
-    now = now or timezone.now()
-    madrasah = cycle.madrasah
-    semester_ids = list(period.semester_ids)
-    kind = cycle.indicator
-    if kind == K.INSTRUMENT_AVERAGE:
-        if not semester_ids:
-            return _no_data()
-        return metrics.metric_instrument_average(
-            madrasah=madrasah,
-            semester_ids=semester_ids,
-            instrument_id=cycle.instrument_id,
-            section_title=cycle.section_title,
-            competency_id=cycle.competency_id,
-            subject_group=cycle.subject_group,
-        )
-    if kind == K.INSTRUMENT_PREDIKAT:
-        if not semester_ids:
-            return _no_data()
-        return metrics.metric_instrument_predikat_share(
-            madrasah=madrasah,
-            semester_ids=semester_ids,
-            instrument_id=cycle.instrument_id,
-            predikat=cycle.predikat,
-            subject_group=cycle.subject_group,
-        )
-    if kind == K.PKG_PREDIKAT:
-        if period.academic_year_id is None:
-            return _no_data()
-        return metrics.metric_pkg_predikat_share(
-            madrasah=madrasah, academic_year_id=period.academic_year_id, predikat=cycle.predikat
-        )
-    if kind == K.ROWS_ON_TIME:
-        if not semester_ids:
-            return _no_data()
-        return metrics.metric_rows_on_time(madrasah=madrasah, semester_ids=semester_ids, now=now)
-    if kind == K.FOLLOW_UPS_ON_TIME:
-        if not semester_ids:
-            return _no_data()
-        return metrics.metric_follow_ups_on_time(
-            madrasah=madrasah, semester_ids=semester_ids, today=timezone.localdate(now)
-        )
-    if kind == K.PKB_AVERAGE_JP:
-        return metrics.metric_pkb_average_jp(madrasah=madrasah, start_year=period.start_year)
-    if kind == K.PKB_PNS_REACHED:
-        return metrics.metric_pkb_pns_reached(madrasah=madrasah, start_year=period.start_year)
-    return _no_data()
+    measurer, per_semester = MEASURERS.get(cycle.indicator, (None, False))
+    if measurer is None or (per_semester and not period.semester_ids):
+        return _no_data()
+    return measurer(cycle, period, now or timezone.now())

@@ -79,6 +79,9 @@ CATALOGUE: dict[str, IndicatorSpec] = {
     K.MANUAL: IndicatorSpec(unit="", maximum=MANUAL_CEILING, manual=True),
 }
 
+# Indicators computed from teachers' supervision results (PKG shares read a frozen snapshot instead).
+CONFIDENTIAL_INDICATORS = frozenset({K.INSTRUMENT_AVERAGE, K.INSTRUMENT_PREDIKAT})
+
 
 def indicator_spec(kind: str) -> IndicatorSpec:
     return CATALOGUE[kind]

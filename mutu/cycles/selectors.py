@@ -30,8 +30,6 @@ from ..models import (
     Activity,
     ActivityProgress,
     Cycle,
-    GoodPractice,
-    GoodPracticeStatus,
     Measurement,
 )
 from ..money.rules import funding_totals
@@ -427,11 +425,4 @@ def appreciation_choices(*, madrasah: Madrasah, period: Period) -> QuerySet[Appr
         AppreciationNote.objects.filter(madrasah=madrasah, created_at__date__range=(period.start_date, period.end_date))
         .select_related("teacher")
         .order_by("-created_at", "-pk")
-    )
-
-
-def good_practice_choices(*, madrasah: Madrasah) -> QuerySet[GoodPractice]:
-    """Published good practice of the madrasah, newest first."""
-    return GoodPractice.objects.filter(madrasah=madrasah, status=GoodPracticeStatus.PUBLISHED).order_by(
-        "-published_at", "-pk"
     )

@@ -139,10 +139,6 @@ def _stage_steps(stage: str) -> list[dict]:
     ]
 
 
-# Indicators computed from teachers' supervision results (PKG shares read a frozen snapshot instead).
-CONFIDENTIAL_INDICATORS = frozenset({IndicatorKind.INSTRUMENT_AVERAGE, IndicatorKind.INSTRUMENT_PREDIKAT})
-
-
 def _detail(request, cycle: Cycle, *, measure_form=None):
     """The cycle's page (also shown again with the errors of the manual measurement form)."""
     membership = request.membership
@@ -151,7 +147,7 @@ def _detail(request, cycle: Cycle, *, measure_form=None):
     # An indicator computed from teachers' supervision results is read, as a number, only by those who
     # may read each teacher's result anyway: a teacher on the team would otherwise learn a colleague's
     # result from a small group, or by differencing two measurements (docs/security.md "Aggregates").
-    scores_hidden = cycle.indicator in CONFIDENTIAL_INDICATORS and not membership.has_role(*CYCLE_READERS)
+    scores_hidden = cycle.indicator in rules.CONFIDENTIAL_INDICATORS and not membership.has_role(*CYCLE_READERS)
     if scores_hidden:
         page.update(
             latest=None,
