@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, Semester
 
-from ..models import MONEY, STAGE_ORDER, Activity, Cycle, Direction, FactorTag, IndicatorKind, Stage
+from ..models import STAGE_ORDER, Activity, Cycle, Direction, FactorTag, IndicatorKind, Stage
 
 K = IndicatorKind
 HUNDRED = Decimal(100)
@@ -27,8 +27,6 @@ HUNDRED = Decimal(100)
 JP_CEILING = Decimal(1000)
 # A manual indicator has no natural ceiling; this one keeps the value inside the target column.
 MANUAL_CEILING = Decimal("9999999.99")
-# The largest amount the money columns hold (14 digits, 2 of them decimals).
-MAX_RUPIAH = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Decimal("0.01")
 FOUR_PLACES = Decimal("0.0001")
 TWO_PLACES = Decimal("0.01")
 # Changing these after Plan would make the baseline, the measurements and the chain incomparable.

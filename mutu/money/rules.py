@@ -1,4 +1,5 @@
-"""Pure money rules: a cycle's cost per funding source, and how much it depends on each."""
+"""Pure money rules: the largest amount a money column holds, a cycle's cost per funding source,
+and how much it depends on each."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from decimal import Decimal
 
 from madrasah.formatting import percent_id, rupiah
 
-from ..models import Activity, ActivityStatus, FundingSource
+from ..models import MONEY, Activity, ActivityStatus, FundingSource
 
 HUNDRED = Decimal(100)
+# The largest amount the money columns hold (14 digits, 2 of them decimals).
+MAX_RUPIAH = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Decimal("0.01")
 
 
 def funding_totals(activities: list[Activity]) -> list[dict]:

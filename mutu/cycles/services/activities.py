@@ -29,8 +29,9 @@ from ...models import (
     GoodPracticeStatus,
     Stage,
 )
+from ...money.rules import MAX_RUPIAH
 from .. import rules
-from ..rules import MAX_RUPIAH, TWO_PLACES
+from ..rules import TWO_PLACES
 from .common import checked_upload, date_text, lock_open_cycle, save_with_file
 
 
