@@ -6,5 +6,6 @@ class MutuConfig(AppConfig):
     verbose_name = "Mutu"
 
     def ready(self) -> None:
-        # Registers the seed_demo step (quality cycles, funding, good practice, business log).
+        # Registers the seed_demo step (quality cycles, funding, good practice, business log); imported
+        # here because the demo imports the models, which exist only once the app registry is ready.
         from . import demo  # noqa: F401

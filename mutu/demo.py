@@ -15,6 +15,21 @@ from kompetensi.models import AppreciationNote, FollowUp, FollowUpKind, Instrume
 from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.models import Membership, Role, Semester, Staff
 
+from .cycles.services import (
+    ActData,
+    ActivityData,
+    PlanData,
+    ProgressData,
+    activity_create,
+    activity_progress_record,
+    cycle_act_record,
+    cycle_advance,
+    cycle_create,
+    cycle_measure,
+    cycle_measure_manual,
+)
+from .good_practice.rules import GoodPracticeData
+from .good_practice.services import good_practice_create, good_practice_publish, good_practice_submit
 from .models import (
     Activity,
     ActivityStatus,
@@ -31,21 +46,7 @@ from .models import (
     SnpStandard,
     Stage,
 )
-from .services.cycles import (
-    ActData,
-    ActivityData,
-    PlanData,
-    ProgressData,
-    activity_create,
-    activity_progress_record,
-    cycle_act_record,
-    cycle_advance,
-    cycle_create,
-    cycle_measure,
-    cycle_measure_manual,
-)
-from .services.good_practice import GoodPracticeData, good_practice_create, good_practice_publish, good_practice_submit
-from .services.money import BusinessData, business_activity_create
+from .money.services import BusinessData, business_activity_create
 
 
 @register_demo_reset(order=50)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mutu import selectors
+from mutu.cycles import rules, selectors
 from mutu.models import Cycle, CycleEvent, IndicatorKind, Stage
 from tests.factories import mutu as f
 from tests.factories.kompetensi import instrument_version
@@ -338,8 +338,8 @@ def test_the_page_shows_target_latest_chain_and_trend(login, kepala, pengawas, g
     rows = response.context["trend"]["rows"]
     assert [(r["period"], r["value_raw"]) for r in rows] == [
         ("2025/2026 Ganjil", "60.00"),
-        (selectors.chart_label(first), "72.00"),
-        (selectors.chart_label(second), "81.25"),
+        (rules.chart_label(first), "72.00"),
+        (rules.chart_label(second), "81.25"),
     ]
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page and 'data-testid="trend-table"' in page
     assert 'data-testid="cycle-actions"' not in page  # the pengawas reads only

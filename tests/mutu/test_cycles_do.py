@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from kompetensi.models import AppreciationNote
 from madrasah.errors import ApplicationError
+from mutu.cycles import services
 from mutu.models import Activity, ActivityProgress, ActivityStatus, CycleEvent, FundingSource, GoodPractice, Stage
-from mutu.services import cycles as services
 from tests.factories import mutu as f
 from tests.factories.madrasah import member
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from kompetensi import selectors as metrics
 from kompetensi.appraisal import closing
-from mutu import selectors
+from mutu.cycles import indicators
 from mutu.models import Direction, IndicatorKind, Measurement, Stage
 from tests.factories import mutu as f
 
@@ -296,7 +296,7 @@ def test_each_kind_maps_the_year_onto_its_metric(monkeypatch, kepala, madrasah, 
         **extra,
     )
 
-    selectors.measure_indicator(cycle=cycle, period=selectors.cycle_period(cycle), now=NOW)
+    indicators.measure_indicator(cycle=cycle, period=indicators.cycle_period(cycle), now=NOW)
 
     (call,) = calls
     assert call["madrasah"] == madrasah
@@ -335,8 +335,8 @@ def test_a_semester_cycle_measures_its_semester_and_its_baseline_the_previous_on
     monkeypatch.setattr(metrics, "metric_instrument_average", spy)
     cycle = f.cycle(owner=kepala, semester=ganjil, instrument=f.planning_version(madrasah, ganjil.academic_year))
 
-    selectors.measure_indicator(cycle=cycle, period=selectors.cycle_period(cycle), now=NOW)
-    selectors.measure_indicator(cycle=cycle, period=selectors.previous_period(cycle), now=NOW)
+    indicators.measure_indicator(cycle=cycle, period=indicators.cycle_period(cycle), now=NOW)
+    indicators.measure_indicator(cycle=cycle, period=indicators.previous_period(cycle), now=NOW)
 
     assert calls == [[ganjil.pk], [previous.pk]]
 

@@ -16,8 +16,8 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from mutu import selectors_money
 from mutu.models import ActivityStatus, BusinessActivity, FundingSource
+from mutu.money import selectors as selectors_money
 from tests.factories.madrasah import AcademicYearFactory, SemesterFactory
 from tests.factories.mutu_money import activity, business_entry, cycle
 

@@ -7,19 +7,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import Role
+from madrasah.workflow import run_transition
 
-from .. import selectors_good_practice as selectors
 from ..access import GOOD_PRACTICE_PUBLISHERS, GOOD_PRACTICE_REVIEWERS, good_practice_for_user
-from ..forms_good_practice import GoodPracticeForm, ReturnForm
 from ..models import GoodPracticeStatus
-from ..services import good_practice as services
+from . import rules, selectors, services
+from .forms import GoodPracticeForm, ReturnForm
 
 
 def _detail_url(practice) -> str:
@@ -83,7 +83,7 @@ def _detail(request, practice, *, return_form: ReturnForm | None = None, status:
         {
             "practice": practice,
             "is_author": is_author,
-            "can_edit": is_author and practice.status in services.EDITABLE,
+            "can_edit": is_author and practice.status in rules.EDITABLE,
             "can_submit": is_author and practice.status == GoodPracticeStatus.DRAFT,
             "can_publish": can_publish,
             "return_form": return_form if return_form is not None else (ReturnForm() if can_publish else None),
@@ -100,7 +100,7 @@ def good_practice_detail(request, pk: int):
 @membership_required()
 def good_practice_update(request, pk: int):
     practice = good_practice_for_user(request.membership, pk, action="edit")
-    if practice.status not in services.EDITABLE:
+    if practice.status not in rules.EDITABLE:
         messages.error(request, _("A published write-up can no longer be changed."))
         return redirect(_detail_url(practice))
     if request.method == "POST":
@@ -122,13 +122,13 @@ def good_practice_update(request, pk: int):
 @membership_required()
 def good_practice_submit(request, pk: int):
     practice = good_practice_for_user(request.membership, pk, action="edit")
-    try:
-        services.good_practice_submit(practice=practice, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Your write-up has been sent to the Kepala for publication."))
-    return redirect(_detail_url(practice))
+    return run_transition(
+        request,
+        services.good_practice_submit,
+        _("Your write-up has been sent to the Kepala for publication."),
+        redirect_to=_detail_url(practice),
+        practice=practice,
+    )
 
 
 @require_POST
@@ -161,14 +161,3 @@ def good_practice_return(request, pk: int):
             messages.success(request, _("The write-up has been returned to the teacher with your note."))
             return redirect("mutu:good-practice-list")
     return _detail(request, practice, return_form=form, status=400)
-
-
-urlpatterns = [
-    path("praktik-baik/", good_practice_list, name="good-practice-list"),
-    path("praktik-baik/tulis/", good_practice_create, name="good-practice-create"),
-    path("praktik-baik/<int:pk>/", good_practice_detail, name="good-practice-detail"),
-    path("praktik-baik/<int:pk>/ubah/", good_practice_update, name="good-practice-update"),
-    path("praktik-baik/<int:pk>/ajukan/", good_practice_submit, name="good-practice-submit"),
-    path("praktik-baik/<int:pk>/terbitkan/", good_practice_publish, name="good-practice-publish"),
-    path("praktik-baik/<int:pk>/kembalikan/", good_practice_return, name="good-practice-return"),
-]

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from madrasah.errors import ApplicationError
 from madrasah.models import Madrasah, User
 
-from ..models import MONEY, BusinessActivity
+from ..models import BusinessActivity
+from .rules import MAX_RUPIAH
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
-# The largest amount the columns hold (14 digits, 2 of them decimals).
-MONEY_MAX = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def _money(value: Decimal | None, *, field: str, negative_message: str) -> Decim
         raise ApplicationError(_("Enter an amount in Rupiah."), field=field)
     if value < 0:
         raise ApplicationError(negative_message, field=field)
-    if value > MONEY_MAX:
+    if value > MAX_RUPIAH:
         raise ApplicationError(_("The amount is too large."), field=field)
     return value.quantize(Decimal("0.01"))
 

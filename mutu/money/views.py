@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,11 +23,9 @@ from madrasah.access import membership_required
 from madrasah.charts import bar_chart
 from madrasah.errors import ApplicationError
 
-from .. import exports_money
-from .. import selectors_money as selectors
 from ..access import BUSINESS_READERS, BUSINESS_WRITERS, FUNDING_READERS, business_activity_for_user
-from ..forms_money import BusinessActivityForm
-from ..services import money as services
+from . import exports, selectors, services
+from .forms import BusinessActivityForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,7 +73,7 @@ def funding_export(request):
     if period is None:
         return redirect("mutu:funding")
     summary = selectors.funding_summary(madrasah=request.membership.madrasah, period=period)
-    response = HttpResponse(exports_money.funding_workbook(summary=summary), content_type=XLSX)
+    response = HttpResponse(exports.funding_workbook(summary=summary), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="pendanaan-rkam-{period.key}.xlsx"'
     return response
 
@@ -174,13 +172,3 @@ def business_delete(request, pk: int):
     services.business_activity_delete(entry=entry, user=request.user)
     messages.success(request, _("The business activity has been deleted."))
     return redirect(_list_url_of(entry))
-
-
-urlpatterns = [
-    path("pendanaan/", funding, name="funding"),
-    path("pendanaan/unduh/", funding_export, name="funding-export"),
-    path("wirausaha/", business_list, name="business-list"),
-    path("wirausaha/tambah/", business_create, name="business-create"),
-    path("wirausaha/<int:pk>/ubah/", business_update, name="business-update"),
-    path("wirausaha/<int:pk>/hapus/", business_delete, name="business-delete"),
-]

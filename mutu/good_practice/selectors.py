@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from madrasah.models import Madrasah, Staff
 
-from .models import GoodPractice, GoodPracticeStatus
+from ..models import GoodPractice, GoodPracticeStatus
 
 
 def good_practice_published(*, madrasah: Madrasah) -> QuerySet[GoodPractice]:

@@ -1,12 +1,12 @@
 """Forms of shared good practice. Plain text only: the pages escape what is written and keep its line
-breaks. The rules live in `mutu.services.good_practice`, whose errors come back at these fields."""
+breaks. The rules live in `mutu.good_practice.services`, whose errors come back at these fields."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .services.good_practice import BODY_MAX, RETURN_NOTE_MAX, TITLE_MAX, GoodPracticeData
+from .rules import BODY_MAX, RETURN_NOTE_MAX, TITLE_MAX, GoodPracticeData
 
 
 class GoodPracticeForm(forms.Form):

@@ -2,15 +2,14 @@
 between stages.
 
 Every view fetches its object through `mutu.access` (`cycle_for_user`, `activity_for_user`), calls one
-service of `mutu.services.cycles` or selector of `mutu.selectors`, and renders or redirects with a
-message; the rules live in the services.
+service of `mutu.cycles.services` or selector of `mutu.cycles.selectors`, and renders or redirects
+with a message; the rules live in the services.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,8 +18,8 @@ from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import Role
 from madrasah.versioning import StaleVersion
+from madrasah.workflow import run_transition
 
-from .. import selectors
 from ..access import (
     CYCLE_EDITORS,
     CYCLE_READERS,
@@ -30,9 +29,9 @@ from ..access import (
     measurement_for_user,
     progress_for_user,
 )
-from ..forms import ActForm, ActivityForm, CycleForm, ManualMeasureForm, ProgressForm, ReopenForm
 from ..models import STAGE_ORDER, Activity, Cycle, IndicatorKind, Stage
-from ..services import cycles as services
+from . import indicators, rules, selectors, services
+from .forms import ActForm, ActivityForm, CycleForm, ManualMeasureForm, ProgressForm, ReopenForm
 
 
 def _gate_hint(stage: str) -> str:
@@ -140,10 +139,6 @@ def _stage_steps(stage: str) -> list[dict]:
     ]
 
 
-# Indicators computed from teachers' supervision results (PKG shares read a frozen snapshot instead).
-CONFIDENTIAL_INDICATORS = frozenset({IndicatorKind.INSTRUMENT_AVERAGE, IndicatorKind.INSTRUMENT_PREDIKAT})
-
-
 def _detail(request, cycle: Cycle, *, measure_form=None):
     """The cycle's page (also shown again with the errors of the manual measurement form)."""
     membership = request.membership
@@ -152,7 +147,7 @@ def _detail(request, cycle: Cycle, *, measure_form=None):
     # An indicator computed from teachers' supervision results is read, as a number, only by those who
     # may read each teacher's result anyway: a teacher on the team would otherwise learn a colleague's
     # result from a small group, or by differencing two measurements (docs/security.md "Aggregates").
-    scores_hidden = cycle.indicator in CONFIDENTIAL_INDICATORS and not membership.has_role(*CYCLE_READERS)
+    scores_hidden = cycle.indicator in rules.CONFIDENTIAL_INDICATORS and not membership.has_role(*CYCLE_READERS)
     if scores_hidden:
         page.update(
             latest=None,
@@ -242,7 +237,7 @@ def cycle_measure(request, pk: int):
     """Measure now ("Ukur sekarang", from the product's data), or enter a manual indicator's value
     with its evidence."""
     cycle = cycle_for_user(request.membership, pk, write=True)
-    if selectors.indicator_spec(cycle.indicator).manual:
+    if rules.indicator_spec(cycle.indicator).manual:
         form = ManualMeasureForm(request.POST, request.FILES)
         if not form.is_valid():
             return _detail(request, cycle, measure_form=form)
@@ -266,7 +261,7 @@ def cycle_measure(request, pk: int):
         except ApplicationError as error:
             messages.error(request, error.message)
             return redirect(cycle.get_absolute_url())
-    unit = selectors.indicator_unit(cycle)
+    unit = rules.indicator_unit(cycle)
     if measurement.value is None:
         messages.warning(request, _("Measured: no data yet in %(period)s.") % {"period": measurement.period_label})
     else:
@@ -275,7 +270,7 @@ def cycle_measure(request, pk: int):
             if measurement.met
             else _("Measured: %(value)s. The target is not met yet.")
         )
-        messages.success(request, text % {"value": selectors.shown(measurement.value, unit)})
+        messages.success(request, text % {"value": rules.shown(measurement.value, unit)})
     return redirect(cycle.get_absolute_url() + "#check")
 
 
@@ -331,8 +326,8 @@ def cycle_act(request, pk: int):
             "form": form,
             "cycle": cycle,
             "latest": selectors.measurements_of_cycle(cycle=cycle)[-1:],
-            "target_text": selectors.target_text(cycle),
-            "indicator_text": selectors.indicator_text(cycle),
+            "target_text": rules.target_text(cycle),
+            "indicator_text": rules.indicator_text(cycle),
         },
     )
 
@@ -383,14 +378,13 @@ def activity_update(request, pk: int):
 @membership_required()
 def activity_delete(request, pk: int):
     activity = activity_for_user(request.membership, pk, write=True)
-    cycle = activity.cycle
-    try:
-        services.activity_delete(activity=activity, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The activity has been deleted."))
-    return redirect(cycle.get_absolute_url() + "#activities")
+    return run_transition(
+        request,
+        services.activity_delete,
+        _("The activity has been deleted."),
+        redirect_to=activity.cycle.get_absolute_url() + "#activities",
+        activity=activity,
+    )
 
 
 # --- Do: progress -------------------------------------------------------------------------------------
@@ -405,7 +399,7 @@ def activity_progress(request, pk: int):
     if cycle.is_closed:
         messages.error(request, _("This cycle is closed and can no longer be changed."))
         return redirect(cycle.get_absolute_url())
-    kwargs = {"activity": activity, "madrasah": cycle.madrasah, "period": selectors.cycle_period(cycle)}
+    kwargs = {"activity": activity, "madrasah": cycle.madrasah, "period": indicators.cycle_period(cycle)}
     if request.method == "POST":
         form = ProgressForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
@@ -429,21 +423,3 @@ def activity_progress(request, pk: int):
 def progress_evidence(request, pk: int):
     entry = progress_for_user(request.membership, pk)
     return protected_file_response(entry.evidence, filename=entry.evidence_name or None, inline=True)
-
-
-urlpatterns = [
-    path("siklus/", cycle_list, name="cycle-list"),
-    path("siklus/tambah/", cycle_create, name="cycle-create"),
-    path("siklus/<int:pk>/", cycle_detail, name="cycle-detail"),
-    path("siklus/<int:pk>/rencana/", cycle_update, name="cycle-update"),
-    path("siklus/<int:pk>/lanjut/", cycle_advance, name="cycle-advance"),
-    path("siklus/<int:pk>/buka-kembali/", cycle_reopen, name="cycle-reopen"),
-    path("siklus/<int:pk>/ukur/", cycle_measure, name="cycle-measure"),
-    path("siklus/<int:pk>/tindak/", cycle_act, name="cycle-act"),
-    path("siklus/<int:pk>/kegiatan/tambah/", activity_create, name="activity-create"),
-    path("kegiatan/<int:pk>/", activity_update, name="activity-update"),
-    path("kegiatan/<int:pk>/hapus/", activity_delete, name="activity-delete"),
-    path("kegiatan/<int:pk>/kemajuan/", activity_progress, name="activity-progress"),
-    path("kemajuan/<int:pk>/bukti/", progress_evidence, name="progress-evidence"),
-    path("pengukuran/<int:pk>/bukti/", measurement_evidence, name="measurement-evidence"),
-]

@@ -1,5 +1,5 @@
 """Forms of quality cycles. They type the input; the rules (ranges, parameters, periods, stages) live
-in `mutu.services.cycles`, whose errors come back at these fields."""
+in `mutu.cycles.services`, whose errors come back at these fields."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Staff
 from madrasah.versioning import VersionedFormMixin
 
-from . import selectors
-from .models import (
+from ..good_practice import selectors as good_practice_selectors
+from ..models import (
     ActivityStatus,
     Cycle,
     Decision,
@@ -28,7 +28,9 @@ from .models import (
     IndicatorKind,
     SnpStandard,
 )
-from .services.cycles import LOCKED_AFTER_PLAN, ActData, ActivityData, PlanData, ProgressData
+from . import indicators, rules, selectors
+from .rules import LOCKED_AFTER_PLAN
+from .services import ActData, ActivityData, PlanData, ProgressData
 
 UPLOAD_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 
@@ -175,7 +177,7 @@ class CycleForm(VersionedFormMixin, forms.Form):
         self.fields["competency"].queryset = Competency.objects.select_related("framework").order_by(
             "framework__code", "number"
         )
-        self.fields["subject_group"].choices = [("", "—"), *((g, g) for g in selectors.subject_groups())]
+        self.fields["subject_group"].choices = [("", "—"), *((g, g) for g in indicators.subject_groups())]
         self.fields["predikat"].choices = _predikat_choices(madrasah)
         if cycle is not None and cycle.stage != "plan":
             for name in LOCKED_AFTER_PLAN:
@@ -191,7 +193,7 @@ class CycleForm(VersionedFormMixin, forms.Form):
             "edm_indicator": cycle.edm_indicator,
             "owner": cycle.owner_id,
             "team": list(cycle.team.values_list("pk", flat=True)),
-            "period": selectors.period_value(cycle),
+            "period": rules.period_value(cycle),
             "indicator": cycle.indicator,
             "instrument": cycle.instrument_id,
             "section_title": cycle.section_title,
@@ -247,7 +249,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, cycle: Cycle, **kwargs):
         super().__init__(*args, **kwargs)
-        start, end = selectors.period_bounds(academic_year=cycle.academic_year, semester=cycle.semester)
+        start, end = rules.period_bounds(academic_year=cycle.academic_year, semester=cycle.semester)
         for name in ("start_date", "end_date"):
             self.fields[name].widget.attrs.update(min=start.isoformat(), max=end.isoformat())
 
@@ -309,14 +311,14 @@ class ProgressForm(forms.Form):
         label=_("Published good practice (optional)"), queryset=Staff.objects.none(), required=False
     )
 
-    def __init__(self, *args, activity, madrasah: Madrasah, period: selectors.Period, **kwargs):
+    def __init__(self, *args, activity, madrasah: Madrasah, period: rules.Period, **kwargs):
         kwargs.setdefault("auto_id", f"progress-{activity.pk}-%s")
         super().__init__(*args, **kwargs)
         self.activity = activity
         self.fields["status"].choices = [("", _("unchanged")), *ActivityStatus.choices]
         self.fields["coaching"].queryset = selectors.coaching_choices(madrasah=madrasah, period=period)
         self.fields["appreciation"].queryset = selectors.appreciation_choices(madrasah=madrasah, period=period)
-        self.fields["good_practice"].queryset = selectors.good_practice_choices(madrasah=madrasah)
+        self.fields["good_practice"].queryset = good_practice_selectors.good_practice_published(madrasah=madrasah)
 
     def data_object(self) -> ProgressData:
         d = self.cleaned_data

@@ -1,5 +1,5 @@
 """Forms of the entrepreneurship log. They type the input; the rules (no negative amounts, no date in
-the future, a unit named) live in `mutu.services.money`, whose errors come back at these fields."""
+the future, a unit named) live in `mutu.money.services`, whose errors come back at these fields."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MONEY
-from .services.money import BusinessData
+from ..models import MONEY
+from .services import BusinessData
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")

@@ -18,8 +18,8 @@ from openpyxl.utils import get_column_letter
 
 from madrasah.workbooks import workbook_bytes, workbook_text
 
-from .models import ActivityStatus
-from .selectors_money import NO_RKAM, FundingSummary
+from ..models import ActivityStatus
+from .selectors import NO_RKAM, FundingSummary
 
 BOLD = Font(bold=True)
 RUPIAH_FORMAT = '"Rp" #,##0'
