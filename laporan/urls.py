@@ -1,15 +1,12 @@
 from django.urls import path
 
-from . import privacy_views, register_views, report_views, schedule_views, views
+from . import privacy_views, register_views, report_views, schedule_views
+from .dashboard import urls as dashboard_urls
 
 app_name = "laporan"
 
 urlpatterns: list = [
-    path("dasbor/", views.dashboard, name="dashboard"),
-    path("dasbor/rapat/", views.dashboard_meeting, name="dashboard-meeting"),
-    path("dasbor/ekspor/", views.dashboard_export, name="dashboard-export"),
-    path("pengawas/", views.pengawas_overview, name="pengawas-overview"),
-    path("pengawas/<int:madrasah_pk>/", views.pengawas_madrasah, name="pengawas-madrasah"),
+    *dashboard_urls.urlpatterns,
     # Documents built in the background (issue 11).
     path("dokumen/", report_views.report_list, name="report-list"),
     path("dokumen/minta/", report_views.report_request, name="report-request"),

@@ -120,7 +120,7 @@ class PrintedTable:
 
 
 def printed_table(table) -> PrintedTable:
-    """`laporan.selectors.Table` → PrintedTable: the texts are the table's own (`cell_text`)."""
+    """`laporan.dashboard.rules.Table` → PrintedTable: the texts are the table's own (`cell_text`)."""
     return PrintedTable(
         key=table.key,
         title=str(table.title),

@@ -5,7 +5,7 @@ often scored low (the natural agenda for follow-up, docs/domain.md §9) and the 
 tindak lanjut recorded as FollowUps. Landscape: a row per teacher.
 
 A result is the dashboard's: each teacher's LATEST FINAL observation per instrument
-(`laporan.selectors.latest_final_observations`); averages, section averages and strengths are
+(`kompetensi.selectors.latest_final_observations`); averages, section averages and strengths are
 `dashboard_data`'s own (hidden for fewer than 3 teachers, as on the dashboard).
 """
 
@@ -26,7 +26,7 @@ from kompetensi.scoring import HUNDRED
 from kompetensi.selectors import COUNTED, DECIMAL, ITEM_FIELDS, SCALE_MAX, ExactNumber, latest_final_observations
 from madrasah.models import Madrasah, Semester
 
-from ..selectors import DashboardData, InstrumentSummary, dashboard_data
+from ..dashboard.selectors import DashboardData, InstrumentSummary, dashboard_data
 from . import DocumentKind, PeriodKind, document
 from ._shared import section_results
 

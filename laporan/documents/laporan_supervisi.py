@@ -3,7 +3,7 @@ four chapters — I introduction, II implementation, III results and discussion,
 (conclusions and follow-up) — made by the Waka, acknowledged by the Kepala, numbered (it goes to the
 pengawas).
 
-Every figure is the dashboard's: the tables are `laporan.selectors.recap_tables` over
+Every figure is the dashboard's: the tables are `laporan.dashboard.rules.recap_tables` over
 `dashboard_data` (the same objects, written by the same `cell_text`), and the sentences of chapter IV
 quote those same numbers. Nothing is counted here that the dashboard counts differently.
 """
@@ -23,7 +23,8 @@ from kompetensi.models import Observation, ObservationState
 from kompetensi.scoring import HUNDRED
 from madrasah.models import Madrasah, Semester
 
-from ..selectors import DashboardData, InstrumentSummary, dashboard_data, recap_tables
+from ..dashboard.rules import recap_tables
+from ..dashboard.selectors import DashboardData, InstrumentSummary, dashboard_data
 from . import DocumentKind, PeriodKind, document
 from ._schedule import programme_with_people
 from ._shared import PrintedTable, printed_table

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from kompetensi.models import PkbActivity, PkbKind, PkbStatus
 from kompetensi.pkb import PNS_MINIMUM_JP, PPPK_CAP_JP, academic_year_bounds, pkb_recap, pkb_recap_rows
 from madrasah.models import EmploymentStatus, Madrasah, Staff
+from madrasah.workbooks import workbook_bytes, workbook_text
 
-from .. import exports
+from ..dashboard.rules import write_table
 from . import DocumentKind, PeriodKind, document
 
 
@@ -103,11 +106,6 @@ def state_text(row: dict) -> str:
 
 def pkb_xlsx(*, context: dict, madrasah: Madrasah | None = None, **_kwargs) -> bytes:
     """The recap as a workbook: one sheet, numbers as numbers, the same rows as the PDF."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from madrasah.workbooks import workbook_text
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("PKB recap")[:31]
@@ -122,10 +120,10 @@ def pkb_xlsx(*, context: dict, madrasah: Madrasah | None = None, **_kwargs) -> b
         + [*row["kinds"], row["total"], row["target"], row["state"], row["waiting"]]
         for index, row in enumerate(context["rows"], start=1)
     ]
-    exports.write_table(sheet, header=header, rows=rows, first_row=3)
+    write_table(sheet, header=header, rows=rows, first_row=3)
     sheet.column_dimensions["B"].width = 36
     sheet.column_dimensions["C"].width = 24
-    return exports.workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 PKB = document(

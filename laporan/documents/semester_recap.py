@@ -1,7 +1,7 @@
 """`semester`: the recap of a semester for all teachers (docs/domain.md §12: all teachers,
 averages, distribution, follow-ups), landscape, also as .xlsx.
 
-Its numbers are the dashboard's: the recap tables come from `laporan.selectors.recap_tables` over
+Its numbers are the dashboard's: the recap tables come from `laporan.dashboard.rules.recap_tables` over
 `dashboard_data` (the same objects, the same `cell_text`), the per-teacher table reads the same
 "latest final result per instrument" (`latest_final_observations`). A semester without data says so
 ("belum ada data") instead of printing pages of zeros, like the dashboard.
@@ -19,15 +19,17 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 
 from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus
 from kompetensi.scoring import for_display
 from kompetensi.selectors import latest_final_observations
 from madrasah.charts import bar_chart
 from madrasah.models import Madrasah, Staff, TeacherType
+from madrasah.workbooks import workbook_bytes
 
-from .. import exports
-from ..selectors import DashboardData, Table, cell_text, dashboard_data, recap_tables
+from ..dashboard.rules import Table, cell_text, dashboard_workbook, recap_tables, write_table
+from ..dashboard.selectors import DashboardData, dashboard_data
 from . import DocumentKind, PeriodKind, document
 
 CHART_WIDTH = 520  # beside its table
@@ -229,9 +231,7 @@ def semester_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
 
 def semester_xlsx(*, context: dict, **_kwargs) -> bytes:
     """The dashboard's workbook of the same data, with a sheet of the teachers' results."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(BytesIO(exports.dashboard_workbook(data=context["data"])))
+    workbook = load_workbook(BytesIO(dashboard_workbook(data=context["data"])))
     sheet = workbook.create_sheet(_("Teachers")[:31])
     header = ["No", _("Name"), "NIP"]
     for instrument in context["instruments"]:
@@ -243,8 +243,8 @@ def semester_xlsx(*, context: dict, **_kwargs) -> bytes:
         for result in row["results"]:
             values += [result["value"], result["predikat"]] if result else [None, None]
         rows.append([*values, row["open"], row["closed"]])
-    exports.write_table(sheet, header=header, rows=rows, first_row=1)
-    return exports.workbook_bytes(workbook)
+    write_table(sheet, header=header, rows=rows, first_row=1)
+    return workbook_bytes(workbook)
 
 
 SEMESTER_RECAP = document(

@@ -26,7 +26,7 @@ from kompetensi.scoring import HUNDRED
 from kompetensi.selectors import latest_final_observations
 from madrasah.models import Madrasah, Staff
 
-from ..selectors import cell_text
+from ..dashboard.rules import cell_text
 from . import DocumentKind, PeriodKind, document
 
 

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from madrasah.identifiers import format_nip
 
-from ..selectors import cell_text
+from ..dashboard.rules import cell_text
 
 register = template.Library()
 

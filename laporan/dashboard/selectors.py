@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Value
+from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompetensi.appraisal.figures import pkg_frozen_figures, pkg_live_figures
@@ -35,7 +35,7 @@ from kompetensi.models import (
     ProgrammeRow,
 )
 from kompetensi.pkb import PNS_MINIMUM_JP, academic_start_year
-from kompetensi.scoring import for_display, predikat
+from kompetensi.scoring import predikat
 from kompetensi.selectors import (
     MIN_GROUP,  # docs/domain.md §3 "People and roles": breakdowns of fewer than 3 teachers are not shown
     OBSERVED,
@@ -49,7 +49,6 @@ from kompetensi.selectors import (
     supervision_counts,
     version_bands,
 )
-from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
 from mutu.selectors import cycle_summary
 
@@ -396,126 +395,40 @@ def pengawas_overview(*, user: User, now: dt.datetime | None = None) -> list[tup
     ]
 
 
-# --- tables shared by the screen and the Excel export -----------------------------------------------
+# --- which madrasah and semesters -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Table:
-    """A recap table: `cells` hold the values (Decimal, int, str or None); `rows` the same as shown."""
-
-    key: str
-    title: str
-    header: tuple[str, ...]
-    cells: tuple[tuple, ...]
-
-    @property
-    def rows(self) -> list[list[str]]:
-        return [[cell_text(c) for c in row] for row in self.cells]
-
-
-def cell_text(value) -> str:
-    """How a cell reads on screen: decimals rounded for display, Indonesian separators."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, Decimal):
-        return format_decimal_id(for_display(value))
-    if isinstance(value, int):
-        return format_decimal_id(value, places=0)
-    return str(value)
-
-
-def recap_tables(data: DashboardData) -> list[Table]:
-    """The recap tables of the dashboard, in page order (the private attention list is never one)."""
-    c = data.completion
-    tables = [
-        Table(
-            "programme",
-            _("Supervision programme"),
-            (_("Planned"), _("Done"), _("Overdue"), _("Cancelled")),
-            ((c.planned, c.done, c.overdue, c.cancelled),),
-        )
-    ]
-    if not data.empty:
-        tables.append(
-            Table(
-                "instruments",
-                _("Supervision results per instrument"),
-                (_("Instrument"), _("Teachers"), _("Average"), _("Previous semester"), _("Change"), _("Predikat")),
-                # Fewer than 3 teachers: the count only — an average of one or two is a person's score.
-                tuple(
-                    (i.name, i.teachers, None, None, None, None)
-                    if i.hidden
-                    else (i.name, i.teachers, i.average, i.previous_average, i.change, i.predikat_of_average)
-                    for i in data.instruments
-                ),
-            )
-        )
-        visible = [i for i in data.instruments if not i.hidden]
-        tables.append(
-            Table(
-                "sections",
-                _("Section averages"),
-                (_("Instrument"), _("Section"), _("Average")),
-                tuple((i.name, title, average) for i in visible for title, average in i.sections),
-            )
-        )
-        tables.append(
-            Table(
-                "distribution",
-                _("Predikat distribution"),
-                (_("Instrument"), _("Predikat"), _("Teachers")),
-                tuple((i.name, label, n) for i in visible for label, n in i.distribution),
-            )
-        )
-    f = data.follow_ups
-    tables.append(
-        Table(
-            "follow_ups",
-            _("Follow-ups"),
-            (_("Open"), _("Past the deadline"), _("Closed on time"), _("Closed late"), _("Clarifications requested")),
-            ((f.open, f.overdue, f.closed_on_time, f.closed_late, data.clarifications),),
-        )
+def semester_list(*, madrasah: Madrasah) -> list[Semester]:
+    """The madrasah's semesters, newest first, with their supervision programme: one query serves
+    the period selector, the chosen semester, the one before it (the dashboard's change) and the
+    drill-down into its programme."""
+    return list(
+        Semester.objects.filter(madrasah=madrasah)
+        .select_related("academic_year", "supervision_programme")
+        .order_by("-start_date")
     )
-    if not data.pkg.hidden:
-        tables.append(
-            Table(
-                "pkg",
-                _("PKG per domain"),
-                (_("Domain"), _("Teachers"), _("Average competency score (1–4)")),
-                tuple((d.name, d.teachers, d.average) for d in data.pkg.domains)
-                + ((_("Nilai PKG (average)"), data.pkg.teachers, data.pkg.average_nilai),),
-            )
+
+
+def overseen_madrasah_list(*, user) -> list[Madrasah]:
+    """The madrasah where `user` is an active pengawas, by name."""
+    return list(
+        Madrasah.objects.filter(
+            memberships__user=user, memberships__is_active=True, memberships__roles__role=Role.PENGAWAS
         )
-    p = data.pkb
-    tables.append(
-        Table(
-            "pkb",
-            _("Professional development (PKB)"),
-            (_("Verified JP"), _("Teachers"), _("Average JP per teacher"), _("PNS with at least 20 JP"), _("PNS")),
-            ((p.total_jp, p.teachers, p.average_jp, p.pns_reached, p.pns),),
-        )
+        .distinct()
+        .order_by("name")
     )
-    cycles = [(group, line) for group in data.pdca for line in group.cycles]
-    if cycles:
-        # Target against the latest measured value, as the cycle page shows them (with their unit).
-        met = {True: _("Met"), False: _("Not met"), None: "–"}
-        tables.append(
-            Table(
-                "pdca",
-                _("Quality cycles (PDCA)"),
-                (_("Cycle"), _("Stage"), _("Target"), _("Latest measured value"), _("Target met")),
-                tuple(
-                    (
-                        line.title,
-                        group.label,
-                        line.target_shown,
-                        line.value_shown or _("not measured yet"),
-                        met[line.met] if line.value_shown else "–",
-                    )
-                    for group, line in cycles
-                ),
-            )
+
+
+def overseen_madrasah_for_user(*, user, pk: int) -> Madrasah:
+    """A madrasah the user oversees as pengawas, or 404."""
+    madrasah = (
+        Madrasah.objects.filter(
+            pk=pk, memberships__user=user, memberships__is_active=True, memberships__roles__role=Role.PENGAWAS
         )
-    return tables
+        .distinct()
+        .first()
+    )
+    if madrasah is None:
+        raise Http404
+    return madrasah
