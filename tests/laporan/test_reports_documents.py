@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from laporan import services
 from laporan.dashboard.rules import dashboard_workbook, recap_tables
 from laporan.dashboard.selectors import dashboard_data
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
+from laporan.documents.services import reports as services
 from madrasah.management.commands.seed_demo import DEMO_LOGINS
 from madrasah.models import Madrasah, Semester, Staff, User
 
