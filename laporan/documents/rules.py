@@ -1,13 +1,13 @@
 """The documents the product produces, one registry.
 
-Each document kind lives in its own module of this package and registers itself with `@document`.
+Each document kind lives in its own module of `kinds` and registers itself with `@document`.
 A kind names its period (a semester, an academic year or a month), whether it is per teacher, its
 paper and orientation, its template under `laporan/pdf/`, who may read it, and a `context` function
 that reads ONLY selectors (the same ones as the dashboard) and returns the template context.
-Rendering (`laporan.pdf`) and building (`laporan.tasks`) never know a kind's details.
+Rendering (`services.pdf`) and building (`services.reports`, run by `tasks`) never know a kind's details.
 
-How the builder (`laporan.services.report_build`) calls a kind:
-- `context(madrasah=…, period=…, teacher=…)`: `period` is a `laporan.periods.Period` (key, label,
+How the builder (`services.reports.report_build`) calls a kind:
+- `context(madrasah=…, period=…, teacher=…)`: `period` is a `selectors.Period` (key, label,
   start, end, and `semester` / `academic_year` objects where they apply); `teacher` a `Staff` for
   per-teacher kinds, else None. The template extends `laporan/pdf/base.html`, which adds the office
   format (letterhead, number, paper, page numbers, place and date, signatures) to the context;
@@ -54,7 +54,7 @@ class DocumentKind:
     classification_code: str = ""  # archive classification; empty: the madrasah's default
     numbered: bool = True  # official documents get a number from the per-madrasah, per-year sequence
     xlsx: Callable[..., bytes] | None = None  # recaps are also downloadable as .xlsx
-    # Optional, added with the report infrastructure (laporan.services):
+    # Optional, read by the builder (`services.reports`):
     paper: str = ""  # "F4" or "A4"; empty: the madrasah's default paper (Madrasah.paper_size)
     maker: bool = True  # the Waka signs beside the Kepala as the document's maker
     # Added with the scheduled reports and the evidence bundle:

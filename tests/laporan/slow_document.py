@@ -33,7 +33,7 @@ SLOW = DocumentKind(
     code=CODE,
     label="Uji lambat",
     period=PeriodKind.SEMESTER,
-    template="laporan/pdf/lembar_kosong.html",
+    template="laporan/pdf/blank_sheets.html",
     context=slow_context,
     numbered=False,
 )

@@ -190,7 +190,7 @@ def follow_up_plan(*, madrasah: Madrasah, semester: Semester, today: dt.date) ->
     return rows
 
 
-def analisis_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def analysis_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     now = timezone.now()
     semester = period.semester
     data = dashboard_data(madrasah=madrasah, semester=semester, now=now)
@@ -205,13 +205,13 @@ def analisis_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     }
 
 
-ANALISIS = document(
+ANALYSIS = document(
     DocumentKind(
         code="analisis",
         label=gettext_lazy("Analysis of supervision results and follow-up plan"),
         period=PeriodKind.SEMESTER,
-        template="laporan/pdf/analisis.html",
-        context=analisis_context,
+        template="laporan/pdf/analysis.html",
+        context=analysis_context,
         landscape=True,
         numbered=False,
     )

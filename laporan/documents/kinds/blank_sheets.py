@@ -15,19 +15,19 @@ from ._shared import leaders
 from ._sheets import blank_sheets
 
 
-def lembar_kosong_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def blank_sheets_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     sheets = blank_sheets(madrasah=madrasah, semester=period.semester)
     kepala, _waka = leaders(madrasah=madrasah)
     return {"sheets": sheets, "kepala": kepala, "empty": not sheets}
 
 
-LEMBAR_KOSONG = document(
+BLANK_SHEETS = document(
     DocumentKind(
         code="lembar-kosong",
         label=gettext_lazy("Blank instrument sheets"),
         period=PeriodKind.SEMESTER,
-        template="laporan/pdf/lembar_kosong.html",
-        context=lembar_kosong_context,
+        template="laporan/pdf/blank_sheets.html",
+        context=blank_sheets_context,
         numbered=False,
     )
 )

@@ -15,7 +15,7 @@ from ._shared import leaders, person_of
 from ._sheets import filled_sheets
 
 
-def lembar_isi_context(*, madrasah: Madrasah, period, teacher: Staff | None = None) -> dict:
+def filled_sheets_context(*, madrasah: Madrasah, period, teacher: Staff | None = None) -> dict:
     if teacher is None:
         raise ValueError("the filled instrument sheets need a teacher")
     sheets = filled_sheets(madrasah=madrasah, semester=period.semester, teacher=teacher)
@@ -23,13 +23,13 @@ def lembar_isi_context(*, madrasah: Madrasah, period, teacher: Staff | None = No
     return {"sheets": sheets, "teacher": person_of(teacher), "kepala": kepala, "empty": not sheets}
 
 
-LEMBAR_ISI = document(
+FILLED_SHEETS = document(
     DocumentKind(
         code="lembar-isi",
         label=gettext_lazy("Filled instrument sheets"),
         period=PeriodKind.SEMESTER,
-        template="laporan/pdf/lembar_isi.html",
-        context=lembar_isi_context,
+        template="laporan/pdf/filled_sheets.html",
+        context=filled_sheets_context,
         per_teacher=True,
         numbered=False,
     )

@@ -51,7 +51,7 @@ def in_house_activities_of_year(*, madrasah: Madrasah, start_year: int) -> list[
     )
 
 
-def iht_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def in_house_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     activities = [
         Activity(
             title=a.title,
@@ -73,13 +73,13 @@ def iht_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     return {"activities": activities, "kepala": kepala, "waka": waka, "empty": not activities}
 
 
-IHT = document(
+IN_HOUSE = document(
     DocumentKind(
         code="iht",
         label=gettext_lazy("In-house activities: berita acara and attendance"),
         period=PeriodKind.YEAR,
-        template="laporan/pdf/iht.html",
-        context=iht_context,
+        template="laporan/pdf/in_house.html",
+        context=in_house_context,
         numbered=False,
     )
 )

@@ -17,18 +17,18 @@ from ._schedule import schedule_context
 from ._shared import leaders
 
 
-def pemberitahuan_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def notice_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     kepala, _waka = leaders(madrasah=madrasah)
     return {**schedule_context(semester=period.semester, cancelled=False), "kepala": kepala}
 
 
-PEMBERITAHUAN = document(
+NOTICE = document(
     DocumentKind(
         code="pemberitahuan",
         label=gettext_lazy("Notice of the academic supervision schedule"),
         period=PeriodKind.SEMESTER,
-        template="laporan/pdf/pemberitahuan.html",
-        context=pemberitahuan_context,
+        template="laporan/pdf/notice.html",
+        context=notice_context,
         paper=PaperSize.A4,  # a letter: A4 unless the request chooses otherwise
         maker=False,  # the Kepala signs a letter alone
     )

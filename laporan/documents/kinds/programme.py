@@ -82,7 +82,7 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def program_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def programme_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     semester = period.semester
     programme = programme_with_people(semester=semester)
     if programme is None:
@@ -106,13 +106,13 @@ def program_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     }
 
 
-PROGRAM = document(
+PROGRAMME = document(
     DocumentKind(
         code="program",
         label=gettext_lazy("Academic supervision programme"),
         period=PeriodKind.SEMESTER,
-        template="laporan/pdf/program.html",
-        context=program_context,
+        template="laporan/pdf/programme.html",
+        context=programme_context,
         numbered=False,
     )
 )

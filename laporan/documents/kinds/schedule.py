@@ -13,17 +13,17 @@ from ..rules import DocumentKind, PeriodKind, document
 from ._schedule import schedule_context
 
 
-def jadwal_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def schedule_sheet_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     return schedule_context(semester=period.semester, cancelled=True)
 
 
-JADWAL = document(
+SCHEDULE = document(
     DocumentKind(
         code="jadwal",
         label=gettext_lazy("Academic supervision schedule"),
         period=PeriodKind.SEMESTER,
-        template="laporan/pdf/jadwal.html",
-        context=jadwal_context,
+        template="laporan/pdf/schedule.html",
+        context=schedule_sheet_context,
         landscape=True,
         numbered=False,
     )

@@ -81,7 +81,7 @@ def supervision_tables(data: DashboardData) -> list[PrintedTable]:
     return [printed_table(table) for table in recap_tables(data) if table.key in SUPERVISION_TABLES]
 
 
-def laporan_supervisi_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def supervision_report_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     semester = period.semester
     data = dashboard_data(madrasah=madrasah, semester=semester, now=timezone.now())
     programme = programme_with_people(semester=semester)
@@ -105,12 +105,12 @@ def laporan_supervisi_context(*, madrasah: Madrasah, period, teacher=None) -> di
     }
 
 
-LAPORAN_SUPERVISI = document(
+SUPERVISION_REPORT = document(
     DocumentKind(
         code="laporan-supervisi",
         label=gettext_lazy("Academic supervision report"),
         period=PeriodKind.SEMESTER,
-        template="laporan/pdf/laporan_supervisi.html",
-        context=laporan_supervisi_context,
+        template="laporan/pdf/supervision_report.html",
+        context=supervision_report_context,
     )
 )

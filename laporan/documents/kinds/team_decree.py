@@ -86,7 +86,7 @@ def decrees_of_year(*, madrasah: Madrasah, academic_year: AcademicYear) -> list[
     return decrees
 
 
-def sk_tim_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+def team_decree_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     decrees = decrees_of_year(madrasah=madrasah, academic_year=period.academic_year)
     kepala, _waka = leaders(madrasah=madrasah)
     return {
@@ -97,13 +97,13 @@ def sk_tim_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     }
 
 
-SK_TIM = document(
+TEAM_DECREE = document(
     DocumentKind(
         code="sk-tim",
         label=gettext_lazy("Decree on the academic supervision team"),
         period=PeriodKind.YEAR,
-        template="laporan/pdf/sk_tim.html",
-        context=sk_tim_context,
+        template="laporan/pdf/team_decree.html",
+        context=team_decree_context,
         numbered=False,
     )
 )

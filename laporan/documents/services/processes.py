@@ -1,4 +1,4 @@
-"""Who is building: a process named `host:pid:start`, and whether it still runs (laporan.services
+"""Who is building: a process named `host:pid:start`, and whether it still runs (`reports`
 explains why a build's claim records its builder)."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ The life of a `Report` row (the pretix pattern, STYLE.md):
 
 - `report_request` creates the row (or joins the one queued or building for the same key, or puts a
   done or failed one back in the queue) and enqueues the build after the transaction commits; the
-  madrasah's schedule (`laporan.schedules`) asks through `report_enqueue`, the same path;
+  madrasah's schedule (`laporan.schedules.services`) asks through `report_enqueue`, the same path;
 - `report_send` hands the row id to the broker with a short retry policy; a broker that is down
   leaves the row QUEUED with a message, and the page still answers;
 - the task (`laporan.tasks.build_report`) claims the row with ONE conditional UPDATE
@@ -273,7 +273,7 @@ def report_progress(*, report_id: int, token: str, progress: int, message: str =
 
 def report_fail(*, report_id: int, token: str, error: str) -> bool:
     """Record a failure of the claimant's build (the page offers "try again"); a scheduled report's
-    failure is told to the Kepala, whom nobody else would tell (`laporan.notices`)."""
+    failure is told to the Kepala, whom nobody else would tell (`notices`)."""
     with transaction.atomic():
         failed = bool(
             Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING, task_id=token).update(
@@ -377,7 +377,7 @@ def report_render(*, report: Report, progress=None) -> tuple[bytes, bytes | None
 def report_build(*, report: Report, token: str) -> Report:
     """Build a claimed report: render (or, for a kind that makes its own file, assemble), swap its
     file(s) in, mark it DONE (conditionally on the claim) and, in the same transaction, notify the
-    requester and — for a scheduled report — the Kepala (`laporan.notices`; emails after the commit).
+    requester and — for a scheduled report — the Kepala (`notices`; emails after the commit).
     Raises what rendering raises; the caller records the failure. Safe to repeat (same file names; a
     build whose claim had passed on marks nothing and notifies nobody)."""
 
