@@ -1,7 +1,7 @@
 """Writes of the reports: ask for a document, hand it to the queue, claim it, build it, record a
 failure, and sweep up what a dead worker or a down broker left behind.
 
-The life of a `Report` row (the pretix pattern, STYLE.md):
+The life of a `Report` row (the pretix pattern: the row is the state, the queue only carries its id):
 
     request ──► QUEUED ──claim──► BUILDING ──► DONE
                   ▲                   │
