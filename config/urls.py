@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from laporan.home import urls as home_urls
+from madrasah import urls as madrasah_urls
 from madrasah.views.health import healthz
 
 urlpatterns = [
@@ -10,7 +12,11 @@ urlpatterns = [
     path("kompetensi/", include("kompetensi.urls")),
     path("mutu/", include("mutu.urls")),
     path("laporan/", include("laporan.urls")),
-    path("", include("madrasah.urls")),
+    # One `madrasah` namespace for the madrasah app's pages and the role homes that show the other
+    # apps' figures: those homes are laporan's views (madrasah imports none of the other apps), while
+    # their names and addresses (`madrasah:home-kepala`, /beranda/kepala/, …) stay the ones bookmarks,
+    # sent notifications and redirects use.
+    path("", include((madrasah_urls.urlpatterns + home_urls.urlpatterns, madrasah_urls.app_name))),
 ]
 
 handler403 = "madrasah.views.errors.permission_denied"

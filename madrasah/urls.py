@@ -15,6 +15,8 @@ from .views import (
 )
 from .views.notifications import notification_list, notification_open
 
+# The homes of the Kepala, the Waka and the teacher (`madrasah:home-kepala`, …) are laporan's views,
+# added to this namespace in config/urls.py.
 app_name = "madrasah"
 
 urlpatterns = [
@@ -49,10 +51,6 @@ urlpatterns = [
     path("siapkan/<int:pk>/semester/", setup.setup_semesters, name="setup-semesters"),
     path("siapkan/<int:pk>/instrumen/", setup.setup_instruments, name="setup-instruments"),
     path("siapkan/<int:pk>/slip/", setup.setup_slips, name="setup-slips"),
-    path("beranda/kepala/", home.home_kepala, name="home-kepala"),
-    path("beranda/kepala/waka/", home.waka_assign, name="home-waka-assign"),
-    path("beranda/waka/", home.home_waka, name="home-waka"),
-    path("beranda/guru/", home.home_guru, name="home-guru"),
     path("beranda/operator/", home.home_operator, name="home-operator"),
     path("beranda/pengawas/", home.home_pengawas, name="home-pengawas"),
     path("pegawai/", staff.staff_list, name="staff-list"),

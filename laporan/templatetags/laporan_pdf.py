@@ -7,7 +7,8 @@ from django.utils.safestring import mark_safe
 
 from madrasah.identifiers import format_nip
 
-from ..selectors import cell_text
+from ..dashboard.rules import cell_text
+from ..documents.rules import page_counter_css
 
 register = template.Library()
 
@@ -27,6 +28,4 @@ def nip(value) -> str:
 @register.simple_tag
 def page_counter() -> str:
     """The CSS `content:` value of the page footer: "Halaman x dari y"."""
-    from ..pdf import page_counter_css  # WeasyPrint is imported where documents are rendered only
-
     return mark_safe(page_counter_css())  # noqa: S308 - built from a translation with quotes escaped  # nosec B308 B703

@@ -11,10 +11,16 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from laporan.documents import document_kind
-from laporan.office import office_context, paper_of
-from laporan.pdf import render_pdf
-from laporan.periods import Period, period_of_month, period_of_semester, period_of_year
+from laporan.documents.rules import document_kind
+from laporan.documents.selectors import (
+    Period,
+    office_context,
+    paper_of,
+    period_of_month,
+    period_of_semester,
+    period_of_year,
+)
+from laporan.documents.services.pdf import render_pdf
 
 SIGNED_ON = dt.date(2026, 11, 26)
 DUMP = os.environ.get("DOCUMENTS_DUMP", "")  # a folder: keep each built PDF there to look at

@@ -13,7 +13,7 @@ import os
 import time
 from pathlib import Path
 
-from laporan.documents import DOCUMENTS, DocumentKind, PeriodKind, document
+from laporan.documents.rules import DOCUMENTS, DocumentKind, PeriodKind, document
 
 CODE = "uji-lambat"
 GATE = "SLOW_DOCUMENT_GATE"  # the environment variable naming the gate file
@@ -33,7 +33,7 @@ SLOW = DocumentKind(
     code=CODE,
     label="Uji lambat",
     period=PeriodKind.SEMESTER,
-    template="laporan/pdf/lembar_kosong.html",
+    template="laporan/pdf/blank_sheets.html",
     context=slow_context,
     numbered=False,
 )

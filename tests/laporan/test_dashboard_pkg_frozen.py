@@ -19,8 +19,8 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from kompetensi.models import AppraisalPeriod, AppraisalStage, CompetencyResult
-from laporan.documents import document_kind
-from laporan.periods import period_of_semester
+from laporan.documents.rules import document_kind
+from laporan.documents.selectors import period_of_semester
 from madrasah.formatting import format_decimal_id
 from tests.factories import appraisal as appraisal_factory
 from tests.factories import supervision

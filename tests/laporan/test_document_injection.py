@@ -14,8 +14,8 @@ import pytest
 import time_machine
 
 from kompetensi.models import Instrument, SupervisionTeam
-from laporan import services
-from laporan.documents import PeriodKind, load_all
+from laporan.documents.rules import PeriodKind, load_all
+from laporan.documents.services import reports as services
 from laporan.models import DocumentNumber, ReportStatus
 from madrasah.models import Madrasah, Staff
 

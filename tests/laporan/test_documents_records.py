@@ -20,7 +20,7 @@ from kompetensi.models import (
     PkbActivity,
     PkbStatus,
 )
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
 from tests.factories import appraisal as appraisal_factory
 from tests.factories.madrasah import StaffFactory
 from tests.laporan.document_helpers import build, month_period, year_period

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from laporan.documents import PeriodKind, document_kind, load_all
-from laporan.services import report_build_now
+from laporan.documents.rules import PeriodKind, document_kind, load_all
+from laporan.documents.services.reports import report_build_now
 from tests.factories import supervision
 from tests.factories.madrasah import StaffFactory
 from tests.laporan.document_helpers import build, month_period, semester_period, year_period

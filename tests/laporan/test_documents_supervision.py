@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kompetensi.models import ProgrammeRow, SupervisionTeam, TeamMember
-from laporan.documents import document_kind
-from laporan.documents.laporan_supervisi import SUPERVISION_TABLES
-from laporan.documents.sk_tim import decrees_of_year
-from laporan.selectors import dashboard_data, recap_tables
+from laporan.dashboard.rules import recap_tables
+from laporan.dashboard.selectors import dashboard_data
+from laporan.documents.kinds.supervision_report import SUPERVISION_TABLES
+from laporan.documents.kinds.team_decree import decrees_of_year
+from laporan.documents.rules import document_kind
 from madrasah.models import Semester
 from tests.factories import supervision
 from tests.factories.kompetensi import instrument_version

@@ -10,10 +10,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from laporan import pdf, services
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
+from laporan.documents.services import pdf
+from laporan.documents.services import reports as services
+from laporan.documents.services.numbering import report_number_take
 from laporan.models import DocumentNumber, Report, ReportStatus
-from laporan.numbering import report_number_take
 from laporan.tasks import build_report
 from madrasah.services import staff_delete
 

@@ -12,10 +12,10 @@ import pytest
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
-from laporan import pdf
-from laporan.documents import document_kind
-from laporan.office import office_context, paper_of
-from laporan.periods import period_of_semester
+from laporan.documents import rules as document_rules
+from laporan.documents.rules import document_kind
+from laporan.documents.selectors import office_context, paper_of, period_of_semester
+from laporan.documents.services import pdf
 from madrasah.models import PaperSize, Staff
 
 PNG = bytes.fromhex(
@@ -193,16 +193,16 @@ def test_the_page_counter_is_a_css_content_value():
     from django.utils import translation
 
     with translation.override("id"):
-        assert pdf.page_counter_css() == '"Halaman " counter(page) " dari " counter(pages) ""'
+        assert document_rules.page_counter_css() == '"Halaman " counter(page) " dari " counter(pages) ""'
     with translation.override("en"):
-        assert pdf.page_counter_css() == '"Page " counter(page) " of " counter(pages) ""'
+        assert document_rules.page_counter_css() == '"Page " counter(page) " of " counter(pages) ""'
 
 
 def test_paper_sizes():
-    assert pdf.page_size("F4", landscape=False) == "215mm 330mm"
-    assert pdf.page_size("F4", landscape=True) == "330mm 215mm"
-    assert pdf.page_size("A4", landscape=True) == "297mm 210mm"
-    assert pdf.page_size("", landscape=False) == "215mm 330mm"
+    assert document_rules.page_size("F4", landscape=False) == "215mm 330mm"
+    assert document_rules.page_size("F4", landscape=True) == "330mm 215mm"
+    assert document_rules.page_size("A4", landscape=True) == "297mm 210mm"
+    assert document_rules.page_size("", landscape=False) == "215mm 330mm"
 
 
 def test_the_bundled_emblem_is_a_local_svg():

@@ -12,10 +12,11 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from laporan import services
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
+from laporan.documents.services import reports as services
+from laporan.documents.tasks import sweep_on_worker_start
 from laporan.models import DocumentNumber, Report, ReportStatus
-from laporan.tasks import build_report, sweep_on_worker_start
+from laporan.tasks import build_report
 from madrasah.errors import ApplicationError
 from madrasah.models import AccessLog
 
@@ -109,7 +110,7 @@ def test_a_retried_task_writes_one_file_and_leaves_no_temporary_file(kepala, med
         return real(**kwargs)
 
     monkeypatch.setattr(services, "report_render", flaky)
-    monkeypatch.setattr("laporan.tasks.backoff", lambda retries: 0)
+    monkeypatch.setattr("laporan.documents.tasks.backoff", lambda retries: 0)
     result = build_report.apply(args=[report.pk], task_id="task-retried")
     assert result.get() == "done"
     report.refresh_from_db()

@@ -12,8 +12,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from laporan import services
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
+from laporan.documents.services import reports as services
 from laporan.models import Report, ReportStatus
 from laporan.tasks import build_report
 from madrasah.models import AccessLog

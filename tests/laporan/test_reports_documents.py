@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from laporan import services
-from laporan.documents import document_kind
-from laporan.exports import dashboard_workbook
-from laporan.selectors import dashboard_data
+from laporan.dashboard.rules import dashboard_workbook, recap_tables
+from laporan.dashboard.selectors import dashboard_data
+from laporan.documents.rules import document_kind
+from laporan.documents.services import reports as services
 from madrasah.management.commands.seed_demo import DEMO_LOGINS
 from madrasah.models import Madrasah, Semester, Staff, User
 
@@ -84,8 +84,6 @@ def test_the_recap_prints_the_numbers_of_the_dashboard(demo, media):
     text = pdf_text(build(madrasah, "semester", semester.slug))
 
     data = dashboard_data(madrasah=madrasah, semester=semester)
-    from laporan.selectors import recap_tables
-
     titles = [t.title for t in recap_tables(data)]
     compared = 0
     for index, table in enumerate(recap_tables(data)):

@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from laporan import services
+from laporan.documents.services import reports as services
 from laporan.models import Report, ReportStatus
 from laporan.tasks import build_report
 from tests.madrasah.test_celery_worker import celery_workers  # noqa: F401 - the workers fixture

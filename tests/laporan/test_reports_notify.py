@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from laporan import services
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
+from laporan.documents.services import reports as services
 from laporan.models import Report
 from laporan.tasks import build_report
 from madrasah.models import Notification, User

@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
+from laporan.documents.services.numbering import document_number_issue, format_document_number
 from laporan.models import DocumentNumber
-from laporan.numbering import document_number_issue, format_document_number
 from madrasah.errors import ApplicationError
 
 

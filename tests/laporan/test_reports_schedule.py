@@ -14,12 +14,12 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from laporan import schedules
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
+from laporan.documents.services.reports import report_request
 from laporan.models import Report, ReportDispatch, ReportSchedule, ReportStatus
-from laporan.schedule_services import reports_dispatch
-from laporan.schedules import Due, SemesterEnd, reports_due, year_end
-from laporan.services import report_request
+from laporan.schedules import rules as schedules
+from laporan.schedules.rules import Due, SemesterEnd, reports_due, year_end
+from laporan.schedules.services import reports_dispatch
 from laporan.tasks import build_report, dispatch_scheduled_reports
 from tests.factories.madrasah import SemesterFactory
 

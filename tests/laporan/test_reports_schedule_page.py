@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from laporan.models import ReportDispatch, ReportSchedule
-from laporan.schedule_services import ScheduleData, report_schedule_save
+from laporan.schedules.services import ScheduleData, report_schedule_save
 from madrasah.errors import ApplicationError
 
 URL = reverse("laporan:schedule")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from laporan import services
+from laporan.documents.services import reports as services
 from laporan.models import Report, ReportStatus
 from laporan.tasks import build_report
 from tests.madrasah.test_celery_worker import celery_worker  # noqa: F401 - the worker fixture
@@ -69,7 +69,7 @@ def test_a_real_worker_builds_the_requested_report(report_worker, worker_media, 
 def test_a_starting_worker_rebuilds_what_a_killed_worker_left_behind(worker_media, kepala, monkeypatch, request):
     import subprocess
 
-    from laporan.documents import document_kind
+    from laporan.documents.rules import document_kind
 
     monkeypatch.setattr(build_report, "apply_async", lambda **kwargs: None)  # the first message is lost
     report, _ = services.report_request(

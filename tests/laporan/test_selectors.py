@@ -43,8 +43,8 @@ from kompetensi.models import (
     Section,
 )
 from kompetensi.observation import observation_save, observation_start
-from laporan.exports import dashboard_workbook
-from laporan.selectors import AttentionReason, PkgSummary, dashboard_data, pengawas_overview, recap_tables
+from laporan.dashboard.rules import dashboard_workbook, recap_tables
+from laporan.dashboard.selectors import AttentionReason, PkgSummary, dashboard_data, pengawas_overview
 from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, Semester, Staff
 from tests.factories import appraisal as appraisal_factory

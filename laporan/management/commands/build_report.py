@@ -18,8 +18,8 @@ from madrasah.errors import ApplicationError
 from madrasah.identifiers import clean_digits
 from madrasah.models import Madrasah, PaperSize, Staff
 
-from ...documents import load_all
-from ...services import report_build_now
+from ...documents.rules import load_all
+from ...documents.services.reports import report_build_now
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ...schedule_services import reports_dispatch
+from ...schedules.services import reports_dispatch
 
 
 class Command(BaseCommand):

@@ -1,0 +1,260 @@
+"""`semester`: the recap of a semester for all teachers (docs/domain.md §12: all teachers,
+averages, distribution, follow-ups), landscape, also as .xlsx.
+
+Its numbers are the dashboard's: the recap tables come from `laporan.dashboard.rules.recap_tables` over
+`dashboard_data` (the same objects, the same `cell_text`), the per-teacher table reads the same
+"latest final result per instrument" (`latest_final_observations`). A semester without data says so
+("belum ada data") instead of printing pages of zeros, like the dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from io import BytesIO
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+
+from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus
+from kompetensi.scoring import for_display
+from kompetensi.selectors import latest_final_observations
+from madrasah.charts import bar_chart
+from madrasah.models import Madrasah, Staff, TeacherType
+from madrasah.workbooks import workbook_bytes
+
+from ...dashboard.rules import Table, cell_text, dashboard_workbook, recap_tables, write_table
+from ...dashboard.selectors import DashboardData, dashboard_data
+from ..rules import DocumentKind, PeriodKind, document
+
+CHART_WIDTH = 520  # beside its table
+WIDE_CHART_WIDTH = 1000  # under its table, for long labels
+# Charts with long labels (instrument names) go under their table, full width.
+WIDE = frozenset({"instruments", "sections", "distribution", "pkg"})
+DESCRIPTION_CHARS = 160
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+def _all_zero(table: Table) -> bool:
+    return not any(cell for row in table.cells for cell in row if not isinstance(cell, str))
+
+
+# The screen draws a white halo under value labels (`paint-order`), which WeasyPrint does not know:
+# it would paint the halo over the text. On paper the labels go without it.
+HALO = ' stroke="#ffffff" stroke-width="3" paint-order="stroke"'
+
+
+def for_paper(svg: str) -> SafeString:
+    return mark_safe(svg.replace(HALO, ""))  # noqa: S308 - removes attributes from markup already escaped  # nosec B308 B703
+
+
+def _count_chart(items: list[tuple[str, int]], title: str, *, width: int = CHART_WIDTH):
+    top = max([count or 0 for _label, count in items] + [1])
+    return for_paper(bar_chart(items=items, max_value=top, title=title, width=width, places=0))
+
+
+def _percent_chart(items, title: str, *, max_value=100, unit="%", width: int = WIDE_CHART_WIDTH):
+    items = [(label, None if value is None else for_display(value)) for label, value in items]
+    return for_paper(bar_chart(items=items, max_value=max_value, title=title, unit=unit, width=width))
+
+
+def charts(data: DashboardData) -> dict:
+    """One chart per recap table that has one (the dashboard's choice), from the same numbers."""
+    c, f = data.completion, data.follow_ups
+    visible = [i for i in data.instruments if not i.hidden]
+    found = {
+        "programme": _count_chart(
+            [(_("Planned"), c.planned), (_("Done"), c.done), (_("Overdue"), c.overdue), (_("Cancelled"), c.cancelled)],
+            _("Supervision programme"),
+        ),
+        "follow_ups": _count_chart(
+            [
+                (_("Open"), f.open),
+                (_("Past the deadline"), f.overdue),
+                (_("Closed on time"), f.closed_on_time),
+                (_("Closed late"), f.closed_late),
+                (_("Clarifications requested"), data.clarifications),
+            ],
+            _("Follow-ups"),
+        ),
+    }
+    if visible:
+        found["instruments"] = _percent_chart(
+            [(i.name, i.average) for i in visible], _("Average result per instrument (%)")
+        )
+        # What tells the bars apart comes first: a long instrument name is what gets cut short.
+        sections = [(f"{title} · {i.name}", average) for i in visible for title, average in i.sections]
+        if sections:
+            found["sections"] = _percent_chart(sections, _("Section averages (%)"))
+        distribution = [(f"{label} · {i.name}", n) for i in visible for label, n in i.distribution]
+        if distribution:
+            found["distribution"] = _count_chart(distribution, _("Predikat distribution"), width=WIDE_CHART_WIDTH)
+    if not data.pkg.hidden and data.pkg.domains:
+        found["pkg"] = _percent_chart(
+            [(d.name, d.average) for d in data.pkg.domains],
+            _("PKG: average competency score per domain (1–4)"),
+            max_value=4,
+            unit="",
+        )
+    return found
+
+
+def _table_rows(table: Table) -> list[list[tuple[str, bool]]]:
+    return [
+        [(text, _is_number(value)) for text, value in zip(texts, values, strict=True)]
+        for texts, values in zip(table.rows, table.cells, strict=True)
+    ]
+
+
+def teacher_rows(*, data: DashboardData) -> list[dict]:
+    """Every active teacher (and anyone with a result), by name: their latest final result per
+    instrument of the recap and their follow-ups of the semester. Three queries."""
+    madrasah, semester = data.madrasah, data.semester
+    results: dict[int, dict[int, tuple]] = {}
+    for row in (
+        latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
+        .order_by()
+        .values_list("teacher_id", "instrument_version__instrument_id", "percentage", "predikat")
+    ):
+        results.setdefault(row[0], {})[row[1]] = (row[2], row[3])
+    is_open, closed = Q(status=FollowUpStatus.OPEN), Q(status=FollowUpStatus.CLOSED)
+    follow_ups = {
+        row["teacher_id"]: row
+        for row in FollowUp.objects.filter(madrasah=madrasah, observation__row__programme__semester=semester)
+        .order_by()
+        .values("teacher_id")
+        .annotate(open=Count("pk", filter=is_open), closed=Count("pk", filter=closed))
+    }
+    teachers = (
+        Staff.objects.filter(madrasah=madrasah)
+        .filter(Q(is_active=True) & ~Q(teacher_type=TeacherType.NONE) | Q(pk__in=list(results)))
+        .order_by("name", "pk")
+        .only("pk", "name", "front_title", "back_title", "nip")
+    )
+    rows = []
+    for number, teacher in enumerate(teachers, start=1):
+        mine = results.get(teacher.pk, {})
+        counts = follow_ups.get(teacher.pk, {})
+        rows.append(
+            {
+                "number": number,
+                "name": teacher.full_name,
+                "nip": teacher.nip,
+                "results": [
+                    {
+                        "value": mine[i.instrument_id][0],
+                        "text": cell_text(mine[i.instrument_id][0]),
+                        "predikat": mine[i.instrument_id][1],
+                    }
+                    if i.instrument_id in mine
+                    else None
+                    for i in data.instruments
+                ],
+                "open": counts.get("open", 0),
+                "closed": counts.get("closed", 0),
+            }
+        )
+    return rows
+
+
+def follow_up_rows(*, data: DashboardData, today: dt.date) -> list[dict]:
+    """The semester's follow-ups (the dashboard counts them), by deadline: one query."""
+    rows = (
+        FollowUp.objects.filter(madrasah=data.madrasah, observation__row__programme__semester=data.semester)
+        .annotate(closed_on=TruncDate("closed_at"))
+        .values(
+            "kind",
+            "description",
+            "deadline",
+            "status",
+            "closed_on",
+            "teacher__name",
+            "teacher__front_title",
+            "teacher__back_title",
+            "observation__instrument_version__instrument__name",
+        )
+        .order_by("deadline", "teacher__name", "pk")
+    )
+    shown = []
+    for row in rows:
+        name = f"{row['teacher__front_title']} {row['teacher__name']}".strip()
+        if row["teacher__back_title"]:
+            name = f"{name}, {row['teacher__back_title']}"
+        if row["status"] == FollowUpStatus.CLOSED:
+            late = row["closed_on"] is not None and row["closed_on"] > row["deadline"]
+            state = _("Closed late") if late else _("Closed on time")
+        else:
+            state = _("Past the deadline") if row["deadline"] < today else _("Open")
+        description = row["description"].strip()
+        if len(description) > DESCRIPTION_CHARS:
+            description = description[: DESCRIPTION_CHARS - 1].rstrip() + "…"
+        shown.append(
+            {
+                "teacher": name,
+                "instrument": row["observation__instrument_version__instrument__name"],
+                "kind": FollowUpKind(row["kind"]).label if row["kind"] in FollowUpKind.values else row["kind"],
+                "description": description,
+                "deadline": row["deadline"],
+                "state": state,
+            }
+        )
+    return shown
+
+
+def semester_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
+    now = timezone.now()
+    data = dashboard_data(madrasah=madrasah, semester=period.semester, now=now)
+    found = charts(data)
+    tables = [
+        {"table": table, "rows": _table_rows(table), "chart": found.get(table.key), "wide": table.key in WIDE}
+        for table in recap_tables(data)
+        if not (data.empty and _all_zero(table))
+    ]
+    return {
+        "data": data,
+        "empty": data.empty,
+        "tables": tables,
+        "instruments": data.instruments,
+        "teachers": teacher_rows(data=data),
+        "follow_ups": follow_up_rows(data=data, today=timezone.localdate(now)),
+        "hidden_instruments": [i for i in data.instruments if i.hidden],
+    }
+
+
+def semester_xlsx(*, context: dict, **_kwargs) -> bytes:
+    """The dashboard's workbook of the same data, with a sheet of the teachers' results."""
+    workbook = load_workbook(BytesIO(dashboard_workbook(data=context["data"])))
+    sheet = workbook.create_sheet(_("Teachers")[:31])
+    header = ["No", _("Name"), "NIP"]
+    for instrument in context["instruments"]:
+        header += [instrument.name, f"{instrument.name} · {_('Predikat')}"]
+    header += [_("Open follow-ups"), _("Closed follow-ups")]
+    rows = []
+    for row in context["teachers"]:
+        values = [row["number"], row["name"], row["nip"]]
+        for result in row["results"]:
+            values += [result["value"], result["predikat"]] if result else [None, None]
+        rows.append([*values, row["open"], row["closed"]])
+    write_table(sheet, header=header, rows=rows, first_row=1)
+    return workbook_bytes(workbook)
+
+
+SEMESTER_RECAP = document(
+    DocumentKind(
+        code="semester",
+        label=gettext_lazy("Semester recap"),
+        period=PeriodKind.SEMESTER,
+        template="laporan/pdf/semester_recap.html",
+        context=semester_context,
+        landscape=True,
+        xlsx=semester_xlsx,
+    )
+)

@@ -1,0 +1,105 @@
+"""Building documents in the worker (the web process never renders a PDF).
+
+`build_report` receives only the row id and claims the row (`services.reports` explains the claim and
+what happens when a worker dies). `acks_late` + `reject_on_worker_lost`: a worker killed mid-build
+gives its message back to the queue, and the redelivered message (same task id) may take the row
+over. Temporary failures (the database went away, a lock timed out) are retried with backoff, a few
+times; anything else is recorded on the row, and the page offers "try again".
+
+`sweep_reports` runs periodically (beat) and once when a worker starts: it re-sends the rows a down
+broker or a dead worker left behind.
+
+The task names are the ones queued messages and the beat schedule carry (`laporan.tasks.…`):
+`laporan.tasks` imports this module, so Celery's autodiscovery registers them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import uuid
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
+from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext_noop
+
+from madrasah.errors import ApplicationError
+
+from .services import reports as services
+
+logger = logging.getLogger(__name__)
+
+TEMPORARY = (OperationalError, InterfaceError)
+MAX_RETRIES = 3
+TOO_LONG = gettext_noop("The document took too long to build.")
+
+
+def backoff(retries: int) -> float:
+    """5, 10, 20 … seconds, with jitter so that retries of many reports do not arrive together."""
+    return 5 * 2**retries + random.uniform(0, 2)  # noqa: S311 - jitter, not security  # nosec B311
+
+
+@shared_task(
+    bind=True,
+    name="laporan.tasks.build_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=MAX_RETRIES,
+)
+def build_report(self, report_id: int) -> str:
+    token = self.request.id or f"local-{uuid.uuid4().hex}"
+    report = services.report_claim(report_id=report_id, token=token)
+    if report is None:
+        # Held by someone else, done, or gone. If its holder was a process of this host that died,
+        # free the row and take it.
+        if not services.report_release_orphans(report_ids=[report_id]):
+            return "skipped"
+        report = services.report_claim(report_id=report_id, token=token)
+        if report is None:
+            return "skipped"
+    try:
+        services.report_build(report=report, token=token)
+    except TEMPORARY as error:
+        if self.request.retries < MAX_RETRIES:
+            logger.warning("report %s: temporary failure (%s); retrying", report_id, error)
+            services.report_progress(
+                report_id=report_id, token=token, progress=report.progress, message=services.WAITING_RETRY
+            )
+            # The row stays claimed by this task id: the retry (same id) takes it again.
+            raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+        services.report_fail(report_id=report_id, token=token, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    except SoftTimeLimitExceeded:
+        services.report_fail(report_id=report_id, token=token, error=TOO_LONG)
+        return "failed"
+    except ApplicationError as error:
+        services.report_fail(report_id=report_id, token=token, error=error.message)
+        return "failed"
+    except Exception as error:
+        logger.exception("report %s: the build failed", report_id)
+        services.report_fail(report_id=report_id, token=token, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    return "done"
+
+
+@shared_task(name="laporan.tasks.sweep_reports", ignore_result=True)
+def sweep_reports(resend_after_seconds: float | None = None) -> dict:
+    """Periodic (beat, every 5 minutes) and at worker start (then every queued row is sent again:
+    what the broker held may be gone). Safe to run twice or late."""
+    if resend_after_seconds is None:
+        return services.reports_sweep()
+    return services.reports_sweep(resend_after=dt.timedelta(seconds=resend_after_seconds))
+
+
+@worker_ready.connect
+def sweep_on_worker_start(sender=None, **kwargs):
+    # A worker that starts after a crash or an outage picks up what was left: sent as a task, so it
+    # runs in the pool like any other and never delays the worker's start.
+    try:
+        sweep_reports.apply_async(kwargs={"resend_after_seconds": 0}, retry=True, retry_policy=services.PUBLISH_RETRY)
+    except Exception:  # noqa: BLE001 - the broker this worker just connected to went away again
+        logger.warning("could not queue the report sweep at worker start", exc_info=True)

@@ -1,0 +1,268 @@
+"""The "Reports" page: ask for a document, watch it being built (htmx polling of a tiny partial),
+download it (PDF, .xlsx for recaps, .zip for the yearly bundle), try a failed one again; and the
+archive below it: every document the member may see, filtered by kind, period and status. And the
+number register: every official document number of a year in sequence, with what became of it
+(issued, kept for a retry, or "batal"), for the Kepala and the Waka who ask for the documents.
+
+Thin views: access (`selectors`) → one service or selector → render or redirect. The web process only
+writes rows and hands ids to the queue; documents are built by the worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from madrasah.access import membership_required
+from madrasah.access_log import access_log_record, access_log_record_many
+from madrasah.errors import ApplicationError
+from madrasah.files import protected_file_response
+from madrasah.models import AccessKind, PaperSize, Staff
+
+from ..schedules.rules import SCHEDULE_READERS
+from .rules import PeriodKind, document_kind, load_all
+from .selectors import (
+    MONTH_KEY,
+    REGISTER_READERS,
+    SEMESTER_KEY,
+    STATUS_FILTERS,
+    YEAR_KEY,
+    kinds_for,
+    number_register,
+    period_choices,
+    period_default,
+    reads_all,
+    register_years,
+    report_for_user,
+    report_kind_for_user,
+    reports_visible,
+)
+from .services import reports as services
+
+REPORTS_PER_PAGE = 25
+
+
+def _list_url(report=None) -> str:
+    url = reverse("laporan:report-list")
+    return f"{url}#report-{report.pk}" if report is not None else url
+
+
+def _forms(membership) -> list[dict]:
+    """One form per kind the member may ask for: its periods and, for per-teacher kinds, whom."""
+    kinds = kinds_for(membership)
+    if not kinds:
+        raise PermissionDenied
+    teachers = None
+    periods_of: dict[str, list] = {}
+    forms = []
+    for kind in kinds:
+        if kind.period not in periods_of:
+            periods_of[kind.period] = period_choices(madrasah=membership.madrasah, period_kind=kind.period)
+        periods = periods_of[kind.period]
+        entry = {"kind": kind, "periods": periods, "default": period_default(choices=periods), "teachers": None}
+        if kind.per_teacher:
+            if reads_all(membership, kind):
+                if teachers is None:
+                    teachers = list(
+                        Staff.objects.filter(madrasah_id=membership.madrasah_id).teachers().active().order_by("name")
+                    )
+                entry["teachers"] = teachers
+            else:
+                entry["own"] = membership.staff
+        forms.append(entry)
+    return forms
+
+
+def _archive_filters(request, forms: list[dict]) -> dict:
+    """The archive's filters from the query (`?jenis=&periode=&status=`), kept only when they name a
+    kind, a period or a status on offer (anything else: no filter)."""
+    kinds = {entry["kind"].code for entry in forms}
+    periods = {p.key for entry in forms for p in entry["periods"]}
+    kind = request.GET.get("jenis", "")
+    period = request.GET.get("periode", "")
+    status = request.GET.get("status", "")
+    # A period no longer offered (a digest older than a year) still filters when written as a key.
+    known_period = period in periods or any(key.match(period) for key in (SEMESTER_KEY, YEAR_KEY, MONTH_KEY))
+    return {
+        "kind": kind if kind in kinds else "",
+        "period": period if known_period else "",
+        "status": status if status in STATUS_FILTERS else "",
+    }
+
+
+def _period_options(forms: list[dict]) -> list:
+    """Every period on offer once, semesters first, then years and months (newest first in each)."""
+    seen, options = set(), []
+    for entry in forms:
+        for period in entry["periods"]:
+            if period.key not in seen:
+                seen.add(period.key)
+                options.append(period)
+    order = {PeriodKind.SEMESTER: 0, PeriodKind.YEAR: 1, PeriodKind.MONTH: 2}
+    return sorted(options, key=lambda p: (order.get(p.kind, 3), -p.start.toordinal()))
+
+
+@membership_required()
+def report_list(request):
+    """Ask for a document, and the archive: every document of the madrasah the member may see, by
+    kind, period and status, a page at a time."""
+    membership = request.membership
+    forms = _forms(membership)
+    filters = _archive_filters(request, forms)
+    page = Paginator(reports_visible(membership, **filters), REPORTS_PER_PAGE).get_page(request.GET.get("halaman"))
+    kinds = load_all()
+    period_options = _period_options(forms)
+    period_labels = {p.key: p.label for p in period_options}
+    for report in page.object_list:
+        kind = kinds.get(report.kind)
+        report.kind_label = kind.label if kind else report.kind
+        report.period_label = period_labels.get(report.period, report.period)
+        report.has_xlsx = bool(kind and kind.xlsx)
+    context = {
+        "forms": forms,
+        "reports": page.object_list,
+        "page": page,
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "kind_options": [entry["kind"] for entry in forms],
+        "period_options": period_options,
+        "status_options": [("done", _("Ready")), ("active", _("Queued or building")), ("failed", _("Failed"))],
+        "papers": PaperSize.choices,
+        "schedule_readable": membership.has_role(*SCHEDULE_READERS),
+        "register_readable": membership.has_role(*REGISTER_READERS),
+    }
+    return render(request, "laporan/reports/list.html", context)
+
+
+def _teacher_of(request, kind) -> Staff | None:
+    if not kind.per_teacher:
+        return None
+    membership = request.membership
+    if not reads_all(membership, kind):
+        return membership.staff  # a teacher asks for their own record only
+    raw = request.POST.get("teacher", "")
+    if not raw.isdigit():
+        return None  # the service says "choose the teacher"
+    return get_object_or_404(Staff, pk=int(raw), madrasah_id=membership.madrasah_id)
+
+
+@require_POST
+@membership_required()
+def report_request(request):
+    membership = request.membership
+    kind = report_kind_for_user(membership, request.POST.get("kind", ""))
+    teacher = _teacher_of(request, kind)
+    try:
+        report, joined = services.report_request(
+            membership=membership,
+            kind=kind,
+            period_key=request.POST.get("period", ""),
+            teacher=teacher,
+            paper=request.POST.get("paper", ""),
+            user=request.user,
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect(_list_url())
+    if joined:
+        messages.info(request, _("This report is already being prepared: follow it below."))
+    else:
+        messages.success(request, _("The report is being prepared. This page shows its progress."))
+    return redirect(_list_url(report))
+
+
+@membership_required()
+def report_status(request, pk: int):
+    report = report_for_user(request.membership, pk)
+    kind = document_kind(report.kind)
+    report.has_xlsx = bool(kind and kind.xlsx)
+    return render(request, "laporan/reports/_status.html", {"report": report})
+
+
+def _download_name(report, extension: str | None = None) -> str:
+    parts = ["laporan", report.kind, report.period]
+    if report.teacher is not None:
+        parts.append(report.teacher.login_identifier or str(report.teacher_id))
+    return "-".join(parts) + (extension or PurePosixPath(report.file.name).suffix or ".pdf")
+
+
+def _log_opening(request, report) -> None:
+    # UU PDP: who opened which teacher's record is logged (the teacher's own openings are not); a
+    # document holding several teachers' records (the yearly bundle) logs an opening of each.
+    path = request.get_full_path()
+    if report.teacher is not None:
+        access_log_record(
+            viewer=request.membership,
+            teacher_id=report.teacher_id,
+            kind=AccessKind.DOCUMENT,
+            what=_("Teacher record (PDF)"),
+            path=path,
+        )
+        return
+    kind = document_kind(report.kind)
+    if kind is not None and kind.holds_records_of is not None:
+        access_log_record_many(
+            viewer=request.membership,
+            teacher_ids=[t.pk for t in kind.holds_records_of(madrasah=report.madrasah, period_key=report.period)],
+            kind=AccessKind.DOCUMENT,
+            what=_("Yearly evidence bundle (zip)"),
+            path=path,
+        )
+
+
+@membership_required()
+def report_download(request, pk: int):
+    report = report_for_user(request.membership, pk)
+    if not report.has_file:
+        raise Http404
+    _log_opening(request, report)
+    return protected_file_response(report.file, filename=_download_name(report))
+
+
+@membership_required()
+def report_download_xlsx(request, pk: int):
+    report = report_for_user(request.membership, pk)
+    if not report.has_file or not report.spreadsheet:
+        raise Http404
+    _log_opening(request, report)
+    return protected_file_response(report.spreadsheet, filename=_download_name(report, ".xlsx"))
+
+
+@require_POST
+@membership_required()
+def report_retry(request, pk: int):
+    report = report_for_user(request.membership, pk)
+    try:
+        services.report_retry(membership=request.membership, report=report, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The report is being prepared again."))
+    return redirect(_list_url(report))
+
+
+# --- the number register ------------------------------------------------------------------------------
+
+
+# The year from the query (`?tahun=`, one of the years with a sequence, else the latest).
+@membership_required(*REGISTER_READERS)
+def number_register_page(request):
+    madrasah = request.membership.madrasah
+    years = register_years(madrasah=madrasah)
+    asked = request.GET.get("tahun", "")
+    year = int(asked) if asked.isdigit() and int(asked) in years else (years[0] if years else timezone.localdate().year)
+    kinds = load_all()
+    entries = [
+        (entry, kinds[entry.kind].label if entry.kind in kinds else entry.kind)
+        for entry in number_register(madrasah=madrasah, year=year)
+    ]
+    return render(request, "laporan/reports/number_register.html", {"year": year, "years": years, "entries": entries})
