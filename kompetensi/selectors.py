@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib  # shim: removed at merge
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,11 +33,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from madrasah import compiled
-from madrasah.models import AcademicYear, EmploymentStatus, Madrasah, Semester
+from madrasah.models import AcademicYear, Madrasah, Semester
 
 from .models import (
-    Appraisal,
-    AppraisalStage,
     Competency,
     Domain,
     FollowUpStatus,
@@ -47,13 +46,10 @@ from .models import (
     Observation,
     ObservationScore,
     ObservationState,
-    PkgSnapshot,
-    PkgSnapshotBand,
     PredikatBand,
     ProgrammeRow,
     Section,
 )
-from .pkb import PNS_MINIMUM_JP, pkb_teacher_totals
 from .scoring import HUNDRED, Band
 
 
@@ -528,50 +524,6 @@ def supervision_counts(
     return _row_counts(groups), _follow_up_counts(groups)
 
 
-# --- PKG and PKB ------------------------------------------------------------------------------------
-
-
-def approved_appraisals(*, madrasah: Madrasah, academic_year_id: int) -> QuerySet[Appraisal]:
-    """The year's PKG appraisals approved by the Kepala: the only ones that count."""
-    return Appraisal.objects.filter(
-        madrasah=madrasah, period__academic_year_id=academic_year_id, stage=AppraisalStage.APPROVED
-    )
-
-
-@dataclass(frozen=True)
-class PkbCounts:
-    total_jp: int = 0
-    teachers: int = 0  # active teachers
-    pns: int = 0
-    pns_reached: int = 0
-
-    @property
-    def average_jp(self) -> Measure:
-        return Measure.average(self.total_jp, self.teachers)
-
-    @property
-    def pns_reached_share(self) -> Measure:
-        return Measure.share(self.pns_reached, self.pns)
-
-
-def pkb_counts(*, madrasah: Madrasah, start_year: int) -> PkbCounts:
-    """Verified JP of academic year `start_year` over the active teachers (kompetensi.pkb, as its recap),
-    and the civil servants reaching the yearly minimum: one query."""
-    pns = Q(employment_status__in=EmploymentStatus.civil_servant())
-    totals = pkb_teacher_totals(madrasah=madrasah, year=start_year).aggregate(
-        total=Sum("jp_total"),
-        teachers=Count("pk"),
-        pns=Count("pk", filter=pns),
-        pns_reached=Count("pk", filter=pns & Q(jp_total__gte=PNS_MINIMUM_JP)),
-    )
-    return PkbCounts(
-        total_jp=totals["total"] or 0,
-        teachers=totals["teachers"],
-        pns=totals["pns"],
-        pns_reached=totals["pns_reached"],
-    )
-
-
 # --- the quality-cycle indicators (mutu) ------------------------------------------------------------
 
 
@@ -629,27 +581,6 @@ def metric_instrument_predikat_share(
     return Measure.share(totals["hits"], totals["n"])
 
 
-def metric_pkg_predikat_share(*, madrasah: Madrasah, academic_year_id: int, predikat: str) -> Measure:
-    """Share (0–100) of the teachers with an approved PKG in the year whose Nilai PKG is at or above the
-    band `predikat` of their appraisal's instrument version, from the figures frozen when the Kepala
-    closed the year's PKG (`kompetensi.appraisal.figures`): a measurement is read by the whole cycle
-    team, and live shares measured twice would reveal the teacher approved in between. Not closed
-    yet, or fewer than `MIN_GROUP` teachers: no data. One query."""
-    snapshot = (
-        PkgSnapshot.objects.filter(period__madrasah=madrasah, period__academic_year_id=academic_year_id)
-        .annotate(
-            hits=Subquery(
-                PkgSnapshotBand.objects.filter(snapshot=OuterRef("pk"), label=predikat).values("at_or_above")[:1]
-            )
-        )
-        .values("teachers", "hits")
-        .first()
-    )
-    if snapshot is None or snapshot["teachers"] < MIN_GROUP:
-        return Measure(None, 0, None)
-    return Measure.share(snapshot["hits"] or 0, snapshot["teachers"])
-
-
 def metric_rows_on_time(*, madrasah: Madrasah, semester_ids: list[int], now: dt.datetime) -> Measure:
     """Share of the programme rows due by `now` or already observed (not cancelled) that were observed
     on or before their planned day. One query."""
@@ -662,11 +593,19 @@ def metric_follow_ups_on_time(*, madrasah: Madrasah, semester_ids: list[int], to
     return follow_up_counts(madrasah=madrasah, semester_ids=semester_ids, today=today).on_time
 
 
-def metric_pkb_average_jp(*, madrasah: Madrasah, start_year: int) -> Measure:
-    """Mean verified PKB JP per active teacher in academic year `start_year`. One query."""
-    return pkb_counts(madrasah=madrasah, start_year=start_year).average_jp
+# The names below moved to kompetensi.appraisal and kompetensi.pkb, whose selectors import this module:
+# resolved on first use (PEP 562) so that neither import order makes a cycle.
+_MOVED = {  # shim: removed at merge
+    "approved_appraisals": "kompetensi.appraisal.selectors.figures",  # shim: removed at merge
+    "metric_pkg_predikat_share": "kompetensi.appraisal.selectors.figures",  # shim: removed at merge
+    "PkbCounts": "kompetensi.pkb.selectors",  # shim: removed at merge
+    "pkb_counts": "kompetensi.pkb.selectors",  # shim: removed at merge
+    "metric_pkb_average_jp": "kompetensi.pkb.selectors",  # shim: removed at merge
+    "metric_pkb_pns_reached": "kompetensi.pkb.selectors",  # shim: removed at merge
+}  # shim: removed at merge
 
 
-def metric_pkb_pns_reached(*, madrasah: Madrasah, start_year: int) -> Measure:
-    """Share of active civil-servant teachers with at least the yearly minimum of verified JP. One query."""
-    return pkb_counts(madrasah=madrasah, start_year=start_year).pns_reached_share
+def __getattr__(name: str):  # shim: removed at merge
+    if name in _MOVED:  # shim: removed at merge
+        return getattr(importlib.import_module(_MOVED[name]), name)  # shim: removed at merge
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")  # shim: removed at merge

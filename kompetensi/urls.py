@@ -1,16 +1,13 @@
 from django.urls import path
 
+from .appraisal import urls as appraisal_urls
+from .growth import urls as growth_urls
+from .pkb import urls as pkb_urls
 from .views import (
-    appraisal,
-    appraisal_closing,
-    appraisal_workflow,
     followups,
-    growth,
-    growth_archive,
     instruments,
     observation_conflict,
     observations,
-    pkb,
     programme,
 )
 
@@ -32,10 +29,8 @@ urlpatterns = [
     *observations.urlpatterns,
     *observation_conflict.urlpatterns,
     *followups.urlpatterns,
-    *appraisal.urlpatterns,
-    *appraisal_workflow.urlpatterns,
-    *appraisal_closing.urlpatterns,
-    *growth.urlpatterns,
-    *pkb.urlpatterns,
-    *growth_archive.urlpatterns,
+    *appraisal_urls.urlpatterns,
+    *growth_urls.urlpatterns,
+    *pkb_urls.urlpatterns,
+    *growth_urls.archive_urlpatterns,
 ]

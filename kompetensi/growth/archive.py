@@ -29,8 +29,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from madrasah.formatting import format_decimal_id
 from madrasah.files import _resolved_path
+from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, Semester, Staff
 
 from ..models import (

@@ -37,6 +37,7 @@ from ..models import (
     ObservationScore,
     ObservationState,
 )
+from .charts import growth_charts
 
 APPRECIATIONS_SHOWN = 5
 NEXT_STEPS_SHOWN = 3
@@ -344,7 +345,7 @@ def _next_steps(standing: AppraisalYear | None, results: list[SupervisionResult]
     return steps[:NEXT_STEPS_SHOWN]
 
 
-def growth_page(*, teacher: Staff, viewer: Membership, today: dt.date | None = None) -> dict:
+def growth_sections(*, teacher: Staff, viewer: Membership, today: dt.date | None = None) -> dict:
     """Everything the growth page shows about `teacher` to `viewer` (already allowed to see it: the
     teacher, or the Kepala, Waka or pengawas of the madrasah). The PKG part only for the teacher and
     the Kepala. Three queries (two when the viewer may not see PKG)."""
@@ -382,3 +383,15 @@ def growth_page(*, teacher: Staff, viewer: Membership, today: dt.date | None = N
         "awaiting_acknowledgement": [r for r in results if r.state == ObservationState.SUBMITTED] if is_self else [],
         "next_steps": _next_steps(standing, results),
     }
+
+
+def growth_page(*, staff: Staff | None, viewer_membership: Membership | None) -> dict:
+    """The context of `kompetensi/growth/_page.html`: `page`, the growth page of `staff` as
+    `viewer_membership` sees it (`growth_sections`) with its charts, or None without a teacher or a
+    viewer. The viewer has been let in already (the teacher, or the Kepala, Waka or pengawas of the
+    madrasah)."""
+    if staff is None or viewer_membership is None:
+        return {"page": None}
+    page = growth_sections(teacher=staff, viewer=viewer_membership)
+    page["charts"] = growth_charts(page)
+    return {"page": page}
