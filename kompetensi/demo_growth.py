@@ -7,7 +7,7 @@
 - one in-house activity (IHT) per seeded year, 8 JP of 45 minutes, attended by most teachers (each
   attendee credited through the PKB service).
 
-Entries go through `kompetensi.pkb` and notes through `kompetensi.growth.services` (their checks, their
+Entries go through `kompetensi.pkb.services` and notes through `kompetensi.growth.services` (their checks, their
 verification rules); only timestamps are moved back afterwards, and the notifications those services
 send while seeding are removed (old news in a demo inbox). No evidence files are written. Deterministic
 for the same seed and date.

@@ -593,8 +593,8 @@ def metric_follow_ups_on_time(*, madrasah: Madrasah, semester_ids: list[int], to
     return follow_up_counts(madrasah=madrasah, semester_ids=semester_ids, today=today).on_time
 
 
-# The names below moved to kompetensi.appraisal and kompetensi.pkb, whose selectors import this module:
-# resolved on first use (PEP 562) so that neither import order makes a cycle.
+# shim: removed at merge. Names of kompetensi.appraisal.selectors.figures and kompetensi.pkb.selectors,
+# which import this module, resolved on first use (PEP 562) so that neither import order makes a cycle.
 _MOVED = {  # shim: removed at merge
     "approved_appraisals": "kompetensi.appraisal.selectors.figures",  # shim: removed at merge
     "metric_pkg_predikat_share": "kompetensi.appraisal.selectors.figures",  # shim: removed at merge

@@ -1,5 +1,4 @@
-"""The PKG pages, in the order the app's URL list has always had them (period and sheet pages, the
-stage actions and printed forms, closing the year)."""
+"""The PKG pages: the period and sheet pages, the stage actions and printed forms, closing the year."""
 
 from .views import periods, sheet, stages
 

@@ -1,15 +1,15 @@
 """Reads for a teacher's growth page ("Perkembangan Saya"): recognition, PKG standing and its trend,
 supervision results per instrument across semesters, open follow-ups and a next step.
 
-Light by design (issue: ≤ 10 queries for the whole home whatever the history length; the request
+Light by design (≤ 10 queries for the whole home whatever the history length; the request
 itself — session, membership, navbar — already takes about seven): each section is ONE query over
 joined rows (`values()` with LEFT JOINs and correlated subqueries), grouped into plain data here.
 So the page costs three queries for one semester of history or twenty.
 
 Numbers are never made up: the PKG figures are the stored `CompetencyResult` rows and `nilai` of the
-latest APPROVED appraisal (what `appraisal.scoring.competency_standing` reads), the supervision
-percentages are the stored `Observation.percentage` (the scoring function's output), both rounded
-only by `scoring.for_display`. No approved appraisal → `standing` is None ("belum dinilai").
+latest APPROVED appraisal (what `kompetensi.appraisal.selectors.results.competency_standing` reads),
+the supervision percentages are the stored `Observation.percentage` (the scoring function's output),
+both rounded only by `scoring.for_display`. No approved appraisal → `standing` is None ("belum dinilai").
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class DomainStanding:
 
     @property
     def nilai(self) -> Decimal:
-        # The same rule as appraisal.scoring._domains: points ÷ (4 × competencies) × 100.
+        # The same rule as kompetensi.appraisal.selectors.results._domains: points ÷ (4 × competencies) × 100.
         return Decimal(self.total) / Decimal(self.maximum) * scoring.HUNDRED
 
     @property
