@@ -116,6 +116,20 @@ def period_from_query(*, madrasah_id: int, tahun: str | None, semester: str | No
     return None
 
 
+def archive_period_choices(*, madrasah_id: int) -> dict:
+    """What the period form offers: the madrasah's academic years and semesters, newest first, and
+    the current ones (the active semester's, else the newest year)."""
+    years = AcademicYear.objects.filter(madrasah_id=madrasah_id).order_by("-start_year")
+    semesters = Semester.objects.filter(madrasah_id=madrasah_id).select_related("academic_year")
+    active = next((s for s in semesters if s.is_active), None)
+    return {
+        "years": years,
+        "semesters": semesters.order_by("-start_date"),
+        "current_year": active.academic_year if active else years.first(),
+        "current_semester": active,
+    }
+
+
 def archive_filename(teacher: Staff, period: ArchivePeriod) -> str:
     """`bukti-dukung-<NIP>-<period>.zip` (NIGNP or PegID for a teacher without a NIP)."""
     identifier = safe_name(teacher.login_identifier or str(teacher.pk))

@@ -30,11 +30,11 @@ from django.views.decorators.http import require_POST
 from madrasah.access import membership_required
 from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
-from madrasah.models import AcademicYear, AccessKind, Membership, Role, Semester, Staff
+from madrasah.models import AccessKind, Membership, Role, Staff
 
 from ..access import teacher_growth_for_user
 from . import selectors, services
-from .archive import archive_contents, archive_filename, build_archive, period_from_query
+from .archive import archive_contents, archive_filename, archive_period_choices, build_archive, period_from_query
 from .forms import AppreciationForm
 
 ARCHIVE_DOWNLOADERS = (Role.KEPALA, Role.WAKA)
@@ -103,19 +103,13 @@ def _teacher_for_archive(membership: Membership, staff_pk: int) -> tuple[Staff, 
 @membership_required()
 def evidence_archive_form(request, staff_pk: int):
     teacher, is_self = _teacher_for_archive(request.membership, staff_pk)
-    years = AcademicYear.objects.filter(madrasah_id=teacher.madrasah_id).order_by("-start_year")
-    semesters = Semester.objects.filter(madrasah_id=teacher.madrasah_id).select_related("academic_year")
-    active = next((s for s in semesters if s.is_active), None)
     return render(
         request,
         "kompetensi/growth_archive/form.html",
         {
             "teacher": teacher,
             "is_self": is_self,
-            "years": years,
-            "semesters": semesters.order_by("-start_date"),
-            "current_year": active.academic_year if active else years.first(),
-            "current_semester": active,
+            **archive_period_choices(madrasah_id=teacher.madrasah_id),
             "action": reverse("kompetensi:evidence-archive", args=[teacher.pk]),
         },
     )
