@@ -164,6 +164,10 @@ def in_house_attendance(*, activity: InHouseActivity) -> QuerySet[Staff]:
     return activity.attendees.order_by("name", "pk")
 
 
+def in_house_attendee_ids(*, activity: InHouseActivity) -> list[int]:
+    return list(activity.attendees.values_list("pk", flat=True))
+
+
 def in_house_candidates(*, madrasah: Madrasah, activity: InHouseActivity | None = None) -> QuerySet[Staff]:
     """Active teachers, plus the activity's current attendees even if no longer active."""
     query = Q(is_active=True) & ~Q(teacher_type=TeacherType.NONE)

@@ -303,7 +303,7 @@ def in_house_update(request, pk: int):
             "speaker": activity.speaker,
             "place": activity.place,
             "summary": activity.summary,
-            "attendees": list(activity.attendees.values_list("pk", flat=True)),
+            "attendees": selectors.in_house_attendee_ids(activity=activity),
         }
         form = InHouseForm(candidates=candidates, initial=initial)
     return render(request, "kompetensi/pkb/in_house_form.html", {"form": form, "activity": activity})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from madrasah.models import Membership, Role, Staff, TeacherType, User
+from madrasah.models import Membership, Role, Semester, Staff, TeacherType, User
 
 from ...models import Appraisal, AppraisalPeriod, AppraisalStage, InstrumentKind, InstrumentVersion
 
@@ -162,3 +162,12 @@ def assessor_choices_per_row(*, period: AppraisalPeriod, rows: list[dict], candi
                 if teacher.pk in kepala_ids
                 else [c for c in candidates if c.teacher and c.staff_id != teacher.pk]
             )
+
+
+def period_initial(*, madrasah_id: int) -> dict:
+    """A new period's form starts on the active semester's academic year, whole (none: empty)."""
+    active = Semester.objects.filter(madrasah_id=madrasah_id, is_active=True).select_related("academic_year").first()
+    if active is None:
+        return {}
+    year = active.academic_year
+    return {"academic_year": year.pk, "start_date": year.start_date, "end_date": year.end_date}

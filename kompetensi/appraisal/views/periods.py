@@ -53,11 +53,7 @@ def period_list(request):
 @membership_required(Role.KEPALA)
 def period_create(request):
     membership = request.membership
-    initial = {}
-    active = membership.madrasah.semesters.filter(is_active=True).select_related("academic_year").first()
-    if active:
-        year = active.academic_year
-        initial = {"academic_year": year.pk, "start_date": year.start_date, "end_date": year.end_date}
+    initial = setup_selectors.period_initial(madrasah_id=membership.madrasah_id)
     form = PeriodForm(request.POST or None, madrasah_id=membership.madrasah_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
