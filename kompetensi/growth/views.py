@@ -34,8 +34,9 @@ from madrasah.models import AccessKind, Membership, Role, Staff
 
 from ..access import teacher_growth_for_user
 from . import selectors, services
-from .archive import archive_contents, archive_filename, archive_period_choices, build_archive, period_from_query
+from .archive import archive_contents, archive_period_choices, build_archive, period_from_query
 from .forms import AppreciationForm
+from .rules import archive_filename
 
 ARCHIVE_DOWNLOADERS = (Role.KEPALA, Role.WAKA)
 ACCESS_LOG_WHAT = "Unduh bukti dukung"
