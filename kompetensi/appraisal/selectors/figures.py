@@ -1,9 +1,10 @@
 """The year's PKG aggregates (README, "Aggregation": PKG), live or frozen.
 
-PKG results are confidential (docs/domain.md §3 and §7), and a live aggregate leaks them to
-anyone who reads it twice: the mean before and after one more approval gives that teacher's Nilai PKG
-(n × new mean − (n − 1) × old mean), and a domain mean gives their domain score the same way. Hiding
-groups of fewer than 3 does not stop that. So:
+PKG results are confidential (docs/domain.md §3 "People and roles" and §7 "The four competencies and
+the PKG instrument"), and a live aggregate leaks them to anyone who reads it twice: the mean before
+and after one more approval gives that teacher's Nilai PKG (n × new mean − (n − 1) × old mean), and a
+domain mean gives their domain score the same way. Hiding groups of fewer than 3 does not stop that.
+So:
 
 - *live* figures (`pkg_live_figures`) are for the Kepala, who approves every appraisal, and the
   pengawas, who oversees the madrasah;

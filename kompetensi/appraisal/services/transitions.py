@@ -45,7 +45,8 @@ def _is_teacher(user: User, appraisal: Appraisal) -> bool:
 
 def _may_approve(user: User, appraisal: Appraisal) -> bool:
     """The Kepala approves every appraisal but his own. His own is approved by the pengawas who
-    appraised him (docs/domain.md §7: the pengawas is the Kepala's assessor)."""
+    appraised him (docs/domain.md §7 "The four competencies and the PKG instrument": the pengawas
+    is the Kepala's assessor)."""
     if _is_teacher(user, appraisal):
         return appraisal.assessor_id == user.pk and holds(user, appraisal.madrasah_id, Role.PENGAWAS)
     if holds(user, appraisal.madrasah_id, Role.KEPALA):

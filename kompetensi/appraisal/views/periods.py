@@ -1,11 +1,11 @@
 """The PKG period: the list of periods, a new period, the period page with each teacher's assessor
 and stage, assigning assessors, and the Kepala's closing and reopening of the year's PKG.
 
-Who sees what (docs/domain.md §7: PKG is high-stakes and confidential): the Kepala (all teachers,
-with Nilai PKG and predikat) and the Waka (all teachers' assessors and stages, but no scores); an
-assessor who is neither sees only the teachers assigned to him, with their scores. Each period is
-fetched through `kompetensi.access.appraisal_period_for_user` (`write`: the Kepala; others 403,
-another madrasah's period 404).
+Who sees what (docs/domain.md §7 "The four competencies and the PKG instrument": PKG is high-stakes
+and confidential): the Kepala (all teachers, with Nilai PKG and predikat) and the Waka (all teachers'
+assessors and stages, but no scores); an assessor who is neither sees only the teachers assigned to
+him, with their scores. Each period is fetched through `kompetensi.access.appraisal_period_for_user`
+(`write`: the Kepala; others 403, another madrasah's period 404).
 """
 
 from __future__ import annotations

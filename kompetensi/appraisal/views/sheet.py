@@ -1,10 +1,10 @@
 """A PKG appraisal's page: the scoring sheet, the evidence, the teacher's self-evaluation and the
 protected evidence download.
 
-Who sees what (docs/domain.md §7: PKG is high-stakes and confidential): an appraisal only the
-teacher, the assessor and the Kepala (`appraisal_for_user`; others 404). The teacher sees the
-assessor's scores once the appraisal leaves "proses" (before that they are a draft), and always sees
-his own self-evaluation and the evidence. Every number comes from
+Who sees what (docs/domain.md §7 "The four competencies and the PKG instrument": PKG is high-stakes
+and confidential): an appraisal only the teacher, the assessor and the Kepala (`appraisal_for_user`;
+others 404). The teacher sees the assessor's scores once the appraisal leaves "proses" (before that
+they are a draft), and always sees his own self-evaluation and the evidence. Every number comes from
 `selectors.results.appraisal_result` (score_pkg on the stored scores).
 """
 
