@@ -7,7 +7,7 @@
 - one in-house activity (IHT) per seeded year, 8 JP of 45 minutes, attended by most teachers (each
   attendee credited through the PKB service).
 
-Entries go through `kompetensi.pkb` and notes through `kompetensi.growth.services` (their checks, their
+Entries go through `kompetensi.pkb.services` and notes through `kompetensi.growth.services` (their checks, their
 verification rules); only timestamps are moved back afterwards, and the notifications those services
 send while seeding are removed (old news in a demo inbox). No evidence files are written. Deterministic
 for the same seed and date.
@@ -24,7 +24,9 @@ from django.utils import timezone
 from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.models import Membership, Notification, Role, Sex, Staff, TeacherType
 
+from .growth.services import appreciation_note_create
 from .models import AppreciationNote, InHouseActivity, PkbActivity, PkbKind, PkbStatus
+from .pkb import services as pkb
 
 RETURN_NOTE = (
     "Sertifikat belum dilampirkan dan jumlah JP berbeda dengan surat tugas. Mohon unggah sertifikat "
@@ -136,9 +138,6 @@ class _Plan:
 
 @register_demo_step(order=40)
 def seed_growth(*, madrasah, semesters, seed, today, stdout, **context) -> None:
-    from . import pkb
-    from .growth.services import appreciation_note_create
-
     rng = random.Random(f"growth-{seed}")  # nosec B311 # demo data, seeded to repeat
     kepala, waka = _member(madrasah, Role.KEPALA), _member(madrasah, Role.WAKA)
     if kepala is None or waka is None:

@@ -18,6 +18,16 @@ from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Role, Staff, TeacherType
 
+from .appraisal.selectors.setup import pkg_version_for
+from .appraisal.services.closing import appraisal_period_close
+from .appraisal.services.scores import appraisal_evidence_add, appraisal_scores_save
+from .appraisal.services.setup import appraisal_assign, appraisal_period_create
+from .appraisal.services.transitions import (
+    appraisal_approve,
+    appraisal_request_clarification,
+    appraisal_sign,
+    appraisal_submit,
+)
 from .models import Appraisal, AppraisalEvent, AppraisalPeriod, Item
 
 CLARIFICATION_TEXT = "Mohon penjelasan indikator 7.4: analisis hasil penilaian sudah saya lampirkan di modul ajar."
@@ -48,16 +58,6 @@ def _points(rng: random.Random, level: float) -> int:
 
 @register_demo_step(order=30)
 def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
-    from .appraisal.closing import appraisal_period_close
-    from .appraisal.scoring import appraisal_evidence_add, appraisal_scores_save
-    from .appraisal.setup import appraisal_assign, appraisal_period_create, pkg_version_for
-    from .appraisal.transitions import (
-        appraisal_approve,
-        appraisal_request_clarification,
-        appraisal_sign,
-        appraisal_submit,
-    )
-
     rng = random.Random(f"pkg-{seed}")  # nosec B311 # demo data, seeded to repeat
     kepala, waka, pengawas = (_first_user(madrasah, r) for r in (Role.KEPALA, Role.WAKA, Role.PENGAWAS))
     if kepala is None or waka is None:

@@ -1,23 +1,16 @@
+from .appraisal import urls as appraisal_urls
+from .growth import urls as growth_urls
 from .instruments import urls as instruments
+from .pkb import urls as pkb_urls
 from .supervision import urls as supervision
-from .views import (
-    appraisal,
-    appraisal_closing,
-    appraisal_workflow,
-    growth,
-    growth_archive,
-    pkb,
-)
 
 app_name = "kompetensi"
 
 urlpatterns = [
     *instruments.urlpatterns,
     *supervision.urlpatterns,
-    *appraisal.urlpatterns,
-    *appraisal_workflow.urlpatterns,
-    *appraisal_closing.urlpatterns,
-    *growth.urlpatterns,
-    *pkb.urlpatterns,
-    *growth_archive.urlpatterns,
+    *appraisal_urls.urlpatterns,
+    *growth_urls.urlpatterns,
+    *pkb_urls.urlpatterns,
+    *growth_urls.archive_urlpatterns,
 ]

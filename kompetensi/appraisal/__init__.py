@@ -1,1 +1,2 @@
-"""PKG: the yearly teacher performance appraisal (services and selectors)."""
+"""PKG: the yearly teacher performance appraisal (periods, set-up, scoring, evidence, stage
+transitions, closing, printed forms and the year's figures)."""

@@ -1,1 +1,2 @@
-"""Teacher growth: "Perkembangan Saya", recognition, the evidence archive (services and selectors)."""
+"""Teacher growth: the competency progress page ("Perkembangan Saya"), notes of appreciation and the
+supporting-evidence archive (bukti dukung)."""

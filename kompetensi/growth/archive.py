@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -27,7 +25,6 @@ from types import SimpleNamespace
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from madrasah.files import _resolved_path
 from madrasah.formatting import format_decimal_id
@@ -44,51 +41,9 @@ from ..models import (
     PkbStatus,
 )
 from ..scoring import for_display
-
-SEMESTER_SLUG = re.compile(r"^(\d{4})-(\d{4})-(ganjil|genap)$")
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
+from .rules import SEMESTER_SLUG, ArchivePeriod, archive_file_name, period_of_semester, period_of_year, safe_name
 
 # --- the period -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ArchivePeriod:
-    """An academic year, or one semester of it: dates, a label and the slug used in file names."""
-
-    academic_year: AcademicYear
-    semester: Semester | None
-    start: dt.date
-    end: dt.date
-    label: str
-    slug: str
-
-    @property
-    def query(self) -> str:
-        """The query string that chooses this period on the download URL."""
-        return f"semester={self.slug}" if self.semester else f"tahun={self.academic_year.start_year}"
-
-
-def period_of_year(year: AcademicYear) -> ArchivePeriod:
-    return ArchivePeriod(
-        academic_year=year,
-        semester=None,
-        start=year.start_date,
-        end=year.end_date,
-        label=_("Academic year %(year)s") % {"year": year.name},
-        slug=f"{year.start_year}-{year.start_year + 1}",
-    )
-
-
-def period_of_semester(semester: Semester) -> ArchivePeriod:
-    return ArchivePeriod(
-        academic_year=semester.academic_year,
-        semester=semester,
-        start=semester.start_date,
-        end=semester.end_date,
-        label=_("Semester %(semester)s") % {"semester": semester},
-        slug=semester.slug,
-    )
 
 
 def period_from_query(*, madrasah_id: int, tahun: str | None, semester: str | None) -> ArchivePeriod | None:
@@ -116,31 +71,18 @@ def period_from_query(*, madrasah_id: int, tahun: str | None, semester: str | No
     return None
 
 
-def archive_filename(teacher: Staff, period: ArchivePeriod) -> str:
-    """`bukti-dukung-<NIP>-<period>.zip` (NIGNP or PegID for a teacher without a NIP)."""
-    identifier = safe_name(teacher.login_identifier or str(teacher.pk))
-    return f"bukti-dukung-{identifier}-{period.slug}.zip"
-
-
-def safe_name(name: str, *, fallback: str = "berkas") -> str:
-    """An ASCII file name: accents folded, anything but letters, digits, dot, dash and underscore
-    turned into a dash, no leading dots, at most 80 characters (the extension kept)."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    clean = _UNSAFE.sub("-", folded).strip("-.") or fallback
-    stem, dot, suffix = clean.rpartition(".")
-    if dot and stem and len(suffix) <= 5:
-        return f"{stem[: 80 - len(suffix) - 1].rstrip('-.')}.{suffix.lower()}"
-    return clean[:80].rstrip("-.") or fallback
-
-
-def _file_name(original: str, stored: str, number: int) -> str:
-    """`03-sertifikat-diklat.pdf`: numbered, sanitised, with the stored file's extension (the stored
-    name's extension comes from the upload allow-list, so it is the one to trust)."""
-    stored_suffix = PurePosixPath(stored).suffix.lower()
-    name = safe_name(original or PurePosixPath(stored).name)
-    if stored_suffix and not name.lower().endswith(stored_suffix):
-        name = f"{PurePosixPath(name).stem or 'berkas'}{stored_suffix}"
-    return f"{number:02d}-{name}"
+def archive_period_choices(*, madrasah_id: int) -> dict:
+    """What the period form offers: the madrasah's academic years and semesters, newest first, and
+    the current ones (the active semester's, else the newest year)."""
+    years = AcademicYear.objects.filter(madrasah_id=madrasah_id).order_by("-start_year")
+    semesters = Semester.objects.filter(madrasah_id=madrasah_id).select_related("academic_year")
+    active = next((s for s in semesters if s.is_active), None)
+    return {
+        "years": years,
+        "semesters": semesters.order_by("-start_date"),
+        "current_year": active.academic_year if active else years.first(),
+        "current_semester": active,
+    }
 
 
 # --- what goes in -------------------------------------------------------------------------------------
@@ -358,7 +300,7 @@ def build_archive(
                 if not item.file:
                     continue
                 number += 1
-                path = f"{APPRAISAL_DIR}/bukti/{_file_name(item.original_name, item.file.name, number)}"
+                path = f"{APPRAISAL_DIR}/bukti/{archive_file_name(item.original_name, item.file.name, number)}"
                 data = _read(item.file)
                 if data is not None:
                     write(path, data)
@@ -392,7 +334,7 @@ def build_archive(
             path, missing = "", False
             if activity.evidence:
                 number += 1
-                path = f"{PKB_DIR}/{_file_name(activity.evidence_name, activity.evidence.name, number)}"
+                path = f"{PKB_DIR}/{archive_file_name(activity.evidence_name, activity.evidence.name, number)}"
                 data = _read(activity.evidence)
                 if data is None:
                     path, missing = "", True

@@ -1,15 +1,15 @@
 """Reads for a teacher's growth page ("Perkembangan Saya"): recognition, PKG standing and its trend,
 supervision results per instrument across semesters, open follow-ups and a next step.
 
-Light by design (issue: ≤ 10 queries for the whole home whatever the history length; the request
+Light by design (≤ 10 queries for the whole home whatever the history length; the request
 itself — session, membership, navbar — already takes about seven): each section is ONE query over
 joined rows (`values()` with LEFT JOINs and correlated subqueries), grouped into plain data here.
 So the page costs three queries for one semester of history or twenty.
 
 Numbers are never made up: the PKG figures are the stored `CompetencyResult` rows and `nilai` of the
-latest APPROVED appraisal (what `appraisal.scoring.competency_standing` reads), the supervision
-percentages are the stored `Observation.percentage` (the scoring function's output), both rounded
-only by `scoring.for_display`. No approved appraisal → `standing` is None ("belum dinilai").
+latest APPROVED appraisal (what `kompetensi.appraisal.selectors.results.competency_standing` reads),
+the supervision percentages are the stored `Observation.percentage` (the scoring function's output),
+both rounded only by `scoring.for_display`. No approved appraisal → `standing` is None ("belum dinilai").
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ..models import (
     ObservationScore,
     ObservationState,
 )
+from .charts import growth_charts
 
 APPRECIATIONS_SHOWN = 5
 NEXT_STEPS_SHOWN = 3
@@ -71,7 +72,7 @@ class DomainStanding:
 
     @property
     def nilai(self) -> Decimal:
-        # The same rule as appraisal.scoring._domains: points ÷ (4 × competencies) × 100.
+        # The same rule as kompetensi.appraisal.selectors.results._domains: points ÷ (4 × competencies) × 100.
         return Decimal(self.total) / Decimal(self.maximum) * scoring.HUNDRED
 
     @property
@@ -344,7 +345,7 @@ def _next_steps(standing: AppraisalYear | None, results: list[SupervisionResult]
     return steps[:NEXT_STEPS_SHOWN]
 
 
-def growth_page(*, teacher: Staff, viewer: Membership, today: dt.date | None = None) -> dict:
+def growth_sections(*, teacher: Staff, viewer: Membership, today: dt.date | None = None) -> dict:
     """Everything the growth page shows about `teacher` to `viewer` (already allowed to see it: the
     teacher, or the Kepala, Waka or pengawas of the madrasah). The PKG part only for the teacher and
     the Kepala. Three queries (two when the viewer may not see PKG)."""
@@ -382,3 +383,15 @@ def growth_page(*, teacher: Staff, viewer: Membership, today: dt.date | None = N
         "awaiting_acknowledgement": [r for r in results if r.state == ObservationState.SUBMITTED] if is_self else [],
         "next_steps": _next_steps(standing, results),
     }
+
+
+def growth_page(*, staff: Staff | None, viewer_membership: Membership | None) -> dict:
+    """The context of `kompetensi/growth/_page.html`: `page`, the growth page of `staff` as
+    `viewer_membership` sees it (`growth_sections`) with its charts, or None without a teacher or a
+    viewer. The viewer has been let in already (the teacher, or the Kepala, Waka or pengawas of the
+    madrasah)."""
+    if staff is None or viewer_membership is None:
+        return {"page": None}
+    page = growth_sections(teacher=staff, viewer=viewer_membership)
+    page["charts"] = growth_charts(page)
+    return {"page": page}

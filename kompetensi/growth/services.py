@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Role, Staff
+from madrasah.workflow import notify, staff_user_ids
 
 from ..models import AppreciationNote
-from ..workflow.common import notify, teacher_user_ids
 
 APPRECIATION_WRITERS = (Role.KEPALA, Role.WAKA)
 APPRECIATION_MAX = 2000
@@ -41,7 +41,7 @@ def appreciation_note_create(*, author: Membership, teacher: Staff, text: str) -
     )
     notify(
         author.madrasah,
-        teacher_user_ids(teacher.pk),
+        staff_user_ids(teacher.pk),
         _("You received a note of appreciation."),
         reverse("kompetensi:teacher-page", args=[teacher.pk]),
         actor=author.user,

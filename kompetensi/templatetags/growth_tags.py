@@ -1,82 +1,19 @@
-"""The teacher's growth page as an inclusion tag, so that the madrasah app's teacher home shows it
-(`{% load growth_tags %}{% growth_page staff %}`) without importing kompetensi, and the Kepala's view
-of one teacher renders the very same page.
-
-Charts are the shared server-side SVG charts (madrasah.charts); each comes with a table of the same
-numbers. No client-side chart library, no images.
-"""
+"""The teacher's growth page as an inclusion tag, for the madrasah app's teacher home
+(`{% load growth_tags %}{% growth_page staff %}`). The page's context is
+`kompetensi.growth.selectors.growth_page`, which views call themselves."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
 
-from madrasah.charts import bar_chart, line_chart
-
-from .. import scoring
 from ..growth import selectors
 
 register = template.Library()
 
-CHART_WIDTH = 480  # drawn for a phone first: the SVG scales to the column, text stays readable
 
-
-def _charts(page: dict) -> dict:
-    charts = {}
-    standing = page["standing"]
-    if standing:
-        charts["competencies"] = bar_chart(
-            items=[
-                (f"{c['number']}. {c['name']}", scoring.for_display(c["percentage"])) for c in standing.competencies
-            ],
-            title=_("Competencies, PKG %(year)s (%%)") % {"year": standing.year},
-            unit="%",
-            width=CHART_WIDTH,
-            chart_id="growth-competencies",
-        )
-    trend = page["pkg_trend"]
-    if len(trend) > 1:
-        domain_names = [d.name for d in trend[-1].domain_list]
-        series = [(_("Nilai PKG"), [(y.year, scoring.for_display(y.nilai)) for y in trend])]
-        for name in domain_names:
-            points = [
-                (y.year, scoring.for_display(y.domains[name].nilai) if name in y.domains else None) for y in trend
-            ]
-            series.append((name, points))
-        charts["pkg_trend"] = line_chart(
-            series=series, title=_("PKG over the years"), width=CHART_WIDTH, chart_id="growth-pkg-trend"
-        )
-    if page["supervision_semesters"]:
-        cells = page["supervision_cells"]
-        series = [
-            (
-                str(label),
-                [
-                    (
-                        semester,
-                        scoring.for_display(cells[(semester, kind)].percentage) if (semester, kind) in cells else None,
-                    )
-                    for semester in page["supervision_semesters"]
-                ],
-            )
-            for kind, label in page["supervision_kinds"]
-        ]
-        charts["supervision"] = line_chart(
-            series=series,
-            title=_("Supervision results per semester (%)"),
-            width=CHART_WIDTH,
-            chart_id="growth-supervision",
-        )
-    return charts
-
-
-@register.inclusion_tag("kompetensi/growth/_page.html", takes_context=True)
-def growth_page(context, staff):
-    """The growth page of `staff` as seen by the current member (who has been let in already)."""
-    request = context["request"]
-    membership = getattr(request, "membership", None)
-    if staff is None or membership is None:
-        return {"page": None}
-    page = selectors.growth_page(teacher=staff, viewer=membership)
-    page["charts"] = _charts(page)
-    return {"page": page, "request": request}
+@register.inclusion_tag("kompetensi/growth/_page.html", takes_context=True)  # shim: removed at merge
+def growth_page(context, staff):  # shim: removed at merge
+    request = context["request"]  # shim: removed at merge
+    membership = getattr(request, "membership", None)  # shim: removed at merge
+    page = selectors.growth_page(staff=staff, viewer_membership=membership)  # shim: removed at merge
+    return {**page, "request": request}  # shim: removed at merge

@@ -11,7 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kompetensi import scoring
-from kompetensi.appraisal.scoring import appraisal_result, appraisal_results_store, competency_standing
+from kompetensi.appraisal.selectors.results import appraisal_result, competency_standing
+from kompetensi.appraisal.services.scores import appraisal_results_store
 from kompetensi.models import (
     Appraisal,
     AppraisalEvent,

@@ -11,14 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from kompetensi.appraisal.scoring import appraisal_evidence_add, appraisal_scores_save, self_evaluation_save
-from kompetensi.appraisal.setup import appraisal_assign, appraisal_period_create
-from kompetensi.appraisal.transitions import (
-    appraisal_approve,
-    appraisal_is_locked,
-    appraisal_sign,
-    appraisal_submit,
-)
+from kompetensi.appraisal.selectors.results import appraisal_is_locked
+from kompetensi.appraisal.services.scores import appraisal_evidence_add, appraisal_scores_save, self_evaluation_save
+from kompetensi.appraisal.services.setup import appraisal_assign, appraisal_period_create
+from kompetensi.appraisal.services.transitions import appraisal_approve, appraisal_sign, appraisal_submit
 from kompetensi.models import Appraisal, AppraisalEvent, AppraisalStage, Item
 from kompetensi.seed import instruments_ensure_defaults
 from madrasah.errors import ApplicationError

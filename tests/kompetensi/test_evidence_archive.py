@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompetensi import workflow
-from kompetensi.growth.archive import safe_name
+from kompetensi.growth.rules import safe_name
 from kompetensi.models import AppraisalEvidence, AppraisalStage, PkbActivity, PkbKind, PkbStatus
 from madrasah.models import AcademicYear, AccessLog, Semester
 from tests.factories import appraisal as appraisal_factories

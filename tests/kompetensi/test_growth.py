@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kompetensi import workflow
-from kompetensi.appraisal.scoring import appraisal_results_store, competency_standing
+from kompetensi.appraisal.selectors.results import competency_standing
+from kompetensi.appraisal.services.scores import appraisal_results_store
 from kompetensi.growth.selectors import shown
 from kompetensi.models import Appraisal, AppraisalStage, AppreciationNote, Item
 from kompetensi.observation import observation_result, observation_save, observation_start

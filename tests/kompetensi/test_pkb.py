@@ -14,8 +14,9 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompetensi import pkb
 from kompetensi.models import InHouseActivity, PkbActivity, PkbKind, PkbStatus
+from kompetensi.pkb import selectors as pkb_selectors
+from kompetensi.pkb import services as pkb_services
 from madrasah.errors import ApplicationError
 from madrasah.models import Notification
 from tests.factories.madrasah import StaffFactory, member
@@ -124,7 +125,7 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_written(login, guru, m
 
 
 def test_the_service_refuses_what_the_form_would_let_through(guru):
-    data = pkb.PkbData(
+    data = pkb_services.PkbData(
         kind=PkbKind.SEMINAR,
         title="Seminar",
         organiser="PGRI",
@@ -133,7 +134,7 @@ def test_the_service_refuses_what_the_form_would_let_through(guru):
         jp=1001,
     )
     with pytest.raises(ApplicationError) as error:
-        pkb.pkb_activity_create(teacher=guru.staff, user=guru.user, data=data)
+        pkb_services.pkb_activity_create(teacher=guru.staff, user=guru.user, data=data)
     assert error.value.field == "jp"
     assert PkbActivity.objects.count() == 0
 
@@ -239,13 +240,13 @@ def test_totals_count_only_verified_entries_of_the_academic_year_per_kind(guru):
     entry(teacher, status=PkbStatus.RETURNED, jp=60)
     entry(teacher, status=PkbStatus.VERIFIED, jp=30, start=dt.date(2026, 6, 30))  # 2025/2026
     entry(teacher, status=PkbStatus.VERIFIED, jp=40, start=dt.date(2027, 7, 1))  # 2027/2028
-    totals = pkb.pkb_totals(teacher=teacher, year=2026)
+    totals = pkb_selectors.pkb_totals(teacher=teacher, year=2026)
     by_kind = {row["kind"]: row["jp"] for row in totals["by_kind"]}
     assert totals["total"] == 16
     assert by_kind[PkbKind.TRAINING] == 10
     assert by_kind[PkbKind.MGMP] == 6
     assert by_kind[PkbKind.SEMINAR] == 0
-    assert pkb.pkb_totals(teacher=teacher, year=2025)["total"] == 30
+    assert pkb_selectors.pkb_totals(teacher=teacher, year=2025)["total"] == 30
 
 
 def test_a_civil_servant_sees_progress_toward_20_jp(login, guru):
@@ -299,7 +300,7 @@ def test_an_in_house_activity_credits_every_attendee_once(client, waka, guru, gu
     assert sorted(credits.values_list("teacher_id", flat=True)) == sorted([guru.staff_id, guru_lain.staff_id])
     assert set(credits.values_list("status", "jp", "kind")) == {(PkbStatus.VERIFIED, 16, PkbKind.IN_HOUSE)}
     assert Notification.objects.filter(user__in=[guru.user, guru_lain.user]).count() == 2
-    assert pkb.pkb_totals(teacher=guru.staff, year=2026)["total"] == 16
+    assert pkb_selectors.pkb_totals(teacher=guru.staff, year=2026)["total"] == 16
 
     detail = client.get(reverse("kompetensi:in-house-detail", args=[activity.pk]))
     assert detail.content.decode().count('data-testid="attendee-row"') == 2

@@ -1,28 +1,22 @@
-"""PKG (yearly teacher performance appraisal): the period and its assessors, the scoring page, the
-teacher's self-evaluation and the protected evidence download.
+"""A PKG appraisal's page: the scoring sheet, the evidence, the teacher's self-evaluation and the
+protected evidence download.
 
-Who sees what (docs/domain.md §7: PKG is high-stakes and confidential):
-- the period list and page: the Kepala (all teachers, with Nilai PKG and predikat) and the Waka (all
-  teachers' assessors and stages, but no scores); an assessor who is neither sees only the teachers
-  assigned to him, with their scores;
-- an appraisal: only the teacher, the assessor and the Kepala (`appraisal_for_user`; others 404).
-  The teacher sees the assessor's scores once the appraisal leaves "proses" (before that they are a
-  draft), and always sees his own self-evaluation and the evidence.
-Every number comes from `appraisal.scoring.appraisal_result` (score_pkg on the stored scores).
+Who sees what (docs/domain.md §7 "The four competencies and the PKG instrument": PKG is high-stakes
+and confidential): an appraisal only the teacher, the assessor and the Kepala (`appraisal_for_user`;
+others 404). The teacher sees the assessor's scores once the appraisal leaves "proses" (before that
+they are a draft), and always sees his own self-evaluation and the evidence. Every number comes from
+`selectors.results.appraisal_result` (score_pkg on the stored scores).
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -32,31 +26,27 @@ from madrasah.access_log import access_log_record
 from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.formatting import format_decimal_id
-from madrasah.models import AcademicYear, AccessKind, Role, Staff, User
+from madrasah.models import AccessKind
 from madrasah.versioning import StaleVersion, VersionForm
 
-from .. import selectors
-from ..access import appraisal_for_user, appraisal_period_for_user
-from ..appraisal import figures, setup
-from ..appraisal import scoring as pkg
-from ..models import Appraisal, AppraisalEvidence, AppraisalPeriod, AppraisalStage, Item
-from ..scoring import for_display
+from ...access import appraisal_for_user
+from ...models import Appraisal, AppraisalEvidence, AppraisalStage, Item
+from ...scoring import for_display
+from ...selectors import instrument_version_sheet
+from ..rules import PKG_POINTS
+from ..selectors import pages
+from ..selectors.results import AppraisalResult, appraisal_result, supervision_records_for
+from ..selectors.setup import user_display_name
+from ..services.scores import appraisal_evidence_add, appraisal_scores_save, self_evaluation_save
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def _can_list_periods(membership) -> bool:
-    return (
-        membership.has_role(Role.KEPALA, Role.WAKA)
-        or Appraisal.objects.filter(madrasah_id=membership.madrasah_id, assessor_id=membership.user_id).exists()
-    )
 
 
 def _number(value) -> str:
     return format_decimal_id(for_display(value))
 
 
-def result_display(result: pkg.AppraisalResult) -> dict:
+def result_display(result: AppraisalResult) -> dict:
     """What `_result.html` shows: per competency and in total, numbers the Indonesian way."""
     competencies = []
     for progress in result.sections:
@@ -97,47 +87,6 @@ def _is_teacher(membership, appraisal: Appraisal) -> bool:
     return membership.staff_id is not None and membership.staff_id == appraisal.teacher_id
 
 
-def _sheet(appraisal: Appraisal, *, posted: dict | None = None) -> list[SimpleNamespace]:
-    """Competencies with their indicators: the stored (or just posted) score and note, the teacher's
-    self-evaluation score, and the evidence of the competency."""
-    version = appraisal.instrument_version
-    stored = {s.item_id: s for s in appraisal.scores.all()}
-    self_scores = getattr(_self_evaluation(appraisal), "scores", {}) or {}
-    evidence: dict[int, list] = {}
-    for item in appraisal.evidence.select_related("observation__instrument_version__instrument"):
-        evidence.setdefault(item.section_id, []).append(item)
-    posted = posted or {}
-    sections = []
-    for section in selectors.instrument_version_sheet(version=version):
-        lines = []
-        for item in section.items.all():
-            score = stored.get(item.pk)
-            value = "" if score is None or score.points is None else str(score.points)
-            note = score.note if score else ""
-            if str(item.pk) in posted:
-                value = str(posted[str(item.pk)].get("points", value) or "")
-                note = str(posted[str(item.pk)].get("note", note) or "")
-            own = self_scores.get(str(item.pk))
-            lines.append(
-                SimpleNamespace(
-                    item=item,
-                    value=value,
-                    label=version.label_for(int(value)) if value in ("0", "1", "2") else "",
-                    note=note,
-                    self_value="" if own is None else str(own),
-                )
-            )
-        sections.append(SimpleNamespace(section=section, items=lines, evidence=evidence.get(section.pk, [])))
-    return sections
-
-
-def _self_evaluation(appraisal: Appraisal):
-    try:
-        return appraisal.self_evaluation
-    except Appraisal.self_evaluation.RelatedObjectDoesNotExist:
-        return None
-
-
 def _score_text(version, points, note: str) -> str:
     if points is None:
         shown = "–"
@@ -167,7 +116,8 @@ def _conflict_rows(appraisal: Appraisal, error: StaleVersion) -> list[dict]:
 def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, status=200, conflict=None, token=None):
     membership = request.membership
     is_teacher = _is_teacher(membership, appraisal)
-    result = pkg.appraisal_result(appraisal=appraisal)
+    result = appraisal_result(appraisal=appraisal)
+    events = appraisal.events.select_related("actor")
     can_score = appraisal.assessor_id == request.user.pk and appraisal.stage == AppraisalStage.IN_PROGRESS
     return render(
         request,
@@ -175,21 +125,23 @@ def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, statu
         {
             "appraisal": appraisal,
             "version": appraisal.instrument_version,
-            "sections": _sheet(appraisal, posted=posted),
-            "choices": [(str(v), appraisal.instrument_version.label_for(v)) for v in pkg.PKG_POINTS],
+            "sections": pages.appraisal_sheet(appraisal, posted=posted),
+            "choices": [(str(v), appraisal.instrument_version.label_for(v)) for v in PKG_POINTS],
             "result": result,
             "shown": result_display(result),
             "membership": membership,
-            "events": appraisal.events.select_related("actor"),
+            "events": events,
+            "actions": pages.appraisal_actions(appraisal=appraisal, membership=membership),
+            "history": pages.appraisal_history(appraisal=appraisal, events=events),
             "errors": errors,
             "can_score": can_score,
             # The assessor's scores are a draft while "proses": the teacher sees them once submitted.
             "show_scores": not (is_teacher and appraisal.stage == AppraisalStage.IN_PROGRESS),
             "is_teacher": is_teacher,
             "can_self": is_teacher and appraisal.stage != AppraisalStage.APPROVED,
-            "self_evaluation": _self_evaluation(appraisal),
-            "records": pkg.supervision_records_for(appraisal=appraisal) if can_score else [],
-            "assessor_name": setup.user_display_name(user=appraisal.assessor, madrasah_id=appraisal.madrasah_id),
+            "self_evaluation": pages.self_evaluation_of(appraisal),
+            "records": supervision_records_for(appraisal=appraisal) if can_score else [],
+            "assessor_name": user_display_name(user=appraisal.assessor, madrasah_id=appraisal.madrasah_id),
             # The version token the scoring form sends back; after a conflict, the stored one (saving
             # again is then the assessor's choice to keep the typed scores) and no autosave.
             "version_token": appraisal.revision if token is None else token,
@@ -197,143 +149,6 @@ def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, statu
         },
         status=status,
     )
-
-
-# --- period -------------------------------------------------------------------------------------------
-
-
-class PeriodForm(forms.Form):
-    academic_year = ids.ModelChoiceField(queryset=AcademicYear.objects.none(), label=gettext_lazy("Academic year"))
-    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=gettext_lazy("End date"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, madrasah_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["academic_year"].queryset = AcademicYear.objects.filter(madrasah_id=madrasah_id)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault(
-                "class", "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            )
-
-
-@membership_required()
-def period_list(request):
-    """PKG periods per academic year, and the appraisals the user assesses."""
-    membership = request.membership
-    if not _can_list_periods(membership):
-        raise PermissionDenied
-    periods = AppraisalPeriod.objects.filter(madrasah_id=membership.madrasah_id).select_related("academic_year")
-    if not membership.has_role(Role.KEPALA, Role.WAKA):
-        periods = periods.filter(appraisals__assessor_id=request.user.pk).distinct()
-    assessing = (
-        Appraisal.objects.filter(madrasah_id=membership.madrasah_id, assessor_id=request.user.pk)
-        .select_related("teacher", "period__academic_year")
-        .order_by("-period__academic_year__start_year", "teacher__name")
-    )
-    return render(
-        request,
-        "kompetensi/appraisal/period_list.html",
-        {"periods": periods, "assessing": assessing, "can_create": membership.has_role(Role.KEPALA)},
-    )
-
-
-@membership_required(Role.KEPALA)
-def period_create(request):
-    membership = request.membership
-    initial = {}
-    active = membership.madrasah.semesters.filter(is_active=True).select_related("academic_year").first()
-    if active:
-        year = active.academic_year
-        initial = {"academic_year": year.pk, "start_date": year.start_date, "end_date": year.end_date}
-    form = PeriodForm(request.POST or None, madrasah_id=membership.madrasah_id, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            period = setup.appraisal_period_create(
-                madrasah_id=membership.madrasah_id, user=request.user, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("PKG period created. Now assign an assessor to each teacher."))
-            return redirect("kompetensi:appraisal-period-detail", period.pk)
-    return render(request, "kompetensi/appraisal/period_form.html", {"form": form})
-
-
-@membership_required()
-def period_detail(request, pk: int):
-    membership = request.membership
-    period = appraisal_period_for_user(membership, pk)
-    rows = setup.appraisal_period_overview(period=period, membership=membership)
-    is_kepala = membership.has_role(Role.KEPALA)
-    candidates = setup.assessor_candidates(madrasah_id=period.madrasah_id) if is_kepala else []
-    if is_kepala:
-        kepala_ids = setup._kepala_staff_ids(period.madrasah_id)
-        for row in rows:
-            appraisal = row["appraisal"]
-            if appraisal is None or appraisal.stage == AppraisalStage.IN_PROGRESS:
-                teacher = row["teacher"]
-                row["choices"] = (
-                    [c for c in candidates if c.pengawas and c.staff_id != teacher.pk]
-                    if teacher.pk in kepala_ids
-                    else [c for c in candidates if c.teacher and c.staff_id != teacher.pk]
-                )
-    for row in rows:
-        appraisal = row["appraisal"]
-        row["nilai"] = _number(appraisal.nilai) if appraisal and row["show_scores"] else ""
-    return render(
-        request,
-        "kompetensi/appraisal/period_detail.html",
-        {
-            "period": period,
-            "rows": rows,
-            "is_kepala": is_kepala,
-            "bulk_choices": [c for c in candidates if c.teacher],
-            "unassigned": sum(1 for row in rows if row["appraisal"] is None),
-            "frozen_at": figures.pkg_frozen_at(period_id=period.pk),
-        },
-    )
-
-
-@require_POST
-@membership_required()
-def assign(request, pk: int):
-    """The Kepala assigns (or changes) one teacher's assessor."""
-    period = appraisal_period_for_user(request.membership, pk, write=True)
-    back = redirect("kompetensi:appraisal-period-detail", period.pk)
-    teacher = Staff.objects.filter(madrasah_id=period.madrasah_id, pk=ids.id_from(request.POST.get("teacher"))).first()
-    assessor = User.objects.filter(
-        pk=ids.id_from(request.POST.get("assessor")), memberships__madrasah_id=period.madrasah_id
-    ).first()
-    if teacher is None or assessor is None:
-        messages.error(request, _("Choose a teacher and an assessor."))
-        return back
-    try:
-        setup.appraisal_assign(period=period, teacher=teacher, assessor=assessor, user=request.user)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Assessor assigned for %(name)s.") % {"name": teacher.full_name})
-    return back
-
-
-@require_POST
-@membership_required()
-def assign_bulk(request, pk: int):
-    """The Kepala gives every teacher without an assessor to one assessor (himself or the Waka)."""
-    period = appraisal_period_for_user(request.membership, pk, write=True)
-    back = redirect("kompetensi:appraisal-period-detail", period.pk)
-    assessor = User.objects.filter(
-        pk=ids.id_from(request.POST.get("assessor")), memberships__madrasah_id=period.madrasah_id
-    ).first()
-    if assessor is None:
-        messages.error(request, _("Choose an assessor."))
-        return back
-    done = setup.appraisal_assign_unassigned(period=period, assessor=assessor, user=request.user)
-    if done.assigned:
-        messages.success(request, _("%(count)s teachers assigned.") % {"count": len(done.assigned)})
-    for problem in done.problems:
-        messages.warning(request, problem)
-    return back
 
 
 # --- appraisal ------------------------------------------------------------------------------------------
@@ -368,7 +183,7 @@ def score(request, pk: int):
     try:
         if not token.is_valid():
             raise ApplicationError(str(token.errors["version"][0]))
-        saved = pkg.appraisal_scores_save(
+        saved = appraisal_scores_save(
             appraisal=appraisal, user=request.user, scores=scores, version=token.expected_version
         )
     except StaleVersion as error:
@@ -389,7 +204,7 @@ def score(request, pk: int):
         return response
     except ApplicationError as error:
         if request.htmx:
-            result = pkg.appraisal_result(appraisal=appraisal)
+            result = appraisal_result(appraisal=appraisal)
             return render(
                 request,
                 "kompetensi/appraisal/_result.html",
@@ -413,7 +228,7 @@ def evidence_add(request, pk: int):
     appraisal = appraisal_for_user(request.membership, pk, action="score")
     section_id = ids.id_from(request.POST.get("section"))
     try:
-        pkg.appraisal_evidence_add(
+        appraisal_evidence_add(
             appraisal=appraisal,
             user=request.user,
             section_id=section_id or 0,
@@ -460,7 +275,7 @@ def self_evaluation(request, pk: int):
     if request.method == "POST":
         posted = _scores_from_post(request.POST)
         try:
-            pkg.self_evaluation_save(
+            self_evaluation_save(
                 appraisal=appraisal,
                 user=request.user,
                 scores={k: {"points": v.get("points")} for k, v in posted.items() if "points" in v},
@@ -471,7 +286,7 @@ def self_evaluation(request, pk: int):
         else:
             messages.success(request, _("Self-evaluation saved."))
             return redirect("kompetensi:appraisal-detail", appraisal.pk)
-    evaluation = _self_evaluation(appraisal)
+    evaluation = pages.self_evaluation_of(appraisal)
     scores = dict((evaluation.scores if evaluation else {}) or {})
     if posted:
         scores.update({k: v.get("points") for k, v in posted.items() if "points" in v})
@@ -480,7 +295,7 @@ def self_evaluation(request, pk: int):
             section=section,
             items=[SimpleNamespace(item=item, value=str(scores.get(str(item.pk), ""))) for item in section.items.all()],
         )
-        for section in selectors.instrument_version_sheet(version=appraisal.instrument_version)
+        for section in instrument_version_sheet(version=appraisal.instrument_version)
     ]
     return render(
         request,
@@ -488,7 +303,7 @@ def self_evaluation(request, pk: int):
         {
             "appraisal": appraisal,
             "sections": sections,
-            "choices": [(str(v), appraisal.instrument_version.label_for(v)) for v in pkg.PKG_POINTS],
+            "choices": [(str(v), appraisal.instrument_version.label_for(v)) for v in PKG_POINTS],
             "reflection": request.POST.get("reflection")
             if posted is not None
             else getattr(evaluation, "reflection", ""),
@@ -500,11 +315,6 @@ def self_evaluation(request, pk: int):
 
 
 urlpatterns = [
-    path("pkg/", period_list, name="appraisal-period-list"),
-    path("pkg/periode/baru/", period_create, name="appraisal-period-create"),
-    path("pkg/periode/<int:pk>/", period_detail, name="appraisal-period-detail"),
-    path("pkg/periode/<int:pk>/penilai/", assign, name="appraisal-assign"),
-    path("pkg/periode/<int:pk>/penilai-semua/", assign_bulk, name="appraisal-assign-bulk"),
     path("pkg/<int:pk>/", detail, name="appraisal-detail"),
     path("pkg/<int:pk>/nilai/", score, name="appraisal-score"),
     path("pkg/<int:pk>/bukti/", evidence_add, name="appraisal-evidence-add"),

@@ -7,60 +7,46 @@ instrument": the assessor scores, the teacher signs, the Kepala approves):
     ditandatangani | klarifikasi (confirmed) → disetujui (the Kepala approves: locked)
     diajukan | ditandatangani | klarifikasi | disetujui → proses (the Kepala reopens, with a reason)
 
-Each service claims the row with a conditional update (zero rows: someone else moved it first),
-writes an AppraisalEvent with the stage change and notifies without scores: the result is read in
-the app, never in a notification or an e-mail.
+Each service follows the workflow kernel (`madrasah.workflow`): it reads the stage under a row lock,
+claims the row with a conditional update (zero rows: someone else moved it first), writes an
+AppraisalEvent with the stage change and notifies without scores: the result is read in the app,
+never in a notification or an e-mail.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Role, User
+from madrasah.workflow import (
+    clean_text,
+    holds,
+    is_staff_user,
+    locked_state,
+    role_user_ids,
+    staff_user_ids,
+    transition,
+)
 
-from ..models import Appraisal, AppraisalEvent, AppraisalScore, AppraisalStage, Item
-from ..workflow.common import clean_text, holds, kepala_user_ids, notify, teacher_user_ids
+from ...models import Appraisal, AppraisalEvent
+from ..rules import APPROVABLE, CLARIFIABLE, REOPENABLE, SIGNABLE, S
+from ..selectors.results import appraisal_unscored_count
 from .closing import refuse_if_closed
-
-S = AppraisalStage
-SIGNABLE = (S.SUBMITTED,)
-CLARIFIABLE = (S.SUBMITTED,)
-APPROVABLE = (S.SIGNED, S.CLARIFICATION)
-REOPENABLE = (S.SUBMITTED, S.SIGNED, S.CLARIFICATION, S.APPROVED)
-
-
-def appraisal_is_locked(appraisal: Appraisal) -> bool:
-    """True once the Kepala has approved: scores, evidence and the self-evaluation may no longer
-    change until he reopens it. Reads the stage from the database (not the possibly stale object),
-    so a service calling it inside its transaction sees an approval that happened meanwhile."""
-    return Appraisal.objects.filter(pk=appraisal.pk, stage=S.APPROVED).exists()
-
-
-def appraisal_unscored_count(appraisal: Appraisal) -> int:
-    """How many indicators of the appraisal's instrument have no score yet (one query)."""
-    scored = AppraisalScore.objects.filter(appraisal_id=appraisal.pk, item=OuterRef("pk"), points__isnull=False)
-    return Item.objects.filter(section__version_id=appraisal.instrument_version_id).exclude(Exists(scored)).count()
-
-
-def _results_store(appraisal: Appraisal) -> None:
-    # Written alongside the scoring pages: Nilai, total, predikat and the competency results.
-    from .scoring import appraisal_results_store
-
-    appraisal_results_store(appraisal)
+from .scores import appraisal_results_store
 
 
 def _is_teacher(user: User, appraisal: Appraisal) -> bool:
-    return Membership.objects.filter(user=user, staff_id=appraisal.teacher_id, is_active=True).exists()
+    return is_staff_user(user, appraisal.teacher_id)
 
 
 def _may_approve(user: User, appraisal: Appraisal) -> bool:
     """The Kepala approves every appraisal but his own. His own is approved by the pengawas who
-    appraised him (docs/domain.md §7: the pengawas is the Kepala's assessor)."""
+    appraised him (docs/domain.md §7 "The four competencies and the PKG instrument": the pengawas
+    is the Kepala's assessor)."""
     if _is_teacher(user, appraisal):
         return appraisal.assessor_id == user.pk and holds(user, appraisal.madrasah_id, Role.PENGAWAS)
     if holds(user, appraisal.madrasah_id, Role.KEPALA):
@@ -71,26 +57,44 @@ def _may_approve(user: User, appraisal: Appraisal) -> bool:
     return kepala_is_teacher and appraisal.assessor_id == user.pk and holds(user, appraisal.madrasah_id, Role.PENGAWAS)
 
 
-def _claim(appraisal: Appraisal, expected: str, **values) -> None:
-    """Move the appraisal out of `expected`; refuse if someone else moved it first."""
-    if not Appraisal.objects.filter(pk=appraisal.pk, stage=expected).update(**values, updated_at=timezone.now()):
-        raise ApplicationError(_("Someone else changed this appraisal meanwhile. Reload the page and try again."))
-    for name, value in values.items():
-        setattr(appraisal, name, value)
+def _stale() -> str:
+    return _("Someone else changed this appraisal meanwhile. Reload the page and try again.")
 
 
-def _event(appraisal: Appraisal, actor: User | None, action: str, before: str, note: str = "") -> AppraisalEvent:
-    return AppraisalEvent.objects.create(
-        appraisal=appraisal,
-        actor=actor,
+def _move(
+    appraisal: Appraisal,
+    *,
+    current: str,
+    to: str,
+    user: User,
+    action: str,
+    note: str = "",
+    notify_ids,
+    notify_text: str,
+    **values,
+) -> None:
+    """The kernel's transition out of `current` (read under the lock), with the appraisal's own stale
+    message; `updated_at` moves with the row because a conditional update skips `auto_now`."""
+    transition(
+        appraisal,
+        field="stage",
+        expected=current,
+        to=to,
+        actor=user,
         action=action,
-        changes=[{"what": "stage", "from": before, "to": appraisal.stage}],
+        event_model=AppraisalEvent,
+        changes=[{"what": "stage", "from": current, "to": to}],
         note=note,
+        notify_ids=notify_ids,
+        notify_text=notify_text,
+        stale=_stale(),
+        updated_at=timezone.now(),
+        **values,
     )
 
 
 def _current_stage(appraisal: Appraisal) -> str:
-    return Appraisal.objects.select_for_update().values_list("stage", flat=True).get(pk=appraisal.pk)
+    return locked_state(Appraisal, appraisal.pk, field="stage")
 
 
 def _names(appraisal: Appraisal) -> dict:
@@ -121,25 +125,22 @@ def appraisal_submit(*, appraisal: Appraisal, user: User) -> Appraisal:
             )
             % {"count": missing}
         )
-    _results_store(appraisal)
-    _claim(
+    appraisal_results_store(appraisal)
+    _move(
         appraisal,
-        S.IN_PROGRESS,
-        stage=S.SUBMITTED,
+        current=current,
+        to=S.SUBMITTED,
+        user=user,
+        action="submitted",
+        notify_ids=staff_user_ids(appraisal.teacher_id),
+        notify_text=_("Your PKG appraisal (%(year)s) is ready. Please read it and sign it as received.")
+        % _names(appraisal),
         submitted_at=timezone.now(),
         signed_at=None,
         teacher_response="",
         clarification_request="",
         approved_at=None,
         approved_by=None,
-    )
-    _event(appraisal, user, "submitted", current)
-    notify(
-        appraisal.madrasah,
-        teacher_user_ids(appraisal.teacher_id),
-        _("Your PKG appraisal (%(year)s) is ready. Please read it and sign it as received.") % _names(appraisal),
-        appraisal.get_absolute_url(),
-        actor=user,
     )
     return appraisal
 
@@ -154,14 +155,17 @@ def appraisal_sign(*, appraisal: Appraisal, user: User, response: str = "") -> A
     current = _current_stage(appraisal)
     if current not in SIGNABLE:
         raise ApplicationError(_("This appraisal cannot be signed in its current stage."))
-    _claim(appraisal, current, stage=S.SIGNED, signed_at=timezone.now(), teacher_response=response)
-    _event(appraisal, user, "signed", current, response)
-    notify(
-        appraisal.madrasah,
-        [appraisal.assessor_id, *kepala_user_ids(appraisal.madrasah_id)],
-        _("%(teacher)s signed the PKG appraisal (%(year)s) as received.") % _names(appraisal),
-        appraisal.get_absolute_url(),
-        actor=user,
+    _move(
+        appraisal,
+        current=current,
+        to=S.SIGNED,
+        user=user,
+        action="signed",
+        note=response,
+        notify_ids=[appraisal.assessor_id, *role_user_ids(appraisal.madrasah_id, Role.KEPALA)],
+        notify_text=_("%(teacher)s signed the PKG appraisal (%(year)s) as received.") % _names(appraisal),
+        signed_at=timezone.now(),
+        teacher_response=response,
     )
     return appraisal
 
@@ -176,14 +180,16 @@ def appraisal_request_clarification(*, appraisal: Appraisal, user: User, text: s
     current = _current_stage(appraisal)
     if current not in CLARIFIABLE:
         raise ApplicationError(_("Clarification can no longer be requested for this appraisal."))
-    _claim(appraisal, current, stage=S.CLARIFICATION, clarification_request=text)
-    _event(appraisal, user, "clarification_requested", current, text)
-    notify(
-        appraisal.madrasah,
-        [appraisal.assessor_id, *kepala_user_ids(appraisal.madrasah_id)],
-        _("%(teacher)s asks for clarification of the PKG appraisal (%(year)s).") % _names(appraisal),
-        appraisal.get_absolute_url(),
-        actor=user,
+    _move(
+        appraisal,
+        current=current,
+        to=S.CLARIFICATION,
+        user=user,
+        action="clarification_requested",
+        note=text,
+        notify_ids=[appraisal.assessor_id, *role_user_ids(appraisal.madrasah_id, Role.KEPALA)],
+        notify_text=_("%(teacher)s asks for clarification of the PKG appraisal (%(year)s).") % _names(appraisal),
+        clarification_request=text,
     )
     return appraisal
 
@@ -220,15 +226,17 @@ def appraisal_approve(*, appraisal: Appraisal, user: User, confirm_clarification
             )
             % {"count": missing}
         )
-    _results_store(appraisal)
-    _claim(appraisal, current, stage=S.APPROVED, approved_at=timezone.now(), approved_by=user)
-    _event(appraisal, user, "approved", current)
-    notify(
-        appraisal.madrasah,
-        [*teacher_user_ids(appraisal.teacher_id), appraisal.assessor_id],
-        _("The PKG appraisal of %(teacher)s (%(year)s) has been approved.") % _names(appraisal),
-        appraisal.get_absolute_url(),
-        actor=user,
+    appraisal_results_store(appraisal)
+    _move(
+        appraisal,
+        current=current,
+        to=S.APPROVED,
+        user=user,
+        action="approved",
+        notify_ids=[*staff_user_ids(appraisal.teacher_id), appraisal.assessor_id],
+        notify_text=_("The PKG appraisal of %(teacher)s (%(year)s) has been approved.") % _names(appraisal),
+        approved_at=timezone.now(),
+        approved_by=user,
     )
     return appraisal
 
@@ -247,15 +255,18 @@ def appraisal_reopen(*, appraisal: Appraisal, user: User, reason: str) -> Apprai
     current = _current_stage(appraisal)
     if current not in REOPENABLE:
         raise ApplicationError(_("This appraisal is still in progress."))
-    _claim(
-        appraisal, current, stage=S.IN_PROGRESS, submitted_at=None, signed_at=None, approved_at=None, approved_by=None
-    )
-    _event(appraisal, user, "reopened", current, reason)
-    notify(
-        appraisal.madrasah,
-        [appraisal.assessor_id, *teacher_user_ids(appraisal.teacher_id)],
-        _("The PKG appraisal of %(teacher)s (%(year)s) was reopened for correction.") % _names(appraisal),
-        appraisal.get_absolute_url(),
-        actor=user,
+    _move(
+        appraisal,
+        current=current,
+        to=S.IN_PROGRESS,
+        user=user,
+        action="reopened",
+        note=reason,
+        notify_ids=[appraisal.assessor_id, *staff_user_ids(appraisal.teacher_id)],
+        notify_text=_("The PKG appraisal of %(teacher)s (%(year)s) was reopened for correction.") % _names(appraisal),
+        submitted_at=None,
+        signed_at=None,
+        approved_at=None,
+        approved_by=None,
     )
     return appraisal

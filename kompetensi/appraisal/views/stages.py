@@ -2,8 +2,8 @@
 printable forms (per-competency evidence sheets, the summary with three signature blocks).
 
 Every view fetches the appraisal through `kompetensi.access.appraisal_for_user` (wrong person: 404 or
-403 there), calls one service of `kompetensi.appraisal.transitions` and redirects back with a
-message; a refused transition changes nothing and says why.
+403 there) and calls one service of `services.transitions` through the kernel's `run_transition`,
+back to the appraisal with a message; a refused transition changes nothing and says why.
 """
 
 from __future__ import annotations
@@ -16,23 +16,19 @@ from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
 from madrasah.access_log import access_log_record
-from madrasah.errors import ApplicationError
 from madrasah.models import AccessKind
+from madrasah.workflow import run_transition
 
-from ..access import appraisal_for_user
-from ..appraisal import transitions
-from ..appraisal.printing import appraisal_print_context
-from ..models import Appraisal, AppraisalStage
+from ...access import appraisal_for_user
+from ...models import Appraisal, AppraisalStage
+from ..selectors.printing import appraisal_print_context
+from ..services import transitions
 
 
 def _run(request, appraisal: Appraisal, service, success: str, **kwargs):
-    try:
-        service(appraisal=appraisal, user=request.user, **kwargs)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect(appraisal.get_absolute_url())
+    return run_transition(
+        request, service, success, redirect_to=appraisal.get_absolute_url(), appraisal=appraisal, **kwargs
+    )
 
 
 @require_POST

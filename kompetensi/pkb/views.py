@@ -2,7 +2,7 @@
 recap, and in-house activities recorded once with their attendance list.
 
 Every view fetches its object through `kompetensi.access` and calls one service or selector of
-`kompetensi.pkb`; the rules live there.
+this package; the rules live in `rules`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,10 +19,10 @@ from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, Role
 
-from .. import pkb
 from ..access import PKB_READERS, PKB_VERIFIERS, in_house_for_user, pkb_activity_for_user
-from ..forms_pkb import InHouseForm, PkbActivityForm, ReturnForm
 from ..models import PkbKind, PkbStatus
+from . import rules, selectors, services
+from .forms import InHouseForm, PkbActivityForm, ReturnForm
 
 
 def _year(request) -> int:
@@ -31,13 +30,13 @@ def _year(request) -> int:
     value = request.GET.get("year", "")
     if value.isdigit() and 2000 <= int(value) <= 2100:
         return int(value)
-    return pkb.current_academic_start_year()
+    return rules.current_academic_start_year()
 
 
 def _year_choices(selected: int) -> list[tuple[int, str]]:
-    current = pkb.current_academic_start_year()
+    current = rules.current_academic_start_year()
     years = sorted({*range(current - 4, current + 1), selected}, reverse=True)
-    return [(year, pkb.academic_year_name(year)) for year in years]
+    return [(year, rules.academic_year_name(year)) for year in years]
 
 
 # --- the teacher's log --------------------------------------------------------------------------------
@@ -54,9 +53,9 @@ def pkb_mine(request):
         "kompetensi/pkb/mine.html",
         {
             "teacher": teacher,
-            "totals": pkb.pkb_totals(teacher=teacher, year=year),
-            "activities": pkb.pkb_activities_of_teacher(teacher=teacher),
-            "years": [(y, pkb.academic_year_name(y)) for y in pkb.pkb_years_of_teacher(teacher=teacher)],
+            "totals": selectors.pkb_totals(teacher=teacher, year=year),
+            "activities": selectors.pkb_activities_of_teacher(teacher=teacher),
+            "years": [(y, rules.academic_year_name(y)) for y in selectors.pkb_years_of_teacher(teacher=teacher)],
         },
     )
 
@@ -70,7 +69,7 @@ def pkb_create(request):
         form = PkbActivityForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                activity = pkb.pkb_activity_create(
+                activity = services.pkb_activity_create(
                     teacher=teacher, user=request.user, data=form.data_object(), upload=form.cleaned_data["evidence"]
                 )
             except ApplicationError as error:
@@ -101,7 +100,7 @@ def pkb_detail(request, pk: int):
         "kompetensi/pkb/detail.html",
         {
             "activity": activity,
-            "can_edit": is_teacher and activity.status in pkb.EDITABLE and not activity.in_house_id,
+            "can_edit": is_teacher and activity.status in rules.EDITABLE and not activity.in_house_id,
             "can_verify": waiting and not is_teacher and membership.has_role(*PKB_VERIFIERS),
             "return_form": ReturnForm(),
         },
@@ -111,14 +110,14 @@ def pkb_detail(request, pk: int):
 @membership_required()
 def pkb_update(request, pk: int):
     activity = pkb_activity_for_user(request.membership, pk, action="edit")
-    if activity.in_house_id or activity.status not in pkb.EDITABLE:
+    if activity.in_house_id or activity.status not in rules.EDITABLE:
         messages.error(request, _("A verified entry can no longer be changed."))
         return redirect(activity.get_absolute_url())
     if request.method == "POST":
         form = PkbActivityForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                pkb.pkb_activity_update(
+                services.pkb_activity_update(
                     activity=activity, user=request.user, data=form.data_object(), upload=form.cleaned_data["evidence"]
                 )
             except ApplicationError as error:
@@ -158,7 +157,7 @@ def pkb_queue(request):
     return render(
         request,
         "kompetensi/pkb/queue.html",
-        {"activities": pkb.pkb_queue(madrasah=request.membership.madrasah, user=request.user)},
+        {"activities": selectors.pkb_queue(madrasah=request.membership.madrasah, user=request.user)},
     )
 
 
@@ -167,7 +166,7 @@ def pkb_queue(request):
 def pkb_verify(request, pk: int):
     activity = pkb_activity_for_user(request.membership, pk, action="verify")
     try:
-        pkb.pkb_activity_verify(activity=activity, user=request.user)
+        services.pkb_activity_verify(activity=activity, user=request.user)
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(activity.get_absolute_url())
@@ -189,7 +188,7 @@ def pkb_return(request, pk: int):
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
-            pkb.pkb_activity_return(activity=activity, user=request.user, note=form.cleaned_data["note"])
+            services.pkb_activity_return(activity=activity, user=request.user, note=form.cleaned_data["note"])
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -211,12 +210,12 @@ def pkb_recap(request):
         "kompetensi/pkb/recap.html",
         {
             "year": year,
-            "year_name": pkb.academic_year_name(year),
+            "year_name": rules.academic_year_name(year),
             "years": _year_choices(year),
             "kinds": PkbKind.choices,
-            "rows": pkb.pkb_recap_rows(madrasah=request.membership.madrasah, year=year),
-            "minimum": pkb.PNS_MINIMUM_JP,
-            "cap": pkb.PPPK_CAP_JP,
+            "rows": selectors.pkb_recap_rows(madrasah=request.membership.madrasah, year=year),
+            "minimum": rules.PNS_MINIMUM_JP,
+            "cap": rules.PPPK_CAP_JP,
         },
     )
 
@@ -230,7 +229,7 @@ def in_house_list(request):
         request,
         "kompetensi/pkb/in_house_list.html",
         {
-            "activities": pkb.in_house_list(madrasah=request.membership.madrasah),
+            "activities": selectors.in_house_list(madrasah=request.membership.madrasah),
             "can_create": request.membership.has_role(*PKB_VERIFIERS),
         },
     )
@@ -239,12 +238,12 @@ def in_house_list(request):
 @membership_required(*PKB_VERIFIERS)
 def in_house_create(request):
     madrasah = request.membership.madrasah
-    candidates = pkb.in_house_candidates(madrasah=madrasah)
+    candidates = selectors.in_house_candidates(madrasah=madrasah)
     if request.method == "POST":
         form = InHouseForm(request.POST, candidates=candidates)
         if form.is_valid():
             try:
-                activity = pkb.in_house_create(
+                activity = services.in_house_create(
                     madrasah=madrasah,
                     user=request.user,
                     data=form.data_object(),
@@ -269,7 +268,7 @@ def in_house_detail(request, pk: int):
         {
             "activity": activity,
             "madrasah": activity.madrasah,
-            "attendees": pkb.in_house_attendance(activity=activity),
+            "attendees": selectors.in_house_attendance(activity=activity),
             "can_edit": request.membership.has_role(*PKB_VERIFIERS),
         },
     )
@@ -278,12 +277,12 @@ def in_house_detail(request, pk: int):
 @membership_required()
 def in_house_update(request, pk: int):
     activity = in_house_for_user(request.membership, pk, write=True)
-    candidates = pkb.in_house_candidates(madrasah=request.membership.madrasah, activity=activity)
+    candidates = selectors.in_house_candidates(madrasah=request.membership.madrasah, activity=activity)
     if request.method == "POST":
         form = InHouseForm(request.POST, candidates=candidates)
         if form.is_valid():
             try:
-                changes = pkb.in_house_update(
+                changes = services.in_house_update(
                     activity=activity,
                     user=request.user,
                     data=form.data_object(),
@@ -299,29 +298,12 @@ def in_house_update(request, pk: int):
                 )
                 return redirect("kompetensi:in-house-detail", activity.pk)
     else:
-        initial = {name: getattr(activity, name) for name in pkb.CREDIT_FIELDS}
+        initial = {name: getattr(activity, name) for name in rules.CREDIT_FIELDS}
         initial |= {
             "speaker": activity.speaker,
             "place": activity.place,
             "summary": activity.summary,
-            "attendees": list(activity.attendees.values_list("pk", flat=True)),
+            "attendees": selectors.in_house_attendee_ids(activity=activity),
         }
         form = InHouseForm(candidates=candidates, initial=initial)
     return render(request, "kompetensi/pkb/in_house_form.html", {"form": form, "activity": activity})
-
-
-urlpatterns = [
-    path("pkb/", pkb_mine, name="pkb-mine"),
-    path("pkb/tambah/", pkb_create, name="pkb-create"),
-    path("pkb/verifikasi/", pkb_queue, name="pkb-queue"),
-    path("pkb/rekap/", pkb_recap, name="pkb-recap"),
-    path("pkb/<int:pk>/", pkb_detail, name="pkb-detail"),
-    path("pkb/<int:pk>/ubah/", pkb_update, name="pkb-update"),
-    path("pkb/<int:pk>/bukti/", pkb_evidence, name="pkb-evidence"),
-    path("pkb/<int:pk>/verifikasi/", pkb_verify, name="pkb-verify"),
-    path("pkb/<int:pk>/kembalikan/", pkb_return, name="pkb-return"),
-    path("pkb/in-house/", in_house_list, name="in-house-list"),
-    path("pkb/in-house/tambah/", in_house_create, name="in-house-create"),
-    path("pkb/in-house/<int:pk>/", in_house_detail, name="in-house-detail"),
-    path("pkb/in-house/<int:pk>/ubah/", in_house_update, name="in-house-update"),
-]

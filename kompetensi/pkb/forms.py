@@ -1,5 +1,5 @@
 """Forms of the PKB log and of in-house activities. They type the input; the rules (JP range, dates,
-evidence by content) live in `kompetensi.pkb`, whose errors come back at these fields."""
+evidence by content) live in `rules` and `services`, whose errors come back at these fields."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from madrasah import ids
 from madrasah.models import Staff
 
-from .models import PkbKind
-from .pkb import JP_MAX, JP_MIN, InHouseData, PkbData
+from ..models import PkbKind
+from .rules import JP_MAX, JP_MIN
+from .services import InHouseData, PkbData
 
 UPLOAD_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
