@@ -13,8 +13,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 @pytest.fixture(autouse=True)
 def reference_data(db):
+    from kompetensi.instruments.seed import ensure_frameworks
     from kompetensi.models import Framework
-    from kompetensi.seed import ensure_frameworks
     from madrasah.reference import ensure_reference_data
 
     ensure_reference_data()

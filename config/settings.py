@@ -246,7 +246,7 @@ else:
     # A Redis that stops answering without closing the connection (frozen, or a NAT or firewall that
     # dropped it) would hold a page that publishes a task forever: redis-py waits without a limit by
     # default. Each publish attempt now gives up after BROKER_SOCKET_TIMEOUT seconds (with the one
-    # quick retry of laporan.services, a page answers within about two of them) and the report stays
+    # quick retry of laporan.documents.services.reports, a page answers within about two of them) and the report stays
     # queued. Redis answers a publish in well under a millisecond; the worker's long BRPOP is read by
     # its event loop when the reply arrives, so the timeout never cuts it short.
     BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=1.0)
@@ -272,7 +272,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "madrasah.tasks.record_heartbeat", "schedule": 60.0},
     # Unanswered supervision results become "deemed received" after the madrasah's acknowledge_days.
     "deem-acknowledged": {"task": "kompetensi.tasks.deem_acknowledged", "schedule": 60 * 60.0},
-    # Reports left queued (broker down) or building (worker died) are sent again (laporan.services).
+    # Reports left queued (broker down) or building (worker died) are sent again (laporan.documents.services.reports).
     "sweep-reports": {"task": "laporan.tasks.sweep_reports", "schedule": 5 * 60.0},
     # The madrasah's scheduled reports (digest, semester recap, yearly bundle): once a day, 06:00 WIB.
     "dispatch-scheduled-reports": {

@@ -16,6 +16,6 @@ class KompetensiConfig(AppConfig):
 
 def _instruments_prepare(sender, *, madrasah, academic_year, **kwargs) -> None:
     """The setup wizard's last preparation: the standard instruments of the new academic year."""
-    from .seed import instruments_ensure_defaults
+    from kompetensi.instruments.seed import instruments_ensure_defaults
 
     instruments_ensure_defaults(madrasah=madrasah, academic_year=academic_year)

@@ -398,8 +398,8 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["madrasah", "state"]),
             models.Index(fields=["teacher", "instrument_version"]),
-            # A teacher's latest final result (kompetensi.selectors.latest_final_observations) is looked
-            # up per observation; without this the look-up scans the madrasah's final observations.
+            # A teacher's latest final result (supervision.selectors.results.latest_final_observations) is
+            # looked up per observation; without this the look-up scans the madrasah's final observations.
             models.Index(fields=["teacher", "state", "madrasah"], name="observation_teacher_state"),
         ]
 
@@ -573,7 +573,7 @@ class AppraisalPeriod(models.Model):
     end_date = models.DateField(_("end date"))
     created_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Set while the Kepala has closed the year's PKG (`kompetensi.appraisal.closing`); cleared by a reopen.
+    # Set while the Kepala has closed the year's PKG (`kompetensi.appraisal.services.closing`); cleared by a reopen.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 

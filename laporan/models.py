@@ -36,7 +36,7 @@ _ACTIVE = Q(status__in=[ReportStatus.QUEUED, ReportStatus.BUILDING])
 class Report(models.Model):
     madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(_("document"), max_length=40)  # laporan.documents.DocumentKind.code
-    period = models.CharField(_("period"), max_length=20)  # laporan.periods.Period.key
+    period = models.CharField(_("period"), max_length=20)  # laporan.documents.selectors.Period.key
     teacher = models.ForeignKey(Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="reports")
     paper = models.CharField(_("paper"), max_length=2, choices=PaperSize, blank=True)  # empty: the default
 

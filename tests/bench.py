@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from laporan.documents.services.pdf import BASE_URL, RestrictedFetcher, html_to_pdf
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
@@ -208,9 +210,8 @@ def report_figures() -> tuple[float, float, float]:
     WeasyPrint alone on the very same HTML, with the same restricted fetcher."""
     from weasyprint import HTML
 
-    from laporan import pdf
+    from laporan.documents.services.reports import report_html
     from laporan.models import Report
-    from laporan.services import report_html
     from madrasah.management.commands.seed_demo import DEMO_LOGINS
     from madrasah.models import Madrasah, Semester, Staff
 
@@ -224,13 +225,13 @@ def report_figures() -> tuple[float, float, float]:
 
     def build(report):
         prepared = report_html(report=report)
-        return pdf.html_to_pdf(prepared.html, media_names=prepared.media_names)
+        return html_to_pdf(prepared.html, media_names=prepared.media_names)
 
     prepared = report_html(report=recap)
 
     def bare():
-        fetcher = pdf.RestrictedFetcher(media_names=prepared.media_names)
-        return HTML(string=prepared.html, base_url=pdf.BASE_URL, url_fetcher=fetcher).write_pdf()
+        fetcher = RestrictedFetcher(media_names=prepared.media_names)
+        return HTML(string=prepared.html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
 
     recap_seconds = _warm_median(lambda: build(recap))
     bare_seconds = _warm_median(bare)

@@ -31,7 +31,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from laporan.periods import period_of_year
+from kompetensi.pkb.services import InHouseData, PkbData, in_house_create, pkb_activity_create
+from kompetensi.supervision.services.evidence import observation_evidence_add
+from kompetensi.supervision.services.followups import follow_up_create
+from kompetensi.supervision.services.transitions import observation_submit
+from laporan.documents.selectors import period_of_year
 from madrasah.accounts.tokens import slip_start_token
 from madrasah.models import User
 from madrasah.services import heartbeat_record
@@ -1004,9 +1008,9 @@ def _personas() -> dict:
 
 
 def _world() -> SimpleNamespace:
+    from kompetensi.instruments.seed import ensure_frameworks
     from kompetensi.models import Framework
-    from kompetensi.observation import observation_start
-    from kompetensi.seed import ensure_frameworks
+    from kompetensi.supervision.services.observations import observation_start
     from madrasah.reference import ensure_reference_data
     from tests.factories import supervision
     from tests.factories.kompetensi import instrument_version
@@ -1072,7 +1076,7 @@ def _world() -> SimpleNamespace:
 def _team_member_supervision(programme, version, personas):
     """The team member's own work: named Anggota of the semester's team, they supervise guru_lain
     (their row of the approved programme) and have started a draft observation of it, with a note."""
-    from kompetensi.observation import observation_save, observation_start
+    from kompetensi.supervision.services.observations import observation_save, observation_start
     from tests.factories import supervision
 
     tim, guru_lain = personas["tim"], personas["guru_lain"]
@@ -1126,9 +1130,8 @@ def _submitted_result(row, personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from kompetensi import workflow
     from kompetensi.models import Item
-    from kompetensi.observation import observation_save, observation_start
+    from kompetensi.supervision.services.observations import observation_save, observation_start
     from tests.factories.kompetensi import instrument_version
 
     waka = personas["waka"].user
@@ -1139,8 +1142,8 @@ def _submitted_result(row, personas):
     submitted = observation_start(row=row, version=version, user=waka)
     scores = {item.pk: {"points": 2} for item in Item.objects.filter(section__version=version)}
     observation_save(observation=submitted, user=waka, base_revision=0, scores=scores, fields={"strengths": NOTE_GURU})
-    workflow.observation_submit(observation=submitted, user=waka)
-    follow_up = workflow.follow_up_create(
+    observation_submit(observation=submitted, user=waka)
+    follow_up = follow_up_create(
         observation=submitted,
         user=waka,
         kind="coaching",
@@ -1150,7 +1153,7 @@ def _submitted_result(row, personas):
         items=[],
     )
     upload = SimpleUploadedFile("modul.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    evidence = workflow.observation_evidence_add(observation=submitted, user=waka, upload=upload)
+    evidence = observation_evidence_add(observation=submitted, user=waka, upload=upload)
     return submitted, follow_up, evidence
 
 
@@ -1159,7 +1162,7 @@ def _appraisal(madrasah, academic_year, personas):
     under the temporary MEDIA_ROOT of `world`)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from kompetensi.appraisal.scoring import appraisal_evidence_add
+    from kompetensi.appraisal.services.scores import appraisal_evidence_add
     from tests.factories import appraisal as factories
 
     period = factories.appraisal_period(madrasah, academic_year, personas["kepala"])
@@ -1179,10 +1182,8 @@ def _pkb(madrasah, personas):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from kompetensi import pkb
-
     upload = SimpleUploadedFile("sertifikat.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    data = pkb.PkbData(
+    data = PkbData(
         kind="diklat",
         title="Diklat Kurikulum Merdeka",
         organiser="BDK Surabaya",
@@ -1190,13 +1191,11 @@ def _pkb(madrasah, personas):
         end_date=dt.date(2026, 8, 5),
         jp=32,
     )
-    entry = pkb.pkb_activity_create(
-        teacher=personas["guru"].staff, user=personas["guru"].user, data=data, upload=upload
-    )
-    in_house = pkb.in_house_create(
+    entry = pkb_activity_create(teacher=personas["guru"].staff, user=personas["guru"].user, data=data, upload=upload)
+    in_house = in_house_create(
         madrasah=madrasah,
         user=personas["waka"].user,
-        data=pkb.InHouseData(
+        data=InHouseData(
             title="IHT Asesmen",
             organiser="MTsN 3 Pamekasan",
             start_date=dt.date(2026, 9, 1),

@@ -26,6 +26,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kompetensi.instruments.rules import for_display
 from madrasah.files import _resolved_path
 from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, Semester, Staff
@@ -40,7 +41,6 @@ from ..models import (
     PkbActivity,
     PkbStatus,
 )
-from ..scoring import for_display
 from .rules import SEMESTER_SLUG, ArchivePeriod, archive_file_name, period_of_semester, period_of_year, safe_name
 
 # --- the period -------------------------------------------------------------------------------------

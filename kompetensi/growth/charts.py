@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from kompetensi.instruments.rules import for_display
 from madrasah.charts import bar_chart, line_chart
-
-from .. import scoring
 
 CHART_WIDTH = 480  # drawn for a phone first: the SVG scales to the column, text stays readable
 
@@ -18,9 +17,7 @@ def growth_charts(page: dict) -> dict:
     standing = page["standing"]
     if standing:
         charts["competencies"] = bar_chart(
-            items=[
-                (f"{c['number']}. {c['name']}", scoring.for_display(c["percentage"])) for c in standing.competencies
-            ],
+            items=[(f"{c['number']}. {c['name']}", for_display(c["percentage"])) for c in standing.competencies],
             title=_("Competencies, PKG %(year)s (%%)") % {"year": standing.year},
             unit="%",
             width=CHART_WIDTH,
@@ -29,11 +26,9 @@ def growth_charts(page: dict) -> dict:
     trend = page["pkg_trend"]
     if len(trend) > 1:
         domain_names = [d.name for d in trend[-1].domain_list]
-        series = [(_("Nilai PKG"), [(y.year, scoring.for_display(y.nilai)) for y in trend])]
+        series = [(_("Nilai PKG"), [(y.year, for_display(y.nilai)) for y in trend])]
         for name in domain_names:
-            points = [
-                (y.year, scoring.for_display(y.domains[name].nilai) if name in y.domains else None) for y in trend
-            ]
+            points = [(y.year, for_display(y.domains[name].nilai) if name in y.domains else None) for y in trend]
             series.append((name, points))
         charts["pkg_trend"] = line_chart(
             series=series, title=_("PKG over the years"), width=CHART_WIDTH, chart_id="growth-pkg-trend"
@@ -46,7 +41,7 @@ def growth_charts(page: dict) -> dict:
                 [
                     (
                         semester,
-                        scoring.for_display(cells[(semester, kind)].percentage) if (semester, kind) in cells else None,
+                        for_display(cells[(semester, kind)].percentage) if (semester, kind) in cells else None,
                     )
                     for semester in page["supervision_semesters"]
                 ],

@@ -9,7 +9,7 @@ So the page costs three queries for one semester of history or twenty.
 Numbers are never made up: the PKG figures are the stored `CompetencyResult` rows and `nilai` of the
 latest APPROVED appraisal (what `kompetensi.appraisal.selectors.results.competency_standing` reads),
 the supervision percentages are the stored `Observation.percentage` (the scoring function's output),
-both rounded only by `scoring.for_display`. No approved appraisal → `standing` is None ("belum dinilai").
+both rounded only by `for_display`. No approved appraisal → `standing` is None ("belum dinilai").
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from decimal import Decimal
 from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from kompetensi.instruments.rules import HUNDRED, PKG_COMPETENCY_MAX, for_display
 from madrasah.formatting import format_decimal_id
 from madrasah.models import Membership, Role, SemesterKind, Staff
 
-from .. import scoring
 from ..models import (
     Appraisal,
     AppraisalStage,
@@ -49,7 +49,7 @@ PKG_READERS = (Role.KEPALA,)
 
 def shown(value: Decimal | None) -> str:
     """A stored number as the page writes it: `for_display` (two decimals, half up), Indonesian style."""
-    return format_decimal_id(scoring.for_display(value))
+    return format_decimal_id(for_display(value))
 
 
 def _year_name(start_year: int) -> str:
@@ -68,12 +68,12 @@ class DomainStanding:
 
     @property
     def maximum(self) -> int:
-        return scoring.PKG_COMPETENCY_MAX * self.count
+        return PKG_COMPETENCY_MAX * self.count
 
     @property
     def nilai(self) -> Decimal:
         # The same rule as kompetensi.appraisal.selectors.results._domains: points ÷ (4 × competencies) × 100.
-        return Decimal(self.total) / Decimal(self.maximum) * scoring.HUNDRED
+        return Decimal(self.total) / Decimal(self.maximum) * HUNDRED
 
     @property
     def nilai_shown(self) -> str:
@@ -338,7 +338,7 @@ def _next_steps(standing: AppraisalYear | None, results: list[SupervisionResult]
             steps += [{"source": result.kind_label, "text": text} for text in result.lowest_items]
     if standing:
         weakest = sorted(
-            (c for c in standing.competencies if c["score"] < scoring.PKG_COMPETENCY_MAX),
+            (c for c in standing.competencies if c["score"] < PKG_COMPETENCY_MAX),
             key=lambda c: (c["percentage"], c["number"]),
         )
         steps += [{"source": "PKG", "text": f"{c['number']}. {c['name']}"} for c in weakest[:1]]
@@ -367,7 +367,7 @@ def growth_sections(*, teacher: Staff, viewer: Membership, today: dt.date | None
         "sees_pkg": sees_pkg,
         "appreciations": notes,
         "strengths": strengths,
-        "best_competencies": [c for c in best if c["score"] == scoring.PKG_COMPETENCY_MAX],
+        "best_competencies": [c for c in best if c["score"] == PKG_COMPETENCY_MAX],
         "standing": standing,
         "pkg_trend": list(reversed(approved)),  # oldest first, for the chart and its table
         "appraisals": years,

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from kompetensi.seed import ensure_frameworks
+    from kompetensi.instruments.seed import ensure_frameworks
 
     ensure_frameworks(apps)
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 
+from kompetensi.instruments.rules import Measure
 from madrasah.models import EmploymentStatus, Madrasah, Staff, TeacherType, User
 
 from ..models import InHouseActivity, PkbActivity, PkbKind, PkbStatus
-from ..selectors import Measure
 from .rules import (
     PNS_MINIMUM_JP,
     academic_year_bounds,

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
+from madrasah.files import evidence_check, evidence_original_name
 from madrasah.models import Madrasah, Membership, Staff, User
 from madrasah.notifications import notify_many
 from madrasah.workflow import claim, is_staff_user, locked_state, notify, staff_user_ids
 
 from ..models import InHouseActivity, PkbActivity, PkbKind, PkbStatus
-from ..workflow.evidence import evidence_check, evidence_original_name
 from .rules import CREDIT_FIELDS, EDITABLE, validate_entry
 
 # --- checks ----------------------------------------------------------------------------------------

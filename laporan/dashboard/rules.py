@@ -29,9 +29,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from kompetensi.programme import RowStatus
-from kompetensi.scoring import for_display
-from kompetensi.selectors import MIN_GROUP
+from kompetensi.instruments.rules import MIN_GROUP, for_display
+from kompetensi.supervision.rules import RowStatus
 from madrasah.charts import bar_chart
 from madrasah.formatting import format_decimal_id, raw_number
 from madrasah.models import Role, Semester
@@ -42,7 +41,7 @@ if TYPE_CHECKING:
 
 DASHBOARD_READERS = (Role.KEPALA, Role.WAKA)
 # Live PKG figures: the Kepala, who approves every appraisal, and the pengawas. Anyone else reads
-# the figures frozen when the Kepala closed the year's PKG (kompetensi.appraisal.figures).
+# the figures frozen when the Kepala closed the year's PKG (kompetensi.appraisal.selectors.figures).
 LIVE_PKG_READERS = (Role.KEPALA, Role.PENGAWAS)
 CHART_WIDTH = 560
 

@@ -26,7 +26,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from kompetensi.appraisal.figures import pkg_frozen_figures, pkg_live_figures
+from kompetensi.appraisal.selectors.figures import pkg_frozen_figures, pkg_live_figures
+from kompetensi.instruments.rules import MIN_GROUP, mean, predikat
+from kompetensi.instruments.selectors import version_bands
 from kompetensi.models import (
     FollowUp,
     FollowUpStatus,
@@ -34,23 +36,19 @@ from kompetensi.models import (
     Observation,
     ProgrammeRow,
 )
-from kompetensi.pkb import PNS_MINIMUM_JP, academic_start_year
-from kompetensi.scoring import predikat
-from kompetensi.selectors import (
-    MIN_GROUP,  # docs/domain.md §3 "People and roles": breakdowns of fewer than 3 teachers are not shown
+from kompetensi.pkb.rules import PNS_MINIMUM_JP, academic_start_year
+from kompetensi.pkb.selectors import pkb_counts
+from kompetensi.supervision.selectors.results import (
     OBSERVED,
     FollowUpCounts,
     instrument_results,
     latest_final_observations,
-    mean,
-    pkb_counts,
     section_averages,
     strongest_items,
     supervision_counts,
-    version_bands,
 )
 from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
-from mutu.selectors import cycle_summary
+from mutu.cycles.selectors import cycle_summary
 
 STRENGTHS = 3
 
@@ -154,7 +152,7 @@ class DashboardData:
     pkb: PkbSummary
     attention: list[AttentionItem]  # private to the Kepala; ordered by name, never a ranking
     strengths: list[Strength]
-    pdca: list = field(default_factory=list)  # mutu.selectors.StageGroup, Plan … Closed
+    pdca: list = field(default_factory=list)  # mutu.cycles.selectors.StageGroup, Plan … Closed
     empty: bool = True
 
 
@@ -225,7 +223,7 @@ def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list
 
 def _pkg(*, madrasah: Madrasah, semester: Semester, live: bool) -> PkgSummary:
     """The PKG figures of the semester's academic year: `live` for the Kepala and the pengawas, else
-    the ones frozen when the Kepala closed the year's PKG (`kompetensi.appraisal.figures`: live numbers
+    the ones frozen when the Kepala closed the year's PKG (`kompetensi.appraisal.selectors.figures`: live numbers
     read twice give away the teacher approved in between). Nothing to show while the year was never
     closed, or for fewer than MIN_GROUP teachers. One query, two with domains."""
     if live:

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from kompetensi.growth import selectors as growth_selectors
-from kompetensi.templatetags.growth_tags import _charts as growth_charts  # shim: removed at merge
-from madrasah.models import Madrasah, Membership, Role, Staff
+from madrasah.models import Madrasah, Membership, Role
 
 
 def active_teacher_count(*, madrasah: Madrasah) -> int:
@@ -20,11 +18,3 @@ def leadership_roles_held(*, madrasah: Madrasah) -> set[str]:
         .values_list("roles__role", flat=True)
         .distinct()
     )
-
-
-def growth_page(*, staff: Staff, viewer_membership: Membership) -> dict:  # shim: removed at merge
-    """The context of `kompetensi/growth/_page.html`: the growth page of `staff` as seen by
-    `viewer_membership` (already let in)."""
-    page = growth_selectors.growth_page(teacher=staff, viewer=viewer_membership)
-    page["charts"] = growth_charts(page)
-    return {"page": page}

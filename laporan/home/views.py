@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
+from kompetensi.growth import selectors as growth_selectors
 from madrasah.access import membership_required
 from madrasah.accounts.forms import PengawasForm
 from madrasah.accounts.services import account_save
@@ -103,5 +104,5 @@ def home_guru(request):
     staff = membership.staff
     context = {"semester": active_semester(madrasah=membership.madrasah), "staff": staff}
     if staff is not None:
-        context.update(selectors.growth_page(staff=staff, viewer_membership=membership))
+        context.update(growth_selectors.growth_page(staff=staff, viewer_membership=membership))
     return render(request, "laporan/home/guru.html", context)

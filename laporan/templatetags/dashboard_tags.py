@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from kompetensi.scoring import for_display
+from kompetensi.instruments.rules import for_display
 from madrasah import formatting
 from madrasah.formatting import format_decimal_id
 

@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kompetensi import seed_data
+from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Competency, Instrument, InstrumentKind, PredikatBand
 from madrasah import ids
 from madrasah.formatting import format_decimal_id
@@ -104,7 +104,7 @@ def _predikat_choices(madrasah: Madrasah) -> list[tuple[str, str]]:
     labels = PredikatBand.objects.filter(version__instrument__madrasah=madrasah).order_by("-lower_bound")
     names = list(dict.fromkeys(labels.values_list("label", flat=True)))
     # Before the madrasah has its PKG instrument, the common PKG bands (docs/domain.md §8) stand in.
-    for _lower, default in seed_data.PKG_MAPEL_INSTRUMENT["bands"]:
+    for _lower, default in PKG_MAPEL_INSTRUMENT["bands"]:
         if default not in names:
             names.append(default)
     return [("", "—"), *((name, name) for name in names)]

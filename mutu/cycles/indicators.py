@@ -1,8 +1,8 @@
 """Measuring a cycle's indicator from the product's own data, over the periods a cycle knows: its
 own, the one before (the baseline) and the one after (where "continue" opens the next cycle).
 
-The numbers come from the metric functions of `kompetensi.selectors`; this module only maps a
-period onto their arguments.
+The numbers come from the metric functions of the kompetensi selectors (supervision, appraisal, pkb);
+this module only maps a period onto their arguments.
 """
 
 from __future__ import annotations
@@ -12,8 +12,16 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
-from kompetensi import selectors as metrics
+from kompetensi.appraisal.selectors.figures import metric_pkg_predikat_share
+from kompetensi.instruments.rules import Measure
 from kompetensi.models import InstrumentKind, PredikatBand
+from kompetensi.pkb.selectors import metric_pkb_average_jp, metric_pkb_pns_reached
+from kompetensi.supervision.selectors.results import (
+    metric_follow_ups_on_time,
+    metric_instrument_average,
+    metric_instrument_predikat_share,
+    metric_rows_on_time,
+)
 from madrasah.models import AcademicYear, Madrasah, Semester, Subject
 
 from ..models import Cycle
@@ -106,11 +114,11 @@ def subject_groups() -> list[str]:
 
 
 def _no_data():
-    return metrics.Measure(value=None, n=0, total=None)
+    return Measure(value=None, n=0, total=None)
 
 
 def _instrument_average(cycle: Cycle, period: Period, now: dt.datetime):
-    return metrics.metric_instrument_average(
+    return metric_instrument_average(
         madrasah=cycle.madrasah,
         semester_ids=list(period.semester_ids),
         instrument_id=cycle.instrument_id,
@@ -121,7 +129,7 @@ def _instrument_average(cycle: Cycle, period: Period, now: dt.datetime):
 
 
 def _instrument_predikat(cycle: Cycle, period: Period, now: dt.datetime):
-    return metrics.metric_instrument_predikat_share(
+    return metric_instrument_predikat_share(
         madrasah=cycle.madrasah,
         semester_ids=list(period.semester_ids),
         instrument_id=cycle.instrument_id,
@@ -133,27 +141,27 @@ def _instrument_predikat(cycle: Cycle, period: Period, now: dt.datetime):
 def _pkg_predikat(cycle: Cycle, period: Period, now: dt.datetime):
     if period.academic_year_id is None:
         return _no_data()
-    return metrics.metric_pkg_predikat_share(
+    return metric_pkg_predikat_share(
         madrasah=cycle.madrasah, academic_year_id=period.academic_year_id, predikat=cycle.predikat
     )
 
 
 def _rows_on_time(cycle: Cycle, period: Period, now: dt.datetime):
-    return metrics.metric_rows_on_time(madrasah=cycle.madrasah, semester_ids=list(period.semester_ids), now=now)
+    return metric_rows_on_time(madrasah=cycle.madrasah, semester_ids=list(period.semester_ids), now=now)
 
 
 def _follow_ups_on_time(cycle: Cycle, period: Period, now: dt.datetime):
-    return metrics.metric_follow_ups_on_time(
+    return metric_follow_ups_on_time(
         madrasah=cycle.madrasah, semester_ids=list(period.semester_ids), today=timezone.localdate(now)
     )
 
 
 def _pkb_average_jp(cycle: Cycle, period: Period, now: dt.datetime):
-    return metrics.metric_pkb_average_jp(madrasah=cycle.madrasah, start_year=period.start_year)
+    return metric_pkb_average_jp(madrasah=cycle.madrasah, start_year=period.start_year)
 
 
 def _pkb_pns_reached(cycle: Cycle, period: Period, now: dt.datetime):
-    return metrics.metric_pkb_pns_reached(madrasah=cycle.madrasah, start_year=period.start_year)
+    return metric_pkb_pns_reached(madrasah=cycle.madrasah, start_year=period.start_year)
 
 
 # Each kind → how it is measured, and whether it counts within semesters (a period without any
@@ -170,7 +178,7 @@ MEASURERS: dict[str, tuple[Callable, bool]] = {
 
 
 def measure_indicator(*, cycle: Cycle, period: Period, now: dt.datetime | None = None):
-    """The cycle's indicator over `period`, from the product's own data (a `kompetensi.selectors.
+    """The cycle's indicator over `period`, from the product's own data (a `kompetensi.instruments.rules.
     Measure`: value None = "belum ada data"). Semester → that semester's id; year → the ids of all
     its semesters; PKB → the academic start year; PKG → the academic year id. A manual indicator is
     never measured here."""

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from kompetensi import selectors as metrics
+from kompetensi.instruments.selectors import academic_year_current
 from kompetensi.models import AppreciationNote, FollowUp, FollowUpKind
 from madrasah import compiled
 from madrasah.charts import line_chart
@@ -189,7 +189,7 @@ def board_filter_choices(*, madrasah: Madrasah) -> list[tuple[str, str]]:
 
 def board_default_filter(*, madrasah: Madrasah) -> str:
     """The academic year of the active semester (else the latest year), else everything."""
-    year = metrics.academic_year_current(madrasah=madrasah)
+    year = academic_year_current(madrasah=madrasah)
     return f"y{year.pk}" if year else "all"
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kompetensi.pkb import (
+from kompetensi.pkb.rules import (
     academic_start_year,
     academic_year_bounds,
     academic_year_name,

@@ -17,9 +17,10 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from kompetensi import pkb, workflow
 from kompetensi.growth.services import appreciation_note_create
 from kompetensi.models import FollowUpProgress, PkbActivity, PkbStatus
+from kompetensi.pkb.rules import academic_year_bounds, current_academic_start_year
+from kompetensi.supervision.services.followups import follow_up_create
 from tests.kompetensi.test_workflow import submitted_observation
 
 from .conftest import PASSWORD
@@ -37,7 +38,7 @@ def growth(madrasah, kepala, waka, guru, settings, tmp_path):
     Kepala. Uploads go to a temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     observation = submitted_observation(madrasah, kepala, waka, guru)
-    follow_up = workflow.follow_up_create(
+    follow_up = follow_up_create(
         observation=observation,
         user=waka.user,
         kind="coaching",
@@ -84,8 +85,8 @@ def test_a_teacher_grows_records_progress_logs_pkb_and_the_waka_verifies(browsin
     expect(page.get_by_test_id("follow-up-progress").locator("a")).to_have_text("papan-refleksi.png")
 
     # A PKB activity of this academic year, with its certificate.
-    year = pkb.current_academic_start_year()
-    year_start, _year_end = pkb.academic_year_bounds(year)
+    year = current_academic_start_year()
+    year_start, _year_end = academic_year_bounds(year)
     start = max(year_start, timezone.localdate() - dt.timedelta(days=12))
     end = min(start + dt.timedelta(days=4), timezone.localdate())
     page.goto("/kompetensi/pkb/")

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kompetensi.models import Item, Observation
-from kompetensi.observation import observation_save, observation_start
+from kompetensi.supervision.services.observations import observation_save, observation_start
 from tests.factories.kompetensi import instrument_version
 from tests.factories.supervision import approved_programme
 

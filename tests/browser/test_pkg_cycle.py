@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from kompetensi.appraisal.scoring import appraisal_scores_save
-from kompetensi.appraisal.setup import appraisal_period_create
+from kompetensi.appraisal.services.scores import appraisal_scores_save
+from kompetensi.appraisal.services.setup import appraisal_period_create
+from kompetensi.instruments.seed import instruments_ensure_defaults
 from kompetensi.models import Appraisal, AppraisalEvidence, AppraisalStage, Item
-from kompetensi.seed import instruments_ensure_defaults
 
 from .conftest import PASSWORD
 from .test_journeys import assert_no_csp_violations, log_in, log_out, path_is, submit

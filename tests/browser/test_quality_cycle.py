@@ -18,7 +18,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kompetensi.models import Instrument, InstrumentKind
-from kompetensi.selectors import metric_instrument_average
+from kompetensi.supervision.selectors.results import metric_instrument_average
 from madrasah.management.commands.seed_demo import DEMO_LOGINS
 from madrasah.models import Madrasah, Semester
 from mutu.models import Cycle, FundingSource

@@ -15,8 +15,8 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from kompetensi import workflow
 from kompetensi.models import Evidence, Observation, ObservationState
+from kompetensi.supervision.services.transitions import observation_acknowledge, observation_submit
 from tests.factories.supervision import approved_programme, programme_row
 from tests.kompetensi.test_workflow import scored_observation
 
@@ -35,8 +35,8 @@ def results(madrasah, kepala, waka, guru, guru_lain):
     other = scored_observation(
         row=programme_row(programme=programme, teacher=guru_lain, supervisor=waka), supervisor=waka, points=(4, 4, 3)
     )
-    workflow.observation_submit(observation=other, user=waka.user)
-    workflow.observation_acknowledge(observation=other, user=guru_lain.user, response="Diterima.")
+    observation_submit(observation=other, user=waka.user)
+    observation_acknowledge(observation=other, user=guru_lain.user, response="Diterima.")
     return mine, other
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kompetensi import seed, seed_data
+from kompetensi.instruments.seed import ensure_frameworks, instrument_create_from_spec
+from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Appraisal, AppraisalPeriod, AppraisalScore, InstrumentVersion, Item
 
 
@@ -17,10 +18,8 @@ def pkg_version(*, madrasah, academic_year) -> InstrumentVersion:
     ).first()
     if existing:
         return existing
-    seed.ensure_frameworks()
-    return seed.instrument_create_from_spec(
-        madrasah=madrasah, academic_year=academic_year, spec=seed_data.PKG_MAPEL_INSTRUMENT
-    )
+    ensure_frameworks()
+    return instrument_create_from_spec(madrasah=madrasah, academic_year=academic_year, spec=PKG_MAPEL_INSTRUMENT)
 
 
 def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True) -> AppraisalPeriod:

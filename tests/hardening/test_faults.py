@@ -29,8 +29,8 @@ from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from laporan.documents.services.reports import BROKER_DOWN
 from laporan.models import Report, ReportStatus
-from laporan.services import BROKER_DOWN
 from madrasah.services import heartbeat_record
 from tests.laporan.test_reports_worker import broker, closed_port  # noqa: F401 - the broker fixture
 from tests.madrasah.test_staff_excel import person, template_file
@@ -262,7 +262,7 @@ def _extra_writes(objects) -> list[tuple[str, str, str, object]]:
     """Writes of several rows the matrix's data does not reach (it mostly posts empty forms): a staff
     import of three people, the submission of a scored observation, a first password change."""
     from kompetensi.models import Item
-    from kompetensi.observation import observation_save
+    from kompetensi.supervision.services.observations import observation_save
 
     observation = objects.observation
     scores = {item.pk: {"points": 3} for item in Item.objects.filter(section__version=observation.instrument_version)}

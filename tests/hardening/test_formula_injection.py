@@ -15,8 +15,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kompetensi.models import Instrument, PkbActivity, PkbStatus
-from laporan import services
-from laporan.documents import document_kind
+from laporan.documents.rules import document_kind
+from laporan.documents.services.reports import report_build_now
 from madrasah.models import Madrasah, Staff
 from madrasah.workbooks import FORMULA_TRIGGERS
 from tests.factories import mutu_money
@@ -161,7 +161,7 @@ def test_the_dashboard_export_writes_hostile_names_as_text(login, kepala, hostil
 
 @pytest.mark.django_db
 def test_the_semester_recap_workbook_writes_hostile_names_as_text(madrasah, hostile_semester, media):
-    report = services.report_build_now(madrasah=madrasah, kind=document_kind("semester"), period_key=SEMESTER)
+    report = report_build_now(madrasah=madrasah, kind=document_kind("semester"), period_key=SEMESTER)
     with report.spreadsheet.open("rb") as handle:
         content = handle.read()
     # The teachers with a final result: guru ("="), guru_lain ("+"), Fikri ("-"); the instrument "@".
@@ -185,7 +185,7 @@ def test_the_pkb_recap_workbook_writes_hostile_names_as_text(madrasah, guru, gur
             jp=8,
             status=PkbStatus.VERIFIED,
         )
-    report = services.report_build_now(madrasah=madrasah, kind=document_kind("pkb"), period_key="2026-2027")
+    report = report_build_now(madrasah=madrasah, kind=document_kind("pkb"), period_key="2026-2027")
     with report.spreadsheet.open("rb") as handle:
         content = handle.read()
     # Names are printed with their titles (`Staff.full_name`, spaces around them trimmed).

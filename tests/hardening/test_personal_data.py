@@ -31,7 +31,7 @@ from kompetensi.models import (
     PkbActivity,
 )
 from laporan.models import PurgedFile, Report, ReportStatus, RetentionSetting
-from laporan.personal_data import personal_data_collect
+from laporan.privacy.selectors import personal_data_collect
 from laporan.tasks import purge_expired_files
 from madrasah.access_log import access_log_record
 from madrasah.models import AccessKind, AccessLog, Notification

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kompetensi import scoring
 from kompetensi.appraisal.selectors.results import appraisal_result, competency_standing
 from kompetensi.appraisal.services.scores import appraisal_results_store
+from kompetensi.instruments.rules import Band, score_pkg
 from kompetensi.models import (
     Appraisal,
     AppraisalEvent,
@@ -260,8 +260,8 @@ def test_a_total_between_two_bands_is_read_by_its_lower_bound(client, kepala, ap
     assert _post_all(_as(client, kepala), appraisal, points).status_code == 302
     body = client.get(reverse("kompetensi:appraisal-detail", args=[appraisal.pk])).content.decode()
     assert "34 / 56" in body and "60,71" in body and "Sedang" in body
-    bands = [scoring.Band(b.lower_bound, b.label) for b in appraisal.instrument_version.bands.all()]
-    expected = scoring.score_pkg(competencies=list(enumerate(points)), bands=bands)
+    bands = [Band(b.lower_bound, b.label) for b in appraisal.instrument_version.bands.all()]
+    expected = score_pkg(competencies=list(enumerate(points)), bands=bands)
     assert (expected.total, expected.predikat) == (34, "Sedang")
     assert appraisal_result(appraisal=appraisal).pkg.nilai == expected.nilai
 

@@ -15,8 +15,8 @@ from kompetensi.appraisal.selectors.results import appraisal_is_locked
 from kompetensi.appraisal.services.scores import appraisal_evidence_add, appraisal_scores_save, self_evaluation_save
 from kompetensi.appraisal.services.setup import appraisal_assign, appraisal_period_create
 from kompetensi.appraisal.services.transitions import appraisal_approve, appraisal_sign, appraisal_submit
+from kompetensi.instruments.seed import instruments_ensure_defaults
 from kompetensi.models import Appraisal, AppraisalEvent, AppraisalStage, Item
-from kompetensi.seed import instruments_ensure_defaults
 from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Notification, Role, TeacherType
 

@@ -14,9 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from kompetensi import workflow
 from kompetensi.growth.rules import safe_name
 from kompetensi.models import AppraisalEvidence, AppraisalStage, PkbActivity, PkbKind, PkbStatus
+from kompetensi.supervision.services.transitions import (
+    observation_acknowledge,
+    observation_finalise,
+    observation_submit,
+)
 from madrasah.models import AcademicYear, AccessLog, Semester
 from tests.factories import appraisal as appraisal_factories
 from tests.factories.supervision import approved_programme, programme_row, supervision_version
@@ -36,9 +40,9 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
 
 def _final(row, waka, guru, kepala):
     observation = scored_observation(row=row, supervisor=waka)
-    workflow.observation_submit(observation=observation, user=waka.user)
-    workflow.observation_acknowledge(observation=observation, user=guru.user, response="Terima kasih.")
-    workflow.observation_finalise(observation=observation, user=kepala.user)
+    observation_submit(observation=observation, user=waka.user)
+    observation_acknowledge(observation=observation, user=guru.user, response="Terima kasih.")
+    observation_finalise(observation=observation, user=kepala.user)
     observation.refresh_from_db()
     return observation
 
@@ -111,10 +115,10 @@ def history(madrasah, kepala, waka, guru, guru_lain):
     row = made[genap].rows.get()
     row.instruments.add(second, third)
     submitted = scored_observation(row=row, supervisor=waka, version=second)
-    workflow.observation_submit(observation=submitted, user=waka.user)
+    observation_submit(observation=submitted, user=waka.user)
     acknowledged = scored_observation(row=row, supervisor=waka, version=third)
-    workflow.observation_submit(observation=acknowledged, user=waka.user)
-    workflow.observation_acknowledge(observation=acknowledged, user=guru.user)
+    observation_submit(observation=acknowledged, user=waka.user)
+    observation_acknowledge(observation=acknowledged, user=guru.user)
     other_row = programme_row(programme=made[ganjil], teacher=guru_lain, supervisor=waka)
     _final(other_row, waka, guru_lain, kepala)
 

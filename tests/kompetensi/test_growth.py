@@ -9,13 +9,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kompetensi import workflow
 from kompetensi.appraisal.selectors.results import competency_standing
 from kompetensi.appraisal.services.scores import appraisal_results_store
 from kompetensi.growth.selectors import shown
+from kompetensi.instruments.rules import for_display
 from kompetensi.models import Appraisal, AppraisalStage, AppreciationNote, Item
-from kompetensi.observation import observation_result, observation_save, observation_start
-from kompetensi.scoring import for_display
+from kompetensi.supervision.selectors.observations import observation_result
+from kompetensi.supervision.services.followups import follow_up_create
+from kompetensi.supervision.services.observations import observation_save, observation_start
+from kompetensi.supervision.services.transitions import observation_submit
 from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, AccessLog, Notification, Semester
 from tests.factories import appraisal as pkg
@@ -68,7 +70,7 @@ def supervised(madrasah, *, guru, waka, kepala, back=0, points=(4, 2, 3), streng
     observation_save(
         observation=observation, user=waka.user, base_revision=0, scores=scores, fields={"strengths": strengths}
     )
-    return workflow.observation_submit(observation=observation, user=waka.user)
+    return observation_submit(observation=observation, user=waka.user)
 
 
 def approved_pkg(madrasah, *, guru, kepala, start_year=2026, points=None) -> Appraisal:
@@ -132,7 +134,7 @@ def test_numbers_equal_the_scoring_function_on_stored_scores(client, madrasah, g
 def test_follow_ups_show_deadlines_and_overdue(client, madrasah, guru, waka, kepala, time_machine):
     observation = supervised(madrasah, guru=guru, waka=waka, kepala=kepala)
     for days in (3, 40):
-        workflow.follow_up_create(
+        follow_up_create(
             observation=observation,
             user=waka.user,
             kind="coaching",
@@ -171,7 +173,7 @@ def test_a_later_semester_does_not_cost_more_queries(client, madrasah, guru, wak
     one = count()
     for back in range(1, 8):
         observation = supervised(madrasah, guru=guru, waka=waka, kepala=kepala, back=back)
-        workflow.follow_up_create(
+        follow_up_create(
             observation=observation,
             user=waka.user,
             kind="mgmp",

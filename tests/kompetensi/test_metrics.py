@@ -32,7 +32,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kompetensi.appraisal import closing
+from kompetensi.appraisal.selectors.figures import metric_pkg_predikat_share
+from kompetensi.appraisal.services.closing import appraisal_period_close, appraisal_period_reopen
 from kompetensi.instruments.rules import Measure
 from kompetensi.models import (
     AppraisalStage,
@@ -48,7 +49,7 @@ from kompetensi.models import (
     ProgrammeRow,
     Section,
 )
-from kompetensi.selectors import metric_pkb_average_jp, metric_pkb_pns_reached, metric_pkg_predikat_share
+from kompetensi.pkb.selectors import metric_pkb_average_jp, metric_pkb_pns_reached
 from kompetensi.supervision.selectors.results import (
     metric_follow_ups_on_time,
     metric_instrument_average,
@@ -326,9 +327,9 @@ def test_pkg_share_counts_the_frozen_appraisals_at_or_above_the_band(madrasah, k
     period = appraisal_factory.appraisal_period(madrasah, semester.academic_year, kepala)
     for nilai in ("76", "90.5", "60.71"):  # Baik exactly from 76; 60.71 is Sedang
         _approved(period, kepala, nilai)
-    closing.appraisal_period_close(period=period, user=kepala.user)
+    appraisal_period_close(period=period, user=kepala.user)
     # The year reopened and a late appraisal approved: the frozen figures do not move.
-    closing.appraisal_period_reopen(period=period, user=kepala.user)
+    appraisal_period_reopen(period=period, user=kepala.user)
     _approved(period, kepala, "95")
     measure = metric_pkg_predikat_share(madrasah=madrasah, academic_year_id=semester.academic_year_id, predikat="Baik")
     assert_measure(measure, Decimal(200) / 3, 3, 2)
@@ -348,7 +349,7 @@ def test_pkg_share_of_fewer_than_three_teachers_has_no_data(madrasah, kepala):
     period = appraisal_factory.appraisal_period(madrasah, semester.academic_year, kepala)
     for nilai in ("76", "90.5"):
         _approved(period, kepala, nilai)
-    closing.appraisal_period_close(period=period, user=kepala.user)
+    appraisal_period_close(period=period, user=kepala.user)
     measure = metric_pkg_predikat_share(madrasah=madrasah, academic_year_id=semester.academic_year_id, predikat="Baik")
     assert measure == Measure(None, 0, None)
 

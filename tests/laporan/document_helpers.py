@@ -1,5 +1,5 @@
 """Building an official document in a test as the build does: the kind's context over the office
-context, rendered through `laporan.pdf.render_pdf`, and the text a reader would see (pypdf)."""
+context, rendered through `laporan.documents.services.pdf.render_pdf`, and the text a reader would see (pypdf)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ import datetime as dt
 from decimal import Decimal
 
 from kompetensi.models import FollowUp, Item, Observation, ObservationState, Section
-from kompetensi.observation import observation_save, observation_start
+from kompetensi.supervision.services.observations import observation_save, observation_start
 from madrasah.models import Staff
 from tests.factories import supervision
 from tests.factories.kompetensi import instrument_version

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from kompetensi.appraisal.scoring import appraisal_results_store
+from kompetensi.appraisal.services.scores import appraisal_results_store
 from kompetensi.models import (
     Appraisal,
     AppraisalStage,

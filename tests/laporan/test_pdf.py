@@ -1,4 +1,4 @@
-"""`laporan.pdf`: pure rendering in the office format, and a fetcher that reads nothing but static
+"""`laporan.documents.services.pdf`: pure rendering in the office format, and a fetcher that reads nothing but static
 files and the madrasah's own files (a template asking for a remote URL is refused)."""
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from kompetensi.appraisal import closing
+from kompetensi.appraisal.services.closing import appraisal_period_close, appraisal_period_reopen
 from kompetensi.models import (
     AppraisalStage,
     CompetencyResult,
@@ -42,7 +42,7 @@ from kompetensi.models import (
     ProgrammeRow,
     Section,
 )
-from kompetensi.observation import observation_save, observation_start
+from kompetensi.supervision.services.observations import observation_save, observation_start
 from laporan.dashboard.rules import dashboard_workbook, recap_tables
 from laporan.dashboard.selectors import AttentionReason, PkgSummary, dashboard_data, pengawas_overview
 from madrasah.formatting import format_decimal_id
@@ -289,15 +289,15 @@ def test_pkg_figures_for_others_are_the_ones_frozen_at_the_first_closing(madrasa
     semester = supervision.active_semester(madrasah)
     period = _pkg_year(madrasah, semester, kepala)
     assert data_of(madrasah, semester).pkg == PkgSummary(0, None, [], hidden=True, live=False)
-    closing.appraisal_period_close(period=period, user=kepala.user)
+    appraisal_period_close(period=period, user=kepala.user)
     frozen = data_of(madrasah, semester).pkg
     assert (frozen.teachers, frozen.average_nilai, frozen.live) == (3, Decimal(75), False)
     assert [d.average for d in frozen.domains] == [Decimal(3)] * 4
-    closing.appraisal_period_reopen(period=period, user=kepala.user)
+    appraisal_period_reopen(period=period, user=kepala.user)
     appraisal_factory.appraisal(
         period, StaffFactory(madrasah=madrasah), kepala.user, stage=AppraisalStage.APPROVED, nilai=Decimal(50)
     )
-    closing.appraisal_period_close(period=period, user=kepala.user)
+    appraisal_period_close(period=period, user=kepala.user)
     assert data_of(madrasah, semester).pkg == frozen
     assert dashboard_data(madrasah=madrasah, semester=semester, pkg_live=True).pkg.teachers == 4
 
@@ -305,7 +305,7 @@ def test_pkg_figures_for_others_are_the_ones_frozen_at_the_first_closing(madrasa
 def test_pkg_of_fewer_than_three_teachers_is_hidden(madrasah, kepala):
     semester = supervision.active_semester(madrasah)
     period = _pkg_year(madrasah, semester, kepala, scores=(4, 3))
-    closing.appraisal_period_close(period=period, user=kepala.user)
+    appraisal_period_close(period=period, user=kepala.user)
     for live in (True, False):
         pkg = dashboard_data(madrasah=madrasah, semester=semester, pkg_live=live).pkg
         assert (pkg.teachers, pkg.hidden, pkg.average_nilai, pkg.domains) == (2, True, None, [])

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from laporan.documents.services.reports import report_request
 from madrasah.backup import generate_key, parse_key, restore_backup
 from tests.hardening.test_backup import empty_database  # noqa: F401  (the fixture)
 
@@ -153,14 +154,13 @@ def test_an_uploaded_file_is_private(login, madrasah, kepala, waka, guru, settin
 
 
 def test_a_built_report_is_private(kepala, settings, tmp_path, monkeypatch, permissive_umask):
-    from laporan import services
-    from laporan.documents import document_kind
+    from laporan.documents.rules import document_kind
     from laporan.tasks import build_report
 
     media = tmp_path / "media"
     settings.MEDIA_ROOT = str(media)
     monkeypatch.setattr(build_report, "apply_async", lambda *args, **kwargs: None)
-    report, _joined = services.report_request(
+    report, _joined = report_request(
         membership=kepala, kind=document_kind("semester"), period_key="2026-2027-ganjil", user=kepala.user
     )
     assert build_report.apply(args=[report.pk], task_id="task-modes").get() == "done"

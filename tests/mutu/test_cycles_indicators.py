@@ -1,7 +1,7 @@
 """Check through HTTP: "Ukur sekarang" measures every indicator of the catalogue over the cycle's own
 period (a semester → that semester; a year → all its semesters; PKB → the academic start year; PKG →
 the academic year) and stores value, n, sum, target, met and gap. Values are hand-computed from a
-small fixture; the metric math itself is tested with the metrics (kompetensi.selectors)."""
+small fixture; the metric math itself is tested with the metrics (the kompetensi selectors)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from kompetensi import selectors as metrics
-from kompetensi.appraisal import closing
+from kompetensi.appraisal.services.closing import appraisal_period_close, appraisal_period_reopen
+from kompetensi.instruments.rules import Measure
 from mutu.cycles import indicators
 from mutu.models import Direction, IndicatorKind, Measurement, Stage
 from tests.factories import mutu as f
@@ -120,8 +120,8 @@ def test_pkg_predikat_share_uses_the_academic_years_frozen_figures(login, kepala
     f.approved_pkg(academic_year=year, teacher=waka, assessor=kepala, nilai="92", predikat="Amat Baik")
     # Measured from the figures frozen when the Kepala closed the year's PKG, which a late
     # appraisal does not move (two measurements would otherwise give away that teacher's predikat).
-    closing.appraisal_period_close(period=year.appraisal_periods.get(), user=kepala.user)
-    closing.appraisal_period_reopen(period=year.appraisal_periods.get(), user=kepala.user)
+    appraisal_period_close(period=year.appraisal_periods.get(), user=kepala.user)
+    appraisal_period_reopen(period=year.appraisal_periods.get(), user=kepala.user)
     f.approved_pkg(academic_year=year, teacher=kepala, assessor=waka, nilai="60", predikat="Kurang")
     cycle = check_cycle(kepala, academic_year=year, indicator=K.PKG_PREDIKAT, predikat="Amat Baik", target=50)
 
@@ -282,9 +282,9 @@ def test_each_kind_maps_the_year_onto_its_metric(monkeypatch, kepala, madrasah, 
 
     def spy(**kwargs):
         calls.append(kwargs)
-        return metrics.Measure(Decimal(1), 1, Decimal(1))
+        return Measure(Decimal(1), 1, Decimal(1))
 
-    monkeypatch.setattr(metrics, metric, spy)
+    monkeypatch.setattr(indicators, metric, spy)
     version = f.planning_version(madrasah, ganjil.academic_year)
     cycle = f.cycle(
         owner=kepala,
@@ -330,9 +330,9 @@ def test_a_semester_cycle_measures_its_semester_and_its_baseline_the_previous_on
 
     def spy(**kwargs):
         calls.append(kwargs["semester_ids"])
-        return metrics.Measure(None, 0, None)
+        return Measure(None, 0, None)
 
-    monkeypatch.setattr(metrics, "metric_instrument_average", spy)
+    monkeypatch.setattr(indicators, "metric_instrument_average", spy)
     cycle = f.cycle(owner=kepala, semester=ganjil, instrument=f.planning_version(madrasah, ganjil.academic_year))
 
     indicators.measure_indicator(cycle=cycle, period=indicators.cycle_period(cycle), now=NOW)

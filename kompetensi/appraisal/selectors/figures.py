@@ -24,6 +24,8 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
+from kompetensi.instruments.rules import MIN_GROUP, Measure, mean
+from kompetensi.instruments.selectors import band_bound as _band_bound
 from madrasah.models import Madrasah
 
 from ...models import (
@@ -35,7 +37,6 @@ from ...models import (
     PkgSnapshotDomain,
     PredikatBand,
 )
-from ...selectors import MIN_GROUP, Measure, _band_bound, mean
 
 
 @dataclass(frozen=True)

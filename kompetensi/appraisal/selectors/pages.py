@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompetensi.instruments.selectors import instrument_version_sheet
 from madrasah.models import Membership, Role
 from madrasah.workflow import history_rows, shorten
 
 from ...models import Appraisal, AppraisalStage, Item
-from ...selectors import instrument_version_sheet
 from ..rules import AppraisalActions, S, appraisal_actions_in
 from .results import appraisal_unscored_count
 

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from kompetensi.instruments.rules import for_display
 from madrasah.formatting import format_decimal_id
 from madrasah.identifiers import format_nip
 from madrasah.models import Membership, Role, User
 
 from ...models import Appraisal, AppraisalScore, CompetencyResult
-from ...scoring import for_display
 
 
 def _signer(membership: Membership | None, user: User | None = None) -> SimpleNamespace:

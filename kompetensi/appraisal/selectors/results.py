@@ -1,7 +1,7 @@
 """PKG results: the scoring page's progress and result, the evidence the assessor may link, and the
 competency standing an approved appraisal becomes.
 
-Every number comes from `kompetensi.scoring.score_pkg` (the one scoring function) applied to the
+Every number comes from `kompetensi.score_pkg` (the one scoring function) applied to the
 stored indicator scores, so the scoring page, the stored `CompetencyResult` rows and the standing on
 the teacher's page always agree.
 """
@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
+from kompetensi.instruments.rules import HUNDRED, PKG_COMPETENCY_MAX, Band, PkgResult, predikat, score_pkg
 from madrasah.models import Staff
 
-from ... import scoring
+from ...instruments import rules as scoring
 from ...models import (
     Appraisal,
     AppraisalScore,
@@ -29,8 +30,8 @@ from ...models import (
 )
 
 
-def bands_of(version: InstrumentVersion) -> list[scoring.Band]:
-    return [scoring.Band(b.lower_bound, b.label) for b in version.bands.all()]
+def bands_of(version: InstrumentVersion) -> list[Band]:
+    return [Band(b.lower_bound, b.label) for b in version.bands.all()]
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class AppraisalResult:
     sections: tuple[SectionProgress, ...]
     scored: int
     count: int
-    pkg: scoring.PkgResult | None  # only when every indicator is scored
+    pkg: PkgResult | None  # only when every indicator is scored
 
     @property
     def complete(self) -> bool:
@@ -75,7 +76,7 @@ def appraisal_result(*, appraisal: Appraisal, points: dict[int, int | None] | No
         if values and len(scored) == len(values):
             complete_inputs.append((section.pk, scored))
         progress.append((section, len(scored), len(values)))
-    partial = scoring.score_pkg(competencies=complete_inputs, bands=bands_of(version)) if complete_inputs else None
+    partial = score_pkg(competencies=complete_inputs, bands=bands_of(version)) if complete_inputs else None
     by_key = {c.key: c for c in partial.competencies} if partial else {}
     shown = tuple(SectionProgress(s, scored, count, by_key.get(s.pk)) for s, scored, count in progress)
     scored_total = sum(s.scored for s in shown)
@@ -165,14 +166,14 @@ def _domains(appraisal: Appraisal) -> list[dict]:
     )
     domains = []
     for row in sums:
-        nilai = Decimal(row["points"]) / Decimal(scoring.PKG_COMPETENCY_MAX * row["count"]) * scoring.HUNDRED
+        nilai = Decimal(row["points"]) / Decimal(PKG_COMPETENCY_MAX * row["count"]) * HUNDRED
         domains.append(
             {
                 "name": row["competency__domain__name"],
                 "total": row["points"],
-                "maximum": scoring.PKG_COMPETENCY_MAX * row["count"],
+                "maximum": PKG_COMPETENCY_MAX * row["count"],
                 "nilai": nilai,
-                "predikat": scoring.predikat(nilai, bands) or "",
+                "predikat": predikat(nilai, bands) or "",
             }
         )
     return domains

@@ -10,11 +10,12 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kompetensi.instruments.rules import PkgResult
 from madrasah.errors import ApplicationError
+from madrasah.files import evidence_check, evidence_original_name
 from madrasah.models import User
 from madrasah.versioning import version_claim
 
-from ... import scoring
 from ...models import (
     Appraisal,
     AppraisalEvent,
@@ -27,13 +28,12 @@ from ...models import (
     Section,
     SelfEvaluation,
 )
-from ...workflow.evidence import evidence_check, evidence_original_name
 from ..rules import KEEP, MAX_NOTE, clean_points
 from ..selectors.results import AppraisalResult, appraisal_result, supervision_records_for
 
 
 @transaction.atomic
-def appraisal_results_store(appraisal: Appraisal) -> scoring.PkgResult:
+def appraisal_results_store(appraisal: Appraisal) -> PkgResult:
     """Recompute score_pkg on the stored scores and rewrite the appraisal's CompetencyResult rows and
     its total, Nilai PKG and predikat. Called by the workflow on submission and on approval; refuses
     (ApplicationError) while an indicator is unscored. Safe to retry: the rows are rewritten whole.

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from kompetensi.instruments.services import instrument_version_freeze
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Staff, TeacherType, User
 
 from ...models import Appraisal, AppraisalEvent, AppraisalPeriod, AppraisalStage
-from ...services import instrument_version_freeze
 from ..selectors.setup import appraisal_teachers, assessor_choices, kepala_staff_ids, pkg_version_for
 from .closing import refuse_if_closed
 

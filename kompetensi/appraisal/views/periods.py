@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kompetensi.instruments.rules import for_display
 from madrasah import ids
 from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
@@ -25,7 +26,6 @@ from madrasah.models import Role, Staff, User
 from madrasah.workflow import run_transition
 
 from ...access import appraisal_period_for_user
-from ...scoring import for_display
 from ..forms import PeriodForm
 from ..selectors import figures
 from ..selectors import setup as setup_selectors

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from kompetensi.instruments.rules import for_display
+from kompetensi.instruments.selectors import instrument_version_sheet
 from madrasah import ids
 from madrasah.access import membership_required
 from madrasah.access_log import access_log_record
@@ -31,8 +33,6 @@ from madrasah.versioning import StaleVersion, VersionForm
 
 from ...access import appraisal_for_user
 from ...models import Appraisal, AppraisalEvidence, AppraisalStage, Item
-from ...scoring import for_display
-from ...selectors import instrument_version_sheet
 from ..rules import PKG_POINTS
 from ..selectors import pages
 from ..selectors.results import AppraisalResult, appraisal_result, supervision_records_for

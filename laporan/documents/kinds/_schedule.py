@@ -11,7 +11,13 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from kompetensi.models import Programme, ProgrammeRow
-from kompetensi.programme import RowStatus, programme_of_semester, programme_rows, rows_for_display, supervision_people
+from kompetensi.supervision.rules import RowStatus
+from kompetensi.supervision.selectors.programme import (
+    programme_of_semester,
+    programme_rows,
+    rows_for_display,
+    supervision_people,
+)
 from madrasah.models import Semester
 
 

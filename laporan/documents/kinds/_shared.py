@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from kompetensi.instruments.rules import HUNDRED
 from kompetensi.models import ObservationScore
-from kompetensi.scoring import HUNDRED
 from madrasah.identifiers import format_nip
 from madrasah.models import Madrasah, Membership, Role, Staff
 

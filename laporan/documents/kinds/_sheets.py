@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from kompetensi.instruments.selectors import instrument_version_sheets, version_bands
 from kompetensi.models import (
     FollowUp,
     InstrumentVersion,
@@ -25,8 +26,7 @@ from kompetensi.models import (
     ObservationState,
     ProgrammeRow,
 )
-from kompetensi.programme import supervision_instruments
-from kompetensi.selectors import instrument_version_sheets, version_bands
+from kompetensi.supervision.selectors.programme import supervision_instruments
 from madrasah.models import Madrasah, Semester, Staff
 
 from ..selectors import place_and_date

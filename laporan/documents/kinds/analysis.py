@@ -21,9 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompetensi.instruments.rules import HUNDRED
 from kompetensi.models import FollowUp, FollowUpStatus, Item, ObservationScore, Section
-from kompetensi.scoring import HUNDRED
-from kompetensi.selectors import COUNTED, DECIMAL, ITEM_FIELDS, SCALE_MAX, ExactNumber, latest_final_observations
+from kompetensi.supervision.selectors.results import (
+    COUNTED,
+    DECIMAL,
+    ITEM_FIELDS,
+    SCALE_MAX,
+    ExactNumber,
+    latest_final_observations,
+)
 from madrasah.models import Madrasah, Semester
 
 from ...dashboard.selectors import DashboardData, InstrumentSummary, dashboard_data

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from kompetensi.models import InHouseActivity
-from kompetensi.pkb import academic_year_bounds
+from kompetensi.pkb.rules import academic_year_bounds
 from madrasah.models import Madrasah, Staff
 
 from ..rules import DocumentKind, PeriodKind, document

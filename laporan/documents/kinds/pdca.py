@@ -4,9 +4,9 @@ activities with cost and funding source), Check (the measurements against the ta
 decision and the supporting and inhibiting factors), and the year's funding by source: how much the
 improvement work depends on BOS (docs/domain.md §11 "Quality management: SNP, SPMI and PDCA"). Landscape.
 
-The figures are the Mutu pages' own: `mutu.selectors` (the board's latest measurement per cycle, a
+The figures are the Mutu pages' own: `mutu.cycles.selectors` (the board's latest measurement per cycle, a
 cycle's activities, measurements and factor labels, its texts for indicator, target and period) and
-`mutu.selectors_money.funding_summary` (the funding page's totals and BOS share).
+`mutu.money.selectors.funding_summary` (the funding page's totals and BOS share).
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
-from kompetensi.scoring import HUNDRED
+from kompetensi.instruments.rules import HUNDRED
+from madrasah.formatting import rupiah
 from madrasah.models import AcademicYear, Madrasah, Staff
-from mutu import selectors as cycles
-from mutu import selectors_money as money
+from mutu.cycles.rules import factor_labels, indicator_text, indicator_unit, period_text, shown, target_text
+from mutu.cycles.selectors import CycleLine, activities_of_cycles, cycles_for_board, measurements_of_cycles
 from mutu.models import Cycle
+from mutu.money.rules import funding_totals
+from mutu.money.selectors import FundingSummary, Period, funding_summary
 
 from ..rules import DocumentKind, PeriodKind, document
 
@@ -29,7 +32,7 @@ from ..rules import DocumentKind, PeriodKind, document
 @dataclass(frozen=True)
 class CycleReport:
     cycle: Cycle
-    line: cycles.CycleLine | None  # the board's row: latest value and whether it met the target
+    line: CycleLine | None  # the board's row: latest value and whether it met the target
     period: str
     indicator: str
     target: str
@@ -55,30 +58,30 @@ def cycles_of_year(*, madrasah: Madrasah, academic_year: AcademicYear) -> list[C
 def cycle_reports(*, madrasah: Madrasah, academic_year: AcademicYear) -> list[CycleReport]:
     lines = {
         line.pk: line
-        for group in cycles.cycles_for_board(madrasah=madrasah, period=f"y{academic_year.pk}")
+        for group in cycles_for_board(madrasah=madrasah, period=f"y{academic_year.pk}")
         for line in group.cycles
     }
     year_cycles = cycles_of_year(madrasah=madrasah, academic_year=academic_year)
-    activities_of = cycles.activities_of_cycles(cycles=year_cycles)
-    measurements_of = cycles.measurements_of_cycles(cycles=year_cycles)
+    activities_of = activities_of_cycles(cycles=year_cycles)
+    measurements_of = measurements_of_cycles(cycles=year_cycles)
     reports = []
     for cycle in year_cycles:
-        unit = cycles.indicator_unit(cycle)
+        unit = indicator_unit(cycle)
         activities = activities_of[cycle.pk]
         reports.append(
             CycleReport(
                 cycle=cycle,
                 line=lines.get(cycle.pk),
-                period=cycles.period_text(cycle),
-                indicator=cycles.indicator_text(cycle),
-                target=cycles.target_text(cycle),
-                baseline=cycles.shown(cycle.baseline, unit) if cycle.baseline is not None else "–",
+                period=period_text(cycle),
+                indicator=indicator_text(cycle),
+                target=target_text(cycle),
+                baseline=shown(cycle.baseline, unit) if cycle.baseline is not None else "–",
                 team=list(cycle.team.all()),
                 activities=activities,
-                funding=cycles.funding_totals(activities),
+                funding=funding_totals(activities),
                 measurements=measurements_of[cycle.pk],
-                supporting_tags=cycles.factor_labels(cycle.supporting_tags),
-                inhibiting_tags=cycles.factor_labels(cycle.inhibiting_tags),
+                supporting_tags=factor_labels(cycle.supporting_tags),
+                inhibiting_tags=factor_labels(cycle.inhibiting_tags),
             )
         )
     return reports
@@ -92,14 +95,14 @@ class SourceRow:
     share: Decimal | None  # of all planned, in percent
 
 
-def funding_rows(summary: money.FundingSummary) -> list[SourceRow]:
+def funding_rows(summary: FundingSummary) -> list[SourceRow]:
     """The funding page's totals per source as printed (`Rp 1.500.000`), sources with money only."""
     total = summary.planned_total
     return [
         SourceRow(
             label=str(source.label),
-            planned=cycles.rupiah(source.planned),
-            spent=cycles.rupiah(source.spent),
+            planned=rupiah(source.planned),
+            spent=rupiah(source.spent),
             share=source.planned * HUNDRED / total if total else None,
         )
         for source in summary.sources
@@ -112,15 +115,15 @@ def pdca_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     reports = cycle_reports(madrasah=madrasah, academic_year=year)
     if not reports:
         return {"cycles": [], "empty": True}
-    funding = money.funding_summary(madrasah=madrasah, period=money.Period(academic_year=year))
+    funding = funding_summary(madrasah=madrasah, period=Period(academic_year=year))
     return {
         "cycles": reports,
         "funding": funding,
         "funding_rows": funding_rows(funding),
-        "planned_total": cycles.rupiah(funding.planned_total),
-        "spent_total": cycles.rupiah(funding.spent_total),
-        "business_income": cycles.rupiah(funding.business.income),
-        "business_net": cycles.rupiah(funding.business.net),
+        "planned_total": rupiah(funding.planned_total),
+        "spent_total": rupiah(funding.spent_total),
+        "business_income": rupiah(funding.business.income),
+        "business_net": rupiah(funding.business.net),
         "empty": False,
     }
 

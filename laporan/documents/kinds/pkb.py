@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from kompetensi.models import PkbActivity, PkbKind, PkbStatus
-from kompetensi.pkb import PNS_MINIMUM_JP, PPPK_CAP_JP, academic_year_bounds, pkb_recap, pkb_recap_rows
+from kompetensi.pkb.rules import PNS_MINIMUM_JP, PPPK_CAP_JP, academic_year_bounds
+from kompetensi.pkb.selectors import pkb_recap, pkb_recap_rows
 from madrasah.models import EmploymentStatus, Madrasah, Staff
 from madrasah.workbooks import workbook_bytes, workbook_text
 

@@ -1,7 +1,7 @@
 """`pkg`: one teacher's PKG forms of an academic year — the summary (competency percentages and 1–4
 scores, total, Nilai PKG, predikat) and the evidence sheets per competency (indicator scores, notes,
 evidence) — with the teacher's, the assessor's and the Kepala's signatures. The content is the print
-pages' own (`kompetensi.appraisal.printing.appraisal_print_context`), through the PDF base.
+pages' own (`kompetensi.appraisal.selectors.printing.appraisal_print_context`), through the PDF base.
 
 PKG results are private to the teacher, the assessor and the Kepala (docs/domain.md §7), so the Kepala reads
 this document (and the teacher their own). An appraisal still in progress prints no scores: its
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from kompetensi.appraisal.printing import appraisal_print_context
+from kompetensi.appraisal.selectors.printing import appraisal_print_context
 from kompetensi.models import Appraisal, AppraisalStage
 from madrasah.models import Madrasah, Role, Staff
 

@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
 from kompetensi.models import InstrumentVersion, PredikatBand, Programme, SupervisionTeam
-from kompetensi.programme import blocked_periods, supervision_instruments
+from kompetensi.supervision.selectors.programme import blocked_periods, supervision_instruments
 from madrasah.models import Madrasah, Semester
 
 from ..rules import DocumentKind, PeriodKind, document

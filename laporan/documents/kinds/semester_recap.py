@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
+from kompetensi.instruments.rules import for_display
 from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus
-from kompetensi.scoring import for_display
-from kompetensi.selectors import latest_final_observations
+from kompetensi.supervision.selectors.results import latest_final_observations
 from madrasah.charts import bar_chart
 from madrasah.models import Madrasah, Staff, TeacherType
 from madrasah.workbooks import workbook_bytes

@@ -19,8 +19,8 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from kompetensi.instruments.rules import HUNDRED
 from kompetensi.models import Observation, ObservationState
-from kompetensi.scoring import HUNDRED
 from madrasah.models import Madrasah, Semester
 
 from ...dashboard.rules import recap_tables

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompetensi.instruments.rules import HUNDRED
 from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus, ObservationScore, PkbActivity, PkbStatus
-from kompetensi.pkb import academic_year_bounds, pkb_totals
-from kompetensi.scoring import HUNDRED
-from kompetensi.selectors import latest_final_observations
+from kompetensi.pkb.rules import academic_year_bounds
+from kompetensi.pkb.selectors import pkb_totals
+from kompetensi.supervision.selectors.results import latest_final_observations
 from madrasah.models import Madrasah, Staff
 
 from ...dashboard.rules import cell_text

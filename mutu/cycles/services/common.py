@@ -8,8 +8,8 @@ import datetime as dt
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kompetensi.workflow.evidence import evidence_check, evidence_original_name
 from madrasah.errors import ApplicationError
+from madrasah.files import evidence_check, evidence_original_name
 from madrasah.workflow import locked_state
 
 from ...models import Cycle, Stage

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompetensi import seed_data
+from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Competency, Instrument, InstrumentKind, Section
 from madrasah.errors import ApplicationError
 from madrasah.formatting import format_decimal_id
@@ -96,7 +96,7 @@ def _target(value, spec: rules.IndicatorSpec) -> Decimal:
 def _pkg_labels(madrasah: Madrasah) -> list[str]:
     labels = indicators.predikat_labels(madrasah=madrasah, pkg=True)
     # Before the madrasah has its PKG instrument, the common PKG bands (docs/domain.md §8) stand in.
-    return labels or [label for _lower, label in seed_data.PKG_MAPEL_INSTRUMENT["bands"]]
+    return labels or [label for _lower, label in PKG_MAPEL_INSTRUMENT["bands"]]
 
 
 def _validated_plan(madrasah: Madrasah, data: PlanData) -> _Plan:
