@@ -279,7 +279,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "laporan.tasks.dispatch_scheduled_reports",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Files past each madrasah's retention setting (UU PDP): once a day, 02:30 WIB (laporan.retention).
+    # Files past each madrasah's retention setting (UU PDP): once a day, 02:30 WIB (laporan.privacy.services).
     "purge-expired-files": {"task": "laporan.tasks.purge_expired_files", "schedule": crontab(hour=2, minute=30)},
 }
 HEARTBEAT_MAX_AGE = env.int("HEARTBEAT_MAX_AGE", default=180)

@@ -62,7 +62,7 @@ class Report(models.Model):
     # The claim: the Celery task id that holds the row, and the process ("host:pid:start") running it.
     task_id = models.CharField(max_length=64, blank=True)
     worker = models.CharField(max_length=200, blank=True)
-    # The file was deleted under the madrasah's retention setting (laporan.retention); a rebuild clears it.
+    # The file was deleted under the madrasah's retention setting (laporan.privacy.services); a rebuild clears it.
     purged_at = models.DateTimeField(_("deleted under the retention rule"), null=True, blank=True)
 
     class Meta:
@@ -217,7 +217,7 @@ class RetentionSetting(models.Model):
     """How long a madrasah keeps uploaded evidence files and built documents; the Kepala edits it.
 
     A madrasah without a row follows the defaults (like ReportSchedule). Only files are purged, never
-    rows: the record of what existed stays (laporan.retention).
+    rows: the record of what existed stays (laporan.privacy.services).
     """
 
     madrasah = models.OneToOneField(Madrasah, on_delete=models.CASCADE, related_name="retention_setting")

@@ -94,7 +94,7 @@ class Madrasah(models.Model):
     )
     classification_code = models.CharField(_("default archive classification code"), max_length=30, default="PP.00.4")
     # Letters numbered by hand before the product: its own numbers of `numbering_start_year` begin at
-    # `numbering_start` (laporan.numbering), so the agenda book has no number twice.
+    # `numbering_start` (laporan.documents.services.numbering), so the agenda book has no number twice.
     numbering_start = models.PositiveIntegerField(_("next free number in this year's agenda book"), default=1)
     numbering_start_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     setup_step = models.CharField(max_length=12, choices=SetupStep, blank=True, default="", editable=False)

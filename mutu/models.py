@@ -57,7 +57,7 @@ STAGE_ORDER = [Stage.PLAN, Stage.DO, Stage.CHECK, Stage.ACT, Stage.CLOSED]
 
 
 class IndicatorKind(models.TextChoices):
-    """The catalogue of indicators the product measures itself (kompetensi.selectors), plus manual."""
+    """The catalogue of indicators the product measures itself (the kompetensi selectors), plus manual."""
 
     INSTRUMENT_AVERAGE = "rata_instrumen", _("Average score of a supervision instrument")
     INSTRUMENT_PREDIKAT = "predikat_instrumen", _("Share of teachers at or above a predikat on an instrument")

@@ -1,6 +1,6 @@
 """The dashboard's numbers for one semester: what the dashboard, the Excel export and the PDFs show.
 
-The aggregation itself (README, "Aggregation") lives with its data in `kompetensi.selectors`, whose
+The aggregation itself (README, "Aggregation") lives with its data in `kompetensi.supervision.selectors.results`, whose
 building blocks and metric functions the quality cycles (mutu) read too:
 - a teacher's *result* on an instrument in a semester is their LATEST FINALISED observation (state
   "final") of that instrument in the semester; drafts and results still with the teacher never count;
@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kompetensi.appraisal.selectors.figures import pkg_frozen_figures, pkg_live_figures
-from kompetensi.instruments.rules import MIN_GROUP, mean, predikat
+from kompetensi.instruments.rules import MIN_GROUP, predikat
 from kompetensi.instruments.selectors import version_bands
 from kompetensi.models import (
     FollowUp,
@@ -41,6 +41,7 @@ from kompetensi.pkb.selectors import pkb_counts
 from kompetensi.supervision.selectors.results import (
     OBSERVED,
     FollowUpCounts,
+    instrument_averages,
     instrument_results,
     latest_final_observations,
     section_averages,
@@ -175,12 +176,8 @@ def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list
     bands = version_bands({g.version_id for g in current})
     sections = section_averages(current)
 
-    before: dict[int, list[Decimal | int]] = {}
-    for g in groups:
-        if g.semester_id != semester.pk:
-            totals = before.setdefault(g.instrument_id, [Decimal(0), 0])
-            totals[0] += g.total
-            totals[1] += g.n
+    averages = instrument_averages(current)
+    before = instrument_averages([g for g in groups if g.semester_id != semester.pk])
     by_instrument: dict[int, list] = {}
     for g in current:
         by_instrument.setdefault(g.instrument_id, []).append(g)
@@ -191,9 +188,9 @@ def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list
         by_instrument.items(), key=lambda kv: (kind_order.index(kv[1][0].instrument_kind), kv[1][0].instrument_name)
     ):
         first = rows[0]
-        teachers = sum(g.n for g in rows)
-        average = mean(sum(g.total for g in rows), teachers)
-        previous_average = mean(*before[instrument_id]) if instrument_id in before else None
+        teachers = averages[instrument_id].n
+        average = averages[instrument_id].value
+        previous_average = before[instrument_id].value if instrument_id in before else None
         version_bands_ = bands.get(max(g.version_id for g in rows), [])
         hidden = teachers < MIN_GROUP
         found: dict[str, int] = {}

@@ -98,7 +98,7 @@ def madrasah_profile_save(*, form, numbering_form=None) -> Madrasah:
 
 def numbering_save(*, madrasah: Madrasah, form) -> None:
     """Save the numbering codes; the starting number counts for the current calendar year's agenda book
-    (laporan.numbering reads it when the year's sequence begins)."""
+    (laporan.documents.services.numbering reads it when the year's sequence begins)."""
     if "numbering_start" in form.changed_data or madrasah.numbering_start_year is None:
         form.instance.numbering_start_year = timezone.localdate().year
     form.instance.pk = madrasah.pk

@@ -13,16 +13,16 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from kompetensi.instruments.rules import HUNDRED, PKG_COMPETENCY_MAX, Band, PkgResult, predikat, score_pkg
+from kompetensi.instruments.rules import HUNDRED, PKG_COMPETENCY_MAX, PkgResult, predikat, score_pkg
+from kompetensi.instruments.rules import CompetencyResult as CompetencyScore
+from kompetensi.instruments.selectors import bands_of
 from madrasah.models import Staff
 
-from ...instruments import rules as scoring
 from ...models import (
     Appraisal,
     AppraisalScore,
     AppraisalStage,
     CompetencyResult,
-    InstrumentVersion,
     Item,
     Observation,
     ObservationState,
@@ -30,16 +30,12 @@ from ...models import (
 )
 
 
-def bands_of(version: InstrumentVersion) -> list[Band]:
-    return [Band(b.lower_bound, b.label) for b in version.bands.all()]
-
-
 @dataclass(frozen=True)
 class SectionProgress:
     section: Section
     scored: int
     count: int
-    result: scoring.CompetencyResult | None  # only when every indicator of the competency is scored
+    result: CompetencyScore | None  # only when every indicator of the competency is scored
 
     @property
     def complete(self) -> bool:

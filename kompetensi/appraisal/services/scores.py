@@ -4,13 +4,13 @@ results (`selectors.results.appraisal_result`, score_pkg on the stored scores, w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kompetensi.instruments.rules import PkgResult
+from kompetensi.instruments.rules import PkgResult, SaveResult, clean_sheet_scores, note_check
+from kompetensi.instruments.selectors import sheet_item_ids
 from madrasah.errors import ApplicationError
 from madrasah.files import evidence_check, evidence_original_name
 from madrasah.models import User
@@ -24,7 +24,6 @@ from ...models import (
     AppraisalStage,
     CompetencyResult,
     InstrumentVersion,
-    Item,
     Section,
     SelfEvaluation,
 )
@@ -70,42 +69,33 @@ def appraisal_results_store(appraisal: Appraisal) -> PkgResult:
 # --- indicator scores -------------------------------------------------------------------------------
 
 
-def _item_ids(version: InstrumentVersion) -> set[int]:
-    return set(Item.objects.filter(section__version=version).values_list("pk", flat=True))
+def _clean_entry(value: dict) -> dict:
+    # A key left out keeps what is stored (a form may send only the notes, or only the scores).
+    note = value.get("note")
+    return {
+        "points": clean_points(value["points"]) if "points" in value else KEEP,
+        "note": KEEP if note is None else note_check(str(note)),
+    }
 
 
 def _clean_scores(version: InstrumentVersion, scores: dict) -> dict[int, dict]:
     """{item id: {"points": 0|1|2|None, "note": str}}; items of this version only."""
-    item_ids = _item_ids(version)
-    cleaned = {}
-    for raw_id, value in scores.items():
-        try:
-            item_id = int(raw_id)
-        except (TypeError, ValueError):
-            raise ApplicationError(_("An indicator does not belong to this instrument."), field="scores") from None
-        if item_id not in item_ids:
-            raise ApplicationError(_("An indicator does not belong to this instrument."), field="scores")
-        value = value if isinstance(value, dict) else {"points": value}
-        note = value.get("note")
-        if note is not None and len(str(note)) > MAX_NOTE:
-            raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": MAX_NOTE})
-        cleaned[item_id] = {
-            # A key left out keeps what is stored (a form may send only the notes, or only the scores).
-            "points": clean_points(value["points"]) if "points" in value else KEEP,
-            "note": KEEP if note is None else str(note),
-        }
-    return cleaned
-
-
-@dataclass
-class SaveResult:
-    revision: int
-    result: AppraisalResult
-    changes: list[dict] = field(default_factory=list)
+    foreign = _("An indicator does not belong to this instrument.")
+    return clean_sheet_scores(
+        sheet_item_ids(version),
+        scores,
+        clean_entry=_clean_entry,
+        unknown_message=foreign,
+        foreign_message=foreign,
+        field="scores",
+        bare_value="points",
+    )
 
 
 @transaction.atomic
-def appraisal_scores_save(*, appraisal: Appraisal, user: User, scores: dict, version: int | None = None) -> SaveResult:
+def appraisal_scores_save(
+    *, appraisal: Appraisal, user: User, scores: dict, version: int | None = None
+) -> SaveResult[AppraisalResult]:
     """Store the assessor's indicator scores and notes while the appraisal is "proses".
 
     `scores` is {item id: {"points": 0|1|2|None, "note": str}}. Everything is checked before anything

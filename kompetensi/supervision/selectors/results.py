@@ -2,7 +2,7 @@
 quality-cycle indicators. Every function takes the madrasah explicitly.
 
 A teacher's *result* on an instrument is their LATEST FINALISED observation of it in the period
-(README, "Aggregation"); the dashboard (laporan.selectors) and the PDCA indicators (mutu) read the
+(README, "Aggregation"); the dashboard (laporan.dashboard.selectors) and the PDCA indicators (mutu) read the
 same functions below. Every number is aggregated in SQL, each function costs a fixed number of
 queries whatever the number of teachers, values stay Decimal and are never rounded here
 (`for_display` is for showing a number only).
@@ -193,6 +193,18 @@ def instrument_results(
                 )
             )
     return [ResultGroup(*k, n=g["n"], total=g["total"], sections=tuple(g["sections"])) for k, g in groups.items()]
+
+
+def instrument_averages(groups: Sequence[ResultGroup]) -> dict[int, Measure]:
+    """{instrument id: the mean over teachers of their result} from `instrument_results` groups, no
+    query: the same `Measure.average` of the SQL sums as `metric_instrument_average`, so the dashboard
+    and a quality cycle measuring the instrument read one number."""
+    sums: dict[int, list] = {}
+    for g in groups:
+        entry = sums.setdefault(g.instrument_id, [Decimal(0), 0])
+        entry[0] += g.total
+        entry[1] += g.n
+    return {instrument_id: Measure.average(total, n) for instrument_id, (total, n) in sums.items()}
 
 
 def section_averages(groups: Sequence[ResultGroup]) -> dict[int, list[tuple[str, Decimal | None]]]:

@@ -1,6 +1,6 @@
 """The semester's supervision programme as the programme, schedule and notice documents print it:
-the rows of `kompetensi.programme.programme_rows` (status computed in SQL, as on the programme page)
-with the names under which people sign, read in a fixed number of queries."""
+the rows of `kompetensi.supervision.selectors.programme.programme_rows` (status computed in SQL, as
+on the programme page) with the names under which people sign, read in a fixed number of queries."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 `kompetensi/observation/blank_sheet.html` shows) and the filled sheet of an observation (what the
 observation page shows), each on its own page with the teacher's and the supervisor's signatures.
 
-A version's sections and items come from `kompetensi.selectors.instrument_version_sheets`, read once
+A version's sections and items come from `kompetensi.instruments.selectors.instrument_version_sheets`, read once
 for all versions; scores, section percentages and follow-ups are read once for all sheets.
 """
 

@@ -5,7 +5,7 @@ often scored low (the natural agenda for follow-up, docs/domain.md §9) and the 
 tindak lanjut recorded as FollowUps. Landscape: a row per teacher.
 
 A result is the dashboard's: each teacher's LATEST FINAL observation per instrument
-(`kompetensi.selectors.latest_final_observations`); averages, section averages and strengths are
+(`kompetensi.supervision.selectors.results.latest_final_observations`); averages, section averages and strengths are
 `dashboard_data`'s own (hidden for fewer than 3 teachers, as on the dashboard).
 """
 

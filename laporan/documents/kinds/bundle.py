@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from kompetensi.growth.archive import safe_name
+from kompetensi.growth.rules import safe_name
 from kompetensi.models import Observation, ObservationState
 from madrasah.models import AcademicYear, Madrasah, Semester, Staff
 

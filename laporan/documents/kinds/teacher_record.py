@@ -3,7 +3,7 @@ one teacher's sheet fits one page): their results per instrument with the sectio
 follow-ups, and the PKB of the academic year.
 
 Numbers are the recap's: a result is the teacher's LATEST FINAL observation of the instrument in the
-semester (`kompetensi.selectors.latest_final_observations`, the dashboard's definition), with its
+semester (`kompetensi.supervision.selectors.results.latest_final_observations`, the dashboard's definition), with its
 stored percentage and predikat, and its section percentages by the dashboard's section rule; PKB
 totals are `kompetensi.pkb.pkb_totals` (verified entries only, the growth page's figures). The PKG
 appraisal is not printed: it is private to the teacher, the assessor and the Kepala, while this
