@@ -9,9 +9,13 @@ from django.core.management import call_command
 from tests.factories.snapshot import replay
 
 
-def seeded_demo(**options) -> None:
-    """The rows `seed_demo` writes with these options, in the current test's transaction."""
-    replay(
-        ("seed_demo", tuple(sorted(options.items()))),
-        lambda: call_command("seed_demo", stdout=io.StringIO(), **options),
-    )
+def seeded_demo(*args: str, **options) -> str:
+    """The rows `seed_demo` writes with these arguments, in the current test's transaction; returns
+    what the command printed."""
+
+    def build() -> str:
+        out = io.StringIO()
+        call_command("seed_demo", *args, stdout=out, stderr=io.StringIO(), **options)
+        return out.getvalue()
+
+    return replay(("seed_demo", args, tuple(sorted(options.items()))), build)

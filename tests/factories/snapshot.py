@@ -25,7 +25,7 @@ class _Table:
     rows: tuple[tuple, ...]
 
 
-_SNAPSHOTS: dict[object, tuple[_Table, ...]] = {}
+_SNAPSHOTS: dict[object, tuple[tuple[_Table, ...], object]] = {}
 
 
 def _models() -> list[type]:
@@ -48,12 +48,12 @@ def _rows(cursor, model) -> tuple[tuple[str, ...], dict[object, tuple]]:
     return columns, {row[pk_index]: tuple(row) for row in cursor.fetchall()}
 
 
-def _capture(build: Callable[[], object]) -> tuple[_Table, ...]:
+def _capture(build: Callable[[], object]) -> tuple[tuple[_Table, ...], object]:
     models = _models()
     with connection.cursor() as cursor:
         before = {model: _rows(cursor, model)[1] for model in models}
     with transaction.atomic():
-        build()
+        result = build()
         tables = []
         with connection.cursor() as cursor:
             for model in models:
@@ -69,30 +69,35 @@ def _capture(build: Callable[[], object]) -> tuple[_Table, ...]:
                 if new:
                     tables.append(_Table(model=model, name=model._meta.db_table, columns=columns, rows=new))
         transaction.set_rollback(True)
-    return tuple(tables)
+    return tuple(tables), result
 
 
 def _fingerprint(models: list[type]) -> tuple:
     """The rows already there, by count and highest key: the built rows point at them by key."""
     quote = connection.ops.quote_name
-    parts = [
-        f"SELECT COUNT(*), MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)}"  # noqa: S608
-        for m in models
-    ]
+
+    def highest(model) -> str:
+        pk = model._meta.pk
+        # PostgreSQL has no MAX of a UUID, and UNION wants one type in each column.
+        integer = pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField")
+        return f"CAST(MAX({quote(pk.column)}) AS TEXT)" if integer else "CAST(NULL AS TEXT)"
+
+    parts = [f"SELECT COUNT(*), {highest(m)} FROM {quote(m._meta.db_table)}" for m in models]  # noqa: S608
     with connection.cursor() as cursor:
         union = " UNION ALL ".join(f"SELECT * FROM ({part}) AS t{i}" for i, part in enumerate(parts))  # noqa: S608
         cursor.execute(union)
         return tuple(tuple(row) for row in cursor.fetchall())
 
 
-def replay(key: object, build: Callable[[], object]) -> None:
+def replay(key: object, build: Callable[[], object]) -> object:
     """Write the rows of `build()` into the current transaction, built the first time `key` is asked
-    for on a database holding the same rows as now (the same test set-up before it)."""
+    for on a database holding the same rows as now (the same test set-up before it). Returns what
+    that `build()` returned (plain data: model instances would be the first test's)."""
     full_key = (key, _fingerprint(_models()))
     first = full_key not in _SNAPSHOTS
     if first:
         _SNAPSHOTS[full_key] = _capture(build)
-    tables = _SNAPSHOTS[full_key]
+    tables, result = _SNAPSHOTS[full_key]
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         for table in tables:
@@ -108,3 +113,4 @@ def replay(key: object, build: Callable[[], object]) -> None:
                 pk_index = table.columns.index(table.model._meta.pk.column)
                 differ = [row[pk_index] for row in table.rows if written.get(row[pk_index]) != row]
                 assert not differ, f"{table.name}: the replayed rows {differ[:5]} differ from the built ones"
+    return result
