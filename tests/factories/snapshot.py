@@ -82,11 +82,12 @@ def _fingerprint(models: list[type]) -> tuple:
         integer = pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField")
         return f"CAST(MAX({quote(pk.column)}) AS TEXT)" if integer else "CAST(NULL AS TEXT)"
 
-    parts = [f"SELECT COUNT(*), {highest(m)} FROM {quote(m._meta.db_table)}" for m in models]  # noqa: S608
+    parts = [f"SELECT {i}, COUNT(*), {highest(m)} FROM {quote(m._meta.db_table)}" for i, m in enumerate(models)]  # noqa: S608
     with connection.cursor() as cursor:
         union = " UNION ALL ".join(f"SELECT * FROM ({part}) AS t{i}" for i, part in enumerate(parts))  # noqa: S608
         cursor.execute(union)
-        return tuple(tuple(row) for row in cursor.fetchall())
+        # Sorted here: PostgreSQL may run the parts of a UNION in parallel and answer in any order.
+        return tuple(sorted(tuple(row) for row in cursor.fetchall()))
 
 
 def replay(key: object, build: Callable[[], object]) -> object:
