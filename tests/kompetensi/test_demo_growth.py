@@ -12,13 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from kompetensi.demo_growth import RETURN_NOTE, reset_growth, seed_growth
 from kompetensi.models import AppreciationNote, InHouseActivity, PkbActivity, PkbStatus
 from madrasah.models import AcademicYear, Madrasah, Membership, Notification, Role, Semester
+from tests.factories.demo import seeded_demo
 
 TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", teachers=12, semesters=3, seed=3, today=TODAY.isoformat(), stdout=io.StringIO())
+    seeded_demo(teachers=12, semesters=3, seed=3, today=TODAY.isoformat())
     return Madrasah.objects.get()
 
 

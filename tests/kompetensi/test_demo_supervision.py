@@ -1,22 +1,21 @@
 """seed_demo's supervision: a whole history a principal would recognise, through the real services."""
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Avg
 
 from kompetensi.instruments.rules import for_display
 from kompetensi.models import FollowUp, Observation, ObservationState, Programme
 from kompetensi.supervision.selectors.observations import observation_result
+from tests.factories.demo import seeded_demo
 
 TODAY = dt.date(2026, 11, 26)
 
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", teachers=12, semesters=3, seed=3, today=TODAY.isoformat(), stdout=io.StringIO())
+    seeded_demo(teachers=12, semesters=3, seed=3, today=TODAY.isoformat())
 
 
 def test_every_seeded_semester_has_an_approved_programme_with_a_team(demo):

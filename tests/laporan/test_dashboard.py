@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from madrasah.management.commands.seed_demo import DEMO_LOGINS
 from madrasah.models import Madrasah, Semester, Staff, User
+from tests.factories.demo import seeded_demo
 
 DASHBOARD = reverse("laporan:dashboard")
 MEETING = reverse("laporan:dashboard-meeting")
@@ -39,7 +40,7 @@ def _demo_user(role: str) -> User:
 
 @pytest.fixture
 def demo(client):
-    _seed()
+    seeded_demo(teachers=12, semesters=2, seed=1, today="2026-11-26", reset=True)
     client.force_login(_demo_user("Kepala Madrasah"))
     return client
 

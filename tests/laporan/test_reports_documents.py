@@ -18,6 +18,7 @@ from laporan.documents.rules import document_kind
 from laporan.documents.services import reports as services
 from madrasah.management.commands.seed_demo import DEMO_LOGINS
 from madrasah.models import Madrasah, Semester, Staff, User
+from tests.factories.demo import seeded_demo
 
 from .report_helpers import pdf_text
 
@@ -26,7 +27,7 @@ NUMBER = re.compile(r"^-?[\d.]+(,\d+)?$")
 
 @pytest.fixture
 def demo(client):
-    call_command("seed_demo", teachers=12, semesters=2, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
+    seeded_demo(teachers=12, semesters=2, seed=1, today="2026-11-26", reset=True)
     kepala = User.objects.get(username=next(x["username"] for x in DEMO_LOGINS if x["role"] == "Kepala Madrasah"))
     client.force_login(kepala)
     semester = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from madrasah.identifiers import parse_nip, validate_nignp, validate_nuptk, validate_peg_id
 from madrasah.management.commands.seed_demo import DEMO_LOGINS, DEMO_MADRASAH
 from madrasah.models import EmploymentStatus, Madrasah, Membership, Semester, Staff, TeacherType, User
+from tests.factories.demo import seeded_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def snapshot():
 
 @pytest.fixture
 def seeded():
-    output = seed("--teachers", "40", "--semesters", "4", "--seed", "1", "--today", TODAY)
+    output = seeded_demo("--teachers", "40", "--semesters", "4", "--seed", "1", "--today", TODAY)
     return Madrasah.objects.get(nsm=DEMO_MADRASAH["nsm"]), output
 
 
