@@ -171,6 +171,12 @@ def slip_start_user(*, uidb64: str) -> User | None:
     return User.objects.filter(Exists(member), pk=int(uid), is_active=True, is_superuser=False, is_staff=False).first()
 
 
+def slips_with_start_links(*, request, slips: list[dict]) -> list[dict]:
+    """Each slip (`{staff or name, user, username, password}`) with its `start` link (`slip_start_link`)
+    for the printed page: composed by the view that shows the slips, no query."""
+    return [{**slip, "start": slip_start_link(request=request, user=slip["user"])} for slip in slips]
+
+
 def slip_start_link(*, request, user: User) -> dict | None:
     """The one-time start link printed on a slip: `url` (absolute, for the QR code) and `valid_until`
     (a local date). None for an administrator's account, which has no madrasah to start in. The address is

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import setup_code
+from ..accounts.selectors import slips_with_start_links
 from ..errors import ApplicationError, Refused
 from ..forms import MadrasahForm, NumberingForm
 from ..models import Madrasah, SetupStep
@@ -218,13 +219,21 @@ def setup_semesters(request, pk: int):
 def _slips_page(request, madrasah, slips):
     """The last page of the setup: the slips, shown once (passwords are never stored in clear)."""
     next_url = f"{reverse('madrasah:login')}?next={reverse('madrasah:staff-import')}"
-    return render(request, "madrasah/setup/slips.html", {"madrasah": madrasah, "slips": slips, "next_url": next_url})
+    return render(
+        request,
+        "madrasah/setup/slips.html",
+        {
+            "madrasah": madrasah,
+            "slips": slips_with_start_links(request=request, slips=slips),
+            "next_url": next_url,
+        },
+    )
 
 
 @installation_administrator_required
 def setup_instruments(request, pk: int):
-    """The former step of its own: the instruments are now prepared with the semesters. An old link or
-    an open tab leads to where the setup of this madrasah stands."""
+    """The instruments are prepared with the semesters: a link or an open tab to this step leads to
+    where the setup of this madrasah stands."""
     madrasah = get_object_or_404(Madrasah, pk=pk)
     if not madrasah.setup_step:
         return redirect("madrasah:installation")

@@ -1,9 +1,6 @@
-"""The start link of a first-login slip (`madrasah/_slip.html`) and its QR code.
-
-Slips are built by five views (staff, pengawas, installation, the slips page, and the setup wizard), each
-as `{staff or name, user, username, password}`; the link is composed here, once for all of them, by the
-accounts selector, from the slip's user (no query).
-"""
+"""The QR code of a first-login slip's start link (`madrasah/_slip.html`). The link itself is composed by
+the five views that show slips (staff, pengawas, installation, the slips page, the setup wizard) through
+`accounts.selectors.slips_with_start_links`."""
 
 from __future__ import annotations
 
@@ -11,14 +8,7 @@ import segno
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..accounts.selectors import slip_start_link
-
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def slip_start(context, slip: dict) -> dict | None:
-    return slip_start_link(request=context["request"], user=slip["user"])
 
 
 @register.filter

@@ -225,5 +225,9 @@ def slips_print(request):
                 request, "madrasah/slips_confirm.html", {"chosen": chosen, "replaced": replaced, "count": len(chosen)}
             )
         slips = services.first_login_slips_issue(actor=request.membership, memberships=chosen)
-        return render(request, "madrasah/staff/slip.html", {"slips": slips})
+        return render(
+            request,
+            "madrasah/staff/slip.html",
+            {"slips": account_selectors.slips_with_start_links(request=request, slips=slips)},
+        )
     return render(request, "madrasah/slips_print.html", {"rows": rows, "pending": len(rows)})

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from .. import ids
 from ..accounts import services
 from ..accounts.display import event_rows
+from ..accounts.selectors import slips_with_start_links
 from ..errors import ApplicationError
 from ..forms import DateInput
 from ..identifiers import clean_digits
@@ -97,7 +98,10 @@ def installation_account_reset(request, pk: int):
         request,
         "madrasah/staff/slip.html",
         {
-            "slips": [{"staff": staff, "user": user, "username": user.username, "password": password}],
+            "slips": slips_with_start_links(
+                request=request,
+                slips=[{"staff": staff, "user": user, "username": user.username, "password": password}],
+            ),
             "back": "installation",
         },
     )

@@ -56,7 +56,12 @@ def pengawas_create(request):
                 "username": membership.user.username,
             }
             return render(
-                request, "madrasah/staff/slip.html", {"slips": [{**slip, "password": password}], "back": "pengawas"}
+                request,
+                "madrasah/staff/slip.html",
+                {
+                    "slips": selectors.slips_with_start_links(request=request, slips=[{**slip, "password": password}]),
+                    "back": "pengawas",
+                },
             )
     status = 400 if request.method == "POST" else 200
     return render(request, "madrasah/pengawas_list.html", _list_context(request, form), status=status)

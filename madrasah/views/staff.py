@@ -138,7 +138,12 @@ def _render_slip(request, staff, user, password: str):
     return render(
         request,
         "madrasah/staff/slip.html",
-        {"slips": [{"staff": staff, "user": user, "username": user.username, "password": password}]},
+        {
+            "slips": account_selectors.slips_with_start_links(
+                request=request,
+                slips=[{"staff": staff, "user": user, "username": user.username, "password": password}],
+            )
+        },
     )
 
 
