@@ -81,6 +81,13 @@ def clean_text(
 # --- the four steps ------------------------------------------------------------------------------------
 
 
+def locked(model: type[models.Model], pk: int, *related: str):
+    """The record itself, read under a row lock held until the transaction ends (the caller must be
+    inside `transaction.atomic`), with `related` rows joined: for a service that needs more than the
+    state (a sheet save reads the version, a revision token)."""
+    return model.objects.select_for_update().select_related(*related).get(pk=pk)
+
+
 def locked_state(model: type[models.Model], pk: int, *, field: str = "state") -> str:
     """The record's current state, read under a row lock held until the transaction ends (the caller
     must be inside `transaction.atomic`)."""

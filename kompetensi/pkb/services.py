@@ -22,7 +22,7 @@ from madrasah.errors import ApplicationError
 from madrasah.files import evidence_check, evidence_original_name
 from madrasah.models import Madrasah, Membership, Staff, User
 from madrasah.notifications import notify_many
-from madrasah.workflow import claim, is_staff_user, locked_state, notify, staff_user_ids
+from madrasah.workflow import claim, is_staff_user, locked, locked_state, notify, staff_user_ids
 
 from ..models import InHouseActivity, PkbActivity, PkbKind, PkbStatus
 from .rules import CREDIT_FIELDS, EDITABLE, validate_entry
@@ -230,7 +230,7 @@ def in_house_update(*, activity: InHouseActivity, user: User, data: InHouseData,
     """Change an in-house activity and its attendance list: every credit follows the new data, new
     attendees are credited (and told), removed ones lose their credit. Safe to retry. Returns the
     numbers of credits added and removed."""
-    InHouseActivity.objects.select_for_update().filter(pk=activity.pk).get()
+    locked(InHouseActivity, activity.pk)
     validate_entry(jp=data.jp, start_date=data.start_date, end_date=data.end_date, minutes_per_jp=data.minutes_per_jp)
     chosen = _attendees(activity.madrasah_id, attendees)
     for name, value in vars(data).items():

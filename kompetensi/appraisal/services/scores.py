@@ -15,6 +15,7 @@ from madrasah.errors import ApplicationError
 from madrasah.files import evidence_check, evidence_original_name
 from madrasah.models import User
 from madrasah.versioning import version_claim
+from madrasah.workflow import locked
 
 from ...models import (
     Appraisal,
@@ -37,7 +38,7 @@ def appraisal_results_store(appraisal: Appraisal) -> PkgResult:
     its total, Nilai PKG and predikat. Called by the workflow on submission and on approval; refuses
     (ApplicationError) while an indicator is unscored. Safe to retry: the rows are rewritten whole.
     Positional-or-keyword on purpose: the workflow calls it as `appraisal_results_store(appraisal)`."""
-    appraisal = Appraisal.objects.select_for_update().select_related("instrument_version").get(pk=appraisal.pk)
+    appraisal = locked(Appraisal, appraisal.pk, "instrument_version")
     result = appraisal_result(appraisal=appraisal)
     if result.pkg is None:
         raise ApplicationError(
@@ -106,7 +107,7 @@ def appraisal_scores_save(
     change, the stored score and the typed one. Increments the revision and writes a "saved" event
     with each indicator's change from → to. Safe to retry: the same values twice record no change.
     """
-    appraisal = Appraisal.objects.select_for_update().select_related("instrument_version").get(pk=appraisal.pk)
+    appraisal = locked(Appraisal, appraisal.pk, "instrument_version")
     if appraisal.assessor_id != user.pk:
         raise ApplicationError(_("Only the assessor scores this appraisal."))
     if user.memberships.filter(madrasah_id=appraisal.madrasah_id, staff_id=appraisal.teacher_id).exists():
@@ -159,9 +160,7 @@ def self_evaluation_save(*, appraisal: Appraisal, user: User, scores: dict, refl
     """The teacher's own 0/1/2 per indicator and a reflection, until the appraisal is approved. Seen
     only by the teacher, the assessor and the Kepala. Writes a "self_evaluation" event (without the
     scores). Safe to retry."""
-    appraisal = (
-        Appraisal.objects.select_for_update().select_related("instrument_version", "teacher").get(pk=appraisal.pk)
-    )
+    appraisal = locked(Appraisal, appraisal.pk, "instrument_version", "teacher")
     if not user.memberships.filter(madrasah_id=appraisal.madrasah_id, staff_id=appraisal.teacher_id).exists():
         raise ApplicationError(_("Only the appraised teacher fills in the self-evaluation."))
     if appraisal.stage == AppraisalStage.APPROVED:
@@ -195,7 +194,7 @@ def appraisal_evidence_add(
     """Evidence for one competency, by the assessor while "proses": an observation note, a document
     (PDF/JPEG/PNG ≤ 5 MB judged by content, stored under a random name) and/or a link to one of the
     teacher's supervision records of the year. Writes an "evidence_added" event."""
-    appraisal = Appraisal.objects.select_for_update().select_related("period").get(pk=appraisal.pk)
+    appraisal = locked(Appraisal, appraisal.pk, "period")
     if appraisal.assessor_id != user.pk:
         raise ApplicationError(_("Only the assessor adds evidence."))
     if appraisal.stage != AppraisalStage.IN_PROGRESS:

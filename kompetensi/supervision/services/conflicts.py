@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
+from madrasah.workflow import locked
 
 from ...models import Item, Observation, ObservationConflictCopy
 from ..rules import TEXT_FIELDS
@@ -103,7 +104,7 @@ def conflict_resolve(*, copy: ObservationConflictCopy, user, keep_mine: set[str]
     entries are saved on it (`ConflictError` if the sheet changed again; the copy stays open). Writes
     the observation's scores and fields (and its "saved" event) and the copy's `resolved_at`.
     Returns the observation's revision. Safe to retry: a closed copy is refused."""
-    copy = ObservationConflictCopy.objects.select_for_update().select_related("observation").get(pk=copy.pk)
+    copy = locked(ObservationConflictCopy, copy.pk, "observation")
     if copy.author_id != user.pk or copy.resolved_at is not None:
         raise ApplicationError(_("You have already chosen what to keep from this copy."))
     revision_now = copy.observation.revision

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 from madrasah.versioning import StaleVersion, version_claim
-from madrasah.workflow import record_event
+from madrasah.workflow import locked, record_event
 
 from ...instruments.rules import InstrumentResult, SaveResult, clean_sheet_scores
 from ...instruments.selectors import sheet_item_ids
@@ -162,7 +162,7 @@ def _stored_changes(observation: Observation, existing: dict, cleaned: dict, tex
 def _observation_save(
     *, observation: Observation, user, base_revision: int, scores: dict, fields: dict
 ) -> SaveResult[InstrumentResult]:
-    observation = Observation.objects.select_for_update().select_related("instrument_version").get(pk=observation.pk)
+    observation = locked(Observation, observation.pk, "instrument_version")
     if observation.state != ObservationState.DRAFT:
         raise ApplicationError(_("This observation has been submitted and can no longer be changed."))
     if base_revision > observation.revision:

@@ -26,6 +26,7 @@ from madrasah.workflow import (
     clean_text,
     holds,
     is_staff_user,
+    locked,
     notify,
     record_event,
     role_user_ids,
@@ -49,10 +50,10 @@ def observation_submit(*, observation: Observation, user: User) -> Observation:
     history), writes a "submitted" event and notifies the teacher. A retry after success is refused
     (the record is no longer a draft).
     """
-    locked = Observation.objects.select_for_update().get(pk=observation.pk)
-    if locked.supervisor_id != user.pk:
+    current = locked(Observation, observation.pk)
+    if current.supervisor_id != user.pk:
         raise ApplicationError(_("Only the supervisor submits this observation."))
-    if locked.state != S.DRAFT:
+    if current.state != S.DRAFT:
         raise ApplicationError(_("Only a draft can be submitted."))
     result = observation_rescore(observation=observation)
     missing = result.applicable - result.scored
@@ -163,8 +164,8 @@ def observation_finalise(
     if not holds(user, observation.madrasah_id, Role.KEPALA):
         raise ApplicationError(_("Only the Kepala Madrasah finalises results."))
     now = now or timezone.now()
-    locked = Observation.objects.select_related("madrasah").get(pk=observation.pk)
-    current = locked.state
+    stored = Observation.objects.select_related("madrasah").get(pk=observation.pk)
+    current = stored.state
     if current not in FINALISABLE:
         raise ApplicationError(
             _("This result is already final.") if current == S.FINAL else _("A draft cannot be finalised.")
@@ -174,7 +175,7 @@ def observation_finalise(
             _("The teacher asked for clarification. Confirm that you have read the request to finalise anyway.")
         )
     if current == S.SUBMITTED:
-        deadline = acknowledge_deadline(locked)
+        deadline = acknowledge_deadline(stored)
         if deadline > now:
             raise ApplicationError(
                 _("The teacher has until %(date)s to respond; finalise after that or once they have responded.")
