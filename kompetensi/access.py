@@ -15,10 +15,12 @@ from .models import (
     Evidence,
     FollowUp,
     Framework,
+    InHouseActivity,
     InstrumentVersion,
     Observation,
     ObservationConflictCopy,
     ObservationState,
+    PkbActivity,
     Programme,
     ProgrammeRow,
     Section,
@@ -274,8 +276,6 @@ def pkb_activity_for_user(membership: Membership, pk: int, *, action: str = "rea
     """`action`: "read"; "edit" (the teacher, own entry); "verify" (the Waka or the Kepala, not on
     their own entry). Neither the teacher nor a reader → 404; visible but not allowed → 403. Status
     rules live in the services."""
-    from .models import PkbActivity
-
     activity = get_object_or_404(
         PkbActivity.objects.select_related("teacher", "verified_by", "in_house", "madrasah"),
         pk=pk,
@@ -296,8 +296,6 @@ def pkb_activity_for_user(membership: Membership, pk: int, *, action: str = "rea
 
 def in_house_for_user(membership: Membership, pk: int, *, write: bool = False):
     """Another madrasah's activity → 404; not a reader → 403; `write` for the Waka and the Kepala."""
-    from .models import InHouseActivity
-
     activity = get_object_or_404(
         InHouseActivity.objects.select_related("madrasah", "created_by"), pk=pk, madrasah_id=membership.madrasah_id
     )
