@@ -16,7 +16,6 @@ from django.db import connections
 
 from madrasah import private_files
 from madrasah.backup.keys import BackupError
-from madrasah.models import Madrasah, User
 
 COPY_BUFFER = 1 << 20
 
@@ -95,6 +94,9 @@ def dump_database(database: dict, folder: Path) -> tuple[str, Path]:
 
 def database_summary(database: dict) -> dict[str, int]:
     """How many madrasah and users the database holds (zeros when it has no tables yet)."""
+    # Imported here: `madrasah.backup` also serves plain Python without Django set up (`generate_key`).
+    from madrasah.models import Madrasah, User
+
     tables = {"madrasah": Madrasah._meta.db_table, "users": User._meta.db_table}
     if engine_of(database) == "sqlite":
         path = Path(database["NAME"])
