@@ -75,12 +75,12 @@ test: venv-dev test-system-packages assets messages
 	echo "make test: the suite took $$((elapsed / 60)) min $$((elapsed % 60)) s (budget 15 min)"; exit $$status
 
 # Performance figures against their budgets, then the load test (gunicorn on PostgreSQL).
-bench: venv-dev assets messages
+bench: venv-dev test-system-packages assets messages
 	@status=0; $(BIN)/python -m tests.bench || status=1; $(BIN)/python -m tests.loadtest || status=1; exit $$status
 
 # 20 logged-in users (12 guru, 4 waka, 4 kepala) for 30 s on gunicorn + PostgreSQL (DATABASE_URL's server,
 # else the local one), in a database of its own that it creates and drops: p50/p95, fails on any error.
-loadtest: venv-dev assets messages
+loadtest: venv-dev test-system-packages assets messages
 	@$(BIN)/python -m tests.loadtest
 
 setup: system-packages venv assets messages
