@@ -333,6 +333,15 @@ def _baseline(controls: dict[str, hostile.FormField]) -> dict:
 ID_KINDS = ("choice", "multi", "bool", "hidden", "number")
 
 
+def _one_per_family(names) -> list[str]:
+    """The controls to walk: one of each family that differs only by numbers (`item-12`, `item-13`
+    …, the rows of a formset), since one field class reads them all; every other control as it is."""
+    chosen: dict[str, str] = {}
+    for name in sorted(names):
+        chosen.setdefault(re.sub(r"\d+", "#", name), name)
+    return sorted(chosen.values())
+
+
 @pytest.mark.parametrize("group", GROUPS)
 def test_ids_outside_64_bits_are_refused_not_a_server_error(group, world, client):  # noqa: F811
     """Every control that may carry an id (a select, a checkbox, a radio, a hidden or a number field)
@@ -349,7 +358,7 @@ def test_ids_outside_64_bits_are_refused_not_a_server_error(group, world, client
         url = reverse(target.name, args=target.args(world))
         too_big, too_small = hostile.HUGE_IDS[:2]
         # A formset's counts are not ids (Django caps them); the generated examples post huge ones.
-        names = sorted(n for n, c in controls.items() if c.kind in ID_KINDS and not n.endswith("_FORMS"))
+        names = _one_per_family(n for n, c in controls.items() if c.kind in ID_KINDS and not n.endswith("_FORMS"))
         for name in names:
             for value in ([too_big], [*controls[name].baseline, too_small]):
                 data = {**_baseline(controls), name: value}
