@@ -177,6 +177,19 @@ def local_day(when: dt.datetime) -> dt.date:
     return timezone.localtime(when).date()
 
 
+def overdue_cutoff(now: dt.datetime) -> dt.datetime:
+    """The instant before which a planned supervision not yet observed is late: the start of `now`'s
+    local day (Asia/Jakarta). A supervision is due on its day, whatever the hour planned, so it turns
+    late only once that day has ended (docs/domain.md §9, "Schedule and lateness")."""
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def planned_day_has_passed(*, planned_at: dt.datetime, today: dt.date) -> bool:
+    """Whether a supervision planned at `planned_at` lies on a local day before `today`: such a row
+    is not planned (nor moved) any more."""
+    return local_day(planned_at) < today
+
+
 def blocked_on(day: dt.date, periods: Iterable[BlockedPeriod]) -> BlockedPeriod | None:
     return next((p for p in periods if p.start_date <= day <= p.end_date), None)
 

@@ -25,7 +25,7 @@ from ...models import (
     SupervisionTeam,
     TeamMember,
 )
-from ..rules import RowStatus, SupervisionPeople, TeamProposal, usual_duties
+from ..rules import RowStatus, SupervisionPeople, TeamProposal, overdue_cutoff, usual_duties
 
 
 def supervision_people(*, madrasah: Madrasah, semester: Semester) -> SupervisionPeople:
@@ -134,7 +134,7 @@ def supervision_instruments(*, semester: Semester) -> QuerySet[InstrumentVersion
 
 def programme_rows(*, programme: Programme, now: dt.datetime | None = None) -> QuerySet[ProgrammeRow]:
     """Rows with their status (`row_status`) and week (`week`, a Monday) computed in SQL: done when an
-    observation went past draft; overdue when past and not done."""
+    observation went past draft; overdue when not done by the end of its local day (`overdue_cutoff`)."""
     now = now or timezone.now()
     done = Exists(Observation.objects.filter(row=OuterRef("pk")).exclude(state=ObservationState.DRAFT))
     return (
@@ -142,7 +142,7 @@ def programme_rows(*, programme: Programme, now: dt.datetime | None = None) -> Q
             row_status=Case(
                 When(cancelled_at__isnull=False, then=Value(RowStatus.CANCELLED.value)),
                 When(done, then=Value(RowStatus.DONE.value)),
-                When(planned_at__lt=now, then=Value(RowStatus.OVERDUE.value)),
+                When(planned_at__lt=overdue_cutoff(now), then=Value(RowStatus.OVERDUE.value)),
                 default=Value(RowStatus.PLANNED.value),
                 output_field=models.CharField(),
             ),
