@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -161,6 +162,12 @@ class PlannedAtField(forms.SplitDateTimeField):
     )
 
 
+def not_before_today(field: PlannedAtField) -> None:
+    """The phone's date picker starts at today: the service refuses a day already over anyway, with its
+    message at the field."""
+    field.widget.widgets[0].attrs["min"] = timezone.localdate().isoformat()
+
+
 class InstrumentChoiceField(ids.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -240,6 +247,7 @@ class RowForm(forms.Form):
         self.fields["supervisor"].choices = [("", "---------"), *supervisors]
         self.fields["instruments"].queryset = instruments
         self.initial.setdefault("planned_at", [None, FIRST_LESSON])  # the day is always chosen
+        not_before_today(self.fields["planned_at"])
 
     def clean_supervisor(self) -> User:
         # The choices hold only this madrasah's possible supervisors; the rules are the service's.
@@ -248,6 +256,10 @@ class RowForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     planned_at = PlannedAtField(label=gettext_lazy("New date and time"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        not_before_today(self.fields["planned_at"])
 
 
 class CancelForm(forms.Form):
