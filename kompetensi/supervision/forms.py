@@ -348,7 +348,7 @@ class FollowUpForm(forms.Form):
         label=gettext_lazy("What is to be done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     responsible = forms.CharField(label=gettext_lazy("Who"), max_length=200)
-    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=DateInput())
     items = ItemChoiceField(
         label=gettext_lazy("Items it addresses"),
         queryset=Item.objects.none(),

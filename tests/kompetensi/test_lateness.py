@@ -73,9 +73,7 @@ def test_the_dashboard_counts_and_lists_the_row_as_late_only_after_its_day(madra
     assert (evening.completion.planned, evening.completion.overdue) == (1, 0)
     assert evening.attention == []
     assert (midnight.completion.planned, midnight.completion.overdue) == (0, 1)
-    assert [(a.teacher_id, a.reasons) for a in midnight.attention] == [
-        (guru.staff_id, (AttentionReason.OVERDUE_ROW,))
-    ]
+    assert [(a.teacher_id, a.reasons) for a in midnight.attention] == [(guru.staff_id, (AttentionReason.OVERDUE_ROW,))]
 
 
 def test_the_printed_schedule_agrees(programme):
