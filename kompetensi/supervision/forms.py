@@ -235,7 +235,13 @@ FIRST_LESSON = dt.time(7, 30)
 class RowForm(forms.Form):
     teacher = ids.ModelChoiceField(label=gettext_lazy("Teacher"), queryset=Staff.objects.none())
     subject = ids.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.all(), required=False)
-    class_name = forms.CharField(label=gettext_lazy("Class"), max_length=30, required=False)
+    # `class-names`: the datalist of the madrasah's class names the row form's page renders.
+    class_name = forms.CharField(
+        label=gettext_lazy("Class"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "class-names", "placeholder": gettext_lazy("e.g. VIII-A")}),
+    )
     supervisor = forms.TypedChoiceField(label=gettext_lazy("Supervisor"), coerce=int)
     planned_at = PlannedAtField(label=gettext_lazy("Date and time"))
     instruments = InstrumentChoiceField(label=gettext_lazy("Instruments"), queryset=InstrumentVersion.objects.none())

@@ -44,9 +44,10 @@ ACKNOWLEDGEABLE = (S.SUBMITTED, S.CLARIFICATION, S.DEEMED_ACKNOWLEDGED)
 CLARIFIABLE = (S.SUBMITTED, S.DEEMED_ACKNOWLEDGED)
 FINALISABLE = (S.ACKNOWLEDGED, S.DEEMED_ACKNOWLEDGED, S.CLARIFICATION, S.SUBMITTED)
 
-# The free-text fields of an observation sheet, and their length limit.
-TEXT_FIELDS = ("pre_notes", "post_notes", "strengths", "improvements")
+# The text fields of an observation sheet (the class observed, then the notes), and their length limits.
+TEXT_FIELDS = ("class_name", "pre_notes", "post_notes", "strengths", "improvements")
 MAX_TEXT = 5000
+MAX_CLASS_NAME = 30  # as ProgrammeRow.class_name
 
 
 def names(observation: Observation) -> dict:

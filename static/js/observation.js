@@ -16,7 +16,7 @@
 
   var DEBOUNCE_MS = 1500;
   var MAX_RETRY_MS = 60000;
-  var FIELDS = ["observed_on", "pre_notes", "strengths", "improvements", "post_notes"];
+  var FIELDS = ["class_name", "observed_on", "pre_notes", "strengths", "improvements", "post_notes"];
 
   var autosaveUrl = form.getAttribute("data-autosave-url");
   var draftKey = form.getAttribute("data-draft-key");
@@ -374,7 +374,7 @@
 
   form.addEventListener("change", onChange);
   form.addEventListener("input", function (event) {
-    if (event.target.matches("textarea")) {
+    if (event.target.matches("textarea, input[type=text]")) {
       onChange(event);
     }
   });

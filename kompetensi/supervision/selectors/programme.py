@@ -208,3 +208,21 @@ def teachers_without_row(*, programme: Programme) -> QuerySet[Staff]:
         .teachers()
         .exclude(supervision_rows__programme=programme)
     )
+
+
+CLASS_NAMES_OFFERED = 100
+
+
+def class_names_in_use(*, madrasah_id: int) -> list[str]:
+    """The class names (rombel) already written in the madrasah's programme rows and observations, for
+    the datalist of a class field: one query, at most `CLASS_NAMES_OFFERED`, sorted."""
+    planned = (
+        ProgrammeRow.objects.filter(programme__madrasah_id=madrasah_id)
+        .exclude(class_name="")
+        .values_list("class_name")
+        .order_by()
+    )
+    observed = (
+        Observation.objects.filter(madrasah_id=madrasah_id).exclude(class_name="").values_list("class_name").order_by()
+    )
+    return sorted(name for (name,) in planned.union(observed).order_by("class_name")[:CLASS_NAMES_OFFERED])

@@ -34,6 +34,7 @@ from ...models import Item, Observation, ObservationConflictCopy, ObservationSta
 from ..forms import NOT_APPLICABLE, item_field, note_field, payload_from_json, payload_from_post
 from ..rules import TEXT_FIELDS
 from ..selectors.observations import observation_actions, observation_history, observation_result
+from ..selectors.programme import class_names_in_use
 from ..services.conflicts import conflict_differences
 from ..services.observations import ConflictError, observation_save, observation_start
 from .results import choices_of, log_opening, result_display
@@ -151,6 +152,7 @@ def _entry_page(request, observation: Observation, *, state: dict, fields: dict,
             "scored_template": _("%(scored)s of %(applicable)s items filled")
             % {"scored": "{scored}", "applicable": "{applicable}"},
             "draft_key": f"mutu-observasi:{observation.pk}:{request.user.pk}",
+            "class_names": class_names_in_use(madrasah_id=observation.madrasah_id),
             # Entries of an earlier refused save wait for the person's choice.
             "open_copy": _open_copy(observation, request.user),
         },

@@ -316,7 +316,11 @@ def programme_row_create(request, pk: int):
             messages.success(request, _("The supervision has been planned."))
             _report(request, warnings)
             return redirect(_row_url(row))
-    return render(request, TEMPLATES + "row_form.html", {"programme": programme, "form": form})
+    return render(
+        request,
+        TEMPLATES + "row_form.html",
+        {"programme": programme, "form": form, "class_names": selectors.class_names_in_use(madrasah_id=madrasah.pk)},
+    )
 
 
 @membership_required()
