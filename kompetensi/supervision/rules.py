@@ -185,6 +185,25 @@ def overdue_cutoff(now: dt.datetime) -> dt.datetime:
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+class Agenda(models.IntegerChoices):
+    """Where a supervisor's row falls from the madrasah's today: their list shows today's first, then
+    the rest of this week (Monday to Sunday), then the others."""
+
+    TODAY = 0, gettext_lazy("Today")
+    THIS_WEEK = 1, gettext_lazy("Rest of this week")
+    OTHER = 2, gettext_lazy("Other weeks")
+
+
+def agenda_bounds(today: dt.date) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
+    """The local (Asia/Jakarta) instants that start today, tomorrow, this week (Monday) and next week."""
+
+    def start(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    monday = today - dt.timedelta(days=today.weekday())
+    return start(today), start(today + dt.timedelta(days=1)), start(monday), start(monday + dt.timedelta(days=7))
+
+
 def planned_day_has_passed(*, planned_at: dt.datetime, today: dt.date) -> bool:
     """Whether a supervision planned at `planned_at` lies on a local day before `today`: such a row
     is not planned (nor moved) any more."""

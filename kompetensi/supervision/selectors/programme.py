@@ -25,7 +25,15 @@ from ...models import (
     SupervisionTeam,
     TeamMember,
 )
-from ..rules import RowStatus, SupervisionPeople, TeamProposal, overdue_cutoff, usual_duties
+from ..rules import (
+    Agenda,
+    RowStatus,
+    SupervisionPeople,
+    TeamProposal,
+    agenda_bounds,
+    overdue_cutoff,
+    usual_duties,
+)
 
 
 def supervision_people(*, madrasah: Madrasah, semester: Semester) -> SupervisionPeople:
@@ -190,6 +198,20 @@ def rows_for_display(rows: Iterable[ProgrammeRow], *, people: SupervisionPeople 
 def supervisions_of_user(*, user: User, programme: Programme, now: dt.datetime | None = None):
     """The supervisions `user` carries out in the programme: the Waka's weekly list."""
     return programme_rows(programme=programme, now=now).filter(supervisor=user)
+
+
+def rows_by_agenda(rows: QuerySet[ProgrammeRow], *, today: dt.date) -> QuerySet[ProgrammeRow]:
+    """`rows` with `agenda` (rules.Agenda: today, the rest of this week, other weeks, from the local
+    `today`) computed in SQL, today's first, each part by time."""
+    today_start, tomorrow_start, week_start, next_week_start = agenda_bounds(today)
+    return rows.annotate(
+        agenda=Case(
+            When(planned_at__gte=today_start, planned_at__lt=tomorrow_start, then=Value(Agenda.TODAY.value)),
+            When(planned_at__gte=week_start, planned_at__lt=next_week_start, then=Value(Agenda.THIS_WEEK.value)),
+            default=Value(Agenda.OTHER.value),
+            output_field=models.IntegerField(),
+        )
+    ).order_by("agenda", "planned_at", "pk")
 
 
 def programme_of_semester(*, semester: Semester) -> Programme | None:
