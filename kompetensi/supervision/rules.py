@@ -181,7 +181,7 @@ def local_day(when: dt.datetime) -> dt.date:
 def overdue_cutoff(now: dt.datetime) -> dt.datetime:
     """The instant before which a planned supervision not yet observed is late: the start of `now`'s
     local day (Asia/Jakarta). A supervision is due on its day, whatever the hour planned, so it turns
-    late only once that day has ended (docs/domain.md §9, "Schedule and lateness")."""
+    late only once that day has ended (docs/domain.md §9 "Academic supervision", schedule and lateness)."""
     return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
