@@ -371,6 +371,10 @@ class Observation(models.Model):
     revision = models.PositiveIntegerField(default=0)
     last_saved_by = models.ForeignKey("madrasah.User", on_delete=models.SET_NULL, null=True, related_name="+")
     observed_on = models.DateField(_("observed on"), null=True, blank=True)
+    # The class (rombel) the supervisor found the teacher in: the row's planned class when the
+    # observation starts, corrected on the sheet in the classroom. Kept with the result (not on the
+    # row) so that a submitted result keeps the class it was scored in.
+    class_name = models.CharField(_("class"), max_length=30, blank=True)
     pre_notes = models.TextField(_("pre-observation notes"), blank=True)
     post_notes = models.TextField(_("post-observation notes and reflection"), blank=True)
     strengths = models.TextField(_("strengths"), blank=True)

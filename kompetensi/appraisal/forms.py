@@ -7,13 +7,14 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from madrasah import ids
+from madrasah.forms import DateInput
 from madrasah.models import AcademicYear
 
 
 class PeriodForm(forms.Form):
     academic_year = ids.ModelChoiceField(queryset=AcademicYear.objects.none(), label=gettext_lazy("Academic year"))
-    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
-    end_date = forms.DateField(label=gettext_lazy("End date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=gettext_lazy("End date"), widget=DateInput())
 
     def __init__(self, *args, madrasah_id: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -161,6 +162,12 @@ class PlannedAtField(forms.SplitDateTimeField):
     )
 
 
+def not_before_today(field: PlannedAtField) -> None:
+    """The phone's date picker starts at today: the service refuses a day already over anyway, with its
+    message at the field."""
+    field.widget.widgets[0].attrs["min"] = timezone.localdate().isoformat()
+
+
 class InstrumentChoiceField(ids.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -228,7 +235,13 @@ FIRST_LESSON = dt.time(7, 30)
 class RowForm(forms.Form):
     teacher = ids.ModelChoiceField(label=gettext_lazy("Teacher"), queryset=Staff.objects.none())
     subject = ids.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.all(), required=False)
-    class_name = forms.CharField(label=gettext_lazy("Class"), max_length=30, required=False)
+    # `class-names`: the datalist of the madrasah's class names the row form's page renders.
+    class_name = forms.CharField(
+        label=gettext_lazy("Class"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "class-names", "placeholder": gettext_lazy("e.g. VIII-A")}),
+    )
     supervisor = forms.TypedChoiceField(label=gettext_lazy("Supervisor"), coerce=int)
     planned_at = PlannedAtField(label=gettext_lazy("Date and time"))
     instruments = InstrumentChoiceField(label=gettext_lazy("Instruments"), queryset=InstrumentVersion.objects.none())
@@ -240,6 +253,7 @@ class RowForm(forms.Form):
         self.fields["supervisor"].choices = [("", "---------"), *supervisors]
         self.fields["instruments"].queryset = instruments
         self.initial.setdefault("planned_at", [None, FIRST_LESSON])  # the day is always chosen
+        not_before_today(self.fields["planned_at"])
 
     def clean_supervisor(self) -> User:
         # The choices hold only this madrasah's possible supervisors; the rules are the service's.
@@ -248,6 +262,10 @@ class RowForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     planned_at = PlannedAtField(label=gettext_lazy("New date and time"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        not_before_today(self.fields["planned_at"])
 
 
 class CancelForm(forms.Form):
@@ -336,7 +354,7 @@ class FollowUpForm(forms.Form):
         label=gettext_lazy("What is to be done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     responsible = forms.CharField(label=gettext_lazy("Who"), max_length=200)
-    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=gettext_lazy("Deadline"), widget=DateInput())
     items = ItemChoiceField(
         label=gettext_lazy("Items it addresses"),
         queryset=Item.objects.none(),

@@ -44,9 +44,10 @@ ACKNOWLEDGEABLE = (S.SUBMITTED, S.CLARIFICATION, S.DEEMED_ACKNOWLEDGED)
 CLARIFIABLE = (S.SUBMITTED, S.DEEMED_ACKNOWLEDGED)
 FINALISABLE = (S.ACKNOWLEDGED, S.DEEMED_ACKNOWLEDGED, S.CLARIFICATION, S.SUBMITTED)
 
-# The free-text fields of an observation sheet, and their length limit.
-TEXT_FIELDS = ("pre_notes", "post_notes", "strengths", "improvements")
+# The text fields of an observation sheet (the class observed, then the notes), and their length limits.
+TEXT_FIELDS = ("class_name", "pre_notes", "post_notes", "strengths", "improvements")
 MAX_TEXT = 5000
+MAX_CLASS_NAME = 30  # as ProgrammeRow.class_name
 
 
 def names(observation: Observation) -> dict:
@@ -175,6 +176,38 @@ def supervisor_check(*, people: SupervisionPeople, teacher: Staff, supervisor_id
 
 def local_day(when: dt.datetime) -> dt.date:
     return timezone.localtime(when).date()
+
+
+def overdue_cutoff(now: dt.datetime) -> dt.datetime:
+    """The instant before which a planned supervision not yet observed is late: the start of `now`'s
+    local day (Asia/Jakarta). A supervision is due on its day, whatever the hour planned, so it turns
+    late only once that day has ended (docs/domain.md §9 "Academic supervision", schedule and lateness)."""
+    return timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class Agenda(models.IntegerChoices):
+    """Where a supervisor's row falls from the madrasah's today: their list shows today's first, then
+    the rest of this week (Monday to Sunday), then the others."""
+
+    TODAY = 0, gettext_lazy("Today")
+    THIS_WEEK = 1, gettext_lazy("Rest of this week")
+    OTHER = 2, gettext_lazy("Other weeks")
+
+
+def agenda_bounds(today: dt.date) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
+    """The local (Asia/Jakarta) instants that start today, tomorrow, this week (Monday) and next week."""
+
+    def start(day: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+    monday = today - dt.timedelta(days=today.weekday())
+    return start(today), start(today + dt.timedelta(days=1)), start(monday), start(monday + dt.timedelta(days=7))
+
+
+def planned_day_has_passed(*, planned_at: dt.datetime, today: dt.date) -> bool:
+    """Whether a supervision planned at `planned_at` lies on a local day before `today`: such a row
+    is not planned (nor moved) any more."""
+    return local_day(planned_at) < today
 
 
 def blocked_on(day: dt.date, periods: Iterable[BlockedPeriod]) -> BlockedPeriod | None:

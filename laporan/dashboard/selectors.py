@@ -38,6 +38,7 @@ from kompetensi.models import (
 )
 from kompetensi.pkb.rules import PNS_MINIMUM_JP, academic_start_year
 from kompetensi.pkb.selectors import pkb_counts
+from kompetensi.supervision.rules import overdue_cutoff
 from kompetensi.supervision.selectors.results import (
     OBSERVED,
     FollowUpCounts,
@@ -274,7 +275,10 @@ def _attention(
         deadline__lt=today,
     )
     late_rows = ProgrammeRow.objects.filter(
-        programme__madrasah=madrasah, programme__semester=semester, cancelled_at__isnull=True, planned_at__lt=now
+        programme__madrasah=madrasah,
+        programme__semester=semester,
+        cancelled_at__isnull=True,
+        planned_at__lt=overdue_cutoff(now),
     ).exclude(observations__state__in=OBSERVED)
     teacher = ("teacher_id", "teacher__front_title", "teacher__name", "teacher__back_title")
     low, late_follow_ups, late_rows = (

@@ -16,7 +16,7 @@
 
   var DEBOUNCE_MS = 1500;
   var MAX_RETRY_MS = 60000;
-  var FIELDS = ["observed_on", "pre_notes", "strengths", "improvements", "post_notes"];
+  var FIELDS = ["class_name", "observed_on", "pre_notes", "strengths", "improvements", "post_notes"];
 
   var autosaveUrl = form.getAttribute("data-autosave-url");
   var draftKey = form.getAttribute("data-draft-key");
@@ -30,6 +30,7 @@
   var scoreEl = form.querySelector("[data-score]");
   var predikatEl = form.querySelector("[data-predikat]");
   var countEl = form.querySelector("[data-count]");
+  var staleEl = form.querySelector("[data-score-stale]");
   var noticeEl = form.querySelector("[data-draft-notice]");
   var conflictPanel = form.querySelector("[data-conflict-panel]");
   var conflictList = form.querySelector("[data-conflict-list]");
@@ -56,6 +57,10 @@
   function setStatus(state, text) {
     statusEl.setAttribute("data-state", state);
     statusEl.textContent = text || msg(state);
+    // The score shown is the server's last one: offline it says so (no score is computed here).
+    if (staleEl && (state === "offline" || state === "saved")) {
+      staleEl.hidden = state !== "offline";
+    }
   }
 
   function pending() {
@@ -218,12 +223,18 @@
     countEl.textContent = msg("count").replace("{scored}", data.scored).replace("{applicable}", data.applicable);
     // "Submit to the teacher" was rendered disabled while items were unscored: the last saved item
     // enables it without a reload (the server checks again on submit).
-    var complete = data.scored >= data.applicable;
+    var missing = Math.max(0, data.applicable - data.scored);
+    var complete = missing === 0;
     document.querySelectorAll("[data-needs-all-scores]").forEach(function (button) {
       button.disabled = !complete;
     });
+    // "n items are not scored yet" follows every save.
     document.querySelectorAll("[data-unscored-note]").forEach(function (note) {
       note.hidden = complete;
+      var text = note.getAttribute(missing === 1 ? "data-msg-one" : "data-msg-other");
+      if (!complete && text) {
+        note.textContent = text.replace("{count}", String(missing));
+      }
     });
   }
 
@@ -374,7 +385,7 @@
 
   form.addEventListener("change", onChange);
   form.addEventListener("input", function (event) {
-    if (event.target.matches("textarea")) {
+    if (event.target.matches("textarea, input[type=text]")) {
       onChange(event);
     }
   });

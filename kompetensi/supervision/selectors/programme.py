@@ -25,7 +25,15 @@ from ...models import (
     SupervisionTeam,
     TeamMember,
 )
-from ..rules import RowStatus, SupervisionPeople, TeamProposal, usual_duties
+from ..rules import (
+    Agenda,
+    RowStatus,
+    SupervisionPeople,
+    TeamProposal,
+    agenda_bounds,
+    overdue_cutoff,
+    usual_duties,
+)
 
 
 def supervision_people(*, madrasah: Madrasah, semester: Semester) -> SupervisionPeople:
@@ -134,7 +142,7 @@ def supervision_instruments(*, semester: Semester) -> QuerySet[InstrumentVersion
 
 def programme_rows(*, programme: Programme, now: dt.datetime | None = None) -> QuerySet[ProgrammeRow]:
     """Rows with their status (`row_status`) and week (`week`, a Monday) computed in SQL: done when an
-    observation went past draft; overdue when past and not done."""
+    observation went past draft; overdue when not done by the end of its local day (`overdue_cutoff`)."""
     now = now or timezone.now()
     done = Exists(Observation.objects.filter(row=OuterRef("pk")).exclude(state=ObservationState.DRAFT))
     return (
@@ -142,7 +150,7 @@ def programme_rows(*, programme: Programme, now: dt.datetime | None = None) -> Q
             row_status=Case(
                 When(cancelled_at__isnull=False, then=Value(RowStatus.CANCELLED.value)),
                 When(done, then=Value(RowStatus.DONE.value)),
-                When(planned_at__lt=now, then=Value(RowStatus.OVERDUE.value)),
+                When(planned_at__lt=overdue_cutoff(now), then=Value(RowStatus.OVERDUE.value)),
                 default=Value(RowStatus.PLANNED.value),
                 output_field=models.CharField(),
             ),
@@ -192,6 +200,20 @@ def supervisions_of_user(*, user: User, programme: Programme, now: dt.datetime |
     return programme_rows(programme=programme, now=now).filter(supervisor=user)
 
 
+def rows_by_agenda(rows: QuerySet[ProgrammeRow], *, today: dt.date) -> QuerySet[ProgrammeRow]:
+    """`rows` with `agenda` (rules.Agenda: today, the rest of this week, other weeks, from the local
+    `today`) computed in SQL, today's first, each part by time."""
+    today_start, tomorrow_start, week_start, next_week_start = agenda_bounds(today)
+    return rows.annotate(
+        agenda=Case(
+            When(planned_at__gte=today_start, planned_at__lt=tomorrow_start, then=Value(Agenda.TODAY.value)),
+            When(planned_at__gte=week_start, planned_at__lt=next_week_start, then=Value(Agenda.THIS_WEEK.value)),
+            default=Value(Agenda.OTHER.value),
+            output_field=models.IntegerField(),
+        )
+    ).order_by("agenda", "planned_at", "pk")
+
+
 def programme_of_semester(*, semester: Semester) -> Programme | None:
     return Programme.objects.filter(semester=semester).first()
 
@@ -208,3 +230,21 @@ def teachers_without_row(*, programme: Programme) -> QuerySet[Staff]:
         .teachers()
         .exclude(supervision_rows__programme=programme)
     )
+
+
+CLASS_NAMES_OFFERED = 100
+
+
+def class_names_in_use(*, madrasah_id: int) -> list[str]:
+    """The class names (rombel) already written in the madrasah's programme rows and observations, for
+    the datalist of a class field: one query, at most `CLASS_NAMES_OFFERED`, sorted."""
+    planned = (
+        ProgrammeRow.objects.filter(programme__madrasah_id=madrasah_id)
+        .exclude(class_name="")
+        .values_list("class_name")
+        .order_by()
+    )
+    observed = (
+        Observation.objects.filter(madrasah_id=madrasah_id).exclude(class_name="").values_list("class_name").order_by()
+    )
+    return sorted(name for (name,) in planned.union(observed).order_by("class_name")[:CLASS_NAMES_OFFERED])

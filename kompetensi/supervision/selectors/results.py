@@ -42,6 +42,7 @@ from madrasah.models import Madrasah
 from ...instruments.rules import HUNDRED, Measure, mean
 from ...instruments.selectors import band_bound
 from ...models import FollowUpStatus, Observation, ObservationScore, ObservationState, ProgrammeRow
+from ..rules import overdue_cutoff
 
 DECIMAL = DecimalField(max_digits=20, decimal_places=10)
 COUNTED = Q(not_applicable=False, points__isnull=False)  # a score that enters the percentage
@@ -292,7 +293,7 @@ def strongest_items(
 @dataclass(frozen=True)
 class RowCounts:
     """Programme rows by status (supervision.rules.RowStatus: cancelled first, then done when an
-    observation went past draft, then overdue when past its planned time), rows observed on time
+    observation went past draft, then overdue once its planned local day has ended), rows observed on time
     (observed on or before the planned day, local time) and observations waiting on a clarification."""
 
     planned: int = 0
@@ -323,13 +324,14 @@ class FollowUpCounts:
 
 def _supervision(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime, aggregates: dict) -> list[dict]:
     """The semesters' programme rows ⟕ observations ⟕ follow-ups, aggregated apart for rows cancelled
-    or not and due (planned before `now`) or not: four rows at most. A row or an observation can
-    appear several times in that join (hence DISTINCT), a follow-up exactly once."""
+    or not and due or not (due: planned on a local day before `now`'s, `rules.overdue_cutoff`): four
+    rows at most. A row or an observation can appear several times in that join (hence DISTINCT), a
+    follow-up exactly once."""
     return list(
         ProgrammeRow.objects.filter(programme__madrasah=madrasah, programme__semester_id__in=semester_ids)
         .values(
             cancelled=ExpressionWrapper(Q(cancelled_at__isnull=False), output_field=BooleanField()),
-            due=ExpressionWrapper(Q(planned_at__lt=now), output_field=BooleanField()),
+            due=ExpressionWrapper(Q(planned_at__lt=overdue_cutoff(now)), output_field=BooleanField()),
         )
         .annotate(**aggregates)
         .order_by()
@@ -465,8 +467,8 @@ def metric_instrument_predikat_share(
 
 
 def metric_rows_on_time(*, madrasah: Madrasah, semester_ids: list[int], now: dt.datetime) -> Measure:
-    """Share of the programme rows due by `now` or already observed (not cancelled) that were observed
-    on or before their planned day. One query."""
+    """Share of the programme rows due (their local day ended before `now`'s) or already observed (not
+    cancelled) that were observed on or before their planned day. One query."""
     return row_counts(madrasah=madrasah, semester_ids=semester_ids, now=now).on_time
 
 

@@ -26,7 +26,7 @@ from ...models import (
     ObservationState,
     ProgrammeRow,
 )
-from ..rules import MAX_TEXT, TEXT_FIELDS, describe_score, programme_row_can_observe, score_entry_clean
+from ..rules import MAX_CLASS_NAME, MAX_TEXT, TEXT_FIELDS, describe_score, programme_row_can_observe, score_entry_clean
 from ..selectors.observations import observation_result
 
 
@@ -67,6 +67,7 @@ def observation_start(*, row: ProgrammeRow, version: InstrumentVersion, user) ->
             "madrasah_id": row.programme.madrasah_id,
             "teacher_id": row.teacher_id,
             "supervisor_id": row.supervisor_id,
+            "class_name": row.class_name,
             "last_saved_by": user,
         },
     )
@@ -170,6 +171,13 @@ def _observation_save(
     version = observation.instrument_version
     cleaned = clean_observation_scores(version, scores)
     texts = {name: str(fields[name]) for name in TEXT_FIELDS if name in fields}
+    if "class_name" in texts:
+        texts["class_name"] = texts["class_name"].strip()
+        if len(texts["class_name"]) > MAX_CLASS_NAME:
+            raise ApplicationError(
+                _("The class is at most %(max)s characters, e.g. VIII-A.") % {"max": MAX_CLASS_NAME},
+                field="class_name",
+            )
     if any(len(v) > MAX_TEXT for v in texts.values()):
         raise ApplicationError(_("A note is too long (at most %(max)s characters).") % {"max": MAX_TEXT})
     observed_on = fields.get("observed_on", observation.observed_on)

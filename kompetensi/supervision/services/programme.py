@@ -42,6 +42,7 @@ from ..rules import (
     blocked_on,
     bulk_supervisor,
     local_day,
+    planned_day_has_passed,
     school_slots,
     subject_warning,
     supervisor_check,
@@ -74,6 +75,17 @@ def _date_check(*, semester: Semester, day: dt.date, field: str) -> None:
             _("Choose a date within the semester (%(start)s – %(end)s).")
             % {"start": date_format(semester.start_date, "j F Y"), "end": date_format(semester.end_date, "j F Y")},
             field=field,
+        )
+
+
+def _not_past_check(*, planned_at: dt.datetime, today: dt.date | None) -> None:
+    """A supervision is planned (or moved) to today or later, never to a day already over: it would be
+    late the moment it is saved. Today counts whatever the hour, as for lateness (`rules.overdue_cutoff`):
+    a visit that began this morning can still be put on the programme."""
+    if planned_day_has_passed(planned_at=planned_at, today=today or timezone.localdate()):
+        raise ApplicationError(
+            _("This date has already passed: choose today or a later day."),
+            field="planned_at",
         )
 
 
@@ -218,12 +230,14 @@ def programme_row_create(
     planned_at: dt.datetime,
     class_name: str = "",
     subject: Subject | None = None,
+    today: dt.date | None = None,
 ) -> tuple[ProgrammeRow, list[str]]:
     """Plan one supervision. Refused: a teacher outside the madrasah, instruments of another year or
-    PKG, a supervisor the rules exclude, a date outside the semester. Returned as warnings (the row is
-    saved): a blocked period, a Sunday, a supervisor of another subject. On an approved programme the
-    teacher is notified."""
+    PKG, a supervisor the rules exclude, a day before `today` (the madrasah's day by default), a date
+    outside the semester. Returned as warnings (the row is saved): a blocked period, a Sunday, a
+    supervisor of another subject. On an approved programme the teacher is notified."""
     semester = programme.semester
+    _not_past_check(planned_at=planned_at, today=today)
     _teacher_check(semester=semester, teacher=teacher)
     instrument_ids = _instruments_check(semester=semester, instruments=instruments)
     people = supervision_people(madrasah=programme.madrasah, semester=semester)
@@ -250,13 +264,14 @@ def _has_taken_place(row: ProgrammeRow) -> bool:
 
 
 @transaction.atomic
-def programme_row_reschedule(*, row: ProgrammeRow, planned_at: dt.datetime) -> list[str]:
-    """Move a supervision, with the date checks of a new one; returns the warnings. On an approved
-    programme the teacher is notified."""
+def programme_row_reschedule(*, row: ProgrammeRow, planned_at: dt.datetime, today: dt.date | None = None) -> list[str]:
+    """Move a supervision, with the date checks of a new one (never to a day before `today`); returns
+    the warnings. On an approved programme the teacher is notified."""
     if row.is_cancelled:
         raise ApplicationError(_("This supervision is cancelled and cannot be rescheduled."))
     if _has_taken_place(row):
         raise ApplicationError(_("This supervision has already taken place."))
+    _not_past_check(planned_at=planned_at, today=today)
     warnings = _date_warnings(semester=row.programme.semester, planned_at=planned_at)
     row.planned_at = planned_at
     row.save(update_fields=["planned_at", "updated_at"])

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -34,6 +35,7 @@ from ...models import Item, Observation, ObservationConflictCopy, ObservationSta
 from ..forms import NOT_APPLICABLE, item_field, note_field, payload_from_json, payload_from_post
 from ..rules import TEXT_FIELDS
 from ..selectors.observations import observation_actions, observation_history, observation_result
+from ..selectors.programme import class_names_in_use
 from ..services.conflicts import conflict_differences
 from ..services.observations import ConflictError, observation_save, observation_start
 from .results import choices_of, log_opening, result_display
@@ -95,6 +97,13 @@ def _describe(version, value) -> str:
     return f"{value} — {label}" if label else str(value)
 
 
+def _unscored_text(count: int) -> str:
+    """The submit form's "n items are not scored yet" with `{count}` for the page's script to fill."""
+    return ngettext("%(count)s item is not scored yet.", "%(count)s items are not scored yet.", count) % {
+        "count": "{count}"
+    }
+
+
 def _conflict_changes(observation: Observation, changes: list[dict]) -> list[dict]:
     """ConflictError.changes with a label and a readable value for each (the other person's)."""
     version = observation.instrument_version
@@ -150,7 +159,9 @@ def _entry_page(request, observation: Observation, *, state: dict, fields: dict,
             "history": observation_history(observation=observation),
             "scored_template": _("%(scored)s of %(applicable)s items filled")
             % {"scored": "{scored}", "applicable": "{applicable}"},
+            "unscored_texts": {form: _unscored_text(n) for form, n in (("one", 1), ("other", 2))},
             "draft_key": f"mutu-observasi:{observation.pk}:{request.user.pk}",
+            "class_names": class_names_in_use(madrasah_id=observation.madrasah_id),
             # Entries of an earlier refused save wait for the person's choice.
             "open_copy": _open_copy(observation, request.user),
         },

@@ -316,7 +316,11 @@ def programme_row_create(request, pk: int):
             messages.success(request, _("The supervision has been planned."))
             _report(request, warnings)
             return redirect(_row_url(row))
-    return render(request, TEMPLATES + "row_form.html", {"programme": programme, "form": form})
+    return render(
+        request,
+        TEMPLATES + "row_form.html",
+        {"programme": programme, "form": form, "class_names": selectors.class_names_in_use(madrasah_id=madrasah.pk)},
+    )
 
 
 @membership_required()
@@ -424,26 +428,49 @@ def blocked_period_delete(request, pk: int, period_pk: int):
 
 @membership_required()
 def my_supervisions(request):
-    """The supervisions the logged-in person carries out in the chosen semester, week by week."""
+    """The supervisions the logged-in person carries out in the chosen semester: today's first (the
+    madrasah's day), then the rest of this week; the other weeks on request (`?more=1`, loaded in
+    place by htmx), so a phone gets a light page that opens on today. A status filter lists its rows
+    week by week."""
     semester = _chosen_semester(request)
     if semester is None:
         return _no_semester(request)
     programme = selectors.programme_of_semester(semester=semester)
-    rows = selectors.supervisions_of_user(user=request.user, programme=programme) if programme else None
+    context = {
+        "semester": semester,
+        "programme": programme,
+        "rows": [],
+        "can_edit": request.membership.has_role(*PROGRAMME_EDITORS),
+        "show_supervisor": False,
+    }
+    if programme is None:
+        return render(request, TEMPLATES + "my_supervisions.html", _with_semesters(request, context))
+    rows = selectors.supervisions_of_user(user=request.user, programme=programme)
     status = request.GET.get("status", "")
-    return render(
-        request,
-        TEMPLATES + "my_supervisions.html",
-        {
-            "semester": semester,
-            "semesters": madrasah_selectors.semester_list(madrasah=request.membership.madrasah),
-            "programme": programme,
-            "rows": selectors.rows_for_display(selectors.programme_rows_filter(rows, status=status))
-            if rows is not None
-            else [],
-            "filtered": bool(status),
-            "count_items": _count_items(selectors.programme_row_counts(rows)) if rows is not None else [],
-            "can_edit": request.membership.has_role(*PROGRAMME_EDITORS),
-            "show_supervisor": False,
-        },
+    if status:
+        context.update(rows=selectors.rows_for_display(selectors.programme_rows_filter(rows, status=status)))
+        context.update(filtered=True, count_items=_count_items(selectors.programme_row_counts(rows)))
+        return render(request, TEMPLATES + "my_supervisions.html", _with_semesters(request, context))
+    today = timezone.localdate()
+    by_agenda = selectors.rows_by_agenda(rows, today=today)
+    if request.htmx and request.GET.get("more"):
+        context["rows"] = selectors.rows_for_display(by_agenda.filter(agenda=rules.Agenda.OTHER))
+        return render(request, TEMPLATES + "_rows.html", context)
+    near = selectors.rows_for_display(by_agenda.exclude(agenda=rules.Agenda.OTHER))
+    others = (
+        selectors.rows_for_display(by_agenda.filter(agenda=rules.Agenda.OTHER)) if request.GET.get("more") else None
     )
+    context.update(
+        today=today,
+        today_rows=[row for row in near if row.agenda == rules.Agenda.TODAY],
+        week_rows=[row for row in near if row.agenda == rules.Agenda.THIS_WEEK],
+        others=others,
+        others_count=len(others) if others is not None else by_agenda.filter(agenda=rules.Agenda.OTHER).count(),
+        rows=near + (others or []),
+        count_items=_count_items(selectors.programme_row_counts(rows)),
+    )
+    return render(request, TEMPLATES + "my_supervisions.html", _with_semesters(request, context))
+
+
+def _with_semesters(request, context: dict) -> dict:
+    return {**context, "semesters": madrasah_selectors.semester_list(madrasah=request.membership.madrasah)}

@@ -280,7 +280,7 @@ def filled_sheets(*, madrasah: Madrasah, semester: Semester, teacher: Staff) -> 
                 teacher=teacher_person,
                 supervisor=people.get(observation.supervisor_id, Person(name="")),
                 subject=row.subject.name if row.subject_id else "",
-                class_name=row.class_name,
+                class_name=observation.class_name,
                 day=day,
                 place_date=place_and_date(madrasah, day),
                 filled=True,
