@@ -37,8 +37,8 @@ def notification_list(request):
         request,
         "madrasah/notifications.html",
         {
+            "notifications": notifications,
             "groups": notifications_grouped(notifications),
-            "any_notification": bool(notifications),
             "any_unread": any(n.read_at is None for n in notifications),
         },
     )
