@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,11 +160,11 @@ def _pkb(membership: Membership, *, teacher: bool, verifier: bool, counts: dict)
     """The teacher's entries returned with a note; for the verifier, entries waiting (not their own): one query."""
     mine = Q(teacher_id=membership.staff_id) if teacher and membership.staff_id else Q(pk__in=[])
     returned = mine & Q(status=PkbStatus.RETURNED)
-    waiting = Q(status=PkbStatus.SUBMITTED) & ~Q(teacher_id=membership.staff_id or 0)
+    waiting = (Q(status=PkbStatus.SUBMITTED) & ~Q(teacher_id=membership.staff_id or 0)) if verifier else Q(pk__in=[])
     found = PkbActivity.objects.filter(madrasah_id=membership.madrasah_id).aggregate(
         returned=Count("pk", filter=returned),
         returned_pk=Min("pk", filter=returned),
-        waiting=Count("pk", filter=waiting) if verifier else Value(0),
+        waiting=Count("pk", filter=waiting),
     )
     counts["pkb_returned"] = (
         found["returned"],
