@@ -244,7 +244,7 @@ SUPERVISORS = (Role.KEPALA, Role.WAKA, Role.GURU, Role.PENGAWAS)
 
 def todo_for(*, membership: Membership, now: dt.datetime | None = None) -> list[TodoItem]:
     """What waits for the member ("Perlu tindakan"), as lines with exact counts and a link each.
-    The queries depend on the roles held only: a teacher 4, the Waka 4, the Kepala 7, the operator 2,
+    The queries depend on the roles held only: a teacher 5, the Waka 5, the Kepala 8, the operator 2,
     the pengawas 3."""
     now = now or timezone.now()
     counts: dict[str, tuple[int, str]] = {}
