@@ -10,6 +10,7 @@ class KompetensiConfig(AppConfig):
         from madrasah.setup.signals import academic_year_prepared
 
         from . import demo, demo_growth, demo_pkg  # noqa: F401
+
         # The kinds of notice each sub-domain sends, so that any process can compose their sentences.
         from .appraisal import notices as _appraisal  # noqa: F401
         from .growth import notices as _growth  # noqa: F401

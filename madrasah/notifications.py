@@ -185,9 +185,7 @@ def notices_done(
     )
 
 
-def notices_done_of(
-    model: type[models.Model], pks: Iterable[int], *kinds: str, now: dt.datetime | None = None
-) -> int:
+def notices_done_of(model: type[models.Model], pks: Iterable[int], *kinds: str, now: dt.datetime | None = None) -> int:
     """`notices_done` for many records of `model` at once (one UPDATE)."""
     type_id = ContentType.objects.get_for_model(model, for_concrete_model=False).pk
     return _done(Notification.objects.filter(matter_type_id=type_id, matter_id__in=list(pks)), kinds, now=now)

@@ -12,6 +12,4 @@ PKB_VERIFIED = notice_kind("pkb_verified", gettext_noop("Your PKB entry “%(tit
 PKB_RETURNED = notice_kind(
     "pkb_returned", gettext_noop("Your PKB entry “%(title)s” has been returned with a note."), group=PKB, action=True
 )
-PKB_CREDITED = notice_kind(
-    "pkb_credited", gettext_noop("You have been credited %(jp)s JP for “%(title)s”."), group=PKB
-)
+PKB_CREDITED = notice_kind("pkb_credited", gettext_noop("You have been credited %(jp)s JP for “%(title)s”."), group=PKB)

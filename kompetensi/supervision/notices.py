@@ -36,9 +36,7 @@ def when_params(planned: list[dt.datetime]) -> dict:
 
 OBSERVATION_SUBMITTED = notice_kind(
     "observation_submitted",
-    gettext_noop(
-        "Your supervision result (%(instrument)s) is ready. Please read it and confirm that you received it."
-    ),
+    gettext_noop("Your supervision result (%(instrument)s) is ready. Please read it and confirm that you received it."),
     group=RESULTS,
     action=True,
 )

@@ -12,8 +12,8 @@ from laporan.documents.rules import document_kind
 from laporan.documents.services import reports as services
 from laporan.models import Report
 from laporan.tasks import build_report
-from madrasah.notifications import notification_message
 from madrasah.models import Notification, User
+from madrasah.notifications import notification_message
 
 SEMESTER = "2026-2027-ganjil"
 

@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from madrasah.models import User
 from kompetensi.growth.notices import APPRECIATION
+from madrasah.models import User
 from madrasah.notifications import notification_create
 
 MY_ACCOUNT = "/akun/saya/"

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from madrasah.models import Notification
 from kompetensi.growth.notices import APPRECIATION
 from kompetensi.supervision.notices import OBSERVATION_SUBMITTED
+from madrasah.models import Notification
 from madrasah.notifications import Note, notification_create, notification_message, notify_many, whatsapp_share_url
 
 

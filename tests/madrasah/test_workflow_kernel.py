@@ -5,7 +5,6 @@ click from the same state is refused and changes nothing."""
 import pytest
 
 from kompetensi.growth.notices import APPRECIATION
-
 from madrasah.errors import ApplicationError
 from madrasah.models import Notification
 from madrasah.workflow import claim, clean_text, locked_state, transition
