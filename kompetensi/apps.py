@@ -11,6 +11,12 @@ class KompetensiConfig(AppConfig):
 
         from . import demo, demo_growth, demo_pkg  # noqa: F401
 
+        # The kinds of notice each sub-domain sends, so that any process can compose their sentences.
+        from .appraisal import notices as _appraisal  # noqa: F401
+        from .growth import notices as _growth  # noqa: F401
+        from .pkb import notices as _pkb  # noqa: F401
+        from .supervision import notices as _supervision  # noqa: F401
+
         academic_year_prepared.connect(_instruments_prepare, dispatch_uid="kompetensi-instruments-prepare")
 
 

@@ -435,24 +435,39 @@ class MembershipRole(models.Model):
 
 
 class Notification(models.Model):
-    """A small in-app message with an unread badge. Texts carry no scores: they say what happened
-    and link to the page, which checks access as usual."""
+    """A small in-app message with an unread badge. It records what happened (`kind`, with the values
+    the sentence needs in `params`) and the record it is about (the matter: `matter_type` +
+    `matter_id`); the sentence is composed when shown, in the reader's language
+    (`madrasah.notifications.notification_message`). Rows written before kinds existed keep their
+    sentence in `text`. `done_at`: the action that deals with the matter has been taken (the notice
+    counts as read from then on). Texts carry no scores: they say what happened and link to the page,
+    which checks access as usual."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="notifications")
-    text = models.CharField(_("text"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=60, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    matter_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    matter_id = models.PositiveBigIntegerField(null=True, blank=True)
+    text = models.CharField(_("text"), max_length=300, blank=True)  # rows written before `kind` only
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "madrasah", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "madrasah", "read_at"]),
+            models.Index(fields=["matter_type", "matter_id", "kind"], name="notification_matter"),
+        ]
 
     def __str__(self) -> str:
-        return self.text
+        return self.text or self.kind
 
 
 class WorkerHeartbeat(models.Model):

@@ -15,7 +15,7 @@ from .views import (
 )
 from .views.notifications import notification_list, notification_open
 
-# The homes of the Kepala, the Waka and the teacher (`madrasah:home-kepala`, …) are laporan's views,
+# The role homes (`madrasah:home-kepala`, `madrasah:home-operator`, …) are laporan's views,
 # added to this namespace in config/urls.py.
 app_name = "madrasah"
 
@@ -51,8 +51,6 @@ urlpatterns = [
     path("siapkan/<int:pk>/semester/", setup.setup_semesters, name="setup-semesters"),
     path("siapkan/<int:pk>/instrumen/", setup.setup_instruments, name="setup-instruments"),
     path("siapkan/<int:pk>/slip/", setup.setup_slips, name="setup-slips"),
-    path("beranda/operator/", home.home_operator, name="home-operator"),
-    path("beranda/pengawas/", home.home_pengawas, name="home-pengawas"),
     path("pegawai/", staff.staff_list, name="staff-list"),
     path("pegawai/tambah/", staff.staff_create, name="staff-create"),
     path("pegawai/impor/", staff_excel.staff_import, name="staff-import"),

@@ -7,7 +7,9 @@ Every transition service follows the same four steps inside one transaction:
 2. move the row with a conditional update (`claim`): zero rows means someone else moved it first,
    so a double click, a second tab or a retried task never applies a transition twice;
 3. write one history event (`record_event`) saying who did what and which fields changed;
-4. notify the people concerned (`notify`), never the person who acted; the text carries no score.
+4. mark done the notices about the record's previous state (`notices_done`: the move is the action
+   they asked for) and notify the people concerned (`notify`), never the person who acted; a notice
+   records its kind and the record, and carries no score.
 
 `transition` does the four steps for the common case. Each record keeps only its own states, rules and
 wording; views call one service through `run_transition`.
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from .errors import ApplicationError
 from .models import Madrasah, Membership, User
-from .notifications import notify_many
+from .notifications import Note, notices_done, notify_many
 
 MAX_TEXT = 5000
 
@@ -127,10 +129,20 @@ def record_event(
     return event_model.objects.create(**{link: subject}, actor=actor, action=action, changes=changes or [], note=note)
 
 
-def notify(madrasah: Madrasah, user_ids: Iterable[int | None], text: str, url: str, *, actor: User | None = None):
-    """Notify each user once, never the person who acted."""
+def notify(
+    madrasah: Madrasah,
+    user_ids: Iterable[int | None],
+    kind: str,
+    matter: models.Model,
+    *,
+    params: dict | None = None,
+    url: str = "",
+    actor: User | None = None,
+):
+    """Notify each user once of `kind` about `matter` (link: `url`, else the matter's page), never the
+    person who acted."""
     ids = {u for u in user_ids if u and (actor is None or u != actor.pk)}
-    notify_many(madrasah=madrasah, notes=[(u, text, url) for u in sorted(ids)])
+    notify_many(madrasah=madrasah, notes=[Note(u, kind, params or {}, matter, url) for u in sorted(ids)])
 
 
 @transaction.atomic
@@ -146,21 +158,24 @@ def transition(
     changes: list[dict] | None = None,
     note: str = "",
     notify_ids: Iterable[int | None] = (),
-    notify_text: str = "",
+    notify_kind: str = "",
+    notify_params: dict | None = None,
     stale: str | None = None,
     **values,
 ) -> None:
     """Move `obj` from `expected` to `to` (with other `values`), record the event (when the record
-    keeps a history: `event_model`; `changes` defaults to the state change) and notify `notify_ids`
-    with `notify_text`, linking to the record. A retry after success is refused as stale."""
+    keeps a history: `event_model`; `changes` defaults to the state change), mark done the notices
+    about the record (they announced the state it leaves) and notify `notify_ids` of `notify_kind`
+    (with `notify_params`), linking to the record. A retry after success is refused as stale."""
     before = getattr(obj, field)
     claim(obj, field=field, expected=expected, stale=stale, **{field: to}, **values)
     if event_model is not None:
         if changes is None:
             changes = [{"what": field, "from": before, "to": to}]
         record_event(event_model, obj, actor=actor, action=action, changes=changes, note=note)
-    if notify_text:
-        notify(obj.madrasah, notify_ids, notify_text, obj.get_absolute_url(), actor=actor)
+    notices_done(obj)
+    if notify_kind:
+        notify(obj.madrasah, notify_ids, notify_kind, obj, params=notify_params, actor=actor)
 
 
 # --- showing the history ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from madrasah.models import Membership, Role, Staff
 from madrasah.workflow import notify, staff_user_ids
 
 from ..models import AppreciationNote
+from . import notices
 
 APPRECIATION_WRITERS = (Role.KEPALA, Role.WAKA)
 APPRECIATION_MAX = 2000
@@ -42,8 +43,9 @@ def appreciation_note_create(*, author: Membership, teacher: Staff, text: str) -
     notify(
         author.madrasah,
         staff_user_ids(teacher.pk),
-        _("You received a note of appreciation."),
-        reverse("kompetensi:teacher-page", args=[teacher.pk]),
+        notices.APPRECIATION,
+        note,
+        url=reverse("kompetensi:teacher-page", args=[teacher.pk]),
         actor=author.user,
     )
     return note

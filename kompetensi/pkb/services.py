@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from madrasah.errors import ApplicationError
 from madrasah.files import evidence_check, evidence_original_name
 from madrasah.models import Madrasah, Membership, Staff, User
-from madrasah.notifications import notify_many
+from madrasah.notifications import Note, notices_done, notify_many
 from madrasah.workflow import claim, is_staff_user, locked, locked_state, notify, staff_user_ids
 
 from ..models import InHouseActivity, PkbActivity, PkbKind, PkbStatus
+from . import notices
 from .rules import CREDIT_FIELDS, EDITABLE, validate_entry
 
 # --- checks ----------------------------------------------------------------------------------------
@@ -101,6 +102,7 @@ def pkb_activity_update(*, activity: PkbActivity, user: User, data: PkbData, upl
     activity.status = PkbStatus.SUBMITTED
     activity.return_note = ""
     _save_or_drop_file(activity, bool(upload))
+    notices_done(activity, notices.PKB_RETURNED)  # corrected and sent back: the return is dealt with
     if old:
         storage = activity.evidence.storage
         transaction.on_commit(lambda: storage.delete(old))
@@ -125,7 +127,7 @@ def pkb_activity_verify(*, activity: PkbActivity, user: User) -> PkbActivity:
         return_note="",
         updated_at=now,
     )
-    _tell_teacher(activity, user, _("Your PKB entry “%(title)s” has been verified.") % {"title": activity.title})
+    _tell_teacher(activity, user, notices.PKB_VERIFIED)
     return activity
 
 
@@ -146,9 +148,7 @@ def pkb_activity_return(*, activity: PkbActivity, user: User, note: str) -> PkbA
         return_note=note,
         updated_at=timezone.now(),
     )
-    _tell_teacher(
-        activity, user, _("Your PKB entry “%(title)s” has been returned with a note.") % {"title": activity.title}
-    )
+    _tell_teacher(activity, user, notices.PKB_RETURNED)
     return activity
 
 
@@ -160,8 +160,10 @@ def _check_waiting(activity: PkbActivity, user: User, refused: str) -> None:
         raise ApplicationError(_("Your own entries are verified by someone else."))
 
 
-def _tell_teacher(activity: PkbActivity, user: User, text: str) -> None:
-    notify(activity.madrasah, staff_user_ids(activity.teacher_id), text, activity.get_absolute_url(), actor=user)
+def _tell_teacher(activity: PkbActivity, user: User, kind: str) -> None:
+    notices_done(activity)
+    params = {"title": activity.title}
+    notify(activity.madrasah, staff_user_ids(activity.teacher_id), kind, activity, params=params, actor=user)
 
 
 # --- in-house activities --------------------------------------------------------------------------
@@ -204,9 +206,12 @@ def _credit(activity: InHouseActivity, teacher_id: int, user: User) -> PkbActivi
 
 def _notify_credited(activity: InHouseActivity, teacher_ids: Iterable[int]) -> None:
     users = Membership.objects.filter(staff_id__in=list(teacher_ids), is_active=True).values_list("user_id", flat=True)
-    text = _("You have been credited %(jp)s JP for “%(title)s”.") % {"jp": activity.jp, "title": activity.title}
+    params = {"jp": activity.jp, "title": activity.title}
     url = reverse("kompetensi:pkb-mine")
-    notify_many(madrasah=activity.madrasah, notes=[(user_id, text, url) for user_id in users])
+    notify_many(
+        madrasah=activity.madrasah,
+        notes=[Note(user_id, notices.PKB_CREDITED, params, activity, url) for user_id in users],
+    )
 
 
 @transaction.atomic

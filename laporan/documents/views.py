@@ -47,6 +47,7 @@ from .selectors import (
     reports_visible,
 )
 from .services import reports as services
+from .services.notices import report_downloaded
 
 REPORTS_PER_PAGE = 25
 
@@ -225,6 +226,7 @@ def report_download(request, pk: int):
     if not report.has_file:
         raise Http404
     _log_opening(request, report)
+    report_downloaded(report=report, user_id=request.user.pk)
     return protected_file_response(report.file, filename=_download_name(report))
 
 

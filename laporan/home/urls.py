@@ -13,4 +13,6 @@ urlpatterns = [
     path("beranda/kepala/waka/", views.waka_assign, name="home-waka-assign"),
     path("beranda/waka/", views.home_waka, name="home-waka"),
     path("beranda/guru/", views.home_guru, name="home-guru"),
+    path("beranda/operator/", views.home_operator, name="home-operator"),
+    path("beranda/pengawas/", views.home_pengawas, name="home-pengawas"),
 ]

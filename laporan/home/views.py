@@ -1,7 +1,7 @@
-"""The homes of the Kepala, the Waka and the teacher: each composes, from the selectors it shows, the
-madrasah's figures (the dashboard) or the teacher's growth page. They live in laporan, the app that
-may read every other one; the homes of the operator and the pengawas, which show madrasah data
-only, stay in the madrasah app (`madrasah.views.home`), which also sends each member to their home.
+"""The role homes: each opens with "Perlu tindakan" (what waits for the person, `selectors.todo_for`)
+and composes, from the selectors it shows, the madrasah's figures (the dashboard), the teacher's
+growth page, the operator's tasks or the pengawas' madrasah. They live in laporan, the app that may
+read every other one; `madrasah.views.home` sends each member to their home.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from madrasah.accounts.services import account_save
 from madrasah.errors import ApplicationError
 from madrasah.forms import WakaForm
 from madrasah.models import Membership, Role
-from madrasah.selectors import active_semester
+from madrasah.selectors import active_semester, locked_usernames
 from madrasah.views.home import server_time_ms
 
 from ..dashboard import rules as dashboard_rules
@@ -63,6 +63,7 @@ def home_kepala(request, waka_form=None, status=200):
         "server_time_ms": server_time_ms(),
         **_first_steps(membership, waka_form=waka_form),
         **_dashboard(membership),
+        "todo": selectors.todo_for(membership=membership),
     }
     return render(request, "laporan/home/kepala.html", context, status=status)
 
@@ -91,6 +92,7 @@ def home_waka(request):
     context = {
         "teacher_count": selectors.active_teacher_count(madrasah=membership.madrasah),
         **_dashboard(membership),
+        "todo": selectors.todo_for(membership=membership),
     }
     return render(request, "laporan/home/waka.html", context)
 
@@ -102,7 +104,38 @@ def home_waka(request):
 def home_guru(request):
     membership = request.membership
     staff = membership.staff
-    context = {"semester": active_semester(madrasah=membership.madrasah), "staff": staff}
+    context = {
+        "semester": active_semester(madrasah=membership.madrasah),
+        "staff": staff,
+        "todo": selectors.todo_for(membership=membership),
+    }
     if staff is not None:
         context.update(growth_selectors.growth_page(staff=staff, viewer_membership=membership))
     return render(request, "laporan/home/guru.html", context)
+
+
+@membership_required(Role.OPERATOR)
+def home_operator(request):
+    madrasah = request.membership.madrasah
+    context = {
+        "semester": active_semester(madrasah=madrasah),
+        "teacher_count": selectors.active_teacher_count(madrasah=madrasah),
+        "locked_count": len(locked_usernames(madrasah=madrasah)),
+        "server_time_ms": server_time_ms(),
+        "todo": selectors.todo_for(membership=request.membership),
+    }
+    return render(request, "laporan/home/operator.html", context)
+
+
+@membership_required(Role.PENGAWAS)
+def home_pengawas(request):
+    overseen = [
+        m.madrasah
+        for m in request.user.memberships.filter(is_active=True, roles__role=Role.PENGAWAS).select_related("madrasah")
+    ]
+    context = {
+        "semester": active_semester(madrasah=request.membership.madrasah),
+        "overseen": overseen,
+        "todo": selectors.todo_for(membership=request.membership),
+    }
+    return render(request, "laporan/home/pengawas.html", context)

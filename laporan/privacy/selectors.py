@@ -44,6 +44,7 @@ from kompetensi.models import (
     SelfEvaluation,
 )
 from madrasah.models import AccessLog, Madrasah, Membership, Notification, Staff
+from madrasah.notifications import notification_message
 from mutu.models import GoodPractice
 
 from ..documents.rules import load_all
@@ -86,9 +87,10 @@ def personal_data_collect(*, membership: Membership) -> dict[str, object]:
                 .values("madrasah__name", "is_active", "created_at", "roles__role")
             ),
         },
-        "pemberitahuan": list(
-            Notification.objects.filter(user=user).order_by("created_at", "pk").values("created_at", "text", "read_at")
-        ),
+        "pemberitahuan": [
+            {"created_at": n.created_at, "text": notification_message(n), "read_at": n.read_at}
+            for n in Notification.objects.filter(user=user).order_by("created_at", "pk")
+        ],
     }
     files: list[dict] = []
     if staff_id is None:

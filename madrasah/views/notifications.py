@@ -1,4 +1,5 @@
-"""The member's notifications: the list (with "mark as read"), and opening one (read, then its page)."""
+"""The member's notifications: the list grouped by kind (with "mark as read" and "mark all as read"),
+and opening one (read, then its page)."""
 
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -7,7 +8,9 @@ from ..access import membership_required
 from ..notifications import (
     notification_for_user,
     notification_mark_read,
+    notification_message,
     notifications_for,
+    notifications_grouped,
     notifications_mark_all_read,
     whatsapp_share_url,
 )
@@ -27,12 +30,17 @@ def notification_list(request):
         return redirect("madrasah:notification-list")
     notifications = list(notifications_for(user=request.user, madrasah=membership.madrasah)[:PAGE_SIZE])
     for notification in notifications:
+        notification.message = notification_message(notification)
         # The texts carry no score by design, so they may travel through WhatsApp as they are.
-        notification.whatsapp_url = whatsapp_share_url(notification.text)
+        notification.whatsapp_url = whatsapp_share_url(notification.message)
     return render(
         request,
         "madrasah/notifications.html",
-        {"notifications": notifications, "any_unread": any(n.read_at is None for n in notifications)},
+        {
+            "notifications": notifications,
+            "groups": notifications_grouped(notifications),
+            "any_unread": any(n.read_at is None for n in notifications),
+        },
     )
 
 

@@ -31,6 +31,7 @@ from ..models import (
     ActivityProgress,
     Cycle,
     Measurement,
+    Stage,
 )
 from ..money.rules import funding_totals
 from .rules import (
@@ -425,4 +426,20 @@ def appreciation_choices(*, madrasah: Madrasah, period: Period) -> QuerySet[Appr
         AppreciationNote.objects.filter(madrasah=madrasah, created_at__date__range=(period.start_date, period.end_date))
         .select_related("teacher")
         .order_by("-created_at", "-pk")
+    )
+
+
+def cycles_due(*, madrasah_id: int, today: dt.date) -> QuerySet[Cycle]:
+    """Open cycles whose stage is due (docs/domain.md §11): one in Plan once its period has begun
+    (the plan should be carried out), one in Do, Check or Act once its period has ended (measure,
+    decide, close). A cycle's period is its semester, or its academic year (July to June) without one."""
+    year_begun = today.year if today.month >= 7 else today.year - 1  # the academic year today falls in
+    begun = Q(semester__isnull=False, semester__start_date__lte=today) | Q(
+        semester__isnull=True, academic_year__start_year__lte=year_begun
+    )
+    ended = Q(semester__isnull=False, semester__end_date__lt=today) | Q(
+        semester__isnull=True, academic_year__start_year__lt=year_begun
+    )
+    return Cycle.objects.filter(madrasah_id=madrasah_id).filter(
+        (Q(stage=Stage.PLAN) & begun) | (Q(stage__in=[Stage.DO, Stage.CHECK, Stage.ACT]) & ended)
     )

@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 from madrasah.models import Role, Staff, User
+from madrasah.notifications import notices_done
 from madrasah.workflow import claim, locked_state, notify, role_user_ids, staff_user_ids
 
 from ..models import GoodPractice, GoodPracticeStatus
+from . import notices
 from .rules import EDITABLE, GoodPracticeData, cleaned_return_note, cleaned_write_up
 
 
@@ -67,11 +69,10 @@ def good_practice_submit(*, practice: GoodPractice, user: User) -> GoodPractice:
         status=GoodPracticeStatus.SUBMITTED,
         updated_at=timezone.now(),
     )
-    text = _("%(teacher)s submitted a good practice for publication: “%(title)s”.") % {
-        "teacher": practice.teacher.full_name,
-        "title": practice.title,
-    }
-    notify(practice.madrasah, role_user_ids(practice.madrasah_id, Role.KEPALA), text, _url(practice), actor=user)
+    params = {"teacher": practice.teacher.full_name, "title": practice.title}
+    notices_done(practice)
+    kepala = role_user_ids(practice.madrasah_id, Role.KEPALA)
+    notify(practice.madrasah, kepala, notices.SUBMITTED, practice, params=params, url=_url(practice), actor=user)
     return practice
 
 
@@ -91,10 +92,10 @@ def good_practice_publish(*, practice: GoodPractice, user: User) -> GoodPractice
         published_at=now,
         updated_at=now,
     )
-    text = _("Your good practice “%(title)s” has been published for your colleagues. Thank you!") % {
-        "title": practice.title
-    }
-    notify(practice.madrasah, staff_user_ids(practice.teacher_id), text, _url(practice), actor=user)
+    notices_done(practice)
+    authors = staff_user_ids(practice.teacher_id)
+    params = {"title": practice.title}
+    notify(practice.madrasah, authors, notices.PUBLISHED, practice, params=params, url=_url(practice), actor=user)
     return practice
 
 
@@ -112,6 +113,8 @@ def good_practice_return(*, practice: GoodPractice, user: User, note: str) -> Go
         status=GoodPracticeStatus.DRAFT,
         updated_at=timezone.now(),
     )
-    text = _("Your good practice was returned as a draft with a note: %(note)s") % {"note": note}
-    notify(practice.madrasah, staff_user_ids(practice.teacher_id), text, _url(practice), actor=user)
+    notices_done(practice)
+    authors = staff_user_ids(practice.teacher_id)
+    params = {"note": note}
+    notify(practice.madrasah, authors, notices.RETURNED, practice, params=params, url=_url(practice), actor=user)
     return practice

@@ -19,6 +19,7 @@ from kompetensi.instruments.seed import instruments_ensure_defaults
 from kompetensi.models import Appraisal, AppraisalEvent, AppraisalStage, Item
 from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Notification, Role, TeacherType
+from madrasah.notifications import notification_message
 
 S = AppraisalStage
 
@@ -89,7 +90,9 @@ def test_the_assessor_submits_a_complete_appraisal_and_the_teacher_is_told(clien
     assert appraisal.total == 28 and appraisal.predikat == "Kurang"  # every competency at 50% → 2
     assert appraisal.competency_results.count() == 14
     note = Notification.objects.get(user=guru.user)
-    assert "50" not in note.text and "Kurang" not in note.text  # no scores in a notification
+    assert "50" not in notification_message(note) and "Kurang" not in notification_message(
+        note
+    )  # no scores in a notification
     assert appraisal.events.filter(action="submitted").exists()
 
 
@@ -121,7 +124,7 @@ def test_the_teacher_signs_as_received_with_a_response(client, appraisal, waka, 
     assert response.status_code == 302
     appraisal.refresh_from_db()
     assert appraisal.stage == S.SIGNED and appraisal.signed_at and appraisal.teacher_response == "Terima kasih."
-    assert set(Notification.objects.filter(text__contains=guru.staff.full_name).values_list("user_id", flat=True)) == {
+    assert set(Notification.objects.filter(kind="appraisal_signed").values_list("user_id", flat=True)) == {
         waka.user_id,
         kepala.user_id,
     }
@@ -148,7 +151,7 @@ def test_a_clarification_request_needs_text_and_notifies_the_assessor_and_kepala
     post(client, guru, "appraisal-clarify", appraisal, {"text": "Indikator 4.3 sudah saya lakukan."})
     appraisal.refresh_from_db()
     assert appraisal.stage == S.CLARIFICATION and "4.3" in appraisal.clarification_request
-    told = Notification.objects.filter(text__contains=guru.staff.full_name).values_list("user_id", flat=True)
+    told = Notification.objects.filter(kind="appraisal_clarification").values_list("user_id", flat=True)
     assert set(told) == {waka.user_id, kepala.user_id}
 
 

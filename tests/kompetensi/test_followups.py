@@ -181,7 +181,7 @@ def test_the_supervisor_closes_and_the_teacher_is_told(login, submitted, waka, g
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.CLOSED
     assert follow_up.closed_by == waka.user and follow_up.closed_at is not None
-    assert Notification.objects.filter(user=guru.user, text__contains="ditutup").exists()
+    assert Notification.objects.filter(user=guru.user, kind="follow_up_closed").exists()
 
     again = client.post(reverse("kompetensi:follow-up-close", args=[follow_up.pk]))
     assert texts(again)[-1] == "Tindak lanjut ini sudah ditutup."

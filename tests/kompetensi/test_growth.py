@@ -20,6 +20,7 @@ from kompetensi.supervision.services.observations import observation_save, obser
 from kompetensi.supervision.services.transitions import observation_submit
 from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, AccessLog, Notification, Semester
+from madrasah.notifications import notification_message
 from tests.factories import appraisal as pkg
 from tests.factories import supervision
 
@@ -237,7 +238,7 @@ def test_kepala_and_waka_write_appreciation_and_the_teacher_is_notified(client, 
     assert (note.teacher_id, note.author_id) == (guru.staff_id, author.user_id)
     notification = Notification.objects.get(user=guru.user)
     assert notification.url == _page(guru)
-    assert not any(ch.isdigit() for ch in notification.text)  # no score in the text
+    assert not any(ch.isdigit() for ch in notification_message(notification))  # no score in the text
     client.force_login(guru.user)
     assert "pembelajaran yang menyenangkan" in _body(client.get(HOME))
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from kompetensi.models import Observation, ObservationState, Programme, ProgrammeRow, ProgrammeStatus, SupervisionTeam
 from kompetensi.supervision.rules import programme_row_can_observe
 from madrasah.models import Notification, Semester, Subject
+from madrasah.notifications import notification_message
 from tests.factories import supervision
 from tests.factories.madrasah import StaffFactory, member
 
@@ -224,8 +225,13 @@ def test_approval_notifies_each_scheduled_teacher_without_scores(client, draft, 
 
     notices = {n.user_id: n for n in Notification.objects.all()}
     assert set(notices) == {guru.user_id, guru_lain.user_id}
-    assert notices[guru.user_id].text == "Jadwal supervisi akademik Anda: Senin, 20 Juli 2026 pukul 07.30"
-    assert notices[guru_lain.user_id].text == "Jadwal supervisi akademik Anda: Selasa, 21 Juli 2026 pukul 09.30"
+    assert (
+        notification_message(notices[guru.user_id]) == "Jadwal supervisi akademik Anda: Senin, 20 Juli 2026 pukul 07.30"
+    )
+    assert (
+        notification_message(notices[guru_lain.user_id])
+        == "Jadwal supervisi akademik Anda: Selasa, 21 Juli 2026 pukul 09.30"
+    )
     assert notices[guru.user_id].url == reverse("kompetensi:programme-detail", args=[draft.pk])
     assert notices[guru.user_id].madrasah_id == draft.madrasah_id
 
@@ -480,7 +486,7 @@ def test_the_waka_reschedules_a_supervision_and_the_teacher_is_told(client, appr
     row.refresh_from_db()
     assert row.planned_at == at("2026-07-23", "09:30")
     notice = Notification.objects.get(user=guru.user)
-    assert notice.text == "Jadwal supervisi akademik Anda diubah: Kamis, 23 Juli 2026 pukul 09.30"
+    assert notification_message(notice) == "Jadwal supervisi akademik Anda diubah: Kamis, 23 Juli 2026 pukul 09.30"
 
     response = client.post(url, {"planned_at_0": "2027-03-01", "planned_at_1": "09:30"})
     assert "planned_at" in response.context["form"].errors
@@ -491,7 +497,7 @@ def test_a_supervision_added_after_approval_is_announced_to_its_teacher(client, 
     response = plan(client, approved, teacher=guru_lain, supervisor=waka, version=version, day="2026-07-24")
     assert response.status_code == 302
     notice = Notification.objects.get(user=guru_lain.user)
-    assert notice.text == "Jadwal supervisi akademik Anda: Jumat, 24 Juli 2026 pukul 07.30"
+    assert notification_message(notice) == "Jadwal supervisi akademik Anda: Jumat, 24 Juli 2026 pukul 07.30"
 
 
 def test_cancelling_needs_a_reason_and_keeps_the_row_struck_through(client, approved, waka, guru):

@@ -352,7 +352,7 @@ def test_reopen_with_a_reason_then_a_score_change_shows_in_the_history(login, su
     submitted.refresh_from_db()
     assert submitted.state == S.DRAFT
     assert submitted.finalised_at is None and submitted.submitted_at is None
-    assert Notification.objects.filter(user=waka.user, text__contains="dibuka kembali").exists()
+    assert Notification.objects.filter(user=waka.user, kind="observation_reopened").exists()
 
     third = items_of(submitted.instrument_version)[2]
     observation_save(
@@ -412,7 +412,7 @@ def test_an_unanswered_result_is_deemed_received_after_the_madrasahs_days(madras
     observation.refresh_from_db()
     assert observation.state == S.DEEMED_ACKNOWLEDGED
     assert observation.events.filter(action="deemed_acknowledged", actor=None).count() == 1
-    assert Notification.objects.filter(user=guru.user, text__contains="dianggap").count() == 1
+    assert Notification.objects.filter(user=guru.user, kind="observation_deemed").count() == 1
     # Idempotent: nothing left to do, no second event.
     assert transitions.observations_deem_acknowledged(now=start + dt.timedelta(days=30)) == 0
     assert observation.events.filter(action="deemed_acknowledged").count() == 1

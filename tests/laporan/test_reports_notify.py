@@ -13,6 +13,7 @@ from laporan.documents.services import reports as services
 from laporan.models import Report
 from laporan.tasks import build_report
 from madrasah.models import Notification, User
+from madrasah.notifications import notification_message
 
 SEMESTER = "2026-2027-ganjil"
 
@@ -34,7 +35,7 @@ def test_the_requester_is_told_with_a_link_to_the_download(
     download = reverse("laporan:report-download", args=[report.pk])
     note = Notification.objects.get()
     assert (note.user_id, note.url) == (waka.user_id, download)
-    assert note.text == "Rekap Supervisi Semester, 2026/2027 Ganjil, siap diunduh."
+    assert notification_message(note) == "Rekap Supervisi Semester, 2026/2027 Ganjil, siap diunduh."
     assert len(mail.outbox) == 1
     letter = mail.outbox[0]
     assert letter.to == ["waka@example.org"] and letter.subject == "Mutu Madrasah: pemberitahuan baru"
@@ -66,7 +67,10 @@ def test_a_scheduled_report_that_fails_is_told_to_the_kepala(kepala, media, sent
     note = Notification.objects.get()
     assert note.user_id == kepala.user_id
     assert note.url == reverse("laporan:report-list") + f"#report-{report.pk}"
-    assert note.text == "Rekap Supervisi Semester, 2026/2027 Ganjil, gagal dibuat: coba lagi di halaman Laporan."
+    assert (
+        notification_message(note)
+        == "Rekap Supervisi Semester, 2026/2027 Ganjil, gagal dibuat: coba lagi di halaman Laporan."
+    )
 
 
 @pytest.mark.django_db
@@ -76,7 +80,7 @@ def test_a_teacher_is_told_of_their_own_record(guru, media, sent):
     )
     run(report.pk)
     note = Notification.objects.get()
-    assert note.user_id == guru.user_id and guru.staff.full_name in note.text
+    assert note.user_id == guru.user_id and guru.staff.full_name in notification_message(note)
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from kompetensi.growth.notices import APPRECIATION
 from madrasah.models import User
 from madrasah.notifications import notification_create
 
@@ -46,7 +47,7 @@ def test_a_number_that_is_not_an_indonesian_mobile_is_refused(login, guru, typed
 def test_notices_go_to_the_email_given_on_my_account(login, guru, django_capture_on_commit_callbacks):
     login(guru).post(MY_ACCOUNT, {"email": "guru@example.org", "whatsapp": ""})
     with django_capture_on_commit_callbacks(execute=True):
-        notification_create(user=guru.user_id, madrasah=guru.madrasah, text="Hasil supervisi tersedia.")
+        notification_create(user=guru.user_id, madrasah=guru.madrasah, kind=APPRECIATION)
     assert [message.to for message in mail.outbox] == [["guru@example.org"]]
 
 

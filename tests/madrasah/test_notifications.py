@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kompetensi.growth.notices import APPRECIATION
+from kompetensi.supervision.notices import OBSERVATION_SUBMITTED
 from madrasah.models import Notification
-from madrasah.notifications import notification_create, notify_many, whatsapp_share_url
+from madrasah.notifications import Note, notification_create, notification_message, notify_many, whatsapp_share_url
 
 
 def note(membership, text="Hasil supervisi Anda sudah tersedia.", url="/beranda/guru/", **kwargs):
@@ -110,13 +112,16 @@ def test_email_goes_after_commit_only_to_users_with_an_address(
     with django_capture_on_commit_callbacks(execute=True):
         notify_many(
             madrasah=guru.madrasah,
-            notes=[(guru.user, "Hasil supervisi tersedia.", "/kompetensi/observasi/1/"), (guru_lain.user, "x", "")],
+            notes=[
+                Note(guru.user, OBSERVATION_SUBMITTED, {"instrument": "Modul Ajar"}, url="/kompetensi/observasi/1/"),
+                Note(guru_lain.user, APPRECIATION, {}),
+            ],
         )
         assert mail.outbox == []  # nothing before the commit
     assert len(mail.outbox) == 1
     [message] = mail.outbox
     assert message.to == ["guru@example.org"]
-    assert "Hasil supervisi tersedia." in message.body
+    assert "Hasil supervisi Anda (Modul Ajar) sudah tersedia." in message.body
     assert f"{settings.SITE_URL}/kompetensi/observasi/1/" in message.body
 
 
@@ -124,7 +129,7 @@ def test_no_email_for_a_rolled_back_action(guru, django_capture_on_commit_callba
     guru.user.email = "guru@example.org"
     guru.user.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        notification_create(user=guru.user, madrasah=guru.madrasah, text="x")
+        notification_create(user=guru.user, madrasah=guru.madrasah, kind=APPRECIATION)
         transaction.set_rollback(True)
     assert callbacks == [] and mail.outbox == []
 
@@ -134,7 +139,7 @@ def test_the_email_link_is_absolute_from_site_url(guru, settings, django_capture
     guru.user.email = "guru@example.org"
     guru.user.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
-        notification_create(user=guru.user, madrasah=guru.madrasah, text="Ada hasil.", url="/kompetensi/observasi/9/")
+        notification_create(user=guru.user, madrasah=guru.madrasah, kind=APPRECIATION, url="/kompetensi/observasi/9/")
     assert "https://mutu.mtsn3pamekasan.sch.id/kompetensi/observasi/9/" in mail.outbox[0].body
 
 
@@ -169,4 +174,4 @@ def test_no_score_travels_through_whatsapp(login, submitted, guru, waka):
         assert not forbidden.search(text), text
         assert text.endswith("/masuk/")
     for notification in Notification.objects.all():
-        assert not forbidden.search(notification.text), notification.text
+        assert not forbidden.search(notification_message(notification)), notification_message(notification)

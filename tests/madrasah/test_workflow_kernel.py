@@ -4,6 +4,7 @@ click from the same state is refused and changes nothing."""
 
 import pytest
 
+from kompetensi.growth.notices import APPRECIATION
 from madrasah.errors import ApplicationError
 from madrasah.models import Notification
 from madrasah.workflow import claim, clean_text, locked_state, transition
@@ -30,7 +31,7 @@ def test_a_transition_moves_the_row_records_the_change_and_notifies_everyone_but
         action="advanced",
         event_model=CycleEvent,
         notify_ids=[kepala.user_id, waka.user_id, waka.user_id, None],
-        notify_text="Siklus mulai dilaksanakan.",
+        notify_kind=APPRECIATION,
     )
 
     assert Cycle.objects.get(pk=cycle.pk).stage == Stage.DO

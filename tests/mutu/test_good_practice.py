@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from madrasah.models import Notification
+from madrasah.notifications import notification_message
 from mutu.models import GoodPractice, GoodPracticeStatus
 from tests.factories.mutu_money import good_practice
 
@@ -147,7 +148,7 @@ def test_submitting_sends_it_to_the_kepala(login, guru, kepala):
     practice.refresh_from_db()
     assert practice.status == GoodPracticeStatus.SUBMITTED
     note = Notification.objects.get(user=kepala.user)
-    assert "Kuis kartu" in note.text and note.url == url("detail", practice)
+    assert "Kuis kartu" in notification_message(note) and note.url == url("detail", practice)
     # A second click changes nothing and notifies nobody again.
     login(guru).post(url("submit", practice))
     assert Notification.objects.filter(user=kepala.user).count() == 1
@@ -163,7 +164,10 @@ def test_the_kepala_publishes_and_the_teacher_is_notified(login, guru, kepala, g
     assert practice.published_by == kepala.user
     assert practice.published_at is not None
     note = Notification.objects.get(user=guru.user)
-    assert note.text == "Praktik baik Anda “Kuis kartu” telah diterbitkan untuk rekan-rekan Anda. Terima kasih!"
+    assert (
+        notification_message(note)
+        == "Praktik baik Anda “Kuis kartu” telah diterbitkan untuk rekan-rekan Anda. Terima kasih!"
+    )
     assert note.url == url("detail", practice)
     assert login(guru_lain).get(url("detail", practice)).status_code == 200
 
@@ -196,7 +200,10 @@ def test_the_kepala_returns_it_with_a_note(login, guru, kepala):
     practice.refresh_from_db()
     assert practice.status == GoodPracticeStatus.DRAFT
     note = Notification.objects.get(user=guru.user)
-    assert note.text == "Praktik baik Anda dikembalikan sebagai draf dengan catatan: Tambahkan foto kegiatan."
+    assert (
+        notification_message(note)
+        == "Praktik baik Anda dikembalikan sebagai draf dengan catatan: Tambahkan foto kegiatan."
+    )
     # The teacher may change it and submit again.
     assert login(guru).post(url("submit", practice)).status_code == 302
     practice.refresh_from_db()

@@ -33,6 +33,7 @@ from madrasah.workflow import (
 )
 
 from ...models import Appraisal, AppraisalEvent
+from .. import notices
 from ..rules import APPROVABLE, CLARIFIABLE, REOPENABLE, SIGNABLE, S
 from ..selectors.results import appraisal_unscored_count
 from .closing import refuse_if_closed
@@ -70,7 +71,7 @@ def _move(
     action: str,
     note: str = "",
     notify_ids,
-    notify_text: str,
+    notify_kind: str,
     **values,
 ) -> None:
     """The kernel's transition out of `current` (read under the lock), with the appraisal's own stale
@@ -86,7 +87,8 @@ def _move(
         changes=[{"what": "stage", "from": current, "to": to}],
         note=note,
         notify_ids=notify_ids,
-        notify_text=notify_text,
+        notify_kind=notify_kind,
+        notify_params=_names(appraisal),
         stale=_stale(),
         updated_at=timezone.now(),
         **values,
@@ -133,8 +135,7 @@ def appraisal_submit(*, appraisal: Appraisal, user: User) -> Appraisal:
         user=user,
         action="submitted",
         notify_ids=staff_user_ids(appraisal.teacher_id),
-        notify_text=_("Your PKG appraisal (%(year)s) is ready. Please read it and sign it as received.")
-        % _names(appraisal),
+        notify_kind=notices.APPRAISAL_SUBMITTED,
         submitted_at=timezone.now(),
         signed_at=None,
         teacher_response="",
@@ -163,7 +164,7 @@ def appraisal_sign(*, appraisal: Appraisal, user: User, response: str = "") -> A
         action="signed",
         note=response,
         notify_ids=[appraisal.assessor_id, *role_user_ids(appraisal.madrasah_id, Role.KEPALA)],
-        notify_text=_("%(teacher)s signed the PKG appraisal (%(year)s) as received.") % _names(appraisal),
+        notify_kind=notices.APPRAISAL_SIGNED,
         signed_at=timezone.now(),
         teacher_response=response,
     )
@@ -188,7 +189,7 @@ def appraisal_request_clarification(*, appraisal: Appraisal, user: User, text: s
         action="clarification_requested",
         note=text,
         notify_ids=[appraisal.assessor_id, *role_user_ids(appraisal.madrasah_id, Role.KEPALA)],
-        notify_text=_("%(teacher)s asks for clarification of the PKG appraisal (%(year)s).") % _names(appraisal),
+        notify_kind=notices.APPRAISAL_CLARIFICATION,
         clarification_request=text,
     )
     return appraisal
@@ -234,7 +235,7 @@ def appraisal_approve(*, appraisal: Appraisal, user: User, confirm_clarification
         user=user,
         action="approved",
         notify_ids=[*staff_user_ids(appraisal.teacher_id), appraisal.assessor_id],
-        notify_text=_("The PKG appraisal of %(teacher)s (%(year)s) has been approved.") % _names(appraisal),
+        notify_kind=notices.APPRAISAL_APPROVED,
         approved_at=timezone.now(),
         approved_by=user,
     )
@@ -263,7 +264,7 @@ def appraisal_reopen(*, appraisal: Appraisal, user: User, reason: str) -> Apprai
         action="reopened",
         note=reason,
         notify_ids=[appraisal.assessor_id, *staff_user_ids(appraisal.teacher_id)],
-        notify_text=_("The PKG appraisal of %(teacher)s (%(year)s) was reopened for correction.") % _names(appraisal),
+        notify_kind=notices.APPRAISAL_REOPENED,
         submitted_at=None,
         signed_at=None,
         approved_at=None,

@@ -7,15 +7,16 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
 from madrasah.models import User
+from madrasah.notifications import notices_done
 from madrasah.workflow import clean_text, holds, is_staff_user, notify, record_event, staff_user_ids
 
 from ...access import FOLLOW_UP_MANAGERS
 from ...models import FollowUp, FollowUpKind, FollowUpProgress, FollowUpStatus, Item, Observation, ObservationEvent
+from .. import notices as N
 from ..rules import REVIEWED_STATES
 from .evidence import evidence_store
 
@@ -76,9 +77,9 @@ def follow_up_create(
     notify(
         observation.madrasah,
         staff_user_ids(observation.teacher_id),
-        _("A follow-up (%(kind)s) was planned for you, due %(deadline)s.")
-        % {"kind": follow_up.get_kind_display(), "deadline": date_format(deadline, "j F Y")},
-        follow_up.get_absolute_url(),
+        N.FOLLOW_UP_PLANNED,
+        follow_up,
+        params={"kind": follow_up.kind, "deadline": deadline.isoformat()},
         actor=user,
     )
     return follow_up
@@ -101,9 +102,9 @@ def follow_up_progress_record(*, follow_up: FollowUp, user: User, note: str, upl
     notify(
         observation.madrasah,
         [observation.supervisor_id, follow_up.created_by_id],
-        _("%(teacher)s recorded progress on a follow-up (%(kind)s).")
-        % {"teacher": follow_up.teacher.full_name, "kind": follow_up.get_kind_display()},
-        follow_up.get_absolute_url(),
+        N.FOLLOW_UP_PROGRESS,
+        follow_up,
+        params={"teacher": follow_up.teacher.full_name, "kind": follow_up.kind},
         actor=user,
     )
     return progress
@@ -122,11 +123,13 @@ def follow_up_close(*, follow_up: FollowUp, user: User) -> FollowUp:
     if not closed:
         raise ApplicationError(_("This follow-up is already closed."))
     follow_up.status, follow_up.closed_at, follow_up.closed_by = FollowUpStatus.CLOSED, now, user
+    notices_done(follow_up)  # the plan and its progress reports: the matter is closed
     notify(
         follow_up.observation.madrasah,
         staff_user_ids(follow_up.teacher_id),
-        _("Your follow-up (%(kind)s) has been closed.") % {"kind": follow_up.get_kind_display()},
-        follow_up.get_absolute_url(),
+        N.FOLLOW_UP_CLOSED,
+        follow_up,
+        params={"kind": follow_up.kind},
         actor=user,
     )
     return follow_up

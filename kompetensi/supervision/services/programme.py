@@ -15,17 +15,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import ngettext
 
 from madrasah.errors import ApplicationError
-from madrasah.models import Membership, Semester, Staff, Subject, TeacherType, User
-from madrasah.notifications import notify_many
+from madrasah.models import Membership, Role, Semester, Staff, Subject, TeacherType, User
+from madrasah.notifications import Note, notices_done, notify_many, pending_notice_users
+from madrasah.workflow import role_user_ids
 
 from ...models import (
     BlockedPeriod,
@@ -37,6 +37,7 @@ from ...models import (
     SupervisionTeam,
     TeamMember,
 )
+from .. import notices
 from ..rules import (
     SUNDAY,
     blocked_on,
@@ -116,28 +117,37 @@ def _teacher_users(*, madrasah_id: int, teacher_ids: Iterable[int]) -> dict[int,
     )
 
 
-def _notify_schedule(*, programme: Programme, rows: Iterable[ProgrammeRow], template: str) -> int:
-    """One notice per teacher with a login, listing their dates. Texts are stored, so they are written
-    in the madrasah's language (Indonesian), whatever the language of the person acting."""
+def _notify_schedule(*, programme: Programme, rows: Iterable[ProgrammeRow], kind: str, matter=None) -> int:
+    """One notice per teacher with a login, listing their dates (composed when shown), about the
+    programme (or `matter`: the one row moved or cancelled)."""
     dates: dict[int, list[dt.datetime]] = {}
     for row in rows:
         dates.setdefault(row.teacher_id, []).append(row.planned_at)
     users = _teacher_users(madrasah_id=programme.madrasah_id, teacher_ids=dates)
     url = reverse("kompetensi:programme-detail", args=[programme.pk])
-    with translation.override(settings.LANGUAGE_CODE):
-        notes = [
-            (users[teacher_id], _(template) % {"when": "; ".join(_when(d) for d in sorted(when))}, url)
-            for teacher_id, when in dates.items()
-            if teacher_id in users
-        ]
+    notes = [
+        Note(users[teacher_id], kind, notices.when_params(when), matter or programme, url)
+        for teacher_id, when in dates.items()
+        if teacher_id in users
+    ]
     notify_many(madrasah=programme.madrasah, notes=notes)
     return len(notes)
 
 
-# Marked for translation here, translated in the madrasah's language when the notice is written.
-SCHEDULE_NOTICE = gettext_noop("Your academic supervision schedule: %(when)s")
-RESCHEDULE_NOTICE = gettext_noop("Your academic supervision has been moved: %(when)s")
-CANCEL_NOTICE = gettext_noop("Your academic supervision of %(when)s has been cancelled.")
+def _awaits_approval_notify(programme: Programme) -> None:
+    """Tell the Kepala that a draft programme with planned supervisions awaits approval, once: not
+    again while an earlier notice of it is still open."""
+    if programme.is_approved:
+        return
+    told = pending_notice_users(programme, notices.PROGRAMME_AWAITS_APPROVAL)
+    kepala = [u for u in role_user_ids(programme.madrasah_id, Role.KEPALA) if u not in told]
+    semester = programme.semester
+    params = {"year": semester.academic_year.name, "semester": semester.kind}
+    url = reverse("kompetensi:programme-detail", args=[programme.pk])
+    notify_many(
+        madrasah=programme.madrasah,
+        notes=[Note(u, notices.PROGRAMME_AWAITS_APPROVAL, params, programme, url) for u in kepala],
+    )
 
 
 @transaction.atomic
@@ -217,7 +227,8 @@ def programme_approve(*, programme: Programme, approved_by: User) -> int:
     if not approved:
         raise ApplicationError(_("The programme is already approved."))
     programme.refresh_from_db()
-    return _notify_schedule(programme=programme, rows=rows, template=SCHEDULE_NOTICE)
+    notices_done(programme, notices.PROGRAMME_AWAITS_APPROVAL)
+    return _notify_schedule(programme=programme, rows=rows, kind=notices.SCHEDULE)
 
 
 @transaction.atomic
@@ -255,7 +266,9 @@ def programme_row_create(
     )
     row.instruments.set(instrument_ids)
     if programme.is_approved:
-        _notify_schedule(programme=programme, rows=[row], template=SCHEDULE_NOTICE)
+        _notify_schedule(programme=programme, rows=[row], kind=notices.SCHEDULE)
+    else:
+        _awaits_approval_notify(programme)
     return row, warnings
 
 
@@ -276,7 +289,7 @@ def programme_row_reschedule(*, row: ProgrammeRow, planned_at: dt.datetime, toda
     row.planned_at = planned_at
     row.save(update_fields=["planned_at", "updated_at"])
     if row.programme.is_approved:
-        _notify_schedule(programme=row.programme, rows=[row], template=RESCHEDULE_NOTICE)
+        _notify_schedule(programme=row.programme, rows=[row], kind=notices.RESCHEDULE, matter=row)
     return warnings
 
 
@@ -294,7 +307,7 @@ def programme_row_cancel(*, row: ProgrammeRow, reason: str) -> None:
     row.cancelled_at, row.cancel_reason = timezone.now(), reason
     row.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     if row.programme.is_approved:
-        _notify_schedule(programme=row.programme, rows=[row], template=CANCEL_NOTICE)
+        _notify_schedule(programme=row.programme, rows=[row], kind=notices.CANCEL, matter=row)
 
 
 @dataclass
@@ -384,7 +397,9 @@ def programme_rows_bulk_create(
             % {"count": mismatched}
         )
     if programme.is_approved and created:
-        _notify_schedule(programme=programme, rows=created, template=SCHEDULE_NOTICE)
+        _notify_schedule(programme=programme, rows=created, kind=notices.SCHEDULE)
+    elif created:
+        _awaits_approval_notify(programme)
     return result
 
 

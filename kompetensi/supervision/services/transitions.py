@@ -4,7 +4,8 @@ and the hourly "deemed received" (the states: `rules`).
 Every transition is one `@transaction.atomic` service that checks the person and the state, then
 claims the row (`madrasah.workflow.claim`, with the observation's own stale message): zero rows means
 someone else moved it first, and nothing is written. Each writes an `ObservationEvent` and notifies
-the people concerned (notification texts never carry a score).
+the people concerned (notification texts never carry a score). Every move marks done the notices
+about the observation's previous state (`notices_done`): they asked for the move just made.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 
 from madrasah.errors import ApplicationError
 from madrasah.models import Madrasah, Membership, Role, User
-from madrasah.notifications import notify_many
+from madrasah.notifications import Note, notices_done, notices_done_of, notify_many
 from madrasah.workflow import (
     claim,
     clean_text,
@@ -34,6 +35,7 @@ from madrasah.workflow import (
 )
 
 from ...models import Observation, ObservationEvent
+from .. import notices as N
 from ..rules import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, S, acknowledge_deadline, names
 from .observations import observation_rescore
 
@@ -81,12 +83,13 @@ def observation_submit(*, observation: Observation, user: User) -> Observation:
         finalised_by=None,
     )
     record_event(ObservationEvent, observation, actor=user, action="submitted")
+    notices_done(observation)
     notify(
         observation.madrasah,
         staff_user_ids(observation.teacher_id),
-        _("Your supervision result (%(instrument)s) is ready. Please read it and confirm that you received it.")
-        % names(observation),
-        observation.get_absolute_url(),
+        N.OBSERVATION_SUBMITTED,
+        observation,
+        params=names(observation),
         actor=user,
     )
     return observation
@@ -112,11 +115,13 @@ def observation_acknowledge(*, observation: Observation, user: User, response: s
         teacher_response=response,
     )
     record_event(ObservationEvent, observation, actor=user, action="acknowledged", note=response)
+    notices_done(observation)
     notify(
         observation.madrasah,
         [observation.supervisor_id],
-        _("%(teacher)s confirmed receiving the supervision result (%(instrument)s).") % names(observation),
-        observation.get_absolute_url(),
+        N.OBSERVATION_ACKNOWLEDGED,
+        observation,
+        params=names(observation),
         actor=user,
     )
     return observation
@@ -134,11 +139,13 @@ def observation_request_clarification(*, observation: Observation, user: User, t
         raise ApplicationError(_("Clarification can no longer be requested for this result."))
     claim(observation, expected=current, stale=_stale(), state=S.CLARIFICATION, clarification_request=text)
     record_event(ObservationEvent, observation, actor=user, action="clarification_requested", note=text)
+    notices_done(observation)
     notify(
         observation.madrasah,
         [*role_user_ids(observation.madrasah_id, Role.KEPALA), observation.supervisor_id],
-        _("%(teacher)s asks for clarification of a supervision result (%(instrument)s).") % names(observation),
-        observation.get_absolute_url(),
+        N.OBSERVATION_CLARIFICATION,
+        observation,
+        params=names(observation),
         actor=user,
     )
     return observation
@@ -187,11 +194,13 @@ def observation_finalise(
     claim(observation, expected=current, stale=_stale(), state=S.FINAL, finalised_at=now, finalised_by=user)
     own = observation.supervisor_id == user.pk
     record_event(ObservationEvent, observation, actor=user, action="finalised_own" if own else "finalised")
+    notices_done(observation)
     notify(
         observation.madrasah,
         staff_user_ids(observation.teacher_id),
-        _("Your supervision result (%(instrument)s) has been finalised.") % names(observation),
-        observation.get_absolute_url(),
+        N.OBSERVATION_FINALISED,
+        observation,
+        params=names(observation),
         actor=user,
     )
     return observation
@@ -252,11 +261,13 @@ def observation_reopen(*, observation: Observation, user: User, reason: str) -> 
         finalised_by=None,
     )
     record_event(ObservationEvent, observation, actor=user, action="reopened", note=reason)
+    notices_done(observation)
     notify(
         observation.madrasah,
         [observation.supervisor_id],
-        _("A supervision result (%(instrument)s, %(teacher)s) was reopened for correction.") % names(observation),
-        observation.get_absolute_url(),
+        N.OBSERVATION_REOPENED,
+        observation,
+        params=names(observation),
         actor=user,
     )
     return observation
@@ -285,14 +296,11 @@ def observations_deem_acknowledged(*, now: dt.datetime | None = None) -> int:
         rows = Observation.objects.filter(pk__in=pks).select_related("instrument_version__instrument", "teacher")
         members = Membership.objects.filter(staff__observations__pk__in=pks, is_active=True)
         teachers = dict(members.values_list("staff_id", "user_id"))
+        notices_done_of(Observation, pks, N.OBSERVATION_SUBMITTED)
         notify_many(
             madrasah=madrasah,
             notes=[
-                (
-                    teachers[o.teacher_id],
-                    _("Your supervision result (%(instrument)s) is now deemed received.") % names(o),
-                    o.get_absolute_url(),
-                )
+                Note(teachers[o.teacher_id], N.OBSERVATION_DEEMED, names(o), o)
                 for o in rows
                 if o.teacher_id in teachers
             ],

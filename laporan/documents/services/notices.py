@@ -10,43 +10,73 @@ failed is told to the Kepala too (nobody is watching its progress), with a link 
 
 from __future__ import annotations
 
-from django.conf import settings
+import datetime as dt
+
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from madrasah.errors import ApplicationError
-from madrasah.models import Membership, Notification, Role
-from madrasah.notifications import notify_many
+from madrasah.models import Membership, Notification, Role, SemesterKind
+from madrasah.notifications import Note, notice_kind, notices_done, notify_many
 
 from ...models import Report
 from ..rules import document_kind
-from ..selectors import may_read, period_resolve
+from ..selectors import MONTH_KEY, SEMESTER_KEY, YEAR_KEY, may_read
+
+DOCUMENTS = gettext_noop("Documents")
 
 
-def _names(report: Report) -> tuple[str, str]:
-    """(the document's title, the period's label), in the active language."""
-    kind = document_kind(report.kind)
-    label = str(kind.label) if kind else report.kind
-    try:
-        period = period_resolve(madrasah=report.madrasah, period_kind=kind.period, key=report.period).label
-    except (ApplicationError, AttributeError, ValueError):
-        period = report.period
-    return label, period
+def document_label(code) -> str:
+    """A stored document kind code as its title in the reader's language."""
+    kind = document_kind(str(code))
+    return str(kind.label) if kind else str(code)
 
 
-def report_ready_text(*, report: Report) -> str:
-    """“Rekap Supervisi Semester, 2026/2027 Ganjil, siap diunduh.” in the product's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        label, period = _names(report)
-        if report.teacher_id:
-            return _("%(document)s of %(teacher)s, %(period)s, is ready to download.") % {
-                "document": label,
-                "teacher": report.teacher.full_name,
-                "period": period,
-            }
-        return _("%(document)s, %(period)s, is ready to download.") % {"document": label, "period": period}
+def period_label(key) -> str:
+    """A stored period key (`2025-2026-genap`, `2025-2026`, `2026-11`) as people read it, without
+    the database: the key names the period."""
+    key = str(key)
+    if match := SEMESTER_KEY.match(key):
+        return f"{match[1]}/{match[2]} {dict(SemesterKind.choices).get(match[3], match[3])}"
+    if match := YEAR_KEY.match(key):
+        return _("Academic year %(year)s") % {"year": f"{match[1]}/{match[2]}"}
+    if (match := MONTH_KEY.match(key)) and 1 <= int(match[2]) <= 12:
+        return formats.date_format(dt.date(int(match[1]), int(match[2]), 1), "F Y")
+    return key
+
+
+FORMATS = {"document": document_label, "period": period_label}
+REPORT_READY = notice_kind(
+    "report_ready",
+    gettext_noop("%(document)s, %(period)s, is ready to download."),
+    group=DOCUMENTS,
+    action=True,
+    formats=FORMATS,
+)
+REPORT_READY_TEACHER = notice_kind(
+    "report_ready_teacher",
+    gettext_noop("%(document)s of %(teacher)s, %(period)s, is ready to download."),
+    group=DOCUMENTS,
+    action=True,
+    formats=FORMATS,
+)
+REPORT_FAILED = notice_kind(
+    "report_failed",
+    gettext_noop("%(document)s, %(period)s, could not be built: try again on the reports page."),
+    group=DOCUMENTS,
+    action=True,
+    formats=FORMATS,
+)
+READY_KINDS = (REPORT_READY, REPORT_READY_TEACHER)
+
+
+def _params(report: Report) -> dict:
+    params = {"document": report.kind, "period": report.period}
+    if report.teacher_id:
+        params["teacher"] = report.teacher.full_name
+    return params
 
 
 def report_recipients(*, report: Report, requester: bool = True) -> list[int]:
@@ -71,15 +101,21 @@ def report_recipients(*, report: Report, requester: bool = True) -> list[int]:
 
 def report_ready_notify(*, report: Report) -> list[Notification]:
     """Notify who should know that `report` is ready (see the module docstring), with a link to its
-    download. Called by the builder inside the transaction that marks the report done, once per
-    build; not idempotent on its own (a second call notifies twice)."""
+    download; the notices of its previous build or failure are done. Called by the builder inside the
+    transaction that marks the report done, once per build; not idempotent on its own (a second call
+    notifies twice)."""
+    notices_done(report)
     users = report_recipients(report=report)
     if not users:
         return []
-    text = report_ready_text(report=report)
+    kind = REPORT_READY_TEACHER if report.teacher_id else REPORT_READY
     url = reverse("laporan:report-download", args=[report.pk])
-    with translation.override(settings.LANGUAGE_CODE):  # the email's subject too, whoever built it
-        return notify_many(madrasah=report.madrasah, notes=[(user_id, text, url) for user_id in users])
+    return notify_many(madrasah=report.madrasah, notes=[Note(u, kind, _params(report), report, url) for u in users])
+
+
+def report_downloaded(*, report: Report, user_id: int) -> int:
+    """The reader downloaded the document: their "ready to download" notices of it are done."""
+    return notices_done(report, *READY_KINDS, user_ids=[user_id])
 
 
 def report_failed_notify(*, report: Report) -> list[Notification]:
@@ -91,11 +127,7 @@ def report_failed_notify(*, report: Report) -> list[Notification]:
     users = report_recipients(report=report, requester=False)
     if not users:
         return []
+    notices_done(report, REPORT_FAILED)
     url = reverse("laporan:report-list") + f"#report-{report.pk}"
-    with translation.override(settings.LANGUAGE_CODE):
-        label, period = _names(report)
-        text = _("%(document)s, %(period)s, could not be built: try again on the reports page.") % {
-            "document": label,
-            "period": period,
-        }
-        return notify_many(madrasah=report.madrasah, notes=[(user_id, text, url) for user_id in users])
+    notes = [Note(u, REPORT_FAILED, _params(report), report, url) for u in users]
+    return notify_many(madrasah=report.madrasah, notes=notes)
