@@ -74,6 +74,7 @@ def test_the_kepala_is_told_a_programme_awaits_approval_and_approving_settles_it
             supervisor=waka.user,
             instruments=[f.supervision_version(madrasah=madrasah, academic_year=semester.academic_year)],
             planned_at=f.default_planned_at(semester),
+            today=semester.start_date,
         )
     notice = Notification.objects.get(kind="programme_awaits_approval")
     assert notice.user_id == kepala.user_id and notice.url == reverse("kompetensi:programme-detail", args=[draft.pk])
