@@ -274,9 +274,7 @@ def bar_chart(
         f' stroke="{MUTED_COLOUR}" stroke-width="1"/>'
     )
     desc = "; ".join(desc_parts) if desc_parts else str(NO_DATA)
-    return _svg(
-        chart_id=chart_id, width=width, height=height, title=title, desc=desc, body=body, show_title=show_title
-    )
+    return _svg(chart_id=chart_id, width=width, height=height, title=title, desc=desc, body=body, show_title=show_title)
 
 
 def line_chart(

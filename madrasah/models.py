@@ -103,6 +103,11 @@ class Madrasah(models.Model):
         default=7,
         help_text=_("After this, an unanswered supervision result is deemed received."),
     )
+    # The predikat bands every new version of the madrasah's supervision instruments takes, as
+    # [[lower bound, label], …] (kompetensi.instruments.rules.supervision_vocabulary; empty: the
+    # product's default). One vocabulary, so that 80.92 never reads "Cukup" on one instrument and
+    # 80.69 "Baik" on the next. Versions already used keep their own bands.
+    supervision_bands = models.JSONField(_("predikat bands of supervision instruments"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -65,6 +65,29 @@ def validate_bands(bands: Sequence[Band]) -> list[str]:
     return problems
 
 
+def supervision_vocabulary(stored: Sequence, default: Sequence[tuple[Decimal, str]]) -> list[Band]:
+    """The madrasah's predikat vocabulary of supervision instruments, highest band first: its stored
+    `[[lower bound, label], …]` (Madrasah.supervision_bands), or `default` while it has none or what
+    it has is not a valid set of bands (never a half-read vocabulary)."""
+    try:
+        bands = [Band(Decimal(str(lower)), str(label)) for lower, label in stored]
+    except (TypeError, ValueError, ArithmeticError):
+        bands = []
+    if not bands or validate_bands(bands):
+        bands = [Band(Decimal(lower), label) for lower, label in default]
+    return sorted(bands, key=lambda b: b.lower, reverse=True)
+
+
+def stored_vocabulary(bands: Sequence[tuple[Decimal, str]]) -> list[list[str]]:
+    """Bands as Madrasah.supervision_bands stores them (JSON: the bound as a string, exact)."""
+    return [[str(lower), label] for lower, label in sorted(bands, key=lambda b: b[0], reverse=True)]
+
+
+def same_bands(first: Sequence[Band], second: Sequence[Band]) -> bool:
+    """Whether two versions read a score the same way (same bounds, same labels)."""
+    return sorted((b.lower, b.label) for b in first) == sorted((b.lower, b.label) for b in second)
+
+
 def predikat(value: Decimal | None, bands: Sequence[Band]) -> str | None:
     """The label of the highest band whose lower bound `value` reaches (60.71 → the band from 51)."""
     if value is None:
