@@ -313,6 +313,12 @@ def _unique_identifier(field: str) -> models.UniqueConstraint:
     )
 
 
+def staff_full_name(front_title: str, name: str, back_title: str) -> str:
+    """A name with its titles as printed (`Staff.full_name`), from values read without the model."""
+    shown = f"{front_title} {name}".strip()
+    return f"{shown}, {back_title}" if back_title else shown
+
+
 class Staff(models.Model):
     """A person at a madrasah: a teacher, or staff such as the operator. Identifiers are text."""
 
@@ -362,8 +368,7 @@ class Staff(models.Model):
     @property
     def full_name(self) -> str:
         """Name with titles as printed: `Hj. Siti Aminah, S.Pd., M.Pd.`"""
-        name = f"{self.front_title} {self.name}".strip()
-        return f"{name}, {self.back_title}" if self.back_title else name
+        return staff_full_name(self.front_title, self.name, self.back_title)
 
     @property
     def nip_display(self) -> str:

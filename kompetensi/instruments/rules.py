@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Generic, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from madrasah.errors import ApplicationError
 
@@ -34,6 +35,21 @@ PKG_CONVERSION: tuple[tuple[Decimal, int], ...] = (
 )
 PKG_INDICATOR_MAX = 2
 PKG_COMPETENCY_MAX = 4
+
+
+# Short names of the supervision instruments by kind, for chart labels and tight places: the full
+# names ("Supervisi Administrasi Perencanaan Pembelajaran (Kurikulum Merdeka)") all start alike.
+SHORT_NAMES = {
+    "perencanaan": gettext_lazy("Planning"),
+    "pelaksanaan": gettext_lazy("Teaching"),
+    "penilaian": gettext_lazy("Assessment"),
+    "pkg": "PKG",
+}
+
+
+def short_name(kind: str, name: str) -> str:
+    """An instrument's short name: by its kind, else its own name."""
+    return str(SHORT_NAMES.get(kind, name))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kompetensi.appraisal.selectors.figures import pkg_frozen_figures, pkg_live_figures
-from kompetensi.instruments.rules import MIN_GROUP, predikat
+from kompetensi.instruments.rules import MIN_GROUP, Band, predikat, short_name
 from kompetensi.instruments.selectors import version_bands
 from kompetensi.models import (
     FollowUp,
@@ -48,7 +48,7 @@ from kompetensi.supervision.selectors.results import (
     strongest_items,
     supervision_counts,
 )
-from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
+from madrasah.models import Madrasah, Membership, Role, Semester, User, staff_full_name
 from mutu.cycles.selectors import cycle_summary
 
 STRENGTHS = 3
@@ -92,6 +92,8 @@ class InstrumentSummary:
     distribution: list[tuple[str, int]]  # in band order, highest first; empty when hidden
     sections: list[tuple[str, Decimal | None]]  # in instrument order; empty when hidden
     hidden: bool
+    short_name: str = ""  # "Perencanaan", "Pelaksanaan", "Penilaian": chart labels
+    bands: tuple[Band, ...] = ()  # of the latest version used this semester
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list
                 distribution=[] if hidden else distribution,
                 sections=[] if hidden else sections.get(instrument_id, []),
                 hidden=hidden,
+                short_name=short_name(first.instrument_kind, first.instrument_name),
+                bands=tuple(version_bands_),
             )
         )
     return summaries, {version: found[-1].label for version, found in bands.items() if found}
@@ -287,10 +291,10 @@ def _attention(
     )
     reasons: dict[int, tuple[str, set[str]]] = {}
     for row in low.union(late_follow_ups, late_rows).order_by("teacher__name", "teacher_id"):
-        name = Staff(
-            front_title=row["teacher__front_title"], name=row["teacher__name"], back_title=row["teacher__back_title"]
-        )
-        reasons.setdefault(row["teacher_id"], (name.full_name, set()))[1].add(row["reason"])
+        if row["teacher_id"] not in reasons:
+            name = staff_full_name(row["teacher__front_title"], row["teacher__name"], row["teacher__back_title"])
+            reasons[row["teacher_id"]] = (name, set())
+        reasons[row["teacher_id"]][1].add(row["reason"])
     order = list(AttentionReason.labels)
     return [
         AttentionItem(teacher_id=pk, name=name, reasons=tuple(r for r in order if r in found))
