@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -33,7 +33,6 @@ from kompetensi.models import (
     FollowUp,
     FollowUpStatus,
     InstrumentKind,
-    Observation,
     ProgrammeRow,
 )
 from kompetensi.pkb.rules import PNS_MINIMUM_JP, academic_start_year
@@ -48,6 +47,7 @@ from kompetensi.supervision.selectors.results import (
     strongest_items,
     supervision_counts,
 )
+from madrasah import compiled
 from madrasah.models import Madrasah, Membership, Role, Semester, User, staff_full_name
 from mutu.cycles.selectors import cycle_summary
 
@@ -259,38 +259,51 @@ def _attention(
     *,
     madrasah: Madrasah,
     semester: Semester,
-    latest: QuerySet[Observation],
     lowest: dict[int, str],
     today: dt.date,
     now: dt.datetime,
 ) -> list[AttentionItem]:
     """Teachers whose latest final result is in the lowest band of its version (`lowest`: version id →
     label), with an open follow-up past its deadline, or with a planned row overdue and not observed;
-    by name. One query: the union of the three lists."""
-    in_lowest_band = Q(
-        *(Q(instrument_version_id=version, predikat=label) for version, label in lowest.items()), _connector=Q.OR
-    )
-    low = latest.filter(in_lowest_band) if lowest else latest.none()
-    late_follow_ups = FollowUp.objects.filter(
-        madrasah=madrasah,
-        observation__row__programme__semester=semester,
-        status=FollowUpStatus.OPEN,
-        deadline__lt=today,
-    )
-    late_rows = ProgrammeRow.objects.filter(
-        programme__madrasah=madrasah, programme__semester=semester, cancelled_at__isnull=True, planned_at__lt=now
-    ).exclude(observations__state__in=OBSERVED)
-    teacher = ("teacher_id", "teacher__front_title", "teacher__name", "teacher__back_title")
-    low, late_follow_ups, late_rows = (
-        queryset.order_by().values(*teacher, reason=Value(code))
-        for queryset, code in (
-            (low, AttentionReason.LOW_RESULT),
-            (late_follow_ups, AttentionReason.OVERDUE_FOLLOW_UP),
-            (late_rows, AttentionReason.OVERDUE_ROW),
+    by name. One query: the union of the three lists, compiled once per connection (madrasah.compiled:
+    the dashboard asks on every request), today and now bound late."""
+
+    def build():
+        latest = latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
+        in_lowest_band = Q(
+            *(Q(instrument_version_id=version, predikat=label) for version, label in lowest.items()), _connector=Q.OR
         )
+        low = latest.filter(in_lowest_band) if lowest else latest.none()
+        late_follow_ups = FollowUp.objects.filter(
+            madrasah=madrasah,
+            observation__row__programme__semester=semester,
+            status=FollowUpStatus.OPEN,
+            deadline__lt=compiled.late_day(),
+        )
+        late_rows = ProgrammeRow.objects.filter(
+            programme__madrasah=madrasah,
+            programme__semester=semester,
+            cancelled_at__isnull=True,
+            planned_at__lt=compiled.late_moment(),
+        ).exclude(observations__state__in=OBSERVED)
+        teacher = ("teacher_id", "teacher__front_title", "teacher__name", "teacher__back_title")
+        low, late_follow_ups, late_rows = (
+            queryset.order_by().values(*teacher, reason=Value(code))
+            for queryset, code in (
+                (low, AttentionReason.LOW_RESULT),
+                (late_follow_ups, AttentionReason.OVERDUE_FOLLOW_UP),
+                (late_rows, AttentionReason.OVERDUE_ROW),
+            )
+        )
+        return low.union(late_follow_ups, late_rows).order_by("teacher__name", "teacher_id")
+
+    rows = compiled.evaluate(
+        ("dashboard_attention", madrasah.pk, semester.pk, tuple(sorted(lowest.items()))),
+        build,
+        late={compiled.late_day(): today, compiled.late_moment(): now},
     )
     reasons: dict[int, tuple[str, set[str]]] = {}
-    for row in low.union(late_follow_ups, late_rows).order_by("teacher__name", "teacher_id"):
+    for row in rows:
         if row["teacher_id"] not in reasons:
             name = staff_full_name(row["teacher__front_title"], row["teacher__name"], row["teacher__back_title"])
             reasons[row["teacher_id"]] = (name, set())
@@ -340,8 +353,6 @@ def dashboard_data(
         raise ValueError("semester of another madrasah")
     now = now or timezone.now()
     previous = previous_semester_of(semester, semesters=semesters)
-    # Each teacher's latest final result per instrument in this semester (attention).
-    current = latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
     instruments, lowest = _instruments(semester=semester, previous=previous)
     rows, follow_ups = supervision_counts(madrasah=madrasah, semester_ids=[semester.pk], now=now)
     visible = [i.instrument_id for i in instruments if not i.hidden]
@@ -358,7 +369,6 @@ def dashboard_data(
         attention=_attention(
             madrasah=madrasah,
             semester=semester,
-            latest=current,
             lowest=lowest,
             today=timezone.localdate(now),
             now=now,

@@ -321,11 +321,11 @@ class FollowUpCounts:
         return Measure.share(self.closed_on_time, self.overdue + self.closed_on_time + self.closed_late)
 
 
-def _supervision(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime, aggregates: dict) -> list[dict]:
+def _supervision_query(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime, aggregates: dict):
     """The semesters' programme rows ⟕ observations ⟕ follow-ups, aggregated apart for rows cancelled
     or not and due (planned before `now`) or not: four rows at most. A row or an observation can
     appear several times in that join (hence DISTINCT), a follow-up exactly once."""
-    return list(
+    return (
         ProgrammeRow.objects.filter(programme__madrasah=madrasah, programme__semester_id__in=semester_ids)
         .values(
             cancelled=ExpressionWrapper(Q(cancelled_at__isnull=False), output_field=BooleanField()),
@@ -334,6 +334,10 @@ def _supervision(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.dat
         .annotate(**aggregates)
         .order_by()
     )
+
+
+def _supervision(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime, aggregates: dict) -> list[dict]:
+    return list(_supervision_query(madrasah=madrasah, semester_ids=semester_ids, now=now, aggregates=aggregates))
 
 
 def _row_aggregates() -> dict:
@@ -406,12 +410,24 @@ def follow_up_counts(*, madrasah: Madrasah, semester_ids: Sequence[int], today: 
 def supervision_counts(
     *, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime
 ) -> tuple[RowCounts, FollowUpCounts]:
-    """`row_counts` and `follow_up_counts` (deadlines against now's local day) in one query."""
-    groups = _supervision(
-        madrasah=madrasah,
-        semester_ids=semester_ids,
-        now=now,
-        aggregates={**_row_aggregates(), **_follow_up_aggregates(timezone.localdate(now))},
+    """`row_counts` and `follow_up_counts` (deadlines against now's local day) in one query, compiled
+    once per connection (madrasah.compiled: the dashboard asks on every request), now and today bound
+    late."""
+    if not semester_ids:
+        return _row_counts([]), _follow_up_counts([])
+
+    def build():
+        return _supervision_query(
+            madrasah=madrasah,
+            semester_ids=semester_ids,
+            now=compiled.late_moment(),
+            aggregates={**_row_aggregates(), **_follow_up_aggregates(compiled.late_day())},
+        )
+
+    groups = compiled.evaluate(
+        ("supervision_counts", madrasah.pk, tuple(semester_ids)),
+        build,
+        late={compiled.late_moment(): now, compiled.late_day(): timezone.localdate(now)},
     )
     return _row_counts(groups), _follow_up_counts(groups)
 
