@@ -90,6 +90,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped when the browser accepts it, in every profile (the LAN behind Caddy too: Caddy
+    # leaves an encoded response alone); downloads never (madrasah.compression). After WhiteNoise,
+    # which serves its own precompressed static files.
+    "madrasah.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "madrasah.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -65,15 +65,52 @@ def _tick_text(value: Decimal) -> str:
     return format_decimal_id(value, 0 if value == value.to_integral_value() else 2)
 
 
-def _ticks(max_value: Number, count: int = 4) -> list[Decimal]:
-    top = Decimal(str(max_value))
-    return [top * i / count for i in range(count + 1)]
+def _ticks(max_value: Number, count: int = 4, min_value: Number = 0) -> list[Decimal]:
+    bottom, top = Decimal(str(min_value)), Decimal(str(max_value))
+    return [bottom + (top - bottom) * i / count for i in range(count + 1)]
+
+
+NICE_STEPS = (1, 2, 5)
+
+
+def integer_ticks(top: Number, *, most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 for a count axis reaching at least `top`, at most `most` of them, on a
+    step of 1, 2 or 5 times a power of ten (0, 5, 10, 15 for 14; never 5,25 or 10,50): a count of
+    teachers has no fractions."""
+    top_int = max(int(Decimal(str(top)).to_integral_value(rounding="ROUND_CEILING")), 1)
+    scale = 1
+    while True:
+        for nice in NICE_STEPS:
+            step = nice * scale
+            intervals = -(-top_int // step)
+            if intervals + 1 <= most:
+                return [step * i for i in range(intervals + 1)]
+        scale *= 10
 
 
 def _truncate(text: str, max_chars: int) -> str:
     if max_chars < 2 or len(text) <= max_chars:
         return text
     return text[: max_chars - 1].rstrip() + "…"
+
+
+def distinct_labels(labels: list[str], max_chars: int) -> list[str]:
+    """The labels as shown in `max_chars`: shortened with "…", and numbered (" (2)") wherever two
+    would read the same, so that no two bars of a chart carry the same visible label."""
+    shown = [_truncate(str(label), max_chars) for label in labels]
+    seen: dict[str, int] = {}
+    for text in shown:
+        seen[text] = seen.get(text, 0) + 1
+    counter: dict[str, int] = {}
+    result = []
+    for label, text in zip(labels, shown, strict=True):
+        if seen[text] == 1:
+            result.append(text)
+            continue
+        counter[text] = counter.get(text, 0) + 1
+        suffix = f" ({counter[text]})"
+        result.append(_truncate(str(label), max(max_chars - len(suffix), 2)) + suffix)
+    return result
 
 
 def _text_width(text: str, font_size: float) -> float:
@@ -89,15 +126,24 @@ def _check_max(max_value: Number) -> None:
         raise ValueError("max_value must be greater than zero")
 
 
-def _svg(*, chart_id: str, width: float, height: float, title: str, desc: str, body: list[str]) -> SafeString:
+def _svg(
+    *, chart_id: str, width: float, height: float, title: str, desc: str, body: list[str], show_title: bool = True
+) -> SafeString:
     cid = escape(chart_id)
+    # The visible title is left out under a heading that already says it (read twice otherwise); the
+    # <title> stays for screen readers.
+    visible_title = (
+        f'<text x="0" y="18" font-size="14" font-weight="bold" fill="{TEXT_COLOUR}">{escape(title)}</text>'
+        if show_title
+        else ""
+    )
     parts = [
         f'<svg xmlns="{SVG_NS}" role="img" width="100%" viewBox="0 0 {_num(width)} {_num(height)}"'
         f' preserveAspectRatio="xMinYMin meet" aria-labelledby="{cid}-title" aria-describedby="{cid}-desc"'
         f' font-family="{escape(FONT_FAMILY)}" class="chart">',
         f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
-        f'<text x="0" y="18" font-size="14" font-weight="bold" fill="{TEXT_COLOUR}">{escape(title)}</text>',
+        visible_title,
         *body,
         "</svg>",
     ]
@@ -115,65 +161,87 @@ def bar_chart(
     bands: list[tuple[Decimal, str]] | None = None,
     chart_id: str | None = None,
     places: int = 2,
+    min_value: Number = 0,
+    show_title: bool = True,
+    label_share: float = 0.34,
 ) -> SafeString:
-    """Horizontal bars, one per `(label, value)`, scaled so `max_value` fills the bar area.
+    """Horizontal bars, one per `(label, value)`, drawn from `min_value` (the start of the scale: 1 for
+    a PKG competency score of 1–4) so that `max_value` fills the bar area.
 
     A `None` value is written "belum dinilai" and gets no bar. `bands` are `(lower bound, label)`
     pairs (for example the predicate thresholds); each lower bound above zero gets a dashed vertical
     line, and each band's label is written above the bars, in the middle of its range.
-    Bars carry `class="bar"`.
+    Counts (`places=0`) get whole-number ticks (`integer_ticks`), the axis reaching the next tick.
+    Labels take `label_share` of the width; no two read the same (`distinct_labels`).
+    `show_title=False` leaves the visible title out (the page's heading says it).
+    Bars carry `class="bar"`, their labels `class="bar-label"`.
     """
     _check_max(max_value)
+    if float(min_value) >= float(max_value):
+        raise ValueError("min_value must be below max_value")
     chart_id = _chart_id(chart_id)
     bands = sorted(bands or [], key=lambda b: Decimal(str(b[0])))
+    if places == 0 and float(min_value) == 0:
+        ticks: list = integer_ticks(max_value)
+        max_value = ticks[-1]
+    elif float(min_value) != 0 and float(max_value) - float(min_value) <= 10:
+        # A short scale such as 1–4: one tick per whole score.
+        ticks = _ticks(max_value, int(float(max_value) - float(min_value)), min_value)
+    else:
+        ticks = _ticks(max_value, 4, min_value)
     font = 12
-    label_width = round(width * 0.34)
+    label_width = round(width * label_share)
     value_width = 96
     left = label_width + 8
     bar_area = max(width - left - value_width, 40)
     pitch = bar_height + 8
-    top = 30 + (2 * 14 + 4 if bands else 0)
+    top = (30 if show_title else 8) + (2 * 14 + 4 if bands else 0)
     rows = max(len(items), 1)
     axis_y = top + rows * pitch
     height = axis_y + 24
+    span = Decimal(str(max_value)) - Decimal(str(min_value))
+
+    def ratio(value: Number) -> float:
+        return _ratio(Decimal(str(value)) - Decimal(str(min_value)), span)
 
     def x_of(value: Number) -> float:
-        return left + bar_area * _ratio(value, max_value)
+        return left + bar_area * ratio(value)
 
     body: list[str] = []
     # Grid and ticks.
-    for tick in _ticks(max_value):
+    for tick in ticks:
         x = _num(x_of(tick))
         body.append(
             f'<line x1="{x}" y1="{_num(top - 4)}" x2="{x}" y2="{_num(axis_y)}" stroke="{GRID_COLOUR}"'
             f' stroke-width="1"/>'
         )
         body.append(
-            f'<text x="{x}" y="{_num(axis_y + 16)}" font-size="10" text-anchor="middle" fill="{MUTED_COLOUR}">'
-            f"{escape(_tick_text(tick))}</text>"
+            f'<text x="{x}" y="{_num(axis_y + 16)}" font-size="10" text-anchor="middle" fill="{MUTED_COLOUR}"'
+            f' class="tick">{escape(_tick_text(Decimal(str(tick))))}</text>'
         )
     # Bands: a dashed line at each lower bound, the label centred in its range, on alternating rows.
+    band_top = top - (2 * 14 + 4)
     for index, (lower, label) in enumerate(bands):
         upper = bands[index + 1][0] if index + 1 < len(bands) else max_value
-        if _ratio(lower, max_value) > 0:
+        if ratio(lower) > 0:
             x = _num(x_of(lower))
             body.append(
                 f'<line x1="{x}" y1="{_num(top - 6)}" x2="{x}" y2="{_num(axis_y)}" stroke="{BAND_COLOUR}"'
                 f' stroke-width="1" stroke-dasharray="4 3" class="band"/>'
             )
-        middle = (x_of(max(Decimal(str(lower)), Decimal(0))) + x_of(upper)) / 2
-        y = 40 + (index % 2) * 14
+        middle = (x_of(max(Decimal(str(lower)), Decimal(str(min_value)))) + x_of(upper)) / 2
+        y = band_top + 10 + (index % 2) * 14
         body.append(
             f'<text x="{_num(middle)}" y="{_num(y)}" font-size="10" text-anchor="middle" fill="{MUTED_COLOUR}"'
             f' class="band-label">{escape(label)}</text>'
         )
     # Bars.
     max_label_chars = int(label_width / (font * CHAR_WIDTH))
+    shown_labels = distinct_labels([str(label) for label, _value in items], max_label_chars)
     desc_parts = []
-    for row, (label, value) in enumerate(items):
+    for row, ((label, value), shown) in enumerate(zip(items, shown_labels, strict=True)):
         y = top + row * pitch
         text_y = _num(y + bar_height / 2 + font * 0.35)
-        shown = _truncate(str(label), max_label_chars)
         full = f"<title>{escape(label)}</title>" if shown != str(label) else ""
         body.append(
             f'<text x="{_num(label_width)}" y="{text_y}" font-size="{font}" text-anchor="end" fill="{TEXT_COLOUR}"'
@@ -187,7 +255,7 @@ def bar_chart(
                 f' fill="{MUTED_COLOUR}" class="bar-value">{escape(value_text)}</text>'
             )
             continue
-        bar_width = bar_area * _ratio(value, max_value)
+        bar_width = bar_area * ratio(value)
         body.append(
             f'<rect x="{_num(left)}" y="{_num(y)}" width="{_num(bar_width)}" height="{_num(bar_height)}"'
             f' fill="{PALETTE[0]}" class="bar"><title>{escape(label)}: {escape(value_text)}</title></rect>'
@@ -206,7 +274,7 @@ def bar_chart(
         f' stroke="{MUTED_COLOUR}" stroke-width="1"/>'
     )
     desc = "; ".join(desc_parts) if desc_parts else str(NO_DATA)
-    return _svg(chart_id=chart_id, width=width, height=height, title=title, desc=desc, body=body)
+    return _svg(chart_id=chart_id, width=width, height=height, title=title, desc=desc, body=body, show_title=show_title)
 
 
 def line_chart(

@@ -103,6 +103,11 @@ class Madrasah(models.Model):
         default=7,
         help_text=_("After this, an unanswered supervision result is deemed received."),
     )
+    # The predikat bands every new version of the madrasah's supervision instruments takes, as
+    # [[lower bound, label], …] (kompetensi.instruments.rules.supervision_vocabulary; empty: the
+    # product's default). One vocabulary, so that 80.92 never reads "Cukup" on one instrument and
+    # 80.69 "Baik" on the next. Versions already used keep their own bands.
+    supervision_bands = models.JSONField(_("predikat bands of supervision instruments"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -308,6 +313,12 @@ def _unique_identifier(field: str) -> models.UniqueConstraint:
     )
 
 
+def staff_full_name(front_title: str, name: str, back_title: str) -> str:
+    """A name with its titles as printed (`Staff.full_name`), from values read without the model."""
+    shown = f"{front_title} {name}".strip()
+    return f"{shown}, {back_title}" if back_title else shown
+
+
 class Staff(models.Model):
     """A person at a madrasah: a teacher, or staff such as the operator. Identifiers are text."""
 
@@ -357,8 +368,7 @@ class Staff(models.Model):
     @property
     def full_name(self) -> str:
         """Name with titles as printed: `Hj. Siti Aminah, S.Pd., M.Pd.`"""
-        name = f"{self.front_title} {self.name}".strip()
-        return f"{name}, {self.back_title}" if self.back_title else name
+        return staff_full_name(self.front_title, self.name, self.back_title)
 
     @property
     def nip_display(self) -> str:

@@ -24,7 +24,6 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from madrasah.access import membership_required
@@ -56,7 +55,6 @@ def _render_teacher_page(request, teacher: Staff, form: AppreciationForm | None 
     return render(request, "kompetensi/growth/teacher.html", context, status=status)
 
 
-@gzip_page  # inline SVG charts, read on metered phone data (as the teacher's home)
 @membership_required()
 def teacher_page(request, staff_pk: int):
     teacher = teacher_growth_for_user(request.membership, staff_pk)

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Generic, TypeVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from madrasah.errors import ApplicationError
 
@@ -34,6 +35,21 @@ PKG_CONVERSION: tuple[tuple[Decimal, int], ...] = (
 )
 PKG_INDICATOR_MAX = 2
 PKG_COMPETENCY_MAX = 4
+
+
+# Short names of the supervision instruments by kind, for chart labels and tight places: the full
+# names ("Supervisi Administrasi Perencanaan Pembelajaran (Kurikulum Merdeka)") all start alike.
+SHORT_NAMES = {
+    "perencanaan": gettext_lazy("Planning"),
+    "pelaksanaan": gettext_lazy("Teaching"),
+    "penilaian": gettext_lazy("Assessment"),
+    "pkg": "PKG",
+}
+
+
+def short_name(kind: str, name: str) -> str:
+    """An instrument's short name: by its kind, else its own name."""
+    return str(SHORT_NAMES.get(kind, name))
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,29 @@ def validate_bands(bands: Sequence[Band]) -> list[str]:
     if any(not b.label.strip() for b in bands):
         problems.append("every band needs a label")
     return problems
+
+
+def supervision_vocabulary(stored: Sequence, default: Sequence[tuple[Decimal, str]]) -> list[Band]:
+    """The madrasah's predikat vocabulary of supervision instruments, highest band first: its stored
+    `[[lower bound, label], …]` (Madrasah.supervision_bands), or `default` while it has none or what
+    it has is not a valid set of bands (never a half-read vocabulary)."""
+    try:
+        bands = [Band(Decimal(str(lower)), str(label)) for lower, label in stored]
+    except (TypeError, ValueError, ArithmeticError):
+        bands = []
+    if not bands or validate_bands(bands):
+        bands = [Band(Decimal(lower), label) for lower, label in default]
+    return sorted(bands, key=lambda b: b.lower, reverse=True)
+
+
+def stored_vocabulary(bands: Sequence[tuple[Decimal, str]]) -> list[list[str]]:
+    """Bands as Madrasah.supervision_bands stores them (JSON: the bound as a string, exact)."""
+    return [[str(lower), label] for lower, label in sorted(bands, key=lambda b: b[0], reverse=True)]
+
+
+def same_bands(first: Sequence[Band], second: Sequence[Band]) -> bool:
+    """Whether two versions read a score the same way (same bounds, same labels)."""
+    return sorted((b.lower, b.label) for b in first) == sorted((b.lower, b.label) for b in second)
 
 
 def predikat(value: Decimal | None, bands: Sequence[Band]) -> str | None:

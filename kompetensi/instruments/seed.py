@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.apps import apps as global_apps
 from django.db import transaction
 
-from ..models import Framework, Indicator, Instrument, InstrumentVersion, Item, PredikatBand, Section
+from ..models import Framework, Indicator, Instrument, InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
 from . import seed_data
-from .services import instrument_version_copy
+from .services import instrument_version_copy, madrasah_supervision_bands
 
 
 def ensure_frameworks(apps=global_apps) -> None:
@@ -48,7 +48,8 @@ def _framework_for(spec: dict):
 
 @transaction.atomic
 def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
-    """One instrument version from a seed spec (see seed_data); returns the version."""
+    """One instrument version from a seed spec (see seed_data); returns the version. A supervision
+    instrument takes the madrasah's predikat vocabulary (the spec's bands are the PKG's own)."""
     instrument, _ = Instrument.objects.get_or_create(
         madrasah=madrasah, code=spec["code"], defaults={"name": spec["name"], "kind": spec["kind"]}
     )
@@ -63,8 +64,9 @@ def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
         allow_not_applicable=spec["allow_not_applicable"],
         follow_up_below=spec["follow_up_below"],
     )
+    bands = madrasah_supervision_bands(madrasah) if spec["kind"] != InstrumentKind.PKG else spec["bands"]
     PredikatBand.objects.bulk_create(
-        [PredikatBand(version=version, lower_bound=lower, label=label) for lower, label in spec["bands"]]
+        [PredikatBand(version=version, lower_bound=lower, label=label) for lower, label in bands]
     )
     # Item references name PKG indicators of subject teachers as (competency, indicator) numbers.
     pkg_framework = framework or _framework_for({"framework": seed_data.PKG_MAPEL_FRAMEWORK["code"]})

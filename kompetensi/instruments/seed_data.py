@@ -25,6 +25,17 @@ Conventions:
 
 from decimal import Decimal
 
+# The one predikat vocabulary of the supervision instruments (planning, teaching, assessment): every
+# new supervision version of a madrasah takes the madrasah's vocabulary, this one until the madrasah
+# changes it (docs/domain.md §9, "One predikat vocabulary per madrasah"). The top label is the PKG's
+# own ("Amat Baik"), so that a teacher reads one word for the top band across the madrasah.
+SUPERVISION_BANDS = [
+    (Decimal("91"), "Amat Baik"),
+    (Decimal("81"), "Baik"),
+    (Decimal("71"), "Cukup"),
+    (Decimal("0"), "Kurang"),
+]
+
 # PKG competency framework for subject teachers (guru mata pelajaran): 4 domains, 14 competencies,
 # 78 indicators (per competency: 6, 6, 4, 11, 7, 6, 5 | 5, 5, 8 | 3, 3 | 3, 6).
 PKG_MAPEL_FRAMEWORK = {
@@ -475,12 +486,7 @@ PERENCANAAN_KM = {
     },
     "allow_not_applicable": False,
     "follow_up_below": Decimal("3"),
-    "bands": [
-        (Decimal("91"), "Amat Baik"),
-        (Decimal("81"), "Baik"),
-        (Decimal("71"), "Cukup"),
-        (Decimal("0"), "Kurang"),
-    ],
+    "bands": SUPERVISION_BANDS,
     "sections": [
         {
             "title": "Dokumen Kurikulum",
@@ -654,12 +660,7 @@ PELAKSANAAN = {
     },
     "allow_not_applicable": True,
     "follow_up_below": Decimal("3"),
-    "bands": [
-        (Decimal("86"), "Sangat Baik"),
-        (Decimal("70"), "Baik"),
-        (Decimal("55"), "Cukup"),
-        (Decimal("0"), "Kurang"),
-    ],
+    "bands": SUPERVISION_BANDS,
     "sections": [
         {
             "title": "Kegiatan Pendahuluan",
@@ -834,12 +835,7 @@ PENILAIAN = {
     },
     "allow_not_applicable": False,
     "follow_up_below": Decimal("3"),
-    "bands": [
-        (Decimal("91"), "Amat Baik"),
-        (Decimal("81"), "Baik"),
-        (Decimal("71"), "Cukup"),
-        (Decimal("0"), "Kurang"),
-    ],
+    "bands": SUPERVISION_BANDS,
     "sections": [
         {
             "title": "Perencanaan dan Instrumen Asesmen",

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear
 
-from ..models import InstrumentVersion, Item, PredikatBand, Section
-from .rules import Band, validate_bands
+from ..models import InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
+from . import seed_data
+from .rules import Band, stored_vocabulary, supervision_vocabulary, validate_bands
 
 BAND_PROBLEMS = {
     "no bands": lambda: _("Give at least one predikat band."),
@@ -21,6 +22,15 @@ BAND_PROBLEMS = {
     "lower bounds must lie between 0 and 100": lambda: _("Lower bounds must lie between 0 and 100."),
     "every band needs a label": lambda: _("Every band needs a predikat label."),
 }
+
+
+def madrasah_supervision_bands(madrasah) -> list[tuple[Decimal, str]]:
+    """The bands a new version of the madrasah's supervision instruments takes (its vocabulary)."""
+    return [(b.lower, b.label) for b in supervision_vocabulary(madrasah.supervision_bands, seed_data.SUPERVISION_BANDS)]
+
+
+def is_supervision(instrument) -> bool:
+    return instrument.kind != InstrumentKind.PKG
 
 
 def _refuse_if_frozen(version: InstrumentVersion) -> None:
@@ -50,7 +60,12 @@ def instrument_version_settings_update(
     follow_up_below: Decimal,
     bands: list[tuple[Decimal, str]],
 ) -> None:
-    """Change the scale, options and predikat bands of an unfrozen version (all validated first)."""
+    """Change the scale, options and predikat bands of an unfrozen version (all validated first).
+
+    The bands of a supervision instrument are the madrasah's one vocabulary: they become the
+    madrasah's (`Madrasah.supervision_bands`, taken by every new supervision version) and replace the
+    bands of its other supervision versions not used yet. Versions already used keep theirs, and so
+    does the PKG, whose bands are its own. Safe to retry (the same values give the same rows)."""
     _refuse_if_frozen(version)
     if scale_min >= scale_max:
         raise ApplicationError(_("The lowest score must be below the highest."), field="scale_max")
@@ -69,8 +84,22 @@ def instrument_version_settings_update(
     version.allow_not_applicable = allow_not_applicable
     version.follow_up_below = follow_up_below
     version.save()
-    version.bands.all().delete()
-    PredikatBand.objects.bulk_create([PredikatBand(version=version, lower_bound=lo, label=la) for lo, la in bands])
+    instrument = version.instrument
+    if is_supervision(instrument):
+        madrasah = instrument.madrasah
+        madrasah.supervision_bands = stored_vocabulary(bands)
+        madrasah.save(update_fields=["supervision_bands"])
+        versions = list(
+            InstrumentVersion.objects.filter(instrument__madrasah=madrasah, frozen_at__isnull=True)
+            .exclude(instrument__kind=InstrumentKind.PKG)
+            .values_list("pk", flat=True)
+        )
+    else:
+        versions = [version.pk]
+    PredikatBand.objects.filter(version_id__in=versions).delete()
+    PredikatBand.objects.bulk_create(
+        [PredikatBand(version_id=pk, lower_bound=lo, label=la) for pk in versions for lo, la in bands]
+    )
 
 
 @transaction.atomic
@@ -106,7 +135,8 @@ def section_delete(*, section: Section) -> None:
 
 @transaction.atomic
 def instrument_version_copy(*, version: InstrumentVersion, academic_year: AcademicYear) -> InstrumentVersion:
-    """An editable copy of `version` for a later `academic_year` (sections, items, bands)."""
+    """An editable copy of `version` for a later `academic_year` (sections, items, bands). A supervision
+    instrument's copy takes the madrasah's predikat vocabulary, not the bands of the version copied."""
     if academic_year.start_year <= version.academic_year.start_year:
         raise ApplicationError(_("A copy must be for a later academic year."))
     if InstrumentVersion.objects.filter(instrument=version.instrument, academic_year=academic_year).exists():
@@ -127,9 +157,11 @@ def instrument_version_copy(*, version: InstrumentVersion, academic_year: Academ
         follow_up_below=version.follow_up_below,
         copied_from=version,
     )
-    PredikatBand.objects.bulk_create(
-        [PredikatBand(version=copy, lower_bound=b.lower_bound, label=b.label) for b in bands]
-    )
+    if is_supervision(version.instrument):
+        new_bands = madrasah_supervision_bands(version.instrument.madrasah)
+    else:
+        new_bands = [(b.lower_bound, b.label) for b in bands]
+    PredikatBand.objects.bulk_create([PredikatBand(version=copy, lower_bound=lo, label=la) for lo, la in new_bands])
     items = []
     for section in sections:
         new_section = Section.objects.create(

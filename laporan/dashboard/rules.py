@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from kompetensi.instruments.rules import MIN_GROUP, for_display
+from kompetensi.instruments.rules import MIN_GROUP, PKG_COMPETENCY_MAX, for_display, same_bands
 from kompetensi.supervision.rules import RowStatus
 from madrasah.charts import bar_chart
 from madrasah.formatting import format_decimal_id, raw_number
@@ -43,7 +43,8 @@ DASHBOARD_READERS = (Role.KEPALA, Role.WAKA)
 # Live PKG figures: the Kepala, who approves every appraisal, and the pengawas. Anyone else reads
 # the figures frozen when the Kepala closed the year's PKG (kompetensi.appraisal.selectors.figures).
 LIVE_PKG_READERS = (Role.KEPALA, Role.PENGAWAS)
-CHART_WIDTH = 560
+CHART_WIDTH = 560  # drawn at about its own size in a half-width card of a laptop screen
+LABEL_SHARE = 0.45  # "Pelaksanaan · Kegiatan Pendahuluan" whole
 
 
 def reads_live_pkg(membership) -> bool:
@@ -189,17 +190,39 @@ def recap_tables(data: DashboardData) -> list[Table]:
 
 
 def _count_chart(*, items: list[tuple[str, int]], title: str, chart_id: str):
+    # Whole-number ticks (madrasah.charts.integer_ticks): a count of teachers has no fractions.
     top = max([count or 0 for _label, count in items] + [1])
-    return bar_chart(items=items, max_value=top, title=title, chart_id=chart_id, width=CHART_WIDTH, places=0)
+    return bar_chart(
+        items=items,
+        max_value=top,
+        title=title,
+        chart_id=chart_id,
+        width=CHART_WIDTH,
+        places=0,
+        show_title=False,
+        label_share=LABEL_SHARE,
+    )
 
 
-def _percent_chart(*, items, title: str, chart_id: str, max_value=100, unit="%"):
+def _percent_chart(*, items, title: str, chart_id: str, max_value=100, min_value=0, unit="%"):
     items = [(label, None if value is None else for_display(value)) for label, value in items]
-    return bar_chart(items=items, max_value=max_value, title=title, unit=unit, width=CHART_WIDTH, chart_id=chart_id)
+    return bar_chart(
+        items=items,
+        max_value=max_value,
+        min_value=min_value,
+        title=title,
+        unit=unit,
+        width=CHART_WIDTH,
+        chart_id=chart_id,
+        show_title=False,
+        label_share=LABEL_SHARE,
+    )
 
 
 def _charts(data) -> dict:
-    """One chart per recap table that has one, keyed like the table; same numbers as the table."""
+    """One chart per recap table that has one, keyed like the table; same numbers as the table. Each
+    bar is labelled with the instrument's short name (`InstrumentSummary.short_name`), so that no two
+    bars read alike; the card's heading is the chart's title."""
     c, f = data.completion, data.follow_ups
     visible = [i for i in data.instruments if not i.hidden]
     charts = {
@@ -227,49 +250,72 @@ def _charts(data) -> dict:
     }
     if visible:
         charts["instruments"] = _percent_chart(
-            items=[(i.name, i.average) for i in visible],
+            items=[(i.short_name or i.name, i.average) for i in visible],
             title=_("Average result per instrument (%)"),
             chart_id="chart-instruments",
         )
-        sections = [(f"{i.name} · {title}", average) for i in visible for title, average in i.sections]
+        sections = [(f"{i.short_name or i.name} · {title}", average) for i in visible for title, average in i.sections]
         if sections:
             charts["sections"] = _percent_chart(
                 items=sections, title=_("Section averages (%)"), chart_id="chart-sections"
             )
-        distribution = [(f"{i.name} · {label}", n) for i in visible for label, n in i.distribution]
+        distribution = [(f"{i.short_name or i.name} · {label}", n) for i in visible for label, n in i.distribution]
         if distribution:
             charts["distribution"] = _count_chart(
                 items=distribution, title=_("Predikat distribution"), chart_id="chart-distribution"
             )
     if not data.pkg.hidden and data.pkg.domains:
+        # Competency scores run from 1 to 4: the axis starts at 1, as the scale does (docs/domain.md §8).
         charts["pkg"] = _percent_chart(
             items=[(d.name, d.average) for d in data.pkg.domains],
             title=_("PKG: average competency score per domain (1–4)"),
             chart_id="chart-pkg",
-            max_value=4,
+            max_value=PKG_COMPETENCY_MAX,
+            min_value=1,
             unit="",
         )
     return charts
+
+
+def mixed_bands(instruments) -> bool:
+    """Whether instruments shown side by side read their predikat from different bands (a version
+    used before the madrasah chose one vocabulary): their predikat cannot be compared as such."""
+    shown = [i.bands for i in instruments if not i.hidden and i.bands]
+    return any(not same_bands(shown[0], other) for other in shown[1:])
+
+
+def completion_percent(completion) -> int | None:
+    """Done out of the supervisions still due (planned, done, overdue; cancelled ones left out), in
+    whole percent, rounded down so that 99.6 never reads "100"."""
+    due = completion.planned + completion.done + completion.overdue
+    return None if not due else completion.done * 100 // due
 
 
 def _all_zero(table) -> bool:
     return not any(cell for row in table.cells for cell in row if not isinstance(cell, str))
 
 
+# Tables whose predikat depend on the bands of each instrument's version.
+BANDED_TABLES = ("instruments", "distribution")
+
+
 def dashboard_context(data, *, meeting: bool = False, drill: bool = True, private: bool = True) -> dict:
-    """What the dashboard templates show of `data`: the recap tables (the very ones the Excel export
-    writes), each after its chart.
+    """What the dashboard templates show of `data`: the glance at the top (strengths, completion, how
+    many teachers need attention — their names behind a click, never on a projected screen), then
+    the recap tables (the very ones the Excel export writes), each after its chart.
 
     `meeting`: the anonymised view projected in a staff meeting (no names, no private list, no
     drill-down to a teacher). `private`: the attention list is shown (the Kepala's and Waka's own
     view only). `drill`: links into the kompetensi lists of this madrasah.
     """
     charts = _charts(data)
+    bands_differ = mixed_bands(data.instruments)
     tables = [
         {
             "table": table,
             "chart": charts.get(table.key),
             "rows": [_cells(texts, cells) for texts, cells in zip(table.rows, table.cells, strict=True)],
+            "bands_note": bands_differ and table.key in BANDED_TABLES,
         }
         for table in recap_tables(data)
         # A semester with no data says so ("belum ada data") instead of a page of zeros.
@@ -278,6 +324,7 @@ def dashboard_context(data, *, meeting: bool = False, drill: bool = True, privat
     hidden = [i for i in data.instruments if i.hidden]
     drill = drill and not meeting
     private = private and not meeting
+    short = {i.name: i.short_name or i.name for i in data.instruments}
     return {
         "data": data,
         "meeting": meeting,
@@ -285,6 +332,9 @@ def dashboard_context(data, *, meeting: bool = False, drill: bool = True, privat
         "private": private,
         "tables": tables,
         "attention": _attention_entries(data.attention, drill=drill) if private else [],
+        "attention_count": len(data.attention),
+        "completion_percent": completion_percent(data.completion),
+        "strengths": [(s, short.get(s.instrument, s.instrument)) for s in data.strengths],
         "hidden_instruments": hidden,
         "min_group": MIN_GROUP,
     }
@@ -302,14 +352,9 @@ def _cells(texts: list[str], cells: tuple) -> SafeString:
 
 def _attention_entries(items, *, drill: bool) -> list[tuple[str, str, str]]:
     """(name, link to the teacher's page or "", reasons) per teacher of the private list."""
-    return [
-        (
-            item.name,
-            reverse("kompetensi:teacher-page", args=[item.teacher_id]) if drill else "",
-            "; ".join(item.reason_labels),
-        )
-        for item in items
-    ]
+    # One reverse for the list: the dashboard must stay quick with dozens of names.
+    page = reverse("kompetensi:teacher-page", args=[0]).removesuffix("0/") if drill else ""
+    return [(item.name, f"{page}{item.teacher_id}/" if drill else "", "; ".join(item.reason_labels)) for item in items]
 
 
 def _with_semester(name: str, semester, args=()) -> str:

@@ -21,19 +21,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Q, Value
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from kompetensi.appraisal.selectors.figures import pkg_frozen_figures, pkg_live_figures
-from kompetensi.instruments.rules import MIN_GROUP, predikat
+from kompetensi.instruments.rules import MIN_GROUP, Band, predikat, short_name
 from kompetensi.instruments.selectors import version_bands
 from kompetensi.models import (
     FollowUp,
     FollowUpStatus,
     InstrumentKind,
-    Observation,
     ProgrammeRow,
 )
 from kompetensi.pkb.rules import PNS_MINIMUM_JP, academic_start_year
@@ -49,7 +48,8 @@ from kompetensi.supervision.selectors.results import (
     strongest_items,
     supervision_counts,
 )
-from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
+from madrasah import compiled
+from madrasah.models import Madrasah, Membership, Role, Semester, User, staff_full_name
 from mutu.cycles.selectors import cycle_summary
 
 STRENGTHS = 3
@@ -93,6 +93,8 @@ class InstrumentSummary:
     distribution: list[tuple[str, int]]  # in band order, highest first; empty when hidden
     sections: list[tuple[str, Decimal | None]]  # in instrument order; empty when hidden
     hidden: bool
+    short_name: str = ""  # "Perencanaan", "Pelaksanaan", "Penilaian": chart labels
+    bands: tuple[Band, ...] = ()  # of the latest version used this semester
 
 
 @dataclass(frozen=True)
@@ -214,6 +216,8 @@ def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list
                 distribution=[] if hidden else distribution,
                 sections=[] if hidden else sections.get(instrument_id, []),
                 hidden=hidden,
+                short_name=short_name(first.instrument_kind, first.instrument_name),
+                bands=tuple(version_bands_),
             )
         )
     return summaries, {version: found[-1].label for version, found in bands.items() if found}
@@ -256,45 +260,55 @@ def _attention(
     *,
     madrasah: Madrasah,
     semester: Semester,
-    latest: QuerySet[Observation],
     lowest: dict[int, str],
     today: dt.date,
     now: dt.datetime,
 ) -> list[AttentionItem]:
     """Teachers whose latest final result is in the lowest band of its version (`lowest`: version id →
     label), with an open follow-up past its deadline, or with a planned row overdue and not observed;
-    by name. One query: the union of the three lists."""
-    in_lowest_band = Q(
-        *(Q(instrument_version_id=version, predikat=label) for version, label in lowest.items()), _connector=Q.OR
-    )
-    low = latest.filter(in_lowest_band) if lowest else latest.none()
-    late_follow_ups = FollowUp.objects.filter(
-        madrasah=madrasah,
-        observation__row__programme__semester=semester,
-        status=FollowUpStatus.OPEN,
-        deadline__lt=today,
-    )
-    late_rows = ProgrammeRow.objects.filter(
-        programme__madrasah=madrasah,
-        programme__semester=semester,
-        cancelled_at__isnull=True,
-        planned_at__lt=overdue_cutoff(now),
-    ).exclude(observations__state__in=OBSERVED)
-    teacher = ("teacher_id", "teacher__front_title", "teacher__name", "teacher__back_title")
-    low, late_follow_ups, late_rows = (
-        queryset.order_by().values(*teacher, reason=Value(code))
-        for queryset, code in (
-            (low, AttentionReason.LOW_RESULT),
-            (late_follow_ups, AttentionReason.OVERDUE_FOLLOW_UP),
-            (late_rows, AttentionReason.OVERDUE_ROW),
+    by name. One query: the union of the three lists, compiled once per connection (madrasah.compiled:
+    the dashboard asks on every request), today and now bound late."""
+
+    def build():
+        latest = latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
+        in_lowest_band = Q(
+            *(Q(instrument_version_id=version, predikat=label) for version, label in lowest.items()), _connector=Q.OR
         )
+        low = latest.filter(in_lowest_band) if lowest else latest.none()
+        late_follow_ups = FollowUp.objects.filter(
+            madrasah=madrasah,
+            observation__row__programme__semester=semester,
+            status=FollowUpStatus.OPEN,
+            deadline__lt=compiled.late_day(),
+        )
+        late_rows = ProgrammeRow.objects.filter(
+            programme__madrasah=madrasah,
+            programme__semester=semester,
+            cancelled_at__isnull=True,
+            planned_at__lt=compiled.late_moment(),
+        ).exclude(observations__state__in=OBSERVED)
+        teacher = ("teacher_id", "teacher__front_title", "teacher__name", "teacher__back_title")
+        low, late_follow_ups, late_rows = (
+            queryset.order_by().values(*teacher, reason=Value(code))
+            for queryset, code in (
+                (low, AttentionReason.LOW_RESULT),
+                (late_follow_ups, AttentionReason.OVERDUE_FOLLOW_UP),
+                (late_rows, AttentionReason.OVERDUE_ROW),
+            )
+        )
+        return low.union(late_follow_ups, late_rows).order_by("teacher__name", "teacher_id")
+
+    rows = compiled.evaluate(
+        ("dashboard_attention", madrasah.pk, semester.pk, tuple(sorted(lowest.items()))),
+        build,
+        late={compiled.late_day(): today, compiled.late_moment(): overdue_cutoff(now)},
     )
     reasons: dict[int, tuple[str, set[str]]] = {}
-    for row in low.union(late_follow_ups, late_rows).order_by("teacher__name", "teacher_id"):
-        name = Staff(
-            front_title=row["teacher__front_title"], name=row["teacher__name"], back_title=row["teacher__back_title"]
-        )
-        reasons.setdefault(row["teacher_id"], (name.full_name, set()))[1].add(row["reason"])
+    for row in rows:
+        if row["teacher_id"] not in reasons:
+            name = staff_full_name(row["teacher__front_title"], row["teacher__name"], row["teacher__back_title"])
+            reasons[row["teacher_id"]] = (name, set())
+        reasons[row["teacher_id"]][1].add(row["reason"])
     order = list(AttentionReason.labels)
     return [
         AttentionItem(teacher_id=pk, name=name, reasons=tuple(r for r in order if r in found))
@@ -340,8 +354,6 @@ def dashboard_data(
         raise ValueError("semester of another madrasah")
     now = now or timezone.now()
     previous = previous_semester_of(semester, semesters=semesters)
-    # Each teacher's latest final result per instrument in this semester (attention).
-    current = latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
     instruments, lowest = _instruments(semester=semester, previous=previous)
     rows, follow_ups = supervision_counts(madrasah=madrasah, semester_ids=[semester.pk], now=now)
     visible = [i.instrument_id for i in instruments if not i.hidden]
@@ -358,7 +370,6 @@ def dashboard_data(
         attention=_attention(
             madrasah=madrasah,
             semester=semester,
-            latest=current,
             lowest=lowest,
             today=timezone.localdate(now),
             now=now,

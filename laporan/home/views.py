@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
 from kompetensi.growth import selectors as growth_selectors
@@ -97,9 +96,8 @@ def home_waka(request):
     return render(request, "laporan/home/waka.html", context)
 
 
-# Compressed: the teacher's page carries inline SVG charts and is read on metered phone data (Django's
-# gzip adds random padding against BREACH, and CSRF tokens are masked per response).
-@gzip_page
+# Compressed like every page (madrasah.compression): it carries inline SVG charts and is read on
+# metered phone data.
 @membership_required(Role.GURU)
 def home_guru(request):
     membership = request.membership

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import setup_code
 from ..accounts.selectors import slips_with_start_links
+from ..compression import uncompressed
 from ..errors import ApplicationError, Refused
 from ..forms import MadrasahForm, NumberingForm
 from ..models import Madrasah, SetupStep
@@ -240,6 +241,7 @@ def setup_instruments(request, pk: int):
     return redirect(STEP_URLS[madrasah.setup_step], madrasah.pk)
 
 
+@uncompressed  # one-time passwords on the page (madrasah.compression)
 @installation_administrator_required
 def setup_slips(request, pk: int):
     madrasah, elsewhere = _setup_madrasah(request, pk, SetupStep.SLIPS)

@@ -24,6 +24,7 @@ from ..access import ACCOUNT_MANAGERS, membership_required
 from ..accounts import selectors as account_selectors
 from ..accounts import services
 from ..accounts.tokens import slip_start_token
+from ..compression import uncompressed
 from ..errors import ApplicationError
 from ..forms import MembershipChoiceForm
 from ..identifiers import login_username
@@ -204,6 +205,7 @@ def lockout_unlock(request):
     return redirect("madrasah:lockout-list")
 
 
+@uncompressed  # one-time passwords on the page (madrasah.compression)
 @membership_required(*ACCOUNT_MANAGERS)
 def slips_print(request):
     """First-login slips for the accounts the operator ticks (by default the new accounts never used,

@@ -15,6 +15,7 @@ from ..accounts import rules as account_rules
 from ..accounts import selectors as account_selectors
 from ..accounts import services as account_services
 from ..accounts.display import event_rows
+from ..compression import uncompressed
 from ..errors import ApplicationError, Refused
 from ..forms import AccountForm, StaffFilterForm, StaffForm, staff_stored_values
 from ..models import AccessKind, Membership, Role, Staff
@@ -196,6 +197,7 @@ def staff_account(request, pk: int):
     return redirect(staff)
 
 
+@uncompressed  # one-time passwords on the page (madrasah.compression)
 @require_POST
 @membership_required()
 def staff_password_reset(request, pk: int):

@@ -61,6 +61,7 @@ def test_the_kepala_reads_the_dashboard_drills_down_and_projects_it_without_name
 
     # … and into a teacher of the private list.
     page.goto(dashboard_url)
+    page.get_by_test_id("dashboard-attention").locator("summary").click()  # the names wait behind a click
     teacher_link = page.get_by_test_id("drill-teacher").first
     expect(teacher_link).to_be_visible()
     with page.expect_navigation():

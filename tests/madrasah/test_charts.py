@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import override
 
-from madrasah.charts import bar_chart, line_chart
+from madrasah.charts import bar_chart, distinct_labels, integer_ticks, line_chart
 from madrasah.formatting import format_decimal_id
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -197,3 +197,46 @@ def test_line_chart_escapes_names_and_periods():
 def test_max_value_must_be_positive():
     with pytest.raises(ValueError):
         bar_chart(items=[("A", 1)], max_value=0, title="T")
+
+
+# --- count axes, scales that start above 0, labels (issue 19) -----------------------------------------
+
+
+def _tick_texts(svg: str) -> list[str]:
+    return re.findall(r'class="tick">([^<]*)</text>', svg)
+
+
+@pytest.mark.parametrize(
+    ("top", "ticks"),
+    [(1, [0, 1]), (3, [0, 1, 2, 3]), (5, [0, 1, 2, 3, 4, 5]), (14, [0, 5, 10, 15]), (21, [0, 5, 10, 15, 20, 25])],
+)
+def test_count_axes_tick_in_whole_numbers(top, ticks):
+    assert integer_ticks(top) == ticks
+
+
+def test_a_count_chart_never_shows_a_fraction_on_its_axis():
+    svg = bar_chart(items=[("Selesai", 21), ("Terlambat", 7)], max_value=21, title="Program", places=0)
+    assert _tick_texts(svg) == ["0", "5", "10", "15", "20", "25"]
+
+
+def test_a_pkg_score_chart_runs_from_1_to_4():
+    svg = bar_chart(
+        items=[("Pedagogik", Decimal("3.50")), ("Sosial", Decimal("1"))], min_value=1, max_value=4, title="PKG"
+    )
+    assert _tick_texts(svg) == ["1", "2", "3", "4"]
+    widths = [float(w) for w in re.findall(r'<rect[^>]*width="([0-9.]+)"', svg)]
+    assert widths[1] == 0  # a score of 1 is the bottom of the scale, not a third of the bar
+    assert widths[0] > 0
+
+
+def test_no_two_bars_read_the_same_even_when_shortened():
+    long = "Supervisi Administrasi Perencanaan Pembelajaran"
+    labels = [f"{long} · Dokumen", f"{long} · Modul", "Baik", "Baik"]
+    shown = distinct_labels(labels, 20)
+    assert len(set(shown)) == 4
+    assert all(len(text) <= 20 for text in shown)
+
+
+def test_a_chart_under_a_heading_leaves_its_title_to_screen_readers():
+    svg = bar_chart(items=[("A", 1)], title="Program supervisi", show_title=False)
+    assert svg.count("Program supervisi") == 1  # the <title> only

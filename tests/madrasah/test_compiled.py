@@ -83,3 +83,30 @@ def test_the_oldest_statements_make_room(madrasah, monkeypatch):
     for key in ("a", "b", "c"):
         compiled.evaluate((key,), lambda: semesters_of(madrasah.pk))
     assert list(connections["default"].__dict__[compiled.ATTRIBUTE]) == [("b",), ("c",)]
+
+
+def test_a_late_bound_moment_moves_while_the_query_stays_compiled(madrasah):
+    semester = Semester.objects.get(madrasah=madrasah)
+    builds = []
+
+    def build():
+        builds.append(1)
+        return Semester.objects.filter(madrasah_id=madrasah.pk, start_date__lte=compiled.late_day()).values_list(
+            "pk", flat=True
+        )
+
+    def started_by(day):
+        return compiled.evaluate(("started", madrasah.pk), build, late={compiled.late_day(): day})
+
+    assert started_by(semester.start_date - dt.timedelta(days=1)) == []
+    assert started_by(semester.start_date) == [semester.pk]
+    assert len(builds) == 1
+
+
+def test_a_placeholder_missing_from_the_query_is_refused(madrasah):
+    with pytest.raises(ValueError, match="placeholder"):
+        compiled.evaluate(
+            ("no-placeholder", madrasah.pk),
+            lambda: semesters_of(madrasah.pk),
+            late={compiled.late_day(): dt.date.today()},
+        )

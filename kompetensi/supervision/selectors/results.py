@@ -322,20 +322,25 @@ class FollowUpCounts:
         return Measure.share(self.closed_on_time, self.overdue + self.closed_on_time + self.closed_late)
 
 
-def _supervision(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime, aggregates: dict) -> list[dict]:
+def _supervision_query(*, madrasah: Madrasah, semester_ids: Sequence[int], cutoff: dt.datetime, aggregates: dict):
     """The semesters' programme rows ⟕ observations ⟕ follow-ups, aggregated apart for rows cancelled
-    or not and due or not (due: planned on a local day before `now`'s, `rules.overdue_cutoff`): four
-    rows at most. A row or an observation can appear several times in that join (hence DISTINCT), a
-    follow-up exactly once."""
-    return list(
+    or not and due or not (due: planned before `cutoff`, the start of today's local day,
+    `rules.overdue_cutoff`): four rows at most. A row or an observation can appear several times in
+    that join (hence DISTINCT), a follow-up exactly once."""
+    return (
         ProgrammeRow.objects.filter(programme__madrasah=madrasah, programme__semester_id__in=semester_ids)
         .values(
             cancelled=ExpressionWrapper(Q(cancelled_at__isnull=False), output_field=BooleanField()),
-            due=ExpressionWrapper(Q(planned_at__lt=overdue_cutoff(now)), output_field=BooleanField()),
+            due=ExpressionWrapper(Q(planned_at__lt=cutoff), output_field=BooleanField()),
         )
         .annotate(**aggregates)
         .order_by()
     )
+
+
+def _supervision(*, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime, aggregates: dict) -> list[dict]:
+    cutoff = overdue_cutoff(now)
+    return list(_supervision_query(madrasah=madrasah, semester_ids=semester_ids, cutoff=cutoff, aggregates=aggregates))
 
 
 def _row_aggregates() -> dict:
@@ -408,12 +413,24 @@ def follow_up_counts(*, madrasah: Madrasah, semester_ids: Sequence[int], today: 
 def supervision_counts(
     *, madrasah: Madrasah, semester_ids: Sequence[int], now: dt.datetime
 ) -> tuple[RowCounts, FollowUpCounts]:
-    """`row_counts` and `follow_up_counts` (deadlines against now's local day) in one query."""
-    groups = _supervision(
-        madrasah=madrasah,
-        semester_ids=semester_ids,
-        now=now,
-        aggregates={**_row_aggregates(), **_follow_up_aggregates(timezone.localdate(now))},
+    """`row_counts` and `follow_up_counts` (deadlines against now's local day) in one query, compiled
+    once per connection (madrasah.compiled: the dashboard asks on every request), now and today bound
+    late."""
+    if not semester_ids:
+        return _row_counts([]), _follow_up_counts([])
+
+    def build():
+        return _supervision_query(
+            madrasah=madrasah,
+            semester_ids=semester_ids,
+            cutoff=compiled.late_moment(),
+            aggregates={**_row_aggregates(), **_follow_up_aggregates(compiled.late_day())},
+        )
+
+    groups = compiled.evaluate(
+        ("supervision_counts", madrasah.pk, tuple(semester_ids)),
+        build,
+        late={compiled.late_moment(): overdue_cutoff(now), compiled.late_day(): timezone.localdate(now)},
     )
     return _row_counts(groups), _follow_up_counts(groups)
 
