@@ -252,7 +252,7 @@ def test_the_template_is_the_list_form_with_instructions(login, operator):
     response = login(operator).get("/jadwal/templat/")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="templat-jadwal-pelajaran.xlsx"'
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content if response.streaming else [response.content])))
+    workbook = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in workbook["Jadwal"][1]] == ["Hari", "Jam Ke", "Kelas", "Mapel", "Guru"]
     assert "Petunjuk" in workbook.sheetnames
 
