@@ -775,7 +775,9 @@ class LessonKind(models.TextChoices):
 
 class Lesson(models.Model):
     """One period of the semester's teaching timetable: on `weekday` at jam ke-`number`, `teacher`
-    teaches `subject` in `school_class` (a guidance counsellor: a counselling slot, class optional)."""
+    teaches `subject` in `school_class` (a guidance counsellor: a counselling slot, class optional).
+    A teacher has one lesson a period, except one taught to several classes together (FET's `7A+7B`):
+    the import checks it, so no database constraint forbids the same teacher twice in a period."""
 
     madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="lessons")
     semester = models.ForeignKey(Semester, on_delete=models.CASCADE, related_name="lessons")
@@ -795,9 +797,6 @@ class Lesson(models.Model):
         verbose_name_plural = _("lessons")
         ordering = ["weekday", "number", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["semester", "teacher", "weekday", "number"], name="lesson_teacher_once_per_period"
-            ),
             models.UniqueConstraint(
                 fields=["semester", "school_class", "weekday", "number"],
                 condition=Q(school_class__isnull=False),

@@ -265,7 +265,9 @@ def clashes(lessons: Iterable[PlannedLesson]) -> list[tuple[PlannedLesson, str]]
     for lesson in lessons:
         when = (lesson.weekday, lesson.number)
         slot = {"day": day_names()[lesson.weekday], "period": lesson.number}
-        if (first := by_teacher.get((lesson.teacher_id, *when))) is not None:
+        first = by_teacher.get((lesson.teacher_id, *when))
+        # One row for several classes (FET's 7A+7B) is one lesson taught to them together.
+        if first is not None and (first.row, first.column) != (lesson.row, lesson.column):
             found.append(
                 (
                     lesson,
@@ -276,7 +278,7 @@ def clashes(lessons: Iterable[PlannedLesson]) -> list[tuple[PlannedLesson, str]]
                     % {**slot, "teacher": lesson.teacher_name, "class": first.class_name or "BK", "row": first.row},
                 )
             )
-        else:
+        elif first is None:
             by_teacher[(lesson.teacher_id, *when)] = lesson
         if lesson.class_id is None:
             continue

@@ -290,15 +290,15 @@ def timetable_import(
                             % {"day": names[weekday], "period": number}
                         )
                         number = None
-        subject_text, teacher_text = raw.subject, raw.teacher
+        subject_text, teacher_text, readable = raw.subject, raw.teacher, True
         if read.form == "grid":
             try:
                 subject_text, teacher_text = lesson_cell_read(raw.subject) or ("", "")
             except CellError as error:
                 problem(str(error))
-                subject_text = teacher_text = None
-        teacher_id = subject_id = school_class = None
-        if teacher_text is not None:
+                readable = False
+        teacher_id = subject_id = None
+        if readable:
             try:
                 text = cell_text(teacher_text)
             except CellError as error:
@@ -315,7 +315,7 @@ def timetable_import(
                         unmapped.append(text)
         teacher = staff.get(teacher_id) if teacher_id else None
         counsellor = teacher is not None and teacher.teacher_type == TeacherType.COUNSELLOR
-        if subject_text is not None:
+        if readable:
             try:
                 text = cell_text(subject_text)
             except CellError as error:

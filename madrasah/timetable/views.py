@@ -167,12 +167,13 @@ def timetable_import(request):
             )
         except ApplicationError as error:
             unmapped = error.extra.get("unmapped", [])
-            if unmapped:
-                form = TimetableImportForm(
-                    request.POST, teachers=teachers, codes=list(dict.fromkeys([*form.codes, *unmapped]))
-                )
-                form.is_valid()  # shows the choices made so far; the file must be chosen again
-            error.add_to_form(form)
+            if unmapped:  # asked on a fresh form keeping the choices made so far; the file is chosen again
+                codes = list(dict.fromkeys([*form.codes, *unmapped]))
+                chosen = {f"staff_{n}": request.POST.get(f"staff_{n}") for n in range(len(form.codes))}
+                form = TimetableImportForm(teachers=teachers, codes=codes, initial=chosen)
+                context["notice"] = error.message
+            else:
+                error.add_to_form(form)
             context["errors"] = error.extra.get("errors", [])
             context["unmapped"] = unmapped
         else:

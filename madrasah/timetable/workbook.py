@@ -29,7 +29,7 @@ from .rules import _KIND_WORDS, CellError, cell_text, key_of, weekday_read
 
 MAX_LESSONS = 5000  # 30 classes × 48 periods is 1440: far more is not a madrasah's week
 MAX_COLUMNS = 120
-MAX_EMPTY_RUN = 200
+MAX_EMPTY_RUN = 1000  # our template formats 500 rows; exporters format many more
 HEADER_SEARCH_ROWS = 10
 DATA_SHEET = "Jadwal"
 INSTRUCTIONS_SHEET = "Petunjuk"
@@ -187,7 +187,7 @@ def _list_rows(rows, header_number: int, keys: dict[str, int], result: ReadTimet
 
 
 def _grid_rows(rows, header_number, keys, classes, sheet_day, title, result: ReadTimetable) -> None:
-    empty_run, day = 0, sheet_day
+    empty_run, day = 0, (title if sheet_day is not None else None)
     for number, cells in enumerate(rows, start=header_number + 1):
         cells = tuple(cells or ())
         if _is_empty(cells):
@@ -242,7 +242,7 @@ def timetable_template() -> bytes:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBDD")
         sheet.column_dimensions[cell.column_letter].width = width
-        for row in range(2, 1002):
+        for row in range(2, 502):
             sheet.cell(row=row, column=column).number_format = "@"  # codes such as 07 stay text
     sheet.freeze_panes = "A2"
     notes = workbook.create_sheet(INSTRUCTIONS_SHEET)

