@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
+from .. import ids
 from ..forms import DateInput
 from ..models import Staff, Weekday
 from ..staff_excel import MAX_FILE_BYTES, file_too_large_message
@@ -74,7 +75,7 @@ class TimetableImportForm(forms.Form):
         self.codes = codes
         for n, code in enumerate(codes):
             self.fields[f"code_{n}"] = forms.CharField(initial=code, widget=forms.HiddenInput, max_length=60)
-            self.fields[f"staff_{n}"] = forms.ModelChoiceField(
+            self.fields[f"staff_{n}"] = ids.ModelChoiceField(
                 label=code, queryset=teachers, required=False, empty_label=gettext_lazy("— choose the teacher —")
             )
 
