@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from madrasah.models import BellPeriod, RamadanPeriod, SchoolClass, SchoolWeek, TeacherCode
 from tests.factories import timetable
@@ -157,3 +159,25 @@ def test_the_operator_forgets_a_code_and_finds_the_page_from_home(login, operato
     assert 'href="/jadwal/"' in client.get("/beranda/operator/").content.decode()
     assert client.post(f"/jadwal/kode-guru/{code.pk}/hapus/").status_code == 302
     assert not TeacherCode.objects.exists()
+
+
+def test_the_timetable_page_costs_the_same_queries_for_one_lesson_or_a_week(
+    login, operator, madrasah, semester, django_assert_num_queries
+):
+    timetable.bells(madrasah)
+    classes = timetable.classes(semester)
+    teachers = [StaffFactory(madrasah=madrasah) for _ in range(3)]
+    timetable.lesson(semester, teacher=teachers[0], weekday=0, number=1, school_class=classes["VII-A"])
+    client = login(operator)
+    client.get("/jadwal/")  # the session and the menu's caches warm up
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/jadwal/").status_code == 200
+    for weekday in range(6):
+        for number in range(1, 4):
+            for index, name in enumerate(("VII-A", "VII-B", "VIII-A")):
+                if (weekday, number, index) != (0, 1, 0):
+                    timetable.lesson(
+                        semester, teacher=teachers[index], weekday=weekday, number=number, school_class=classes[name]
+                    )
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get("/jadwal/").status_code == 200
