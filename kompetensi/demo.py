@@ -30,7 +30,8 @@ from .supervision.rules import programme_defaults
 from .supervision.selectors.observations import follow_up_proposals
 from .supervision.services.followups import follow_up_close, follow_up_create
 from .supervision.services.observations import observation_save, observation_start
-from .supervision.services.programme import programme_approve, programme_create, programme_rows_bulk_create, team_save
+from .supervision.services.planner import programme_rows_bulk_create
+from .supervision.services.programme import programme_approve, programme_create, team_save
 from .supervision.services.transitions import (
     observation_acknowledge,
     observation_finalise,
@@ -125,13 +126,15 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
             if current
             else None
         )
+        first_day = start or semester.start_date + dt.timedelta(days=21)
         programme_rows_bulk_create(
             programme=programme,
             instruments=versions,
-            start_date=start or semester.start_date + dt.timedelta(days=21),
+            start_date=first_day,
             first_time=dt.time(7, 30),
             slot_minutes=120,
             slots_per_day=2,
+            now=_aware(first_day, 0),  # planned as the Waka did then, in the lessons of the timetable
         )
         programme_approve(programme=programme, approved_by=kepala)
         rows = list(programme.rows.select_related("teacher", "supervisor").order_by("planned_at", "pk"))

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
-from .models import Membership, Role, Semester, Staff, Subject
+from .models import Membership, RamadanPeriod, Role, Semester, Staff, Subject, TeacherCode
 
 # Who may read a staff record of their madrasah (besides the person themself), and who may change it.
 STAFF_READERS = (Role.KEPALA, Role.WAKA, Role.OPERATOR, Role.PENGAWAS)
@@ -29,6 +29,10 @@ ACCOUNT_MANAGERS = (Role.OPERATOR, Role.KEPALA)
 PERIOD_MANAGERS = (Role.OPERATOR, Role.KEPALA)
 # The madrasah's own local subjects (muatan lokal).
 SUBJECT_MANAGERS = (Role.OPERATOR, Role.KEPALA)
+# The school week, bell times, classes and the teaching timetable: the operator keeps them (the Kepala
+# may step in); the Waka reads them to plan supervision.
+TIMETABLE_EDITORS = (Role.OPERATOR, Role.KEPALA)
+TIMETABLE_READERS = (Role.OPERATOR, Role.KEPALA, Role.WAKA)
 
 
 def membership_required(*roles: str):
@@ -90,3 +94,19 @@ def local_subject_for_user(membership: Membership, pk: int) -> Subject:
     if not membership.has_role(*SUBJECT_MANAGERS):
         raise PermissionDenied
     return subject
+
+
+def ramadan_period_for_user(membership: Membership, pk: int) -> RamadanPeriod:
+    """A Ramadan range of the member's madrasah, for the timetable's editors (others: 403)."""
+    period = get_object_or_404(RamadanPeriod, pk=pk, madrasah_id=membership.madrasah_id)
+    if not membership.has_role(*TIMETABLE_EDITORS):
+        raise PermissionDenied
+    return period
+
+
+def teacher_code_for_user(membership: Membership, pk: int) -> TeacherCode:
+    """A remembered timetable code of the member's madrasah, for the timetable's editors (others: 403)."""
+    code = get_object_or_404(TeacherCode.objects.select_related("staff"), pk=pk, madrasah_id=membership.madrasah_id)
+    if not membership.has_role(*TIMETABLE_EDITORS):
+        raise PermissionDenied
+    return code

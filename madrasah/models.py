@@ -658,3 +658,177 @@ class HistoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+# --- Timetable (madrasah.timetable) -----------------------------------------------------------------
+
+
+class Weekday(models.IntegerChoices):
+    """Python's numbering (`date.weekday()`): Monday is 0."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BellSet(models.TextChoices):
+    REGULAR = "biasa", _("Regular bell times")
+    RAMADAN = "ramadan", _("Ramadan bell times")
+
+
+class BellKind(models.TextChoices):
+    LESSON = "jp", _("Lesson period")
+    CEREMONY = "upacara", _("Ceremony")
+    BREAK = "istirahat", _("Break")
+
+
+class SchoolWeek(models.Model):
+    """The days the madrasah opens, as weekday numbers (Monday 0). No row: Monday to Saturday."""
+
+    madrasah = models.OneToOneField(Madrasah, on_delete=models.CASCADE, related_name="school_week")
+    days = models.JSONField(_("school days"), default=list)
+
+    class Meta:
+        verbose_name = _("school week")
+        verbose_name_plural = _("school weeks")
+
+    def __str__(self) -> str:
+        return f"{self.madrasah}: {self.days}"
+
+
+class BellPeriod(models.Model):
+    """One line of a weekday's bell times: a lesson period (jam ke-`number`), a ceremony or a break."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="bell_periods")
+    bell_set = models.CharField(_("bell times"), max_length=8, choices=BellSet, default=BellSet.REGULAR)
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    kind = models.CharField(_("kind"), max_length=10, choices=BellKind, default=BellKind.LESSON)
+    number = models.PositiveSmallIntegerField(_("period"), null=True, blank=True)
+    start_time = models.TimeField(_("start"))
+    end_time = models.TimeField(_("end"))
+
+    class Meta:
+        verbose_name = _("bell period")
+        verbose_name_plural = _("bell periods")
+        ordering = ["bell_set", "weekday", "start_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["madrasah", "bell_set", "weekday", "number"],
+                condition=Q(number__isnull=False),
+                name="bell_period_number_unique_per_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="bell_period_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="bell_period_weekday_valid"),
+            models.CheckConstraint(
+                condition=(Q(kind="jp") & Q(number__isnull=False)) | (~Q(kind="jp") & Q(number__isnull=True)),
+                name="bell_period_number_only_for_lessons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bell_set} {self.weekday} {self.number or self.kind} {self.start_time:%H:%M}"
+
+
+class RamadanPeriod(models.Model):
+    """The days the Ramadan timetable applies (announced each year): its own bell times, and no
+    classroom observation planned (docs/domain.md §4)."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="ramadan_periods")
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"))
+
+    class Meta:
+        verbose_name = _("Ramadan timetable")
+        verbose_name_plural = _("Ramadan timetables")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="ramadan_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date}–{self.end_date}"
+
+
+class SchoolClass(models.Model):
+    """A class group (rombel) of an academic year, e.g. VII-A."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="school_classes")
+    academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="school_classes")
+    name = models.CharField(_("name"), max_length=20)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("class (rombel)")
+        verbose_name_plural = _("classes (rombel)")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "academic_year", name="school_class_name_unique_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeacherCode(models.Model):
+    """A teacher's code (or name) as the madrasah's timetable files write it, mapped once to the person
+    and remembered for the next imports."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="teacher_codes")
+    code = models.CharField(_("code in the timetable"), max_length=60)
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="timetable_codes", verbose_name=_("person"))
+
+    class Meta:
+        verbose_name = _("teacher code")
+        verbose_name_plural = _("teacher codes")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(Lower("code"), "madrasah", name="teacher_code_unique_per_madrasah")]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.staff}"
+
+
+class LessonKind(models.TextChoices):
+    LESSON = "mapel", _("Lesson")
+    COUNSELLING = "bk", _("Counselling (BK)")
+
+
+class Lesson(models.Model):
+    """One period of the semester's teaching timetable: on `weekday` at jam ke-`number`, `teacher`
+    teaches `subject` in `school_class` (a guidance counsellor: a counselling slot, class optional).
+    A teacher has one lesson a period, except one taught to several classes together (FET's `7A+7B`):
+    the import checks it, so no database constraint forbids the same teacher twice in a period."""
+
+    madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="lessons")
+    semester = models.ForeignKey(Semester, on_delete=models.CASCADE, related_name="lessons")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
+    number = models.PositiveSmallIntegerField(_("period"))
+    kind = models.CharField(_("kind"), max_length=6, choices=LessonKind, default=LessonKind.LESSON)
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.RESTRICT, null=True, blank=True, related_name="lessons", verbose_name=_("class")
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.RESTRICT, null=True, blank=True, related_name="lessons", verbose_name=_("subject")
+    )
+    teacher = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("teacher"))
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["weekday", "number", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["semester", "school_class", "weekday", "number"],
+                condition=Q(school_class__isnull=False),
+                name="lesson_class_once_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["semester", "teacher"])]
+
+    def __str__(self) -> str:
+        return f"{self.weekday}/{self.number} {self.school_class} {self.teacher_id}"

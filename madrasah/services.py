@@ -428,7 +428,7 @@ def local_subject_delete(*, subject: Subject) -> None:
         )
     try:
         subject.delete()
-    except ProtectedError:
+    except (ProtectedError, RestrictedError):
         raise ApplicationError(
-            _("%(name)s is used in a supervision programme and stays.") % {"name": subject.name}
+            _("%(name)s is used in a supervision programme or the timetable and stays.") % {"name": subject.name}
         ) from None

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .setup import views as setup
+from .timetable.urls import urlpatterns as timetable_urls
 from .views import (
     access_log,
     accounts,
@@ -80,4 +81,5 @@ urlpatterns = [
     path("pemberitahuan/", notification_list, name="notification-list"),
     path("pemberitahuan/<int:pk>/", notification_open, name="notification-open"),
     path("log-akses-data/", access_log.access_log, name="access-log"),
+    *timetable_urls,
 ]

@@ -541,6 +541,44 @@ MATRIX: dict[str, Row] = {
     "madrasah:subject-delete": Row(
         get=POST_ONLY, post=statuses("302 403 403 403 403 302 302 403 404"), args=lambda w: [w.local_subject.pk]
     ),
+    # The timetable: the operator and the Kepala keep it, the Waka reads it (issue 19 item 5).
+    "madrasah:timetable-home": Row(get=statuses("302 403 403 403 200 200 200 403 200")),
+    "madrasah:timetable-week": Row(
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 302 302 403 302"),
+        data=lambda w: {"days": ["0", "1", "2", "3", "4", "5"]},
+    ),
+    "madrasah:timetable-bells": Row(
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 302 302 403 302"),
+        data=lambda w: {"day_0": "07.00-07.40"},
+    ),
+    "madrasah:timetable-bells-ramadan": Row(
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 302 302 403 302"),
+        data=lambda w: {"day_0": "07.30-08.00"},
+    ),
+    "madrasah:ramadan-create": Row(
+        get=POST_ONLY,
+        post=statuses("302 403 403 403 403 302 302 403 302"),
+        data=lambda w: {"start_date": "2028-01-28", "end_date": "2028-02-25"},
+    ),
+    "madrasah:ramadan-delete": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 302 403 404"), args=lambda w: [w.ramadan.pk]
+    ),
+    "madrasah:timetable-classes": Row(
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 302 302 403 302"),
+        data=lambda w: {"names": "VII-A, VII-B"},
+    ),
+    "madrasah:timetable-import": Row(
+        get=statuses("302 403 403 403 403 200 200 403 200"),
+        post=statuses("302 403 403 403 403 400 400 403 400"),  # no file: the form comes back with its error
+    ),
+    "madrasah:timetable-template": Row(get=statuses("302 403 403 403 403 200 200 403 200")),
+    "madrasah:teacher-code-delete": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 302 403 404"), args=lambda w: [w.teacher_code.pk]
+    ),
     "madrasah:installation": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
     "madrasah:installation-accounts": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
     "madrasah:installation-account-reset": Row(
@@ -1040,6 +1078,7 @@ def _world() -> SimpleNamespace:
     report_objects = _reports(semester, personas)
     invitation = _invitation(personas)
     pengawas_invitation, local_subject = _pengawas_invitation_and_local_subject(personas)
+    ramadan, teacher_code = _timetable(personas)
     return SimpleNamespace(
         semester=semester,
         madrasah=madrasah,
@@ -1067,6 +1106,8 @@ def _world() -> SimpleNamespace:
         invitation=invitation,
         pengawas_invitation=pengawas_invitation,
         local_subject=local_subject,
+        ramadan=ramadan,
+        teacher_code=teacher_code,
         **personas,
         sessions=_sessions(personas),
         client=Client(),  # one for every request: its middleware chain is loaded once
@@ -1110,6 +1151,15 @@ def _pengawas_invitation_and_local_subject(personas):
         madrasah=kepala.madrasah, user=outsider.user, roles=["pengawas"], invited_by=kepala.user
     )
     return invitation, Subject.objects.create(madrasah=kepala.madrasah, name="Tahfidz Al-Qur'an", group="Muatan Lokal")
+
+
+def _timetable(personas):
+    """Our madrasah's Ramadan range and a remembered timetable code (the guru's)."""
+    from madrasah.models import RamadanPeriod, TeacherCode
+
+    madrasah = personas["guru"].madrasah
+    ramadan = RamadanPeriod.objects.create(madrasah=madrasah, start_date="2027-02-08", end_date="2027-03-09")
+    return ramadan, TeacherCode.objects.create(madrasah=madrasah, code="GR", staff=personas["guru"].staff)
 
 
 def _sessions(personas) -> dict[str, str]:

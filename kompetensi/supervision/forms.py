@@ -287,9 +287,12 @@ class BulkForm(forms.Form):
     )
     slots_per_day = forms.IntegerField(label=gettext_lazy("Slots per day"), initial=2, min_value=1, max_value=8)
 
-    def __init__(self, *args, instruments, **kwargs):
+    def __init__(self, *args, instruments, timetable: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["instruments"].queryset = instruments
+        if timetable:  # the times are the lessons' own: only how many a day is asked
+            del self.fields["first_time"], self.fields["slot_minutes"]
+            self.fields["slots_per_day"].label = gettext_lazy("Observations per day at most")
 
 
 class BlockedPeriodForm(forms.Form):

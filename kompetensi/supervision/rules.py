@@ -297,36 +297,126 @@ def programme_defaults(*, semester: Semester) -> dict[str, str]:
 
 
 def school_slots(
-    *, start: dt.date, end: dt.date, times: list[dt.time], periods: list[BlockedPeriod], taken: set[dt.datetime]
+    *,
+    start: dt.date,
+    end: dt.date,
+    times: list[dt.time],
+    periods: list,
+    taken: set[dt.datetime],
+    school_days: tuple[int, ...] = (0, 1, 2, 3, 4, 5),
+    after: dt.datetime | None = None,
 ) -> Iterator[dt.datetime]:
-    """Monday–Saturday from `start` to `end`, each day's `times`, skipping blocked periods and taken slots."""
+    """The madrasah's school days (Monday–Saturday unless its school week says otherwise) from `start`
+    to `end`, each day's `times`, skipping blocked periods (and Ramadan ranges), taken slots and every
+    slot not later than `after` (now: a plan is never made for the past, nor earlier today)."""
     day = start
     while day <= end:
-        if day.weekday() != SUNDAY and blocked_on(day, periods) is None:
+        if day.weekday() in school_days and blocked_on(day, periods) is None:
             for time in times:
                 at = timezone.make_aware(dt.datetime.combine(day, time))
-                if at not in taken:
+                if at not in taken and (after is None or at > after):
                     yield at
         day += dt.timedelta(days=1)
 
 
-def bulk_supervisor(*, people: SupervisionPeople, teacher_id: int, load: Counter) -> int | None:
-    """The Kepala for the team and the Waka; the pengawas for the Kepala; else the least-loaded team
-    member sharing a subject with the teacher; else the Waka; else the Kepala."""
+def bulk_supervisors(*, people: SupervisionPeople, teacher_id: int, load: Counter) -> list[int]:
+    """Who may supervise the teacher in a bulk plan, best first: the pengawas for the Kepala; the
+    Kepala for the team and the Waka; else the team members sharing a subject with the teacher (least
+    loaded first), then the Waka, then the Kepala."""
     if teacher_id in people.kepala_staff:
-        return people.pengawas_users[0] if people.pengawas_users else None
+        return list(people.pengawas_users)
     if teacher_id in people.team_staff or teacher_id in people.waka_staff:
-        return people.kepala_users[0] if people.kepala_users else None
+        return [u for u in people.kepala_users if people.staff_of_user.get(u) != teacher_id]
     subjects = set(people.subjects.get(teacher_id, ()))
-    sharing = [
-        people.user_of_staff[s]
-        for s in people.team_staff
-        if s != teacher_id and s in people.user_of_staff and subjects & set(people.subjects.get(s, ()))
-    ]
-    if sharing:
-        return min(sharing, key=lambda user_id: (load[user_id], people.names.get(user_id, "")))
+    sharing = sorted(
+        (
+            people.user_of_staff[s]
+            for s in people.team_staff
+            if s != teacher_id and s in people.user_of_staff and subjects & set(people.subjects.get(s, ()))
+        ),
+        key=lambda user_id: (load[user_id], people.names.get(user_id, ""), user_id),
+    )
     fallback = [u for u in (*people.waka_users, *people.kepala_users) if people.staff_of_user.get(u) != teacher_id]
-    return fallback[0] if fallback else None
+    return list(dict.fromkeys([*sharing, *fallback]))
+
+
+def bulk_supervisor(*, people: SupervisionPeople, teacher_id: int, load: Counter) -> int | None:
+    """The first of `bulk_supervisors`, for a plan without a timetable."""
+    return next(iter(bulk_supervisors(people=people, teacher_id=teacher_id, load=load)), None)
+
+
+@dataclass(frozen=True)
+class LessonPlacement:
+    teacher_id: int
+    supervisor_id: int
+    at: dt.datetime
+    class_name: str
+    subject_id: int | None
+
+
+def lesson_placements(
+    *,
+    teacher_ids: list[int],
+    people: SupervisionPeople,
+    week,
+    start: dt.date,
+    end: dt.date,
+    periods: list,
+    after: dt.datetime,
+    busy: set[tuple[int, dt.datetime]],
+    load: Counter,
+    per_day: int,
+) -> tuple[list[LessonPlacement], list[int]]:
+    """Place one observation per teacher in a lesson they teach (or a BK counselling period), with a
+    supervisor who is not teaching then and not observing someone else then: school days of the
+    madrasah's week from `start` to `end`, outside blocked periods and the Ramadan timetable, never
+    at or before `after`, at most `per_day` a day. `week` is the timetable's `PlannerWeek`; `busy`
+    holds (supervisor user id, time) already taken. Returns the placements and the teachers not placed
+    (no lesson in the timetable, or no free supervisor before `end`)."""
+    waiting = [t for t in teacher_ids if week.slots.get(t)]
+    placements: list[LessonPlacement] = []
+    day = start
+    while day <= end and waiting:
+        if week.is_school_day(day) and blocked_on(day, periods) is None:
+            placed_today = 0
+            for teacher_id in list(waiting):
+                if placed_today >= per_day:
+                    break
+                placement = _lesson_placement(
+                    teacher_id=teacher_id, day=day, people=people, week=week, after=after, busy=busy, load=load
+                )
+                if placement is not None:
+                    placements.append(placement)
+                    waiting.remove(teacher_id)
+                    busy.add((placement.supervisor_id, placement.at))
+                    load[placement.supervisor_id] += 1
+                    placed_today += 1
+        day += dt.timedelta(days=1)
+    placed = {p.teacher_id for p in placements}
+    return placements, [t for t in teacher_ids if t not in placed]
+
+
+def _lesson_placement(*, teacher_id, day, people, week, after, busy, load) -> LessonPlacement | None:
+    candidates = bulk_supervisors(people=people, teacher_id=teacher_id, load=load)
+    for slot in week.slots.get(teacher_id, ()):
+        if slot.weekday != day.weekday():
+            continue
+        at = timezone.make_aware(dt.datetime.combine(day, slot.start))
+        if at <= after:
+            continue
+        for supervisor_id in candidates:
+            if (supervisor_id, at) in busy or week.busy(
+                people.staff_of_user.get(supervisor_id), slot.weekday, slot.number
+            ):
+                continue
+            return LessonPlacement(
+                teacher_id=teacher_id,
+                supervisor_id=supervisor_id,
+                at=at,
+                class_name=slot.class_name,
+                subject_id=slot.subject_id,
+            )
+    return None
 
 
 def programme_row_can_observe(row: ProgrammeRow) -> bool:

@@ -11,9 +11,7 @@ exam weeks or the Ramadan timetable (blocked periods), nor on Sunday.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.urls import reverse
@@ -41,14 +39,12 @@ from .. import notices
 from ..rules import (
     SUNDAY,
     blocked_on,
-    bulk_supervisor,
     local_day,
     planned_day_has_passed,
-    school_slots,
     subject_warning,
     supervisor_check,
 )
-from ..selectors.programme import supervision_instruments, supervision_people, teachers_without_row
+from ..selectors.programme import supervision_instruments, supervision_people
 
 
 def _teacher_check(*, semester: Semester, teacher: Staff) -> None:
@@ -308,99 +304,6 @@ def programme_row_cancel(*, row: ProgrammeRow, reason: str) -> None:
     row.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     if row.programme.is_approved:
         _notify_schedule(programme=row.programme, rows=[row], kind=notices.CANCEL, matter=row)
-
-
-@dataclass
-class BulkResult:
-    created: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-@transaction.atomic
-def programme_rows_bulk_create(
-    *,
-    programme: Programme,
-    instruments: Iterable[InstrumentVersion],
-    start_date: dt.date,
-    first_time: dt.time,
-    slot_minutes: int,
-    slots_per_day: int,
-) -> BulkResult:
-    """Plan one supervision for every active teacher who has none in this programme yet, spread over
-    school days from `start_date` (`slots_per_day` slots `slot_minutes` apart from `first_time`),
-    with supervisors chosen by the rules. All or nothing; running it again creates nothing new."""
-    semester = programme.semester
-    _date_check(semester=semester, day=start_date, field="start_date")
-    if slots_per_day < 1 or slot_minutes < 1:
-        raise ApplicationError(_("Give at least one slot a day."), field="slots_per_day")
-    first = dt.datetime.combine(start_date, first_time)
-    times = [(first + dt.timedelta(minutes=slot_minutes * n)).time() for n in range(slots_per_day)]
-    if (first + dt.timedelta(minutes=slot_minutes * (slots_per_day - 1))).date() != start_date:
-        raise ApplicationError(_("The last slot must start on the same day."), field="slots_per_day")
-    instrument_ids = _instruments_check(semester=semester, instruments=instruments)
-    people = supervision_people(madrasah=programme.madrasah, semester=semester)
-    teachers = list(teachers_without_row(programme=programme).order_by("name", "pk"))
-    existing = list(programme.rows.filter(cancelled_at__isnull=True).values_list("supervisor_id", "planned_at"))
-    load = Counter(supervisor_id for supervisor_id, _at in existing)
-    slots = school_slots(
-        start=start_date,
-        end=semester.end_date,
-        times=times,
-        periods=list(semester.blocked_periods.all()),
-        taken={at for _s, at in existing},
-    )
-    result, rows, mismatched, unplaced = BulkResult(), [], 0, 0
-    for teacher in teachers:
-        supervisor_id = bulk_supervisor(people=people, teacher_id=teacher.pk, load=load)
-        if supervisor_id is None:
-            result.warnings.append(
-                _("%(name)s was skipped: there is no pengawas (or Kepala) to supervise them. Plan it by hand.")
-                % {"name": teacher.full_name}
-            )
-            continue
-        at = next(slots, None)
-        if at is None:
-            unplaced += 1
-            continue
-        subject_id = next(iter(people.subjects.get(teacher.pk, ())), None)
-        supervisor_staff = people.staff_of_user.get(supervisor_id)
-        if subject_id and supervisor_staff and subject_id not in people.subjects.get(supervisor_staff, ()):
-            mismatched += 1
-        load[supervisor_id] += 1
-        rows.append(
-            ProgrammeRow(
-                programme=programme, teacher=teacher, supervisor_id=supervisor_id, planned_at=at, subject_id=subject_id
-            )
-        )
-    created = ProgrammeRow.objects.bulk_create(rows)
-    through = ProgrammeRow.instruments.through
-    through.objects.bulk_create(
-        [through(programmerow_id=row.pk, instrumentversion_id=v) for row in created for v in instrument_ids]
-    )
-    result.created = len(created)
-    if unplaced:
-        result.warnings.append(
-            ngettext(
-                "%(count)s teacher could not be placed before the semester ends.",
-                "%(count)s teachers could not be placed before the semester ends.",
-                unplaced,
-            )
-            % {"count": unplaced}
-        )
-    if mismatched:
-        result.warnings.append(
-            ngettext(
-                "%(count)s supervision has a supervisor of another subject (no team member shares it).",
-                "%(count)s supervisions have a supervisor of another subject (no team member shares it).",
-                mismatched,
-            )
-            % {"count": mismatched}
-        )
-    if programme.is_approved and created:
-        _notify_schedule(programme=programme, rows=created, kind=notices.SCHEDULE)
-    elif created:
-        _awaits_approval_notify(programme)
-    return result
 
 
 def blocked_period_create(*, semester: Semester, start_date: dt.date, end_date: dt.date, reason: str) -> list[str]:

@@ -17,6 +17,7 @@ from madrasah import selectors as madrasah_selectors
 from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import Role, Semester
+from madrasah.timetable import selectors as timetable_selectors
 
 from ...access import PROGRAMME_APPROVERS, PROGRAMME_EDITORS, programme_for_user, programme_row_for_user, team_for_user
 from .. import rules
@@ -31,6 +32,7 @@ from ..forms import (
     TeamForm,
 )
 from ..selectors import programme as selectors
+from ..services import planner
 from ..services import programme as services
 
 TEMPLATES = "kompetensi/programme/"
@@ -329,14 +331,16 @@ def programme_bulk_create(request, pk: int):
     semester = programme.semester
     instruments = selectors.supervision_instruments(semester=semester)
     start = min(max(timezone.localdate(), semester.start_date), semester.end_date)
+    lessons = timetable_selectors.lesson_count(semester=semester)
     form = BulkForm(
         request.POST or None,
         instruments=instruments,
+        timetable=bool(lessons),
         initial={"instruments": [v.pk for v in instruments if v.instrument.kind != "penilaian"], "start_date": start},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.programme_rows_bulk_create(programme=programme, **form.cleaned_data)
+            result = planner.programme_rows_bulk_create(programme=programme, **form.cleaned_data)
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -359,6 +363,7 @@ def programme_bulk_create(request, pk: int):
             "form": form,
             "waiting": selectors.teachers_without_row(programme=programme).count(),
             "periods": selectors.blocked_periods(semester=semester),
+            "lessons": lessons,
         },
     )
 
