@@ -386,3 +386,35 @@ def class_names_parse(text: str) -> tuple[list[str], list[str]]:
         seen.add(class_key(name))
         names.append(name)
     return names, errors
+
+
+# Grades as a madrasah writes them, longest first so that VIII is read before VII and XII before XI.
+_ROMAN_NUMBERS = {"xii": 12, "xi": 11, "ix": 9, "viii": 8, "vii": 7, "vi": 6, "iv": 4, "iii": 3, "ii": 2, "x": 10}
+_ROMAN_NUMBERS |= {"v": 5, "i": 1}
+_GRADE_WORD = re.compile(r"^([ivx]+)(?![a-z])")
+
+
+def _natural(text: str) -> tuple:
+    """Digits compared as numbers (VII-2 before VII-10), the rest as lower-case letters."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
+
+
+def class_sort_key(name: Any) -> tuple:
+    """The order in which people read class names: by grade (VII-A, VII-B, VIII-A, IX-A: the Roman
+    numerals counted, 7A read as VII-A), then the group with its numbers counted (VII-2 before VII-10);
+    names without a grade (Tahfidz) after those with one, alphabetically."""
+    text = " ".join(str(name or "").lower().split())
+    if text.startswith("kelas "):
+        text = text[6:]
+    grade, rest = None, text
+    if match := re.match(r"^(\d+)(.*)$", text):
+        grade, rest = int(match[1]), match[2]
+    elif (match := _GRADE_WORD.match(text)) and match[1] in _ROMAN_NUMBERS:
+        grade, rest = _ROMAN_NUMBERS[match[1]], text[match.end() :]
+    else:  # VIIA: a numeral and the group's letter run together (never the I of Ibnu Sina)
+        for numeral, number in _ROMAN_NUMBERS.items():
+            if text.startswith(numeral) and re.fullmatch(r"[a-z]\W*\d*", text[len(numeral) :]):
+                grade, rest = number, text[len(numeral) :]
+                break
+    group = _natural(re.sub(r"[^0-9a-z]", "", rest))
+    return (0, grade, group, text) if grade is not None else (1, 0, _natural(text), text)

@@ -63,6 +63,12 @@ def classes(*, academic_year: AcademicYear) -> QuerySet[SchoolClass]:
     )
 
 
+def year_classes(*, madrasah_id: int, academic_year_id: int | None) -> QuerySet[SchoolClass]:
+    """The academic year's classes (rombel) as the timetable lists them, unordered (a caller may
+    combine them with other names in one query)."""
+    return SchoolClass.objects.filter(madrasah_id=madrasah_id, academic_year_id=academic_year_id).order_by()
+
+
 def teacher_codes(*, madrasah: Madrasah) -> QuerySet[TeacherCode]:
     return TeacherCode.objects.filter(madrasah=madrasah).select_related("staff").order_by("code")
 

@@ -4,6 +4,8 @@ nobody for a build that failed or a message that found the report already done."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -108,3 +110,42 @@ def test_a_requester_who_lost_the_role_is_not_told(waka, media, sent):
     waka.roles.filter(role="waka").delete()
     run(report.pk)
     assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_downloading_a_report_deals_with_its_ready_notice(kepala, waka, media, sent, login):
+    """The Kepala's "ready to download" notice is done once he has downloaded that document (not when
+    someone else has), and "Perlu tindakan" counts one document less; the other ready one stays."""
+    recap, _ = services.report_enqueue(
+        madrasah=kepala.madrasah, kind=document_kind("semester"), period_key=SEMESTER, scheduled=True
+    )
+    other, _ = services.report_enqueue(
+        madrasah=kepala.madrasah, kind=document_kind("laporan-supervisi"), period_key=SEMESTER, scheduled=True
+    )
+    assert run(recap.pk) == run(other.pk, task_id="task-2") == "done"
+    notice = Notification.objects.get(user=kepala.user, matter_id=recap.pk)
+    assert notice.done_at is None and notice.read_at is None
+    home = reverse("madrasah:home-kepala")
+    client = login(kepala)
+    assert ready_count(client.get(home)) == 2
+
+    download = reverse("laporan:report-download", args=[recap.pk])
+    assert login(waka).get(download).status_code == 200
+    notice.refresh_from_db()
+    assert notice.done_at is None  # the Waka's download is not the Kepala's
+
+    client = login(kepala)
+    response = client.get(download)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    notice.refresh_from_db()
+    assert notice.done_at is not None and notice.read_at == notice.done_at
+    assert Notification.objects.get(user=kepala.user, matter_id=other.pk).done_at is None
+    assert ready_count(client.get(home)) == 1
+    assert client.get(download).status_code == 200  # a second download changes nothing
+    assert ready_count(client.get(home)) == 1
+
+
+def ready_count(response) -> int:
+    """The count of the "documents ready" line of "Perlu tindakan" (0 when the line is absent)."""
+    found = re.search(r'data-testid="todo-documents_ready" data-count="(\d+)"', response.content.decode())
+    return int(found[1]) if found else 0

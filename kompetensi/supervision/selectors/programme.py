@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madrasah.models import Madrasah, Membership, Role, Semester, Staff, User
+from madrasah.timetable.rules import class_key, class_sort_key
+from madrasah.timetable.selectors import year_classes
 
 from ...models import (
     BlockedPeriod,
@@ -235,16 +237,31 @@ def teachers_without_row(*, programme: Programme) -> QuerySet[Staff]:
 CLASS_NAMES_OFFERED = 100
 
 
-def class_names_in_use(*, madrasah_id: int) -> list[str]:
-    """The class names (rombel) already written in the madrasah's programme rows and observations, for
-    the datalist of a class field: one query, at most `CLASS_NAMES_OFFERED`, sorted."""
-    planned = (
-        ProgrammeRow.objects.filter(programme__madrasah_id=madrasah_id)
-        .exclude(class_name="")
-        .values_list("class_name")
-        .order_by()
+def class_names_offered(*, madrasah_id: int, academic_year_id: int | None) -> list[str]:
+    """The class names (rombel) for the datalist of a class field: the academic year's classes from the
+    timetable first, then the names already written in the madrasah's programme rows and observations
+    (older years, names typed before the timetable was entered). Each class once (7A is VII-A: the
+    timetable's spelling wins), each group in reading order (VII-A, VII-B, VIII-A, IX-A). One query,
+    at most `CLASS_NAMES_OFFERED` names."""
+    timetable = year_classes(madrasah_id=madrasah_id, academic_year_id=academic_year_id)
+    planned = ProgrammeRow.objects.filter(programme__madrasah_id=madrasah_id).exclude(class_name="").order_by()
+    observed = Observation.objects.filter(madrasah_id=madrasah_id).exclude(class_name="").order_by()
+    found = (
+        timetable.annotate(source=Value(0))
+        .values_list("name", "source")
+        .union(
+            planned.annotate(source=Value(1)).values_list("class_name", "source"),
+            observed.annotate(source=Value(1)).values_list("class_name", "source"),
+        )
+        .order_by("source", "name")[:CLASS_NAMES_OFFERED]
     )
-    observed = (
-        Observation.objects.filter(madrasah_id=madrasah_id).exclude(class_name="").values_list("class_name").order_by()
-    )
-    return sorted(name for (name,) in planned.union(observed).order_by("class_name")[:CLASS_NAMES_OFFERED])
+    groups: tuple[list[str], list[str]] = ([], [])
+    for name, source in found:
+        groups[source].append(name)
+    offered, seen = [], set()
+    for group in groups:
+        for name in sorted(group, key=class_sort_key):
+            if class_key(name) not in seen:
+                seen.add(class_key(name))
+                offered.append(name)
+    return offered

@@ -35,7 +35,7 @@ from ...models import Item, Observation, ObservationConflictCopy, ObservationSta
 from ..forms import NOT_APPLICABLE, item_field, note_field, payload_from_json, payload_from_post
 from ..rules import TEXT_FIELDS
 from ..selectors.observations import observation_actions, observation_history, observation_result
-from ..selectors.programme import class_names_in_use
+from ..selectors.programme import class_names_offered
 from ..services.conflicts import conflict_differences
 from ..services.observations import ConflictError, observation_save, observation_start
 from .results import choices_of, log_opening, result_display
@@ -161,7 +161,10 @@ def _entry_page(request, observation: Observation, *, state: dict, fields: dict,
             % {"scored": "{scored}", "applicable": "{applicable}"},
             "unscored_texts": {form: _unscored_text(n) for form, n in (("one", 1), ("other", 2))},
             "draft_key": f"mutu-observasi:{observation.pk}:{request.user.pk}",
-            "class_names": class_names_in_use(madrasah_id=observation.madrasah_id),
+            "class_names": class_names_offered(
+                madrasah_id=observation.madrasah_id,
+                academic_year_id=observation.row.programme.semester.academic_year_id,
+            ),
             # Entries of an earlier refused save wait for the person's choice.
             "open_copy": _open_copy(observation, request.user),
         },

@@ -321,7 +321,13 @@ def programme_row_create(request, pk: int):
     return render(
         request,
         TEMPLATES + "row_form.html",
-        {"programme": programme, "form": form, "class_names": selectors.class_names_in_use(madrasah_id=madrasah.pk)},
+        {
+            "programme": programme,
+            "form": form,
+            "class_names": selectors.class_names_offered(
+                madrasah_id=madrasah.pk, academic_year_id=programme.semester.academic_year_id
+            ),
+        },
     )
 
 
