@@ -285,10 +285,10 @@ def mixed_bands(instruments) -> bool:
 
 
 def completion_percent(completion) -> int | None:
-    """Done out of the supervisions still due (planned, done, overdue; cancelled ones left out), in
-    whole percent, rounded down so that 99.6 never reads "100"."""
-    due = completion.planned + completion.done + completion.overdue
-    return None if not due else completion.done * 100 // due
+    """Done out of every supervision of the programme (still planned, done or overdue; cancelled ones
+    left out), in whole percent, rounded down so that 99.6 never reads "100"."""
+    planned = completion.planned + completion.done + completion.overdue
+    return None if not planned else completion.done * 100 // planned
 
 
 def _all_zero(table) -> bool:
