@@ -15,7 +15,6 @@ from madrasah.models import AcademicYear, Semester
 
 from .rules import PERIOD_KINDS, QUARTERS, ROMAN, PeriodKind, quarter_of, quarter_period, semester_period, year_period
 
-
 CHOOSE_KIND = gettext_lazy("Choose a semester, a quarter or a calendar year.")
 
 

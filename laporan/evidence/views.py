@@ -7,8 +7,12 @@ other madrasah and 403 to the operator; the pengawas, who may read the teacher's
 here. The PKG appraisal stays what it is everywhere else — the teacher's, their assessor's and the
 Kepala's only — so the Waka's download leaves it out and says so.
 
-Built while the request waits: a typical teacher's zip (a few sheets, the PKG forms, certificates,
-a berita acara) renders in well under two seconds (docs/architecture.md, "Bukti dukung").
+Built while the request waits, one WeasyPrint rendering per sheet, PKG form, berita acara and the
+contents page. Measured on a 2-core machine under load (load average 7): a calendar year with two
+sheets, the PKG forms, a certificate and a berita acara takes 4.4–5 s (8 s on the process's first
+download, WeasyPrint loading); more than the ~2 s a request should wait, so the build belongs on the
+report workers — not done yet: the Waka's zip leaves out the PKG that the Kepala's holds, so a
+`Report` row keyed by kind, period and teacher alone would hand one reader's zip to the other.
 """
 
 from __future__ import annotations

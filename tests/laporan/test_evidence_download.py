@@ -448,3 +448,38 @@ def test_the_waka_downloads_without_the_pkg_and_is_logged(history, login, guru, 
     assert any("_supervisi_2026-02-16_" in n for n in names)
     assert "Kepala" in _text(_pdfs(archive)[names[0]]) and "PKG" in _text(_pdfs(archive)[names[0]])
     assert AccessLog.objects.filter(user=waka.user, staff=guru.staff, what="Unduh bukti dukung").count() == 1
+
+
+def test_the_records_are_read_in_a_fixed_number_of_queries(history, guru, waka, django_assert_num_queries):
+    from laporan.evidence.rules import year_period
+    from laporan.evidence.selectors import evidence_records
+
+    for day in (dt.date(2026, 9, 1), dt.date(2026, 10, 1)):
+        in_house_create(
+            madrasah=guru.madrasah,
+            user=waka.user,
+            data=InHouseData(title=f"IHT {day}", organiser="MTsN", start_date=day, end_date=day, jp=2),
+            attendees=[guru.staff, waka.staff],
+        )
+
+    with django_assert_num_queries(6):  # sheets, PKG, its documents, PKB, in-house and their attendees
+        records = evidence_records(teacher=guru.staff, period=year_period(2026))
+    assert len(records.observations) == 2 and records.appraisal is not None and len(records.appraisal_documents) == 2
+    assert [len(a.attendees.all()) for a in records.in_house] == [2, 2]
+
+
+def test_quarters_and_years_have_their_calendar_bounds_and_slugs_stay_ascii():
+    from laporan.evidence.rules import evidence_file_name, quarter_period, slug, unique_name, year_period
+
+    assert (quarter_period(2026, 1).start, quarter_period(2026, 1).end) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert (quarter_period(2024, 4).start, quarter_period(2024, 4).end) == (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
+    assert (year_period(2025).start, year_period(2025).end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("=SUM(A1:A9)") == "sum-a1-a9"
+    assert slug("\\0041 \\22 url(x)") == "0041-22-url-x"
+    assert slug("😀") == "dokumen"
+    assert len(slug("kata " * 100)) <= 40 and not slug("kata " * 100).endswith("-")
+    name = evidence_file_name(identifier="123", kind="pkb", day=dt.date(2026, 1, 2), title="Sertifikat Ñoño")
+    assert name == "123_pkb_2026-01-02_sertifikat-nono.pdf" and FILE_NAME.match(name)
+    taken: set[str] = set()
+    assert [unique_name(name, taken) for _ in range(3)] == [name, name[:-4] + "-2.pdf", name[:-4] + "-3.pdf"]
