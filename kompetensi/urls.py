@@ -12,5 +12,4 @@ urlpatterns = [
     *appraisal_urls.urlpatterns,
     *growth_urls.urlpatterns,
     *pkb_urls.urlpatterns,
-    *growth_urls.archive_urlpatterns,
 ]

@@ -1,5 +1,5 @@
-"""The growth pages: a teacher's page and notes of appreciation; the supporting-evidence download
-(listed after the PKB pages, as in the app's URL list)."""
+"""The growth pages: a teacher's page and notes of appreciation. The supporting-evidence download
+(`kompetensi:evidence-archive`) is laporan's (laporan/evidence/urls.py), in this namespace."""
 
 from django.urls import path
 
@@ -8,9 +8,4 @@ from . import views
 urlpatterns = [
     path("guru/<int:staff_pk>/", views.teacher_page, name="teacher-page"),
     path("guru/<int:staff_pk>/apresiasi/", views.appreciation_create, name="appreciation-create"),
-]
-
-archive_urlpatterns = [
-    path("guru/<int:staff_pk>/bukti-dukung/", views.evidence_archive, name="evidence-archive"),
-    path("guru/<int:staff_pk>/bukti-dukung/pilih/", views.evidence_archive_form, name="evidence-archive-form"),
 ]

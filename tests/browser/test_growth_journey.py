@@ -1,7 +1,7 @@
 """A teacher's growth on a phone: the teacher sees a note of appreciation and the supervision chart with
 its table on "Perkembangan Saya", opens a follow-up and records progress with a photo, logs a PKB
 activity with its certificate; the Waka verifies it from the queue; the teacher sees the year's total
-grow, and downloads the year's bukti dukung with the certificate in it.
+grow, and downloads the calendar year's bukti dukung (PDFs) with the certificate in it.
 
 Assertions use URLs and data-testid hooks, not words (see test_journeys.py).
 """
@@ -129,15 +129,24 @@ def test_a_teacher_grows_records_progress_logs_pkb_and_the_waka_verifies(browsin
     page.goto("/kompetensi/pkb/")
     expect(page.get_by_test_id("pkb-total")).to_have_text("32")
     expect(page.get_by_test_id("pkb-row").filter(has_text=PKB_TITLE).get_by_test_id("pkb-status")).to_be_visible()
-    page.goto(f"/kompetensi/guru/{guru.staff_id}/bukti-dukung/pilih/")
-    form = page.get_by_test_id("archive-year-form")
-    form.locator("select[name=tahun]").select_option(str(year))
+    page.goto("/beranda/guru/")
+    with page.expect_navigation():
+        page.get_by_test_id("evidence-archive-link").click()
+    expect(page).to_have_url(path_is(f"/kompetensi/guru/{guru.staff_id}/bukti-dukung/pilih/"))
+    form = page.get_by_test_id("archive-form")
+    expect(form.locator("input[name=periode][value=semester]")).to_be_checked()  # the current semester
+    form.locator("input[name=periode][value=tahun]").check()
+    form.locator("select[name=tahun]").select_option(str(start.year))
     with page.expect_download() as download_info:
-        form.locator("button[type=submit]").click()
+        page.get_by_test_id("archive-download").click()
     download = download_info.value
-    assert download.suggested_filename == f"bukti-dukung-{guru.staff.nip}-{year}-{year + 1}.zip"
-    names = zipfile.ZipFile(download.path()).namelist()
-    assert names == ["3-pkb/01-Sertifikat-Diklat-KM.pdf", "index.html"]  # the result is not final yet
+    assert download.suggested_filename == f"bukti-dukung-{guru.staff.nip}-{start.year}.zip"
+    archive = zipfile.ZipFile(download.path())
+    names = archive.namelist()
+    # The contents page and the certificate; the supervision result is not final yet.
+    assert [name.split("_")[1] for name in names] == ["daftar-isi", "pkb"]
+    assert names[1] == f"{guru.staff.nip}_pkb_{start:%Y-%m-%d}_pelatihan-implementasi-kurikulum-merdeka.pdf"
+    assert all(archive.read(name).startswith(b"%PDF") for name in names)
     assert_no_csp_violations(browsing)
 
     progress = FollowUpProgress.objects.get(follow_up=follow_up)

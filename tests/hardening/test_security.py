@@ -33,8 +33,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 APPS = ("config", "madrasah", "kompetensi", "mutu", "laporan")
 TEMPLATE_DIRS = [BASE_DIR / "templates", *(BASE_DIR / app / "templates" for app in APPS[1:])]
 # Documents that are never served as a page, so the CSP never applies to them: WeasyPrint's PDF
-# templates, and the evidence archive's pages, opened from the downloaded ZIP file on the user's disk.
-DOCUMENT_TEMPLATES = ("laporan/templates/laporan/pdf/", "kompetensi/templates/kompetensi/growth_archive/")
+# templates.
+DOCUMENT_TEMPLATES = ("laporan/templates/laporan/pdf/",)
 OLD_PASSWORD = "rahasia-123"  # the factories' password
 
 

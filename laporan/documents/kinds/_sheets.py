@@ -230,6 +230,13 @@ def filled_sheets(*, madrasah: Madrasah, semester: Semester, teacher: Staff) -> 
     """The teacher's submitted observations of the semester as sheets with their stored scores,
     section percentages, the stored total (percentage and predikat) and the follow-ups agreed."""
     observations = list(observations_of_teacher(madrasah=madrasah, semester=semester, teacher=teacher))
+    return sheets_of_observations(madrasah=madrasah, observations=observations, teacher=teacher)
+
+
+def sheets_of_observations(*, madrasah: Madrasah, observations: list[Observation], teacher: Staff) -> list[Sheet]:
+    """`observations` of `teacher` (with `row__subject` and `instrument_version__instrument` and
+    `__academic_year` selected) as filled sheets, in the order given; the teacher's evidence download
+    prints each on its own."""
     if not observations:
         return []
     ids = [o.pk for o in observations]

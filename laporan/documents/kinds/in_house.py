@@ -51,22 +51,28 @@ def in_house_activities_of_year(*, madrasah: Madrasah, start_year: int) -> list[
     )
 
 
+def activity_printed(*, madrasah: Madrasah, activity: InHouseActivity) -> Activity:
+    """One activity as its berita acara prints it (attendees prefetched by name)."""
+    a = activity
+    return Activity(
+        title=a.title,
+        kind=a.get_kind_display(),
+        organiser=a.organiser,
+        speaker=a.speaker,
+        place=a.place,
+        start_date=a.start_date,
+        end_date=a.end_date,
+        jp=a.jp,
+        minutes_per_jp=a.minutes_per_jp,
+        summary=a.summary.strip(),
+        attendees=[person_of(s) for s in a.attendees.all()],
+        place_date=place_and_date(madrasah, a.end_date),
+    )
+
+
 def in_house_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     activities = [
-        Activity(
-            title=a.title,
-            kind=a.get_kind_display(),
-            organiser=a.organiser,
-            speaker=a.speaker,
-            place=a.place,
-            start_date=a.start_date,
-            end_date=a.end_date,
-            jp=a.jp,
-            minutes_per_jp=a.minutes_per_jp,
-            summary=a.summary.strip(),
-            attendees=[person_of(s) for s in a.attendees.all()],
-            place_date=place_and_date(madrasah, a.end_date),
-        )
+        activity_printed(madrasah=madrasah, activity=a)
         for a in in_house_activities_of_year(madrasah=madrasah, start_year=period.academic_year.start_year)
     ]
     kepala, waka = leaders(madrasah=madrasah)

@@ -1,0 +1,1 @@
+"""Unduh bukti dukung: a teacher's supporting evidence for e-Kinerja, as PDFs in one zip."""
