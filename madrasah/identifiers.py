@@ -149,6 +149,43 @@ def format_nip(value: str) -> str:
     return f"{nip[0:8]} {nip[8:14]} {nip[14]} {nip[15:18]}"
 
 
+@dataclass(frozen=True)
+class StaffIdentifier:
+    """The identifier printed for a person (docs/domain.md §5): NIP, else NIGNP, else PegID, with its
+    label. `text` is the value as printed (a NIP grouped `19700101 199803 1 002`); empty when the
+    person has none of the three."""
+
+    label: str = "NIP"
+    value: str = ""
+
+    @property
+    def text(self) -> str:
+        return format_nip(self.value) if self.label == "NIP" else self.value
+
+    def __str__(self) -> str:
+        return f"{self.label}. {self.text or '-'}"
+
+
+# The heading of a table column holding `StaffIdentifier`s, and a cell's text: a NIP as printed, any
+# other identifier with its label ("NIGNP 123…"), "-" for none.
+IDENTIFIER_HEADING = "NIP/NIGNP/PegID"
+
+
+def identifier_cell_text(identifier: StaffIdentifier) -> str:
+    if not identifier.text:
+        return "-"
+    return identifier.text if identifier.label == "NIP" else f"{identifier.label} {identifier.text}"
+
+
+def staff_identifier(*, nip: str = "", nignp: str = "", peg_id: str = "") -> StaffIdentifier:
+    """NIP, else NIGNP, else PegID (a civil servant is known by the NIP; a non-civil-servant teacher
+    by the NIGNP of EMIS; someone with neither by Kemenag's PegID). None of them: an empty NIP."""
+    for label, value in (("NIP", nip), ("NIGNP", nignp), ("PegID", peg_id)):
+        if value and value.strip():
+            return StaffIdentifier(label=label, value=value.strip())
+    return StaffIdentifier()
+
+
 def validate_nignp(value: str) -> str:
     """NIGNP: 18 digits of text, nothing more can be checked."""
     return _require_digits(value, 18, "NIGNP")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .files import upload_to_random
-from .identifiers import format_nip
+from .identifiers import StaffIdentifier, format_nip, staff_identifier
 
 
 class User(AbstractUser):
@@ -373,6 +373,11 @@ class Staff(models.Model):
     @property
     def nip_display(self) -> str:
         return format_nip(self.nip)
+
+    @property
+    def identifier(self) -> StaffIdentifier:
+        """What documents print for this person: NIP, else NIGNP, else PegID, labelled."""
+        return staff_identifier(nip=self.nip, nignp=self.nignp, peg_id=self.peg_id)
 
     @property
     def login_identifier(self) -> str:

@@ -189,7 +189,7 @@ def recap_tables(data: DashboardData) -> list[Table]:
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def _count_chart(*, items: list[tuple[str, int]], title: str, chart_id: str):
+def _count_chart(*, items: list[tuple[str, int]], title: str, chart_id: str, width: int = CHART_WIDTH):
     # Whole-number ticks (madrasah.charts.integer_ticks): a count of teachers has no fractions.
     top = max([count or 0 for _label, count in items] + [1])
     return bar_chart(
@@ -197,14 +197,14 @@ def _count_chart(*, items: list[tuple[str, int]], title: str, chart_id: str):
         max_value=top,
         title=title,
         chart_id=chart_id,
-        width=CHART_WIDTH,
+        width=width,
         places=0,
         show_title=False,
         label_share=LABEL_SHARE,
     )
 
 
-def _percent_chart(*, items, title: str, chart_id: str, max_value=100, min_value=0, unit="%"):
+def _percent_chart(*, items, title: str, chart_id: str, max_value=100, min_value=0, unit="%", width: int = CHART_WIDTH):
     items = [(label, None if value is None else for_display(value)) for label, value in items]
     return bar_chart(
         items=items,
@@ -212,19 +212,26 @@ def _percent_chart(*, items, title: str, chart_id: str, max_value=100, min_value
         min_value=min_value,
         title=title,
         unit=unit,
-        width=CHART_WIDTH,
+        width=width,
         chart_id=chart_id,
         show_title=False,
         label_share=LABEL_SHARE,
     )
 
 
-def _charts(data) -> dict:
+def recap_charts(data, *, width: int = CHART_WIDTH, widths: dict[str, int] | None = None) -> dict:
     """One chart per recap table that has one, keyed like the table; same numbers as the table. Each
     bar is labelled with the instrument's short name (`InstrumentSummary.short_name`), so that no two
-    bars read alike; the card's heading is the chart's title."""
+    bars read alike; the card's heading is the chart's title. The dashboard and the semester recap
+    (PDF) both draw these: counts on whole-number ticks, PKG on its 1–4 scale. `widths`: a width per
+    table key other than `width` (the PDF draws the charts with long labels under their table)."""
+    widths = widths or {}
     c, f = data.completion, data.follow_ups
     visible = [i for i in data.instruments if not i.hidden]
+
+    def sized(key: str) -> int:
+        return widths.get(key, width)
+
     charts = {
         "programme": _count_chart(
             items=[
@@ -235,6 +242,7 @@ def _charts(data) -> dict:
             ],
             title=_("Supervision programme"),
             chart_id="chart-programme",
+            width=sized("programme"),
         ),
         "follow_ups": _count_chart(
             items=[
@@ -246,6 +254,7 @@ def _charts(data) -> dict:
             ],
             title=_("Follow-ups"),
             chart_id="chart-follow-ups",
+            width=sized("follow_ups"),
         ),
     }
     if visible:
@@ -253,16 +262,20 @@ def _charts(data) -> dict:
             items=[(i.short_name or i.name, i.average) for i in visible],
             title=_("Average result per instrument (%)"),
             chart_id="chart-instruments",
+            width=sized("instruments"),
         )
         sections = [(f"{i.short_name or i.name} · {title}", average) for i in visible for title, average in i.sections]
         if sections:
             charts["sections"] = _percent_chart(
-                items=sections, title=_("Section averages (%)"), chart_id="chart-sections"
+                items=sections, title=_("Section averages (%)"), chart_id="chart-sections", width=sized("sections")
             )
         distribution = [(f"{i.short_name or i.name} · {label}", n) for i in visible for label, n in i.distribution]
         if distribution:
             charts["distribution"] = _count_chart(
-                items=distribution, title=_("Predikat distribution"), chart_id="chart-distribution"
+                items=distribution,
+                title=_("Predikat distribution"),
+                chart_id="chart-distribution",
+                width=sized("distribution"),
             )
     if not data.pkg.hidden and data.pkg.domains:
         # Competency scores run from 1 to 4: the axis starts at 1, as the scale does (docs/domain.md §8).
@@ -270,6 +283,7 @@ def _charts(data) -> dict:
             items=[(d.name, d.average) for d in data.pkg.domains],
             title=_("PKG: average competency score per domain (1–4)"),
             chart_id="chart-pkg",
+            width=sized("pkg"),
             max_value=PKG_COMPETENCY_MAX,
             min_value=1,
             unit="",
@@ -308,7 +322,7 @@ def dashboard_context(data, *, meeting: bool = False, drill: bool = True, privat
     drill-down to a teacher). `private`: the attention list is shown (the Kepala's and Waka's own
     view only). `drill`: links into the kompetensi lists of this madrasah.
     """
-    charts = _charts(data)
+    charts = recap_charts(data)
     bands_differ = mixed_bands(data.instruments)
     tables = [
         {

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from madrasah.errors import ApplicationError
+from madrasah.identifiers import StaffIdentifier
 from madrasah.models import AcademicYear, Madrasah, Membership, PaperSize, Role, Semester, Staff
 
 from ..models import DocumentNumber, DocumentSequence, Report, ReportStatus
@@ -265,7 +266,7 @@ class Signatory:
     heading: str  # "Mengetahui," or the place and date
     role: str  # "Kepala Madrasah"
     name: str  # full name with titles; blank line to fill in by hand when unknown
-    nip: str  # raw; printed by the `nip` filter
+    identifier: StaffIdentifier  # NIP, else NIGNP, else PegID; printed by the `identifier` filter
 
 
 def signatory_staff(*, madrasah: Madrasah) -> dict[str, Staff | None]:
@@ -289,8 +290,8 @@ def signatory_staff(*, madrasah: Madrasah) -> dict[str, Staff | None]:
 
 def _signatory(heading: str, role: str, person: Staff | None) -> Signatory:
     if person is None:
-        return Signatory(heading=heading, role=role, name="", nip="")
-    return Signatory(heading=heading, role=role, name=person.full_name, nip=person.nip)
+        return Signatory(heading=heading, role=role, name="", identifier=StaffIdentifier())
+    return Signatory(heading=heading, role=role, name=person.full_name, identifier=person.identifier)
 
 
 def signatures(*, madrasah: Madrasah, place_date: str, maker: bool = True) -> list[Signatory]:

@@ -12,7 +12,7 @@ import pytest
 
 from kompetensi.models import PredikatBand
 from kompetensi.supervision.selectors.results import FollowUpCounts
-from laporan.dashboard.rules import _charts as _charts_of
+from laporan.dashboard.rules import recap_charts as _charts_of
 from laporan.dashboard.selectors import Completion, DomainAverage, PkgSummary
 from madrasah.management.commands.seed_demo import DEMO_LOGINS
 from madrasah.models import Semester, User

@@ -121,3 +121,30 @@ def test_npsn_is_eight_digits():
     assert identifiers.validate_npsn("20580456") == "20580456"
     with pytest.raises(ValidationError):
         identifiers.validate_npsn("2058045")
+
+
+# --- the identifier a document prints: NIP, else NIGNP, else PegID -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "printed", "cell"),
+    [
+        (
+            {"nip": "197001011998031002", "nignp": "123456789012345678", "peg_id": "352801001"},
+            "NIP. 19700101 199803 1 002",
+            "19700101 199803 1 002",
+        ),
+        (
+            {"nignp": "123456789012345678", "peg_id": "352801001"},
+            "NIGNP. 123456789012345678",
+            "NIGNP 123456789012345678",
+        ),
+        ({"peg_id": "352801001"}, "PegID. 352801001", "PegID 352801001"),
+        ({"nip": "  ", "nignp": "", "peg_id": "352801001"}, "PegID. 352801001", "PegID 352801001"),
+        ({}, "NIP. -", "-"),
+    ],
+)
+def test_a_person_is_printed_by_nip_else_nignp_else_pegid(fields, printed, cell):
+    identifier = identifiers.staff_identifier(**fields)
+    assert str(identifier) == printed
+    assert identifiers.identifier_cell_text(identifier) == cell

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kompetensi.instruments.rules import for_display
 from madrasah.formatting import format_decimal_id
-from madrasah.identifiers import format_nip
+from madrasah.identifiers import format_nip, staff_identifier
 from madrasah.models import Membership, Role, User
 
 from ...models import Appraisal, AppraisalScore, CompetencyResult
@@ -20,10 +20,15 @@ def _signer(membership: Membership | None, user: User | None = None) -> SimpleNa
     account's name, and the NIP it logs in with)."""
     staff = membership.staff if membership is not None else None
     if staff is not None:
-        return SimpleNamespace(name=staff.full_name, nip=staff.nip_display)
+        return SimpleNamespace(name=staff.full_name, nip=staff.nip_display, identifier=staff.identifier)
     if user is not None:
-        return SimpleNamespace(name=user.get_full_name() or user.username, nip=format_nip(user.username))
-    return SimpleNamespace(name="", nip="")
+        nip = format_nip(user.username)
+        return SimpleNamespace(
+            name=user.get_full_name() or user.username,
+            nip=nip,
+            identifier=staff_identifier(nip=user.username if nip != user.username else ""),
+        )
+    return SimpleNamespace(name="", nip="", identifier=staff_identifier())
 
 
 def appraisal_print_context(appraisal: Appraisal) -> dict:
@@ -74,7 +79,11 @@ def appraisal_print_context(appraisal: Appraisal) -> dict:
         "maximum": 4 * len(sheets),
         "nilai": format_decimal_id(for_display(appraisal.nilai)),
         "signed_on": timezone.localdate(day),
-        "teacher": SimpleNamespace(name=appraisal.teacher.full_name, nip=appraisal.teacher.nip_display),
+        "teacher": SimpleNamespace(
+            name=appraisal.teacher.full_name,
+            nip=appraisal.teacher.nip_display,
+            identifier=appraisal.teacher.identifier,
+        ),
         "assessor": _signer(assessor, appraisal.assessor),
         "kepala": _signer(kepala),
         "bands": appraisal.instrument_version.bands.order_by("-lower_bound"),

@@ -18,6 +18,7 @@ from kompetensi.supervision.selectors.programme import (
     rows_for_display,
     supervision_people,
 )
+from madrasah.identifiers import StaffIdentifier
 from madrasah.models import Semester
 
 
@@ -25,7 +26,7 @@ from madrasah.models import Semester
 class ScheduleRow:
     planned_at: dt.datetime
     teacher: str
-    teacher_nip: str
+    teacher_identifier: StaffIdentifier
     subject: str
     class_name: str
     supervisor: str
@@ -54,7 +55,7 @@ def schedule_rows(*, programme: Programme, semester: Semester, now: dt.datetime 
         ScheduleRow(
             planned_at=row.planned_at,
             teacher=row.teacher.full_name,
-            teacher_nip=row.teacher.nip,
+            teacher_identifier=row.teacher.identifier,
             subject=row.subject.name if row.subject_id else "",
             class_name=row.class_name,
             supervisor=row.supervisor_name,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kompetensi.instruments.rules import HUNDRED
 from kompetensi.models import ObservationScore
-from madrasah.identifiers import format_nip
+from madrasah.identifiers import StaffIdentifier, format_nip, staff_identifier
 from madrasah.models import Madrasah, Membership, Role, Staff
 
 from ..selectors import signatory_staff
@@ -26,16 +26,17 @@ from ..selectors import signatory_staff
 
 @dataclass(frozen=True)
 class Person:
-    """A name as printed under a signature (with titles) and the raw NIP (the `nip` filter prints it)."""
+    """A name as printed under a signature (with titles) and the person's identifier (NIP, else NIGNP,
+    else PegID; the `identifier` filter prints it)."""
 
     name: str
-    nip: str = ""
+    identifier: StaffIdentifier = StaffIdentifier()
 
 
 def person_of(staff: Staff | None) -> Person:
     if staff is None:
         return Person(name="")
-    return Person(name=staff.full_name, nip=staff.nip)
+    return Person(name=staff.full_name, identifier=staff.identifier)
 
 
 def people_of_users(*, madrasah: Madrasah, user_ids: Iterable[int]) -> dict[int, Person]:
@@ -52,7 +53,8 @@ def people_of_users(*, madrasah: Madrasah, user_ids: Iterable[int]) -> dict[int,
         else:
             digits = format_nip(user.username)
             found[user.pk] = Person(
-                name=user.get_full_name() or user.username, nip=user.username if digits != user.username else ""
+                name=user.get_full_name() or user.username,
+                identifier=staff_identifier(nip=user.username if digits != user.username else ""),
             )
     return found
 

@@ -31,6 +31,7 @@ from kompetensi.supervision.selectors.results import (
     ExactNumber,
     latest_final_observations,
 )
+from madrasah.identifiers import StaffIdentifier
 from madrasah.models import Madrasah, Semester
 
 from ...dashboard.selectors import DashboardData, InstrumentSummary, dashboard_data
@@ -43,7 +44,7 @@ LOW_ITEMS_SHOWN = 15
 @dataclass(frozen=True)
 class TeacherResult:
     name: str
-    nip: str
+    identifier: StaffIdentifier
     sections: list[Decimal | None]
     score: Decimal | None
     predikat: str
@@ -117,7 +118,7 @@ def instrument_analyses(*, data: DashboardData) -> list[InstrumentAnalysis]:
         analysis.rows.append(
             TeacherResult(
                 name=observation.teacher.full_name,
-                nip=observation.teacher.nip,
+                identifier=observation.teacher.identifier,
                 sections=[found.get(title) for title in analysis.sections],
                 score=observation.percentage,
                 predikat=observation.predikat,

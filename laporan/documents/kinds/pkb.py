@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from kompetensi.models import PkbActivity, PkbKind, PkbStatus
 from kompetensi.pkb.rules import PNS_MINIMUM_JP, PPPK_CAP_JP, academic_year_bounds
 from kompetensi.pkb.selectors import pkb_recap, pkb_recap_rows
+from madrasah.identifiers import IDENTIFIER_HEADING, identifier_cell_text
 from madrasah.models import EmploymentStatus, Madrasah, Staff
 from madrasah.workbooks import workbook_bytes, workbook_text
 
@@ -114,10 +115,15 @@ def pkb_xlsx(*, context: dict, madrasah: Madrasah | None = None, **_kwargs) -> b
     if madrasah is not None:
         heading = f"{madrasah.name} — {heading}"
     sheet.cell(row=1, column=1, value=workbook_text(heading)).font = Font(bold=True)
-    header = ["No", _("Name"), "NIP", _("Employment status"), *context["kinds"]]
+    header = ["No", _("Name"), IDENTIFIER_HEADING, _("Employment status"), *context["kinds"]]
     header += [_("Total JP"), _("Target JP"), _("Remarks"), _("Waiting for verification")]
     rows = [
-        [index, row["staff"].full_name, row["staff"].nip_display, row["staff"].get_employment_status_display()]
+        [
+            index,
+            row["staff"].full_name,
+            identifier_cell_text(row["staff"].identifier),
+            row["staff"].get_employment_status_display(),
+        ]
         + [*row["kinds"], row["total"], row["target"], row["state"], row["waiting"]]
         for index, row in enumerate(context["rows"], start=1)
     ]

@@ -21,14 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from kompetensi.instruments.rules import for_display
 from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus
 from kompetensi.supervision.selectors.results import latest_final_observations
-from madrasah.charts import bar_chart
+from madrasah.identifiers import IDENTIFIER_HEADING, identifier_cell_text
 from madrasah.models import Madrasah, Staff, TeacherType
 from madrasah.workbooks import workbook_bytes
 
-from ...dashboard.rules import Table, cell_text, dashboard_workbook, recap_tables, write_table
+from ...dashboard.rules import Table, cell_text, dashboard_workbook, recap_charts, recap_tables, write_table
 from ...dashboard.selectors import DashboardData, dashboard_data
 from ..rules import DocumentKind, PeriodKind, document
 
@@ -56,55 +55,12 @@ def for_paper(svg: str) -> SafeString:
     return mark_safe(svg.replace(HALO, ""))  # noqa: S308 - removes attributes from markup already escaped  # nosec B308 B703
 
 
-def _count_chart(items: list[tuple[str, int]], title: str, *, width: int = CHART_WIDTH):
-    top = max([count or 0 for _label, count in items] + [1])
-    return for_paper(bar_chart(items=items, max_value=top, title=title, width=width, places=0))
-
-
-def _percent_chart(items, title: str, *, max_value=100, unit="%", width: int = WIDE_CHART_WIDTH):
-    items = [(label, None if value is None else for_display(value)) for label, value in items]
-    return for_paper(bar_chart(items=items, max_value=max_value, title=title, unit=unit, width=width))
-
-
 def charts(data: DashboardData) -> dict:
-    """One chart per recap table that has one (the dashboard's choice), from the same numbers."""
-    c, f = data.completion, data.follow_ups
-    visible = [i for i in data.instruments if not i.hidden]
-    found = {
-        "programme": _count_chart(
-            [(_("Planned"), c.planned), (_("Done"), c.done), (_("Overdue"), c.overdue), (_("Cancelled"), c.cancelled)],
-            _("Supervision programme"),
-        ),
-        "follow_ups": _count_chart(
-            [
-                (_("Open"), f.open),
-                (_("Past the deadline"), f.overdue),
-                (_("Closed on time"), f.closed_on_time),
-                (_("Closed late"), f.closed_late),
-                (_("Clarifications requested"), data.clarifications),
-            ],
-            _("Follow-ups"),
-        ),
-    }
-    if visible:
-        found["instruments"] = _percent_chart(
-            [(i.name, i.average) for i in visible], _("Average result per instrument (%)")
-        )
-        # What tells the bars apart comes first: a long instrument name is what gets cut short.
-        sections = [(f"{title} · {i.name}", average) for i in visible for title, average in i.sections]
-        if sections:
-            found["sections"] = _percent_chart(sections, _("Section averages (%)"))
-        distribution = [(f"{label} · {i.name}", n) for i in visible for label, n in i.distribution]
-        if distribution:
-            found["distribution"] = _count_chart(distribution, _("Predikat distribution"), width=WIDE_CHART_WIDTH)
-    if not data.pkg.hidden and data.pkg.domains:
-        found["pkg"] = _percent_chart(
-            [(d.name, d.average) for d in data.pkg.domains],
-            _("PKG: average competency score per domain (1–4)"),
-            max_value=4,
-            unit="",
-        )
-    return found
+    """The dashboard's charts of the same numbers (`laporan.dashboard.rules.recap_charts`: one chart
+    code, so counts tick in whole numbers and PKG runs on 1–4 on paper as on the screen), sized for
+    the page and without the screen's halo."""
+    found = recap_charts(data, width=CHART_WIDTH, widths=dict.fromkeys(WIDE, WIDE_CHART_WIDTH))
+    return {key: for_paper(svg) for key, svg in found.items()}
 
 
 def _table_rows(table: Table) -> list[list[tuple[str, bool]]]:
@@ -137,7 +93,7 @@ def teacher_rows(*, data: DashboardData) -> list[dict]:
         Staff.objects.filter(madrasah=madrasah)
         .filter(Q(is_active=True) & ~Q(teacher_type=TeacherType.NONE) | Q(pk__in=list(results)))
         .order_by("name", "pk")
-        .only("pk", "name", "front_title", "back_title", "nip")
+        .only("pk", "name", "front_title", "back_title", "nip", "nignp", "peg_id")
     )
     rows = []
     for number, teacher in enumerate(teachers, start=1):
@@ -147,7 +103,7 @@ def teacher_rows(*, data: DashboardData) -> list[dict]:
             {
                 "number": number,
                 "name": teacher.full_name,
-                "nip": teacher.nip,
+                "identifier": teacher.identifier,
                 "results": [
                     {
                         "value": mine[i.instrument_id][0],
@@ -233,13 +189,13 @@ def semester_xlsx(*, context: dict, **_kwargs) -> bytes:
     """The dashboard's workbook of the same data, with a sheet of the teachers' results."""
     workbook = load_workbook(BytesIO(dashboard_workbook(data=context["data"])))
     sheet = workbook.create_sheet(_("Teachers")[:31])
-    header = ["No", _("Name"), "NIP"]
+    header = ["No", _("Name"), IDENTIFIER_HEADING]
     for instrument in context["instruments"]:
         header += [instrument.name, f"{instrument.name} · {_('Predikat')}"]
     header += [_("Open follow-ups"), _("Closed follow-ups")]
     rows = []
     for row in context["teachers"]:
-        values = [row["number"], row["name"], row["nip"]]
+        values = [row["number"], row["name"], identifier_cell_text(row["identifier"])]
         for result in row["results"]:
             values += [result["value"], result["predikat"]] if result else [None, None]
         rows.append([*values, row["open"], row["closed"]])

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 
 from kompetensi.models import SupervisionTeam, TeamMember
+from madrasah.identifiers import StaffIdentifier
 from madrasah.models import AcademicYear, Madrasah, Semester, Subject
 
 from ..rules import DocumentKind, PeriodKind, document
@@ -26,7 +27,7 @@ from ._shared import leaders
 @dataclass(frozen=True)
 class TeamMemberRow:
     name: str
-    nip: str
+    identifier: StaffIdentifier
     position: str  # extra duties at the madrasah (Waka Kurikulum, wali kelas ...)
     duty: str  # in the team (Ketua, Anggota)
     subjects: str
@@ -62,7 +63,7 @@ def _member_row(member: TeamMember) -> TeamMemberRow:
     staff = member.staff
     return TeamMemberRow(
         name=staff.full_name,
-        nip=staff.nip,
+        identifier=staff.identifier,
         position=staff.extra_duties,
         duty=member.duty,
         subjects=", ".join(s.name for s in staff.subjects.all()),
