@@ -384,11 +384,10 @@ def report_build(*, report: Report, token: str) -> Report:
         content, xlsx = kind.assemble(report=report, progress=step), None
     else:
         content, xlsx = report_render(report=report, progress=step, prepared=prepared)
+    file_name = _stored_name(report, "file", kind.extension if kind is not None else ".pdf")
     if keeps_revisions(kind) and prepared:
-        # Issued means fixed: a new file per revision, the earlier ones stay as they were.
-        file_name = revision_file_name(report=report, extension=kind.extension)
-    else:
-        file_name = _stored_name(report, "file", kind.extension if kind is not None else ".pdf")
+        # Issued means fixed: a file per revision beside the first, the earlier ones stay as they were.
+        file_name = revision_file_name(base=file_name, revision=prepared[0].revision)
     write_swapped(file_name, content)
     xlsx_name = ""
     if xlsx is not None:

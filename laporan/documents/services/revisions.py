@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -71,9 +72,13 @@ def revision_next(*, report: Report) -> tuple[int, dt.date]:
     return (0 if last is None else last + 1), today
 
 
-def revision_file_name(*, report: Report, extension: str) -> str:
-    """A fresh random storage name for one revision's file (never the name of an earlier one)."""
-    return ReportRevision._meta.get_field("file").upload_to(ReportRevision(report=report), f"report{extension}")
+def revision_file_name(*, base: str, revision: int) -> str:
+    """The storage name of one revision's file: the row's first name for Revisi 0, `<stem>-r<n><ext>`
+    beside it for Revisi n. Fixed per revision, so a retried build overwrites its own leftover and
+    never an earlier revision's file."""
+    path = PurePosixPath(base)
+    stem = re.sub(r"-r\d+$", "", path.stem)
+    return str(path.with_name(f"{stem}{path.suffix}" if revision == 0 else f"{stem}-r{revision}{path.suffix}"))
 
 
 def revision_record(*, report: Report, revision: int, dated: dt.date, name: str, content: bytes) -> ReportRevision:
