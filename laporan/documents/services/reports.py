@@ -31,7 +31,9 @@ And `report_release_orphans` frees at once the rows whose claimant process, on t
 (checked by pid and process start time, so a reused pid is not mistaken for the dead worker); it
 runs when a worker starts, in the sweep, and when a task finds its row held by someone else.
 Any two builders that still overlap write the same file name through `os.replace`: the file is
-always one whole PDF, never a mix.
+always one whole PDF, never a mix. Each build is the report's next revision (`revisions`): its own
+file beside the first, its date and its SHA-256, recorded with the DONE mark; earlier revisions are
+never touched. A decree is never rebuilt (`decrees` makes the amending decree instead).
 """
 
 from __future__ import annotations
