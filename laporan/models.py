@@ -3,8 +3,12 @@
 A `Report` is one document of one kind for one period (and, for per-teacher kinds, one teacher) of a
 madrasah: the row the request creates, the build task claims, the page polls and the download view
 serves (the pretix pattern, STYLE.md). At most one row per key is queued or building at a time
-(database constraints below): a second request for the same key joins the first. A rebuild of a done
-report reuses its row and its file name, so the new file replaces the old one in place.
+(database constraints below): a second request for the same key joins the first.
+
+Issued means fixed: every build of a document is kept as a `ReportRevision` (Revisi 0, 1, …) with its
+own file, date and SHA-256; the row's `file` is the newest revision's. A decree (SK) is never rebuilt:
+a change is a new row that `amends` the first decree, with its own number (docs/domain.md, "Issued
+documents and revisions" and "Decrees and their amendments").
 """
 
 from __future__ import annotations
@@ -64,6 +68,12 @@ class Report(models.Model):
     worker = models.CharField(max_length=200, blank=True)
     # The file was deleted under the madrasah's retention setting (laporan.privacy.services); a rebuild clears it.
     purged_at = models.DateTimeField(_("deleted under the retention rule"), null=True, blank=True)
+    # An amending decree: the first decree it changes (always the first, so that the second change
+    # reads "Perubahan Kedua atas Keputusan … Nomor <the first>"), and that decree's number and date as
+    # printed when the change was asked for (the team's decree number may be edited later).
+    amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments")
+    amended_number = models.CharField(max_length=120, blank=True)
+    amended_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -110,6 +120,44 @@ class Report(models.Model):
     def error_text(self) -> str:
         # Known failures are stored as msgids; an unexpected one as the exception's own text.
         return gettext(self.error) if self.error else ""
+
+
+class ReportRevision(models.Model):
+    """One build of a report as issued: Revisi 0 is the document first issued, each rebuild adds the
+    next. The file is never replaced; its SHA-256 is computed when it is stored. The signed copy (a
+    scan of the paper the Kepala signed) sits next to the revision it signs."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    dated = models.DateField(_("date"))  # the date printed on this revision
+    file = models.FileField(upload_to=upload_to_random("reports"), blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    built_at = models.DateTimeField(default=timezone.now)
+
+    signed_copy = models.FileField(upload_to=upload_to_random("signed"), blank=True)
+    signed_content_type = models.CharField(max_length=40, blank=True)
+    signed_sha256 = models.CharField(max_length=64, blank=True)
+    signed_size = models.PositiveIntegerField(default=0)
+    signed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["report", "-revision"]
+        constraints = [models.UniqueConstraint(fields=["report", "revision"], name="report_revision_once")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} rev {self.revision}"
+
+    @property
+    def has_signed_copy(self) -> bool:
+        return bool(self.signed_copy)
+
+    @property
+    def sha256_short(self) -> str:
+        return self.sha256[:12]
 
 
 class DocumentSequence(models.Model):

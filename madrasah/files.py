@@ -209,13 +209,20 @@ def evidence_original_name(name: str) -> str:
     return base
 
 
-def evidence_check(upload) -> tuple[str, str]:
+def evidence_check(upload, *, max_bytes: int = MAX_EVIDENCE_BYTES) -> tuple[str, str]:
     """(content type, extension) of an upload, judged by its CONTENT (the name proves nothing):
-    PDF, JPEG or PNG, at most 5 MB, images intact and not decompression bombs."""
+    PDF, JPEG or PNG, at most `max_bytes` (5 MB; a signed copy of a document may be 10 MB), images
+    intact and not decompression bombs."""
     if not upload or not upload.size:
         raise ApplicationError(_("The file is empty."), field="file")
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ApplicationError(_("The file is larger than 5 MB. Send a smaller file or a photo."), field="file")
+    if upload.size > max_bytes:
+        if max_bytes == MAX_EVIDENCE_BYTES:
+            raise ApplicationError(_("The file is larger than 5 MB. Send a smaller file or a photo."), field="file")
+        raise ApplicationError(
+            _("The file is larger than %(size)s MB. Send a smaller file or a photo.")
+            % {"size": max_bytes // (1024 * 1024)},
+            field="file",
+        )
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

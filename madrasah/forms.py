@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from . import identifiers, ids, regions, selectors
 from .files import image_upload_check
 from .models import (
+    DecreeNumbering,
     EmploymentStatus,
     Madrasah,
     MadrasahStatus,
@@ -384,7 +385,7 @@ class NumberingForm(forms.ModelForm):
 
     class Meta:
         model = Madrasah
-        fields = ["unit_code", "classification_code", "numbering_start"]
+        fields = ["unit_code", "classification_code", "numbering_start", "decree_numbering"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -394,6 +395,11 @@ class NumberingForm(forms.ModelForm):
             "The number after the last letter already numbered by hand this year (1 if none). The product's "
             "documents of this year start there."
         )
+        # Forms posted before the setting existed (and the setup step) leave it as it was.
+        self.fields["decree_numbering"].required = False
+
+    def clean_decree_numbering(self):
+        return self.cleaned_data.get("decree_numbering") or self.instance.decree_numbering or DecreeNumbering.AGENDA
 
 
 class StaffImportForm(forms.Form):

@@ -58,6 +58,11 @@ class SetupStep(models.TextChoices):
     SLIPS = "slips", _("First-login slips")
 
 
+class DecreeNumbering(models.TextChoices):
+    AGENDA = "agenda", _("Like letters: B-12/Mts.13.28.03/PP.00.4/07/2026")
+    NUMBER_YEAR = "number_year", _("Number and year: NOMOR 12 TAHUN 2026")
+
+
 class Madrasah(models.Model):
     name = models.CharField(_("name"), max_length=200)
     nsm = models.CharField("NSM", max_length=12, unique=True)
@@ -97,6 +102,11 @@ class Madrasah(models.Model):
     # `numbering_start` (laporan.documents.services.numbering), so the agenda book has no number twice.
     numbering_start = models.PositiveIntegerField(_("next free number in this year's agenda book"), default=1)
     numbering_start_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # How the madrasah numbers its decrees (SK): practice differs (docs/domain.md, "Decrees and their
+    # amendments"), so the Kepala chooses; letters always take the agenda-book number.
+    decree_numbering = models.CharField(
+        _("numbering of decrees (SK)"), max_length=12, choices=DecreeNumbering, default=DecreeNumbering.AGENDA
+    )
     setup_step = models.CharField(max_length=12, choices=SetupStep, blank=True, default="", editable=False)
     acknowledge_days = models.PositiveSmallIntegerField(
         _("days a teacher has to acknowledge a result"),

@@ -624,6 +624,23 @@ MATRIX: dict[str, Row] = {
     "laporan:report-retry": Row(
         get=POST_ONLY, post=statuses("302 302 404 404 302 302 403 302 404"), args=lambda w: [w.report.pk]
     ),
+    # Issued means fixed: the revisions of the guru's record, read like its download; the page is also
+    # the operator's (they upload the scan of the signed paper but never download the record, 403);
+    # the signed copy is stored by the Kepala or the operator (an empty form: 400 with its message).
+    # An amending decree is the Kepala's (the guru's record is no decree: 302 back with the message).
+    "laporan:report-revisions": Row(get=statuses("302 200 404 404 200 200 200 200 404"), args=lambda w: [w.report.pk]),
+    "laporan:report-revision-download": Row(
+        get=statuses("302 200 404 404 200 200 403 200 404"), args=lambda w: [w.report.pk, 0]
+    ),
+    "laporan:report-signed-download": Row(
+        get=statuses("302 200 404 404 200 200 403 200 404"), args=lambda w: [w.report.pk, 0]
+    ),
+    "laporan:report-signed-upload": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 400 400 403 404"), args=lambda w: [w.report.pk, 0]
+    ),
+    "laporan:report-amend": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.report.pk]
+    ),
     # Laporan: schedule and archive
     # The madrasah's report schedule: read by the Kepala, the Waka and the pengawas (the outsider, a
     # Kepala elsewhere, reads and saves their own); saved by the Kepala only (302 back to the page).
@@ -1394,7 +1411,7 @@ def _reports(semester, personas):
     for the recap, under the temporary MEDIA_ROOT of `world`)."""
     from django.core.files.base import ContentFile
 
-    from laporan.models import Report, ReportStatus
+    from laporan.models import Report, ReportRevision, ReportStatus
 
     made = {}
     for name, kind, teacher in (("report", "guru", personas["guru"].staff), ("recap", "semester", None)):
@@ -1407,4 +1424,10 @@ def _reports(semester, personas):
         report.size, report.progress = report.file.size, 100
         report.save()
         made[name] = report
+    # The guru's record as issued: Revisi 0 with a signed copy (the scan of the signed paper).
+    revision = ReportRevision(
+        report=made["report"], revision=0, dated=semester.start_date, file=made["report"].file.name, sha256="0" * 64
+    )
+    revision.signed_copy.save("ttd.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    revision.save()
     return made

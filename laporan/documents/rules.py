@@ -66,6 +66,13 @@ class DocumentKind:
     # teachers whose records it holds, so that each opening is logged like the opening of a record.
     # holds_records_of(*, madrasah, period_key) -> list[Staff]
     holds_records_of: Callable[..., list] | None = None
+    # Added with "issued means fixed":
+    # A decree (SK) is never rebuilt once issued: a change is an amending decree (services.decrees).
+    decree: bool = False
+    # Checked when a person asks for the document (a new revision too), before anything is queued:
+    # issue_check(*, madrasah, period, today) raises ApplicationError, e.g. a notice dated after the
+    # first visit it announces.
+    issue_check: Callable[..., None] | None = None
 
 
 DOCUMENTS: dict[str, DocumentKind] = {}
@@ -89,6 +96,18 @@ def load_all() -> dict[str, DocumentKind]:
     for module in pkgutil.iter_modules(kinds.__path__):
         importlib.import_module(f"{kinds.__name__}.{module.name}")
     return DOCUMENTS
+
+
+def amendment_phrase(ordinal: int) -> str:
+    """ "Perubahan", "Perubahan Kedua", … atas Keputusan …: the how-manieth change of a decree."""
+    words = {
+        1: _("Amendment"),
+        2: _("Second amendment"),
+        3: _("Third amendment"),
+        4: _("Fourth amendment"),
+        5: _("Fifth amendment"),
+    }
+    return words.get(ordinal) or _("Amendment no. %(number)s") % {"number": ordinal}
 
 
 # --- the page ------------------------------------------------------------------------------------------

@@ -10,6 +10,16 @@ urlpatterns = [
     path("dokumen/<int:pk>/unduh/", views.report_download, name="report-download"),
     path("dokumen/<int:pk>/unduh/xlsx/", views.report_download_xlsx, name="report-download-xlsx"),
     path("dokumen/<int:pk>/ulangi/", views.report_retry, name="report-retry"),
+    # Issued means fixed: every revision kept, each with its signed copy; a decree changed by a new one.
+    path("dokumen/<int:pk>/revisi/", views.report_revisions_page, name="report-revisions"),
+    path(
+        "dokumen/<int:pk>/revisi/<int:revision>/unduh/", views.report_revision_download, name="report-revision-download"
+    ),
+    path("dokumen/<int:pk>/revisi/<int:revision>/ttd/", views.report_signed_upload, name="report-signed-upload"),
+    path(
+        "dokumen/<int:pk>/revisi/<int:revision>/ttd/unduh/", views.report_signed_download, name="report-signed-download"
+    ),
+    path("dokumen/<int:pk>/ubah-sk/", views.report_amend, name="report-amend"),
     # The register of official document numbers: issued, kept for a retry, or cancelled.
     path("dokumen/nomor/", views.number_register_page, name="number-register"),
 ]

@@ -29,14 +29,17 @@ from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, PaperSize, Staff
 
 from ..schedules.rules import SCHEDULE_READERS
+from .forms import SignedCopyForm
 from .rules import PeriodKind, document_kind, load_all
 from .selectors import (
     MONTH_KEY,
     REGISTER_READERS,
     SEMESTER_KEY,
+    SIGNED_COPY_UPLOADERS,
     STATUS_FILTERS,
     YEAR_KEY,
     kinds_for,
+    may_read,
     number_register,
     period_choices,
     period_default,
@@ -44,10 +47,16 @@ from .selectors import (
     register_years,
     report_for_user,
     report_kind_for_user,
+    report_of_madrasah,
+    report_revision_for_user,
+    report_revisions,
     reports_visible,
+    revision_summaries,
 )
 from .services import reports as services
+from .services.decrees import DECREE_ENACTORS, decree_amend
 from .services.notices import report_downloaded
+from .services.revisions import revision_sign
 
 REPORTS_PER_PAGE = 25
 
@@ -123,7 +132,9 @@ def report_list(request):
     kinds = load_all()
     period_options = _period_options(forms)
     period_labels = {p.key: p.label for p in period_options}
+    summaries = revision_summaries(report_ids=[report.pk for report in page.object_list])
     for report in page.object_list:
+        report.revision_summary = summaries.get(report.pk)
         kind = kinds.get(report.kind)
         report.kind_label = kind.label if kind else report.kind
         report.period_label = period_labels.get(report.period, report.period)
@@ -174,7 +185,15 @@ def report_request(request):
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect(_list_url())
-    if joined:
+    if joined and report.revisions.exists():
+        messages.warning(
+            request,
+            _(
+                "The previous build of this document is still running: no second build was started. "
+                "Ask for a new revision once it is done."
+            ),
+        )
+    elif joined:
         messages.info(request, _("This report is already being prepared: follow it below."))
     else:
         messages.success(request, _("The report is being prepared. This page shows its progress."))
@@ -268,3 +287,88 @@ def number_register_page(request):
         for entry in number_register(madrasah=madrasah, year=year)
     ]
     return render(request, "laporan/reports/number_register.html", {"year": year, "years": years, "entries": entries})
+
+
+# --- revisions, signed copies and amending decrees -----------------------------------------------------
+
+
+def _revisions_page(request, report, *, form=None, form_revision=None, status=200):
+    membership = request.membership
+    kind = document_kind(report.kind)
+    context = {
+        "report": report,
+        "kind_label": kind.label if kind else report.kind,
+        "revisions": report_revisions(report=report),
+        "readable": kind is not None and may_read(membership, kind, report.teacher_id),
+        "may_sign": membership.has_role(*SIGNED_COPY_UPLOADERS),
+        "may_amend": bool(kind and kind.decree and report.status == "done" and membership.has_role(*DECREE_ENACTORS)),
+        "form": form or SignedCopyForm(),
+        "blank_form": SignedCopyForm(),
+        "form_revision": form_revision,
+    }
+    return render(request, "laporan/reports/revisions.html", context, status=status)
+
+
+@membership_required()
+def report_revisions_page(request, pk: int):
+    """Every revision of a document (newest first), each with its signed copy first, its SHA-256 and
+    the upload of the signed copy (Kepala, operator)."""
+    membership = request.membership
+    if membership.has_role(*SIGNED_COPY_UPLOADERS):
+        report = report_of_madrasah(membership, pk)
+    else:
+        report = report_for_user(membership, pk)
+    return _revisions_page(request, report)
+
+
+@membership_required()
+def report_revision_download(request, pk: int, revision: int):
+    found = report_revision_for_user(request.membership, pk, revision)
+    if not found.file:
+        raise Http404
+    _log_opening(request, found.report)
+    name = _download_name(found.report).replace(".", f"-revisi-{found.revision}.", 1)
+    return protected_file_response(found.file, filename=name)
+
+
+@membership_required()
+def report_signed_download(request, pk: int, revision: int):
+    found = report_revision_for_user(request.membership, pk, revision)
+    if not found.signed_copy:
+        raise Http404
+    _log_opening(request, found.report)
+    suffix = PurePosixPath(found.signed_copy.name).suffix
+    name = _download_name(found.report, f"-revisi-{found.revision}-ttd{suffix}")
+    return protected_file_response(found.signed_copy, filename=name)
+
+
+@require_POST
+@membership_required(*SIGNED_COPY_UPLOADERS)
+def report_signed_upload(request, pk: int, revision: int):
+    found = report_revision_for_user(request.membership, pk, revision, sign=True)
+    form = SignedCopyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            revision_sign(revision=found, upload=form.cleaned_data["file"], user=request.user)
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("The signed copy is stored; the archive now shows it first."))
+            return redirect("laporan:report-revisions", pk=pk)
+    return _revisions_page(request, found.report, form=form, form_revision=found.revision, status=400)
+
+
+@require_POST
+@membership_required(*DECREE_ENACTORS)
+def report_amend(request, pk: int):
+    report = report_for_user(request.membership, pk)
+    try:
+        amendment = decree_amend(membership=request.membership, report=report, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("laporan:report-revisions", pk=pk)
+    messages.success(
+        request,
+        _("The amending decree number %(number)s is being prepared.") % {"number": amendment.number},
+    )
+    return redirect(_list_url(amendment))

@@ -35,6 +35,7 @@ from ..models import (
     RETENTION_MIN_MONTHS,
     PurgedFile,
     Report,
+    ReportRevision,
     ReportStatus,
     RetentionSetting,
 )
@@ -160,6 +161,11 @@ def _purge_reports(*, madrasah_id: int, cutoff: dt.datetime, now: dt.datetime) -
             if not marked:
                 continue
             names = [n for n in (file_name, sheet_name) if n]
+            # Every revision's file and signed copy goes with it (a revision's file may be the row's).
+            revisions = ReportRevision.objects.filter(report_id=pk)
+            for built, signed in revisions.values_list("file", "signed_copy"):
+                names += [n for n in (built, signed) if n and n not in names]
+            revisions.update(file="", signed_copy="")
             for name in names:
                 PurgedFile.objects.get_or_create(
                     source=REPORT_SOURCE,

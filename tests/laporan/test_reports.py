@@ -65,7 +65,7 @@ def test_two_requests_make_one_row_and_one_build(login, kepala, waka, media, sen
 
 
 @pytest.mark.django_db
-def test_a_rebuild_replaces_the_file_and_keeps_the_number(
+def test_a_rebuild_keeps_the_number_and_adds_a_revision_beside_the_first_file(
     login, kepala, media, sent, django_capture_on_commit_callbacks
 ):
     client = login(kepala)
@@ -84,10 +84,10 @@ def test_a_rebuild_replaces_the_file_and_keeps_the_number(
     run(report.pk, task_id="task-2")
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
-    assert (report.file.name, report.number) == (name, number)
-    after = (media / name).read_bytes()
-    assert after != before  # A4 now
-    assert len(files_under(media)) == 2  # the PDF and the workbook, nothing else
+    assert report.number == number and report.file.name == name.replace(".pdf", "-r1.pdf")
+    assert (media / name).read_bytes() == before  # Revisi 0 stays as it was issued
+    assert (media / report.file.name).read_bytes() != before  # A4 now
+    assert len(files_under(media)) == 3  # two revisions and the workbook, nothing else
     assert DocumentNumber.objects.count() == 1
 
 

@@ -6,6 +6,10 @@ A team belongs to a semester and carries the decree's own number and date as the
 the document prints that number and takes none from the sequence (`numbered=False`). When both
 semesters name the same team under the same decree, one decree covers the year; otherwise each
 semester's decree is printed on its own pages.
+
+A decree is never rebuilt once issued (`decree=True`): a change of the team is enacted by an amending
+decree (`services.decrees`), printed by the same template with its own number; it changes the
+attachment of the decree now in force (the latest of the year) into the team as it stands.
 """
 
 from __future__ import annotations
@@ -106,5 +110,6 @@ TEAM_DECREE = document(
         template="laporan/pdf/team_decree.html",
         context=team_decree_context,
         numbered=False,
+        decree=True,
     )
 )

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
-from madrasah.models import Madrasah
+from madrasah.models import DecreeNumbering, Madrasah
 
 from ...models import DocumentNumber, DocumentSequence, Report
 
@@ -46,6 +46,14 @@ def format_document_number(
     return f"{security_code}-{sequence}/{unit_code.strip()}/{classification_code.strip()}/{month:02d}/{year}"
 
 
+def format_decree_number(*, sequence: int, year: int) -> str:
+    """`12 Tahun 2026`, printed "NOMOR 12 TAHUN 2026" in a decree's heading and "Nomor 12 Tahun 2026"
+    when another decree refers to it (docs/domain.md, "Decrees and their amendments"): pure."""
+    if sequence < 1:
+        raise ValueError("sequence must be positive")
+    return f"{sequence} Tahun {year}"
+
+
 def document_number_issue(
     *,
     madrasah: Madrasah,
@@ -54,11 +62,15 @@ def document_number_issue(
     security_code: str = DEFAULT_SECURITY_CODE,
     report: Report | None = None,
     on: dt.date | None = None,
+    decree: bool = False,
 ) -> DocumentNumber:
     """Take the next number of `madrasah`'s sequence for the year of `on` (today) and record it.
 
     Writes one DocumentSequence increment and one DocumentNumber row, atomically. Not idempotent: every
-    call issues a new number (callers keep the number on their document and ask only once).
+    call issues a new number (callers keep the number on their document and ask only once). A decree
+    (`decree=True`) is written in the madrasah's decree style (`Madrasah.decree_numbering`): the
+    agenda number like a letter, or "12 Tahun 2026" — one sequence either way, so the agenda book
+    (the register) has every outgoing document once.
     """
     unit_code = (madrasah.unit_code or "").strip()
     classification = (classification_code or madrasah.classification_code or "").strip()
@@ -74,14 +86,17 @@ def document_number_issue(
         sequence = DocumentSequence.objects.select_for_update().get(madrasah=madrasah, year=on.year)
         DocumentSequence.objects.filter(pk=sequence.pk).update(last=Greatest(F("last"), already_used) + 1)
         sequence.refresh_from_db(fields=["last"])
-        number = format_document_number(
-            security_code=security_code,
-            sequence=sequence.last,
-            unit_code=unit_code,
-            classification_code=classification,
-            month=on.month,
-            year=on.year,
-        )
+        if decree and madrasah.decree_numbering == DecreeNumbering.NUMBER_YEAR:
+            number = format_decree_number(sequence=sequence.last, year=on.year)
+        else:
+            number = format_document_number(
+                security_code=security_code,
+                sequence=sequence.last,
+                unit_code=unit_code,
+                classification_code=classification,
+                month=on.month,
+                year=on.year,
+            )
         return DocumentNumber.objects.create(
             madrasah=madrasah, year=on.year, sequence=sequence.last, number=number, kind=kind, report=report
         )

@@ -31,37 +31,36 @@ And `report_release_orphans` frees at once the rows whose claimant process, on t
 (checked by pid and process start time, so a reused pid is not mistaken for the dead worker); it
 runs when a worker starts, in the sweep, and when a task finds its row held by someone else.
 Any two builders that still overlap write the same file name through `os.replace`: the file is
-always one whole PDF, never a mix.
+always one whole PDF, never a mix. Each build is the report's next revision (`revisions`): its own
+file beside the first, its date and its SHA-256, recorded with the DONE mark; earlier revisions are
+never touched. A decree is never rebuilt (`decrees` makes the amending decree instead).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import uuid
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from madrasah import private_files
 from madrasah.errors import ApplicationError
 from madrasah.models import Madrasah, Membership, PaperSize, Staff, User
 
 from ...models import Report, ReportStatus
 from ..rules import DocumentKind, document_kind
-from ..selectors import Period, may_read, office_context, paper_of, period_resolve
+from ..selectors import Period, amendment_context, may_read, office_context, paper_of, period_resolve
 from .notices import report_failed_notify, report_ready_notify
 from .numbering import report_number_built, report_number_take
 from .processes import process_alive, process_identity
+from .revisions import keeps_revisions, revision_file_name, revision_next, revision_record, write_swapped
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +77,10 @@ BROKER_DOWN = gettext_noop(
 )
 WAITING_RETRY = gettext_noop("A temporary problem interrupted the build; it will be tried again shortly.")
 WORKER_LOST = gettext_noop("The build was interrupted; the report is back in line.")
+DECREE_NEVER_REBUILT = gettext_noop(
+    "A decree is never built again once issued. To change it, enact an amending decree: "
+    '"Change this decree" in the archive.'
+)
 
 # A BUILDING row whose builder is gone, put back in the queue (its requester and attempts kept).
 RELEASED = {"status": ReportStatus.QUEUED, "task_id": "", "worker": "", "progress": 0, "message": WORKER_LOST}
@@ -115,8 +118,10 @@ def _queue(
     current = Report.objects.filter(**key).order_by("-requested_at", "-pk").first()
     if current is not None and current.is_active:
         return _joined(current, scheduled=scheduled), False
+    if current is not None and kind.decree and current.status == ReportStatus.DONE:
+        raise ApplicationError(_(DECREE_NEVER_REBUILT))
     if current is not None:
-        # A rebuild: the same row and, once built, the same file name (the new file replaces the old).
+        # A rebuild: the same row and the same number; the build makes the next revision (`revisions`).
         requeued = Report.objects.filter(pk=current.pk, status__in=[ReportStatus.DONE, ReportStatus.FAILED]).update(
             **_requeued(user), paper=paper, scheduled=scheduled
         )
@@ -173,6 +178,9 @@ def report_request(
     """
     if not may_read(membership, kind, teacher.pk if teacher else None):
         raise ApplicationError(_("You may not ask for this document."))
+    if kind.issue_check is not None:
+        period = period_resolve(madrasah=membership.madrasah, period_kind=kind.period, key=period_key)
+        kind.issue_check(madrasah=membership.madrasah, period=period, today=timezone.localdate())
     return report_enqueue(
         madrasah=membership.madrasah, kind=kind, period_key=period_key, teacher=teacher, paper=paper, user=user
     )
@@ -295,25 +303,6 @@ def _stored_name(report: Report, field: str, extension: str) -> str:
     return Report.objects.values_list(field, flat=True).get(pk=report.pk)
 
 
-def write_swapped(name: str, content: bytes) -> Path:
-    """Write `content` to storage name `name`: first to `<name>.part` in the same folder, then
-    `os.replace` (atomic on one file system), so a reader sees the old file or the new one, never
-    half of one. The temporary name is fixed per file, so a retried build overwrites a leftover.
-    Owner-only like every upload (madrasah.private_files): a report holds teachers' scores."""
-    path = Path(default_storage.path(name))
-    private_files.private_dir(path.parent)
-    temporary = path.with_name(path.name + ".part")
-    try:
-        with private_files.open_private(temporary) as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return path
-
-
 @dataclass
 class Prepared:
     """A document ready for WeasyPrint: its HTML, the media files it may read, and what the
@@ -324,6 +313,8 @@ class Prepared:
     context: dict
     html: str
     media_names: list[str]
+    revision: int = 0
+    dated: dt.date | None = None
 
 
 def report_html(*, report: Report, progress=None) -> Prepared:
@@ -340,6 +331,7 @@ def report_html(*, report: Report, progress=None) -> Prepared:
         period = period_resolve(madrasah=report.madrasah, period_kind=kind.period, key=report.period)
         if kind.numbered and not report.number:
             report.number = report_number_take(report=report, classification_code=kind.classification_code)
+        revision, dated = revision_next(report=report)
         step(15)
         context = kind.context(madrasah=report.madrasah, period=period, teacher=report.teacher)
         step(35)
@@ -347,29 +339,33 @@ def report_html(*, report: Report, progress=None) -> Prepared:
             madrasah=report.madrasah,
             kind=kind,
             period=period,
-            number=report.number if kind.numbered else "",
+            number=report.number if kind.numbered or report.amends_id else "",
             paper=paper_of(madrasah=report.madrasah, kind=kind, chosen=report.paper),
-            signed_on=timezone.localdate(),
+            signed_on=dated,
             maker=kind.maker,
         )
-        html = render_html(kind.template, {**office, **context})
-    return Prepared(kind=kind, period=period, context=context, html=html, media_names=media_names)
+        office["revision"] = revision if office["number"] else 0  # "Revisi n" belongs to a numbered document
+        html = render_html(kind.template, {**office, **context, **amendment_context(report=report)})
+    return Prepared(kind, period, context, html, media_names, revision=revision, dated=dated)
 
 
-def report_render(*, report: Report, progress=None) -> tuple[bytes, bytes | None]:
-    """(PDF, xlsx or None) of the report's document (see `report_html`)."""
+def report_render(*, report: Report, progress=None, prepared: list | None = None) -> tuple[bytes, bytes | None]:
+    """(PDF, xlsx or None) of the report's document (see `report_html`); `prepared`, when given,
+    receives the `Prepared` (its revision and date)."""
     from .pdf import html_to_pdf  # WeasyPrint is loaded by the worker, not by the web process
 
     step = progress or (lambda value: None)
-    prepared = report_html(report=report, progress=step)
+    ready = report_html(report=report, progress=step)
+    if prepared is not None:
+        prepared.append(ready)
     step(50)
-    pdf = html_to_pdf(prepared.html, media_names=prepared.media_names)
+    pdf = html_to_pdf(ready.html, media_names=ready.media_names)
     step(85)
     xlsx = None
-    if prepared.kind.xlsx:
+    if ready.kind.xlsx:
         with translation.override(settings.LANGUAGE_CODE):
-            xlsx = prepared.kind.xlsx(
-                madrasah=report.madrasah, period=prepared.period, teacher=report.teacher, context=prepared.context
+            xlsx = ready.kind.xlsx(
+                madrasah=report.madrasah, period=ready.period, teacher=report.teacher, context=ready.context
             )
     return pdf, xlsx
 
@@ -385,11 +381,15 @@ def report_build(*, report: Report, token: str) -> Report:
         report_progress(report_id=report.pk, token=token, progress=value)
 
     kind = document_kind(report.kind)
+    prepared: list[Prepared] = []
     if kind is not None and kind.assemble is not None:
         content, xlsx = kind.assemble(report=report, progress=step), None
     else:
-        content, xlsx = report_render(report=report, progress=step)
+        content, xlsx = report_render(report=report, progress=step, prepared=prepared)
     file_name = _stored_name(report, "file", kind.extension if kind is not None else ".pdf")
+    if keeps_revisions(kind) and prepared:
+        # Issued means fixed: a file per revision beside the first, the earlier ones stay as they were.
+        file_name = revision_file_name(base=file_name, revision=prepared[0].revision)
     write_swapped(file_name, content)
     xlsx_name = ""
     if xlsx is not None:
@@ -408,6 +408,10 @@ def report_build(*, report: Report, token: str) -> Report:
             purged_at=None,  # a rebuild of a document deleted under the retention rule
         )
         report.refresh_from_db()
+        if done and keeps_revisions(kind) and prepared:
+            revision_record(
+                report=report, revision=prepared[0].revision, dated=prepared[0].dated, name=file_name, content=content
+            )
         if done:
             report_number_built(report=report)
             report_ready_notify(report=report)
