@@ -107,6 +107,17 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="academic year"),
         ),
         migrations.RunPython(forwards, backwards, elidable=False),
+        # A default for the columns being removed, so that migrating back re-creates them over existing rows.
+        migrations.AlterField(
+            model_name="cycle",
+            name="baseline_period",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="baseline period"),
+        ),
+        migrations.AlterField(
+            model_name="measurement",
+            name="period_label",
+            field=models.CharField(blank=True, default="", max_length=60, verbose_name="period"),
+        ),
         migrations.RemoveField(
             model_name="cycle",
             name="baseline_period",
