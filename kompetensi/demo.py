@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.models import Membership, Role, Staff, TeacherType
+from madrasah.texts import shorten
 
 from .instruments.seed import ensure_frameworks, instruments_ensure_defaults
 from .models import (
@@ -189,7 +190,7 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
                         observation=observation,
                         user=row.supervisor,
                         kind=rng.choice(FollowUpKind.values),
-                        description=f"Pendampingan: {low[0].text[:120]}",
+                        description=shorten(f"Pendampingan: {low[0].text}", 134),
                         responsible=str(row.supervisor.first_name or row.supervisor.username),
                         deadline=deadline,
                         items=[i.pk for i in low[:3]],

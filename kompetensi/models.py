@@ -290,10 +290,11 @@ class Programme(models.Model):
 
     madrasah = models.ForeignKey(Madrasah, on_delete=models.CASCADE, related_name="supervision_programmes")
     semester = models.OneToOneField("madrasah.Semester", on_delete=models.CASCADE, related_name="supervision_programme")
+    # Empty: the standard text, composed when shown in the reader's language (supervision.rules.programme_texts).
     legal_basis = models.TextField(_("legal basis"), blank=True)
-    purpose = models.TextField(_("purpose"))
-    targets = models.TextField(_("targets"))
-    techniques = models.TextField(_("techniques"))
+    purpose = models.TextField(_("purpose"), blank=True)
+    targets = models.TextField(_("targets"), blank=True)
+    techniques = models.TextField(_("techniques"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ProgrammeStatus, default=ProgrammeStatus.DRAFT)
     approved_by = models.ForeignKey(
         "madrasah.User", on_delete=models.PROTECT, null=True, blank=True, related_name="approved_programmes"

@@ -175,6 +175,17 @@ class SemesterKind(models.TextChoices):
     GENAP = "genap", _("Even (genap)")
 
 
+def period_name(start_year: int | None, semester_kind: str = "") -> str:
+    """A period stored as values, named in the reader's language when shown: `2026/2027` (a whole
+    academic year), `2026/2027 Ganjil` (a semester); "" without a year. Never stored as text."""
+    if start_year is None:
+        return ""
+    year = f"{start_year}/{start_year + 1}"
+    if semester_kind in SemesterKind.values:
+        return f"{year} {SemesterKind(semester_kind).label}"
+    return year
+
+
 class Semester(models.Model):
     """Ganjil runs July–December, genap January–June; exactly one is active per madrasah."""
 
@@ -198,7 +209,7 @@ class Semester(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.academic_year.name} {self.get_kind_display()}"
+        return period_name(self.academic_year.start_year, self.kind)
 
     @property
     def slug(self) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from madrasah.files import upload_to_random
-from madrasah.models import HistoryEvent, Madrasah
+from madrasah.models import HistoryEvent, Madrasah, SemesterKind, period_name
 
 
 class SnpStandard(models.TextChoices):
@@ -181,7 +181,11 @@ class Cycle(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=4, null=True, blank=True)
     baseline_n = models.PositiveIntegerField(null=True, blank=True)
     baseline_total = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
-    baseline_period = models.CharField(_("baseline period"), max_length=60, blank=True)
+    # The period the baseline was measured over, as values (its name is composed when shown).
+    baseline_start_year = models.PositiveSmallIntegerField(_("baseline academic year"), null=True, blank=True)
+    baseline_semester = models.CharField(
+        _("baseline semester"), max_length=6, choices=SemesterKind, blank=True, help_text=_("Empty: a whole year.")
+    )
     baseline_measured_at = models.DateTimeField(null=True, blank=True)
 
     # Act.
@@ -218,6 +222,11 @@ class Cycle(models.Model):
     def is_closed(self) -> bool:
         return self.stage == Stage.CLOSED
 
+    @property
+    def baseline_period(self) -> str:
+        """`2025/2026 Genap`, in the reader's language; "" without a measured baseline period."""
+        return period_name(self.baseline_start_year, self.baseline_semester)
+
 
 class CycleEvent(HistoryEvent):
     """History of a cycle: creation, every stage transition, measurement and Act."""
@@ -235,7 +244,11 @@ class Measurement(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="measurements")
     measured_at = models.DateTimeField()
     measured_by = models.ForeignKey("madrasah.User", on_delete=models.PROTECT, related_name="+")
-    period_label = models.CharField(_("period"), max_length=60)
+    # The period measured, as values (its name is composed when shown: `period_label`).
+    period_start_year = models.PositiveSmallIntegerField(_("academic year"), null=True, blank=True)
+    period_semester = models.CharField(
+        _("semester"), max_length=6, choices=SemesterKind, blank=True, help_text=_("Empty: a whole year.")
+    )
     # None: no data in the period ("belum ada data"), never 0.
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=4, null=True, blank=True)
     n = models.PositiveIntegerField(_("n"), default=0)
@@ -254,6 +267,11 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id} {self.measured_at:%Y-%m-%d}: {self.value}"
+
+    @property
+    def period_label(self) -> str:
+        """`2026/2027 Ganjil` or `2026/2027`, in the reader's language."""
+        return period_name(self.period_start_year, self.period_semester)
 
 
 class Activity(models.Model):

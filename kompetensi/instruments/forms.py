@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from madrasah import ids
+from madrasah.texts import shorten
 
 from ..models import Indicator, InstrumentVersion
 
@@ -127,7 +128,9 @@ class ItemForm(forms.Form):
         super().__init__(*args, **kwargs)
         if indicators is not None:
             self.fields["indicator"].queryset = indicators
-            self.fields["indicator"].label_from_instance = lambda i: f"{i.competency.number}.{i.number} {i.text[:70]}"
+            self.fields["indicator"].label_from_instance = lambda i: (
+                f"{i.competency.number}.{i.number} {shorten(i.text, 70)}"
+            )
 
 
 class BaseItemFormSet(forms.BaseFormSet):

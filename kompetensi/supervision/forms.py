@@ -24,6 +24,7 @@ from madrasah import ids
 from madrasah.errors import ApplicationError
 from madrasah.ids import ID_MAX
 from madrasah.models import Staff, Subject, User
+from madrasah.texts import shorten
 
 from ..models import FollowUpKind, InstrumentVersion, Item, Observation
 from .rules import TEXT_FIELDS, RowStatus, TeamProposal
@@ -348,7 +349,10 @@ class ItemChoiceField(ids.ModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj: Item) -> str:
-        return _("Item %(number)s: %(text)s") % {"number": self.numbers.get(obj.pk, "?"), "text": obj.text[:120]}
+        return _("Item %(number)s: %(text)s") % {
+            "number": self.numbers.get(obj.pk, "?"),
+            "text": shorten(obj.text, 120),
+        }
 
 
 class FollowUpForm(forms.Form):

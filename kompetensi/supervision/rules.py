@@ -23,9 +23,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from madrasah.errors import ApplicationError
 from madrasah.models import Semester, Staff, Subject, User
@@ -245,55 +245,109 @@ def usual_duties(*, kepala_staff: list[int], waka_staff: list[int]) -> dict[int,
     return duties
 
 
+# The standard texts of a programme are composed when shown, in the reader's language: a programme
+# stores "" for a text left as the standard one (its semester's name and year are filled in then), and
+# only what the Waka wrote otherwise (docs/domain.md §3: PMA 58/2017 on the Kepala's duty to supervise
+# teachers; regulations cited generically and by their correct titles).
+PROGRAMME_TEXTS = ("legal_basis", "purpose", "targets", "techniques")
+LEGAL_BASIS = (
+    gettext_noop("Law Number 20 of 2003 on the National Education System."),
+    gettext_noop("Law Number 14 of 2005 on Teachers and Lecturers."),
+    gettext_noop(
+        "Government Regulation Number 57 of 2021 on the National Education Standards as amended by "
+        "Government Regulation Number 4 of 2022."
+    ),
+    gettext_noop(
+        "Regulation of the Minister of National Education Number 13 of 2007 on the Standards for School/Madrasah "
+        "Principals (supervision competence)."
+    ),
+    gettext_noop(
+        "Regulation of the Minister of Religious Affairs Number 58 of 2017 on Madrasah Principals and its amendments."
+    ),
+    gettext_noop(
+        "The Regulation of the Minister of Education, Culture, Research and Technology on the Process Standard "
+        "in force."
+    ),
+    gettext_noop(
+        "The Decree of the Minister of Religious Affairs on the Guidelines for Implementing the Curriculum in "
+        "Madrasah in force."
+    ),
+    gettext_noop("Madrasah Work and Budget Plan (RKAM) for academic year %(year)s."),
+)
+PURPOSE_INTRO = gettext_noop(
+    "Academic supervision coaches teachers to plan, carry out and assess learning well, so that the quality of "
+    "learning in the madrasah rises. In particular:"
+)
+PURPOSES = (
+    gettext_noop(
+        "to see how ready the teachers' learning administration is (CP, TP/ATP, prota, promes, modul ajar, assessment);"
+    ),
+    gettext_noop("to observe learning in the classroom (opening, core and closing activities);"),
+    gettext_noop("to give feedback and coaching based on what was observed;"),
+    gettext_noop("to draw up a follow-up plan (RTL) for the teachers' professional development."),
+)
+TARGETS = (
+    gettext_noop("All teachers of the madrasah are supervised at least once in semester %(semester)s."),
+    gettext_noop("Every teacher's learning administration is complete and follows the Kurikulum Merdeka."),
+    gettext_noop("Classroom learning is centred on the students and reaches the learning objectives."),
+    gettext_noop("Every supervision result is handed to the teacher and followed up according to the RTL."),
+)
+TECHNIQUES = (
+    gettext_noop("Classroom visits (observation of learning) according to the schedule."),
+    gettext_noop(
+        "Individual supervision: pre-observation talk, observation and post-observation talk (feedback and reflection)."
+    ),
+    gettext_noop("Group supervision: teachers' meetings, MGMP group discussions and in-house training."),
+    gettext_noop("Review of the learning administration documents."),
+)
+
+
+def _numbered(sentences, values: dict | None = None) -> list[str]:
+    return [f"{n}. {_(text) % values if values else _(text)}" for n, text in enumerate(sentences, start=1)]
+
+
 def programme_defaults(*, semester: Semester) -> dict[str, str]:
-    """Texts a new programme starts from; the Waka adapts them. Regulations cited generically and by
-    their correct titles (docs/domain.md §3: PMA 58/2017 on the Kepala's duty to supervise teachers)."""
+    """The standard texts of the semester's programme in the active language: what a new programme
+    starts from, and what a text left as standard reads as (the Waka adapts them)."""
     year = semester.academic_year.name
     return {
         "legal_basis": "\n".join(
-            [
-                "1. Undang-Undang Nomor 20 Tahun 2003 tentang Sistem Pendidikan Nasional.",
-                "2. Undang-Undang Nomor 14 Tahun 2005 tentang Guru dan Dosen.",
-                "3. Peraturan Pemerintah Nomor 57 Tahun 2021 tentang Standar Nasional Pendidikan "
-                "sebagaimana telah diubah dengan Peraturan Pemerintah Nomor 4 Tahun 2022.",
-                "4. Peraturan Menteri Pendidikan Nasional Nomor 13 Tahun 2007 tentang Standar Kepala "
-                "Sekolah/Madrasah (kompetensi supervisi).",
-                "5. Peraturan Menteri Agama Nomor 58 Tahun 2017 tentang Kepala Madrasah beserta perubahannya.",
-                "6. Peraturan Menteri Pendidikan, Kebudayaan, Riset, dan Teknologi tentang Standar Proses "
-                "yang berlaku.",
-                "7. Keputusan Menteri Agama tentang Pedoman Implementasi Kurikulum pada Madrasah yang berlaku.",
-                f"8. Rencana Kerja dan Anggaran Madrasah (RKAM) Tahun Pelajaran {year}.",
-            ]
+            _numbered(LEGAL_BASIS[:-1]) + [f"{len(LEGAL_BASIS)}. {_(LEGAL_BASIS[-1]) % {'year': year}}"]
         ),
-        "purpose": "\n".join(
-            [
-                "Supervisi akademik bertujuan membina guru agar mampu merencanakan, melaksanakan, dan menilai "
-                "pembelajaran dengan baik, sehingga mutu pembelajaran di madrasah meningkat. Secara khusus:",
-                "1. mengetahui kesiapan administrasi pembelajaran guru (CP, TP/ATP, prota, promes, modul ajar, "
-                "asesmen);",
-                "2. mengamati pelaksanaan pembelajaran di kelas (kegiatan pendahuluan, inti, dan penutup);",
-                "3. memberikan umpan balik dan pembinaan berdasarkan hasil pengamatan;",
-                "4. menyusun rencana tindak lanjut (RTL) untuk pengembangan keprofesian guru.",
-            ]
-        ),
-        "targets": "\n".join(
-            [
-                f"1. Seluruh guru madrasah disupervisi sekurang-kurangnya satu kali pada semester {semester}.",
-                "2. Administrasi pembelajaran setiap guru lengkap dan sesuai Kurikulum Merdeka.",
-                "3. Pembelajaran di kelas berpusat pada peserta didik dan mencapai tujuan pembelajaran.",
-                "4. Setiap hasil supervisi disampaikan kepada guru dan ditindaklanjuti sesuai RTL.",
-            ]
-        ),
-        "techniques": "\n".join(
-            [
-                "1. Kunjungan kelas (observasi pembelajaran) sesuai jadwal.",
-                "2. Supervisi individual: percakapan pra-observasi, observasi, dan percakapan pasca-observasi "
-                "(umpan balik dan refleksi).",
-                "3. Supervisi kelompok: rapat guru, diskusi kelompok MGMP, dan in-house training.",
-                "4. Telaah dokumen administrasi pembelajaran.",
-            ]
-        ),
+        "purpose": "\n".join([_(PURPOSE_INTRO), *_numbered(PURPOSES)]),
+        "targets": "\n".join(_numbered(TARGETS[:1], {"semester": str(semester)}) + _numbered(TARGETS)[1:]),
+        "techniques": "\n".join(_numbered(TECHNIQUES)),
     }
+
+
+def _same_text(a: str, b: str) -> bool:
+    def clean(text: str) -> list[str]:
+        return [" ".join(line.split()) for line in (text or "").strip().splitlines() if line.strip()]
+
+    return clean(a) == clean(b)
+
+
+def programme_stored_texts(*, semester: Semester, texts: dict[str, str], languages=("id", "en")) -> dict[str, str]:
+    """What a programme stores of `texts`: "" for a text that is the standard one (in the active
+    language or any of `languages`: composed again whenever shown), the text itself otherwise."""
+    standards = [programme_defaults(semester=semester)]
+    for language in languages:
+        with translation.override(language):
+            standards.append(programme_defaults(semester=semester))
+    return {
+        name: "" if any(_same_text(text, standard[name]) for standard in standards) else text
+        for name, text in texts.items()
+    }
+
+
+def programme_texts(programme) -> dict[str, str]:
+    """The programme's four texts as shown, in the active language: what the Waka wrote, else the
+    standard text composed now."""
+    stored = {name: getattr(programme, name) for name in PROGRAMME_TEXTS}
+    if all(stored.values()):
+        return stored
+    defaults = programme_defaults(semester=programme.semester)
+    return {name: stored[name] or defaults[name] for name in PROGRAMME_TEXTS}
 
 
 def school_slots(

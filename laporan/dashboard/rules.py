@@ -72,10 +72,20 @@ class Table:
     title: str
     header: tuple[str, ...]
     cells: tuple[tuple, ...]
+    # Each row is a record (a quality cycle): a row is data even when it holds no number.
+    records: bool = False
 
     @property
     def rows(self) -> list[list[str]]:
         return [[cell_text(c) for c in row] for row in self.cells]
+
+    @property
+    def has_data(self) -> bool:
+        """Something to show: a record, or a count or value that is not zero. A semester without
+        results hides only the tables without data ("belum ada data" never hides data)."""
+        if self.records:
+            return bool(self.cells)
+        return any(cell for row in self.cells for cell in row if not isinstance(cell, str))
 
 
 def cell_text(value) -> str:
@@ -181,6 +191,7 @@ def recap_tables(data: DashboardData) -> list[Table]:
                     )
                     for group, line in cycles
                 ),
+                records=True,
             )
         )
     return tables
@@ -305,10 +316,6 @@ def completion_percent(completion) -> int | None:
     return None if not planned else completion.done * 100 // planned
 
 
-def _all_zero(table) -> bool:
-    return not any(cell for row in table.cells for cell in row if not isinstance(cell, str))
-
-
 # Tables whose predikat depend on the bands of each instrument's version.
 BANDED_TABLES = ("instruments", "distribution")
 
@@ -333,7 +340,7 @@ def dashboard_context(data, *, meeting: bool = False, drill: bool = True, privat
         }
         for table in recap_tables(data)
         # A semester with no data says so ("belum ada data") instead of a page of zeros.
-        if not (data.empty and _all_zero(table))
+        if table.has_data or not data.empty
     ]
     hidden = [i for i in data.instruments if i.hidden]
     drill = drill and not meeting

@@ -22,7 +22,7 @@ from kompetensi.supervision.selectors.results import (
     metric_instrument_predikat_share,
     metric_rows_on_time,
 )
-from madrasah.models import AcademicYear, Madrasah, Semester, Subject
+from madrasah.models import AcademicYear, Madrasah, Semester, Subject, period_name
 
 from ..models import Cycle
 from .rules import K, Period, semester_label
@@ -37,6 +37,7 @@ def _semester_period(semester: Semester) -> Period:
         semester_ids=(semester.pk,),
         start_date=semester.start_date,
         end_date=semester.end_date,
+        semester_kind=semester.kind,
     )
 
 
@@ -50,7 +51,7 @@ def _year_period(*, madrasah_id: int, start_year: int) -> Period:
         else ()
     )
     return Period(
-        label=f"{start_year}/{start_year + 1}",
+        label=period_name(start_year),
         start_year=start_year,
         academic_year_id=year.pk if year else None,
         semester_id=None,

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from madrasah.formatting import format_decimal_id
-from madrasah.models import AcademicYear, Semester
+from madrasah.models import AcademicYear, Semester, period_name
+from madrasah.texts import shorten
 
 from ..models import STAGE_ORDER, Activity, Cycle, Direction, FactorTag, IndicatorKind, Stage
 
@@ -133,6 +134,7 @@ class Period:
     semester_ids: tuple[int, ...]
     start_date: dt.date
     end_date: dt.date
+    semester_kind: str = ""  # SemesterKind of a semester; "" for a whole year
 
     @property
     def is_year(self) -> bool:
@@ -140,7 +142,7 @@ class Period:
 
 
 def semester_label(semester: Semester) -> str:
-    return f"{semester.academic_year.name} {semester.get_kind_display()}"
+    return period_name(semester.academic_year.start_year, semester.kind)
 
 
 def period_value(cycle: Cycle) -> str:
@@ -233,8 +235,7 @@ def _stage_name(value) -> str:
 
 
 def _short(value) -> str:
-    text = "–" if value in (None, "", []) else str(value)
-    return text if len(text) <= 80 else text[:79] + "…"
+    return "–" if value in (None, "", []) else shorten(value, 80)
 
 
 def _change_label(what: str) -> str:

@@ -9,7 +9,9 @@ Assertions use data-testid hooks, not words (see test_journeys.py).
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -103,9 +105,13 @@ def test_the_waka_prints_a_blank_instrument_sheet(browsing, held, waka):
     expect(status).to_have_attribute("data-status", "done", timeout=60_000)
     with page.expect_download() as info:
         status.get_by_test_id("report-download").click()
-    data = Path(info.value.path()).read_bytes()
+    # One zip of one PDF per teacher (nothing planned yet: per instrument), each with its own page 1.
+    assert info.value.suggested_filename.endswith(".zip")
+    archive = zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes()))
+    [name] = archive.namelist()
+    data = archive.read(name)
     text = " ".join(pdf_text(data).lower().split())
-    assert data.startswith(b"%PDF")
-    assert "instrumen perencanaan-uji" in text
+    assert data.startswith(b"%PDF") and name.endswith(".pdf")
+    assert "instrumen perencanaan-uji" in text and "halaman 1 dari 1" in text
     assert all(f"butir {n}" in text for n in (1, 2, 3))
     assert_no_csp_violations(browsing)

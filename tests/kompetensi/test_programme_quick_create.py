@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from kompetensi.models import Programme, ProgrammeStatus
-from kompetensi.supervision.rules import programme_defaults
+from kompetensi.supervision.rules import programme_defaults, programme_texts
 from tests.factories.madrasah import SemesterFactory
 
 SEMESTER_PAGE = reverse("kompetensi:programme-semester")
@@ -40,8 +41,11 @@ def test_one_post_drafts_the_programme_and_opens_the_first_row(client, kepala, m
     assert response.url == reverse("kompetensi:programme-row-create", args=[programme.pk])
     assert programme.status == ProgrammeStatus.DRAFT
     assert programme.created_by == kepala.user
-    defaults = programme_defaults(semester=programme.semester)
-    assert programme.purpose == defaults["purpose"] and programme.legal_basis == defaults["legal_basis"]
+    # The standard texts are stored as "standard" (empty) and composed whenever shown.
+    assert (programme.purpose, programme.legal_basis, programme.targets, programme.techniques) == ("", "", "", "")
+    with translation.override("id"):
+        defaults = programme_defaults(semester=programme.semester)
+    assert programme_texts(programme) == defaults
     row_page = client.get(response.url)
     assert row_page.status_code == 200
     assert "Sekarang jadwalkan supervisi pertama." in row_page.content.decode()
@@ -53,7 +57,9 @@ def test_the_texts_stay_editable_after_a_quick_draft(client, waka):
     programme = Programme.objects.get()
     response = client.get(reverse("kompetensi:programme-update", args=[programme.pk]))
     assert response.status_code == 200
-    assert response.context["form"].initial["targets"] == programme.targets
+    initial = response.context["form"].initial["targets"]
+    assert initial == programme_texts(programme)["targets"]
+    assert initial.startswith("1. Seluruh guru madrasah disupervisi") and "semester 2026/2027 Ganjil." in initial
 
 
 def test_a_second_click_lands_on_the_existing_programme(client, kepala):

@@ -189,7 +189,7 @@ def test_the_pdca_report_shows_plan_do_check_act_and_the_dependence_on_bos(madra
         cycle=cycle,
         measured_at=wib(2026, 11, 10, 9),
         measured_by=kepala.user,
-        period_label="2026/2027",
+        period_start_year=2026,
         value=85,
         n=20,
         total=17,
@@ -233,7 +233,7 @@ def test_the_pdca_report_takes_as_many_queries_for_one_cycle_as_for_several(madr
         mutu_money.activity(cycle, planned=500_000, source=FundingSource.DIPA_BOS)
         mutu_money.activity(cycle, planned=250_000, source=FundingSource.KOMITE, what="Rapat")
         Measurement.objects.create(
-            cycle=cycle, measured_at=wib(2026, 11, 10, 9), measured_by=kepala.user, period_label="2026/2027",
+            cycle=cycle, measured_at=wib(2026, 11, 10, 9), measured_by=kepala.user, period_start_year=2026,
             value=70, n=10, total=7, target=80, met=False, gap=-10,
         )  # fmt: skip
 

@@ -225,7 +225,8 @@ def test_a_linked_cycle_keeps_its_carried_baseline_when_its_plan_is_saved(login,
         previous=previous,
         baseline=Decimal("77.5"),
         baseline_n=3,
-        baseline_period="2025/2026 Genap",
+        baseline_start_year=2025,
+        baseline_semester="genap",
         baseline_measured_at=NOW,
     )
 
@@ -321,10 +322,11 @@ def test_the_page_shows_target_latest_chain_and_trend(login, kepala, pengawas, g
         decision="lanjutkan",
         decision_reason="Belum tercapai",
         baseline=Decimal(60),
-        baseline_period="2025/2026 Ganjil",
+        baseline_start_year=2025,
+        baseline_semester="ganjil",
         baseline_measured_at=NOW,
     )
-    f.measurement(first, by=kepala, value="72", period_label="2025/2026 Genap")
+    f.measurement(first, by=kepala, value="72", period_start_year=2025, period_semester="genap")
     second = f.cycle(owner=kepala, semester=ganjil, instrument=version, previous=first, stage=Stage.CHECK)
     f.measurement(second, by=kepala, value="81.25")
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
+from madrasah.texts import shorten
 from madrasah.versioning import StaleVersion, version_claim
 from madrasah.workflow import locked, record_event
 
@@ -140,13 +141,13 @@ def _conflict_copy_keep(
 def _stored_changes(observation: Observation, existing: dict, cleaned: dict, texts: dict, observed_on) -> list[dict]:
     """Where the refused entries differ from the stored sheet: the stored value of each."""
     theirs = [
-        {"item": item_id, "label": s.item.text[:80], "theirs": describe_score(s.points, s.not_applicable)}
+        {"item": item_id, "label": shorten(s.item.text, 80), "theirs": describe_score(s.points, s.not_applicable)}
         for item_id, s in existing.items()
         if item_id in cleaned and (s.points, s.not_applicable) != (cleaned[item_id]["points"], cleaned[item_id]["na"])
     ]
     unscored = [i for i, v in cleaned.items() if i not in existing and (v["points"] is not None or v["na"])]
     theirs += [
-        {"item": item.pk, "label": item.text[:80], "theirs": None}
+        {"item": item.pk, "label": shorten(item.text, 80), "theirs": None}
         for item in Item.objects.filter(pk__in=unscored).order_by("section__order", "order", "pk")
     ]
     theirs += [

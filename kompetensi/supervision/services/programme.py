@@ -35,7 +35,7 @@ from ...models import (
     SupervisionTeam,
     TeamMember,
 )
-from .. import notices
+from .. import notices, rules
 from ..rules import (
     SUNDAY,
     blocked_on,
@@ -181,26 +181,27 @@ def team_save(
 def programme_create(
     *, semester: Semester, created_by: User, legal_basis: str, purpose: str, targets: str, techniques: str
 ) -> Programme:
-    """Draft the semester's programme (one per semester)."""
+    """Draft the semester's programme (one per semester). A text left as the standard one is stored
+    empty and composed whenever shown, in the reader's language (`rules.programme_texts`)."""
     if Programme.objects.filter(semester=semester).exists():
         raise ApplicationError(_("This semester already has a supervision programme."))
-    return Programme.objects.create(
-        madrasah_id=semester.madrasah_id,
+    texts = rules.programme_stored_texts(
         semester=semester,
-        created_by=created_by,
-        legal_basis=legal_basis,
-        purpose=purpose,
-        targets=targets,
-        techniques=techniques,
+        texts={"legal_basis": legal_basis, "purpose": purpose, "targets": targets, "techniques": techniques},
     )
+    return Programme.objects.create(madrasah_id=semester.madrasah_id, semester=semester, created_by=created_by, **texts)
 
 
 def programme_update(*, programme: Programme, legal_basis: str, purpose: str, targets: str, techniques: str) -> None:
     """Change the texts of a draft; an approved programme's texts are what the Kepala signed."""
     if programme.is_approved:
         raise ApplicationError(_("The programme is approved: its texts can no longer change."))
-    programme.legal_basis, programme.purpose = legal_basis, purpose
-    programme.targets, programme.techniques = targets, techniques
+    texts = rules.programme_stored_texts(
+        semester=programme.semester,
+        texts={"legal_basis": legal_basis, "purpose": purpose, "targets": targets, "techniques": techniques},
+    )
+    for name, text in texts.items():
+        setattr(programme, name, text)
     programme.save(update_fields=["legal_basis", "purpose", "targets", "techniques", "updated_at"])
 
 

@@ -200,7 +200,7 @@ def programme_update(request, pk: int):
     if programme.is_approved:
         messages.error(request, _("The programme is approved: its texts can no longer change."))
         return redirect("kompetensi:programme-detail", programme.pk)
-    initial = {f: getattr(programme, f) for f in ("legal_basis", "purpose", "targets", "techniques")}
+    initial = rules.programme_texts(programme)
     form = ProgrammeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -245,6 +245,7 @@ def programme_detail(request, pk: int):
         return render(request, TEMPLATES + "_rows.html", context)
     team = team_for_user(membership, semester)
     context.update(
+        texts=rules.programme_texts(programme),
         team=team,
         team_size=len(team.memberships.all()) if team else 0,
         periods=selectors.blocked_periods(semester=semester),

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from kompetensi.growth.rules import safe_name
 from kompetensi.instruments.selectors import instrument_version_sheets, version_bands
 from kompetensi.models import (
     FollowUp,
@@ -75,6 +76,8 @@ class Sheet:
     class_name: str = ""
     day: dt.date | None = None
     place_date: str = ""  # above the supervisor's signature: the day observed, dotted on a blank sheet
+    # Blank sheets only: the file of the download the sheet goes in (one per teacher, or per instrument).
+    file_stem: str = ""
     # Filled sheets only.
     filled: bool = False
     state: str = ""
@@ -170,8 +173,9 @@ def blank_sheets(*, madrasah: Madrasah, semester: Semester) -> list[Sheet]:
                 teacher=Person(name=""),
                 supervisor=Person(name=""),
                 place_date=place_and_date(madrasah, None),
+                file_stem=f"{number:02d}-{safe_name(v.instrument.name)}",
             )
-            for v in chosen
+            for number, v in enumerate(chosen, start=1)
         ]
     versions.load({v.pk: v for row in rows for v in row.instruments.all()}.values())
     people = people_of_users(madrasah=madrasah, user_ids={row.supervisor_id for row in rows})
@@ -186,6 +190,7 @@ def blank_sheets(*, madrasah: Madrasah, semester: Semester) -> list[Sheet]:
             class_name=row.class_name,
             day=timezone.localdate(row.planned_at),
             place_date=place_and_date(madrasah, None),
+            file_stem=f"{safe_name(row.teacher.name)}-{row.teacher_id}",
         )
         for row in rows
         for version in row.instruments.all()

@@ -124,7 +124,14 @@ def bundle_parts(*, madrasah: Madrasah, academic_year: AcademicYear) -> list[Bun
 
 def bundle_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     parts = bundle_parts(madrasah=madrasah, academic_year=period.academic_year)
-    return {"contents": CONTENTS, "parts": parts, "empty": all(p.period_key == period.key for p in parts)}
+    return {
+        # The contents page is a paper document inside the archive: its title names what it lists,
+        # not the file format of the download ("(zip)" belongs to the list of reports only).
+        "title": gettext_lazy("Contents of the yearly evidence bundle"),
+        "contents": CONTENTS,
+        "parts": parts,
+        "empty": all(p.period_key == period.key for p in parts),
+    }
 
 
 def bundle_teachers(*, madrasah: Madrasah, period_key: str) -> list[Staff]:

@@ -4,7 +4,9 @@ and how many appreciation notes were written. Counts are summed in SQL; the list
 own rows (no scores: the digest says what happened, the records say how it went).
 
 A supervision is "done" in the month it was observed (its observation left the supervisor's draft;
-the day observed, else the planned day), the same "done" as the programme page.
+the day observed, else the planned day), the same "done" as the programme page. The numbers compare
+like with like: visits planned with visits done (a visit is a programme row, however many instrument
+sheets it fills), then the sheets filled in those visits, each under its own name.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ from ._shared import Person, local_window, people_of_users
 
 @dataclass(frozen=True)
 class DoneSupervision:
+    """One instrument sheet filled in a visit (`row_id`: the visit, a programme row)."""
+
+    row_id: int
     day: dt.date
     teacher: str
     instrument: str
@@ -59,8 +64,8 @@ class VerifiedPkb:
 
 @dataclass(frozen=True)
 class Digest:
-    planned: int
-    done: list[DoneSupervision]
+    planned: int  # visits (programme rows) planned in the month
+    done: list[DoneSupervision]  # the sheets filled in the month's visits
     closed: int
     closed_on_time: int
     overdue: list[OverdueFollowUp]
@@ -69,6 +74,11 @@ class Digest:
     pkb_entries: int
     pkb_jp: int
     appreciations: int
+
+    @property
+    def visits_done(self) -> int:
+        """Visits done in the month: the programme rows of the sheets filled, each once."""
+        return len({sheet.row_id for sheet in self.done})
 
     @property
     def empty(self) -> bool:
@@ -89,6 +99,7 @@ def supervisions_done(*, madrasah: Madrasah, start: dt.date, end: dt.date) -> li
     states = dict(ObservationState.choices)
     return [
         DoneSupervision(
+            row_id=o.row_id,
             day=o.day,
             teacher=o.teacher.full_name,
             instrument=o.instrument_version.instrument.name,

@@ -15,6 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy
 
 from kompetensi.models import InstrumentVersion, PredikatBand, Programme, SupervisionTeam
+from kompetensi.supervision.rules import programme_texts
 from kompetensi.supervision.selectors.programme import blocked_periods, supervision_instruments
 from madrasah.models import Madrasah, Semester
 
@@ -88,14 +89,15 @@ def programme_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     if programme is None:
         return {"empty": True, "semester": semester}
     kepala, waka = leaders(madrasah=madrasah)
+    texts = programme_texts(programme)  # composed in the document's language where left standard
     return {
         "empty": False,
         "semester": semester,
         "programme": programme,
-        "legal_basis": lines(programme.legal_basis),
-        "purpose": programme.purpose,
-        "targets": programme.targets,
-        "techniques": programme.techniques,
+        "legal_basis": lines(texts["legal_basis"]),
+        "purpose": texts["purpose"],
+        "targets": texts["targets"],
+        "techniques": texts["techniques"],
         "team": team_of_semester(semester=semester),
         "span": schedule_span(programme=programme),
         "rows": schedule_rows(programme=programme, semester=semester),

@@ -25,6 +25,7 @@ from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus
 from kompetensi.supervision.selectors.results import latest_final_observations
 from madrasah.identifiers import IDENTIFIER_HEADING, identifier_cell_text
 from madrasah.models import Madrasah, Staff, TeacherType
+from madrasah.texts import shorten
 from madrasah.workbooks import workbook_bytes
 
 from ...dashboard.rules import Table, cell_text, dashboard_workbook, recap_charts, recap_tables, write_table
@@ -40,10 +41,6 @@ DESCRIPTION_CHARS = 160
 
 def _is_number(value) -> bool:
     return isinstance(value, int | Decimal) and not isinstance(value, bool)
-
-
-def _all_zero(table: Table) -> bool:
-    return not any(cell for row in table.cells for cell in row if not isinstance(cell, str))
 
 
 # The screen draws a white halo under value labels (`paint-order`), which WeasyPrint does not know:
@@ -149,9 +146,7 @@ def follow_up_rows(*, data: DashboardData, today: dt.date) -> list[dict]:
             state = _("Closed late") if late else _("Closed on time")
         else:
             state = _("Past the deadline") if row["deadline"] < today else _("Open")
-        description = row["description"].strip()
-        if len(description) > DESCRIPTION_CHARS:
-            description = description[: DESCRIPTION_CHARS - 1].rstrip() + "…"
+        description = shorten(row["description"], DESCRIPTION_CHARS)
         shown.append(
             {
                 "teacher": name,
@@ -172,7 +167,7 @@ def semester_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
     tables = [
         {"table": table, "rows": _table_rows(table), "chart": found.get(table.key), "wide": table.key in WIDE}
         for table in recap_tables(data)
-        if not (data.empty and _all_zero(table))
+        if table.has_data or not data.empty
     ]
     return {
         "data": data,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from kompetensi.instruments.rules import HUNDRED
 from kompetensi.models import Observation, ObservationState
+from kompetensi.supervision.rules import programme_texts
 from madrasah.models import Madrasah, Semester
 
 from ...dashboard.rules import recap_tables
@@ -85,6 +86,7 @@ def supervision_report_context(*, madrasah: Madrasah, period, teacher=None) -> d
     semester = period.semester
     data = dashboard_data(madrasah=madrasah, semester=semester, now=timezone.now())
     programme = programme_with_people(semester=semester)
+    texts = programme_texts(programme) if programme else None
     c = data.completion
     carried_out_of = c.planned + c.done + c.overdue
     f = data.follow_ups
@@ -92,7 +94,8 @@ def supervision_report_context(*, madrasah: Madrasah, period, teacher=None) -> d
         "data": data,
         "semester": semester,
         "programme": programme,
-        "legal_basis": lines(programme.legal_basis) if programme else [],
+        "legal_basis": lines(texts["legal_basis"]) if texts else [],
+        "techniques": texts["techniques"] if texts else "",
         "team": team_of_semester(semester=semester),
         "observed": observed_span(madrasah=madrasah, semester=semester),
         "tables": supervision_tables(data),

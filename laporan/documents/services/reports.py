@@ -57,6 +57,7 @@ from madrasah.models import Madrasah, Membership, PaperSize, Staff, User
 from ...models import Report, ReportStatus
 from ..rules import DocumentKind, document_kind
 from ..selectors import Period, amendment_context, may_read, office_context, paper_of, period_resolve
+from .language import catalogue_check
 from .notices import report_failed_notify, report_ready_notify
 from .numbering import report_number_built, report_number_take
 from .processes import process_alive, process_identity
@@ -323,6 +324,7 @@ def report_html(*, report: Report, progress=None) -> Prepared:
     number). ApplicationError for a kind or a period that no longer exists."""
     from .pdf import render_html  # WeasyPrint is loaded by the worker, not by the web process
 
+    catalogue_check()
     kind = document_kind(report.kind)
     if kind is None:
         raise ApplicationError(_("This kind of document no longer exists."))
@@ -380,6 +382,7 @@ def report_build(*, report: Report, token: str) -> Report:
     def step(value: int) -> None:
         report_progress(report_id=report.pk, token=token, progress=value)
 
+    catalogue_check()  # before anything is rendered: never an English document nobody asked for
     kind = document_kind(report.kind)
     prepared: list[Prepared] = []
     if kind is not None and kind.assemble is not None:

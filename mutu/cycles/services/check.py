@@ -18,12 +18,12 @@ from madrasah.workflow import clean_text, record_event
 
 from ...models import Cycle, CycleEvent, Measurement, Stage
 from .. import indicators, rules
-from ..rules import quantized
+from ..rules import Period, quantized
 from .common import checked_upload, lock_open_cycle, save_with_file
 
 
 def _store_measurement(
-    cycle: Cycle, user: User, *, value, n: int, total, period_label: str, now: dt.datetime, note="", upload=None
+    cycle: Cycle, user: User, *, value, n: int, total, period: Period, now: dt.datetime, note="", upload=None
 ) -> Measurement:
     # `met` from the unrounded value (docs/domain.md §8: never round before comparing); stored rounded.
     gap, met = rules.gap_and_met(value=value, target=cycle.target, direction=cycle.direction)
@@ -31,7 +31,8 @@ def _store_measurement(
         cycle=cycle,
         measured_at=now,
         measured_by=user,
-        period_label=period_label,
+        period_start_year=period.start_year,
+        period_semester=period.semester_kind,
         value=quantized(value),
         n=n or 0,
         total=quantized(total),
@@ -49,7 +50,7 @@ def _store_measurement(
         actor=user,
         action="measured",
         changes=[{"what": "measurement", "from": None, "to": rules.shown(measurement.value, unit)}],
-        note=period_label,
+        note=measurement.period_label,
     )
     return measurement
 
@@ -73,7 +74,7 @@ def cycle_measure(*, cycle: Cycle, user: User, now: dt.datetime | None = None) -
     period = indicators.cycle_period(cycle)
     measure = indicators.measure_indicator(cycle=cycle, period=period, now=now)
     return _store_measurement(
-        cycle, user, value=measure.value, n=measure.n, total=measure.total, period_label=period.label, now=now
+        cycle, user, value=measure.value, n=measure.n, total=measure.total, period=period, now=now
     )
 
 
@@ -107,7 +108,7 @@ def cycle_measure_manual(
         value=value,
         n=0,
         total=None,
-        period_label=period.label,
+        period=period,
         now=now or timezone.now(),
         note=note,
         upload=upload,

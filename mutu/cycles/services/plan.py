@@ -205,18 +205,18 @@ def _measure_baseline(cycle: Cycle, now: dt.datetime) -> None:
     indicator has none to measure; a missing period or no data leaves the value empty."""
     if rules.indicator_spec(cycle.indicator).manual:
         cycle.baseline = cycle.baseline_n = cycle.baseline_total = cycle.baseline_measured_at = None
-        cycle.baseline_period = ""
+        cycle.baseline_start_year, cycle.baseline_semester = None, ""
         return
     period = indicators.previous_period(cycle)
     if period is None:
         cycle.baseline, cycle.baseline_n, cycle.baseline_total = None, 0, None
-        cycle.baseline_period = ""
+        cycle.baseline_start_year, cycle.baseline_semester = None, ""
     else:
         measure = indicators.measure_indicator(cycle=cycle, period=period, now=now)
         cycle.baseline = quantized(measure.value)
         cycle.baseline_n = measure.n
         cycle.baseline_total = quantized(measure.total)
-        cycle.baseline_period = period.label
+        cycle.baseline_start_year, cycle.baseline_semester = period.start_year, period.semester_kind
     cycle.baseline_measured_at = now
 
 

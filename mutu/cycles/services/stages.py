@@ -247,7 +247,8 @@ def _open_next(cycle: Cycle, user: User, *, academic_year: AcademicYear, semeste
         baseline=source.value if source else None,
         baseline_n=source.n if source else None,
         baseline_total=source.total if source else None,
-        baseline_period=source.period_label if source else "",
+        baseline_start_year=source.period_start_year if source else None,
+        baseline_semester=source.period_semester if source else "",
         baseline_measured_at=source.measured_at if source else None,
     )
     following.team.set(cycle.team.all())
