@@ -318,6 +318,7 @@ def report_revisions_page(request, pk: int):
         report = report_of_madrasah(membership, pk)
     else:
         report = report_for_user(membership, pk)
+    _log_opening(request, report)  # the page names the teacher whose record it lists
     return _revisions_page(request, report)
 
 
