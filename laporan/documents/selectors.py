@@ -31,7 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone, translation
@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Madrasah, Membership, PaperSize, Role, Semester, Staff
 
-from ..models import DocumentNumber, DocumentSequence, Report, ReportStatus
+from ..models import BundlePart, DocumentNumber, DocumentSequence, Report, ReportStatus
 from .rules import DocumentKind, PeriodKind, document_kind, load_all, page_size
 
 # --- access ----------------------------------------------------------------------------------------
@@ -96,6 +96,40 @@ def report_for_user(membership: Membership, pk: int) -> Report:
     if kind.per_teacher and report.teacher_id is not None and not membership.has_role(Role.OPERATOR):
         raise Http404  # another teacher's record
     raise PermissionDenied
+
+
+def bundle_part_for_user(membership: Membership, pk: int) -> BundlePart:
+    """A part of a bundle the member may read (the access of its report: another madrasah's → 404)."""
+    part = get_object_or_404(BundlePart, pk=pk, report__madrasah_id=membership.madrasah_id)
+    part.report = report_for_user(membership, part.report_id)
+    return part
+
+
+@dataclass
+class BundleProgress:
+    """A bundle being built in parts: how many are done of how many, and which failed."""
+
+    done: int
+    total: int
+    failed: list[BundlePart]
+
+
+def bundle_progress(*, report_ids: list[int]) -> dict[int, BundleProgress]:
+    """Per report with parts (`services.bundles`), its progress (two queries at most)."""
+    counts = (
+        BundlePart.objects.filter(report_id__in=report_ids)
+        .values("report_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(status=ReportStatus.DONE)))
+        .order_by()
+    )
+    progress = {row["report_id"]: BundleProgress(done=row["done"], total=row["total"], failed=[]) for row in counts}
+    if progress:
+        failed = BundlePart.objects.filter(report_id__in=list(progress), status=ReportStatus.FAILED)
+        for part in failed.select_related("teacher").order_by("report_id", "position"):
+            kind = document_kind(part.kind)
+            part.kind_label = kind.label if kind else part.kind
+            progress[part.report_id].failed.append(part)
+    return progress
 
 
 # The archive's status filter (`?status=`): built documents, those on their way, failed builds.

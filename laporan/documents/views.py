@@ -28,6 +28,8 @@ from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, PaperSize, Staff
 
+from ..models import ReportStatus
+
 from ..schedules.rules import SCHEDULE_READERS
 from .rules import PeriodKind, document_kind, load_all
 from .selectors import (
@@ -36,6 +38,8 @@ from .selectors import (
     SEMESTER_KEY,
     STATUS_FILTERS,
     YEAR_KEY,
+    bundle_part_for_user,
+    bundle_progress,
     kinds_for,
     number_register,
     period_choices,
@@ -46,6 +50,7 @@ from .selectors import (
     report_kind_for_user,
     reports_visible,
 )
+from .services import bundles
 from .services import reports as services
 from .services.notices import report_downloaded
 
@@ -123,7 +128,9 @@ def report_list(request):
     kinds = load_all()
     period_options = _period_options(forms)
     period_labels = {p.key: p.label for p in period_options}
+    progress = bundle_progress(report_ids=[r.pk for r in page.object_list if r.status != ReportStatus.DONE])
     for report in page.object_list:
+        report.parts = progress.get(report.pk)
         kind = kinds.get(report.kind)
         report.kind_label = kind.label if kind else report.kind
         report.period_label = period_labels.get(report.period, report.period)
@@ -186,6 +193,7 @@ def report_status(request, pk: int):
     report = report_for_user(request.membership, pk)
     kind = document_kind(report.kind)
     report.has_xlsx = bool(kind and kind.xlsx)
+    report.parts = bundle_progress(report_ids=[report.pk]).get(report.pk) if kind and kind.parts else None
     return render(request, "laporan/reports/_status.html", {"report": report})
 
 
@@ -250,6 +258,20 @@ def report_retry(request, pk: int):
     else:
         messages.success(request, _("The report is being prepared again."))
     return redirect(_list_url(report))
+
+
+@require_POST
+@membership_required()
+def bundle_part_retry(request, pk: int):
+    """ "Coba lagi" for one failed document of a bundle, alone."""
+    part = bundle_part_for_user(request.membership, pk)
+    try:
+        bundles.bundle_part_retry(membership=request.membership, part=part, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("This document of the bundle is being prepared again."))
+    return redirect(_list_url(part.report))
 
 
 # --- the number register ------------------------------------------------------------------------------
