@@ -29,7 +29,6 @@ from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, PaperSize, Staff
 
 from ..models import ReportStatus
-
 from ..schedules.rules import SCHEDULE_READERS
 from .rules import PeriodKind, document_kind, load_all
 from .selectors import (

@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompetensi.growth.rules import safe_name
-from madrasah.errors import ApplicationError
 from kompetensi.models import Observation, ObservationState
+from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Madrasah, Semester, Staff
 
 from ...models import Report, ReportStatus
