@@ -54,6 +54,15 @@ PART_STALE_AFTER = dt.timedelta(seconds=settings.BUNDLE_PART_TIME_LIMIT + 60)
 ACTIVE = (ReportStatus.QUEUED, ReportStatus.BUILDING)
 PARTS_FAILED = gettext_noop("Some documents of the bundle could not be built; try each of them again below.")
 PART_RELEASED = {"status": ReportStatus.QUEUED, "task_id": "", "worker": "", "sent_at": None}
+# The report's claim while its parts are built ("parts-…": held by no process; the last part moves it
+# to "zip-…", the task id of the zip's build). Only a "parts-" claim is ever moved, so the zip is
+# sent once however many parts settle after it.
+PARTS_CLAIM = "parts-"
+ZIP_CLAIM = "zip-"
+
+
+def _parts_claim() -> str:
+    return f"{PARTS_CLAIM}{uuid.uuid4().hex}"
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,7 @@ def bundle_plan(*, report: Report, token: str, specs: list[PartSpec], fresh: boo
         left = BundlePart.objects.filter(report=report, status__in=ACTIVE).count()
         if left:
             Report.objects.filter(pk=report.pk, status=ReportStatus.BUILDING, task_id=token).update(
-                worker="", started_at=timezone.now(), progress=5
+                task_id=_parts_claim(), worker="", started_at=timezone.now(), progress=5
             )
             transaction.on_commit(partial(parts_send, part_ids=to_send))
     return left
@@ -216,7 +225,7 @@ def bundle_settle(*, report_id: int) -> str:
     matches, so the zip is sent once, or the failure recorded once. Returns "zip", "failed" or
     "waiting"."""
     token = Report.objects.filter(pk=report_id, status=ReportStatus.BUILDING).values_list("task_id", flat=True).first()
-    if token is None:
+    if token is None or not token.startswith(PARTS_CLAIM):
         return "waiting"
     left = BundlePart.objects.filter(report_id=OuterRef("pk"), status__in=ACTIVE)
     failed = BundlePart.objects.filter(report_id=OuterRef("pk"), status=ReportStatus.FAILED)
@@ -228,7 +237,7 @@ def bundle_settle(*, report_id: int) -> str:
         ):
             report_failed_notify(report=Report.objects.select_related("madrasah", "teacher").get(pk=report_id))
             return "failed"
-    zip_token = f"zip-{uuid.uuid4().hex}"
+    zip_token = f"{ZIP_CLAIM}{uuid.uuid4().hex}"
     if last.filter(~Exists(failed)).update(task_id=zip_token, started_at=now, progress=95):
         bundle_zip_send(report_id=report_id, token=zip_token)
         return "zip"
@@ -273,7 +282,7 @@ def bundle_part_retry(*, membership: Membership, part: BundlePart, user: User) -
     now = timezone.now()
     reopened = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
         status=ReportStatus.BUILDING,
-        task_id=f"parts-{uuid.uuid4().hex}",
+        task_id=_parts_claim(),
         worker="",
         started_at=now,
         finished_at=None,
