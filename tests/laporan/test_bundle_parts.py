@@ -20,9 +20,11 @@ from laporan.documents.services import bundles
 from laporan.documents.services import reports as services
 from laporan.models import BundlePart, Report, ReportStatus
 from laporan.tasks import build_bundle_part, build_report
+from tests.madrasah.test_celery_worker import celery_workers  # noqa: F401 - the workers fixture
 
 from .document_world import NOW, supervised_semester
 from .report_helpers import files_under
+from .test_reports_worker import worker_media  # noqa: F401 - the fixture
 
 YEAR = "2026-2027"
 SEMESTER = "2026-2027-ganjil"
@@ -182,7 +184,7 @@ def route(name: str) -> str:
 
 
 def test_documents_go_to_their_own_queue_and_everything_else_to_the_default_one():
-    assert settings.REPORTS_QUEUE != app.conf.task_default_queue
+    assert app.conf.task_default_queue != settings.REPORTS_QUEUE
     assert route("laporan.tasks.build_report") == settings.REPORTS_QUEUE
     assert route("laporan.tasks.build_bundle_part") == settings.REPORTS_QUEUE
     for entry in settings.CELERY_BEAT_SCHEDULE.values():  # heartbeat, deadlines, sweeps, the schedule
@@ -209,3 +211,36 @@ def test_a_part_has_time_limits_of_its_own_shorter_than_a_whole_document():
     assert build_bundle_part.soft_time_limit == settings.BUNDLE_PART_SOFT_TIME_LIMIT
     assert build_bundle_part.time_limit == settings.BUNDLE_PART_TIME_LIMIT
     assert settings.BUNDLE_PART_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
+
+
+# --- a real worker ------------------------------------------------------------------------------------
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")),
+    reason="worker tests of the bundle need Redis as the broker (REDIS_URL, as in CI)",
+)
+def test_a_real_worker_builds_the_bundle_in_parts_and_zips_it(celery_workers, worker_media, kepala, monkeypatch):  # noqa: F811
+    worker = celery_workers(pool="prefork")
+    monkeypatch.setattr(
+        build_report,
+        "apply_async",
+        lambda args=None, **kwargs: worker.sender.send_task(
+            "laporan.tasks.build_report", args=args, queue=worker.queue
+        ),
+    )
+    report, _ = services.report_request(
+        membership=kepala, kind=document_kind("bundle"), period_key=YEAR, user=kepala.user
+    )
+    done = worker.wait_for(
+        "the bundle to be zipped", lambda: Report.objects.filter(pk=report.pk, status=ReportStatus.DONE).first()
+    )
+    with zipfile.ZipFile(io.BytesIO((worker_media / done.file.name).read_bytes())) as archive:
+        assert archive.namelist()[0] == "00-daftar-isi.pdf" and archive.testzip() is None
+    worker.wait_for_log(r"Task laporan\.tasks\.build_bundle_part\[[0-9a-f-]+\] succeeded")
+    assert not BundlePart.objects.exists()
+    files = files_under(worker_media)
+    assert [p.suffix for p in files].count(".zip") == 1
+    assert not [p for p in files if "parts" in p.parts or p.suffix == ".part"]  # the parts went with the zip
