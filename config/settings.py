@@ -247,8 +247,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
         # How long an idle worker waits before looking at the queue folder again (kombu's default is
-        # 1 s): each of the ~90 parts of a yearly bundle would wait up to that long to be picked up.
-        "polling_interval": 0.2,
+        # 1 s): each of the ~90 parts of a yearly bundle (0.4 s each) would wait up to that long to be
+        # picked up. A look is one listing of a small folder.
+        "polling_interval": 0.1,
     }
 else:
     # A Redis that stops answering without closing the connection (frozen, or a NAT or firewall that

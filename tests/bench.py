@@ -454,18 +454,16 @@ def bundle_figures(runs: int = 3) -> tuple[float, float, int, int]:
         key=lambda y: len(bundle_parts(madrasah=y.madrasah, academic_year=y)),
     )
     kind = document_kind("bundle")
-    suffix = uuid.uuid4().hex[:8]
-    default_queue, reports_queue = f"bench-default-{suffix}", f"bench-reports-{suffix}"
     publish = build_report.apply_async
 
-    def build_once() -> tuple[float, Report]:
-        build_report.apply_async = lambda **kwargs: None  # the request's own send: done below, to our queue
+    def build_once(queue: str) -> tuple[float, Report]:
+        build_report.apply_async = lambda **kwargs: None  # the request's own send: done below, to `queue`
         try:
             report, _joined = report_enqueue(madrasah=year.madrasah, kind=kind, period_key=period_of_year(year).key)
         finally:
             build_report.apply_async = publish
         started = time.perf_counter()
-        publish(args=[report.pk], queue=reports_queue)
+        publish(args=[report.pk], queue=queue)
         deadline = time.monotonic() + 600
         while True:
             report.refresh_from_db()
@@ -476,17 +474,31 @@ def bundle_figures(runs: int = 3) -> tuple[float, float, int, int]:
             time.sleep(0.1)
 
     assert build_bundle_part.name == "laporan.tasks.build_bundle_part"
-    times: dict[int, list[float]] = {}
+    times: dict[int, list[float]] = {2: [], 1: []}
     with tempfile.TemporaryDirectory(prefix="mutu-bench-bundle-") as folder:
-        for concurrency in (2, 1):
-            worker = BenchWorker(
-                concurrency=concurrency, default_queue=default_queue, reports_queue=reports_queue, folder=Path(folder)
-            )
-            try:
-                if concurrency == 2:
-                    _seconds, report = build_once()  # discarded: issues the numbered reports
-                times[concurrency] = [build_once()[0] for _ in range(runs)]
-            finally:
+        # Both workers at once, each on queues of its own (its parts follow it), the runs alternated,
+        # so that a change in the machine's load falls on both alike; the idle one only polls.
+        queues = {
+            c: (f"bench-default-{c}-{uuid.uuid4().hex[:8]}", f"bench-reports-{c}-{uuid.uuid4().hex[:8]}")
+            for c in (2, 1)
+        }
+        workers = []
+        try:
+            for concurrency, (default_queue, reports_queue) in queues.items():
+                workers.append(
+                    BenchWorker(
+                        concurrency=concurrency,
+                        default_queue=default_queue,
+                        reports_queue=reports_queue,
+                        folder=Path(folder),
+                    )
+                )
+            _seconds, report = build_once(queues[2][1])  # discarded: issues the numbered reports
+            for _ in range(runs):
+                for concurrency in (2, 1):
+                    times[concurrency].append(build_once(queues[concurrency][1])[0])
+        finally:
+            for worker in workers:
                 worker.stop()
     with report.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
         pdfs = [name for name in archive.namelist() if name.endswith(".pdf")]
