@@ -30,7 +30,7 @@ ifeq ($(DEMO),0)
 	  $(MANAGE) migrate --noinput -v 0 && \
 	  $(MANAGE) collectstatic --noinput -v 0 && \
 	  $(MANAGE) setup_code --real-use $(RUN_URL) && \
-	  echo "Data: $$DATA_DIR (back it up). Ctrl-C stops web, worker and beat." && \
+	  echo "Data: $$DATA_DIR (back it up). Ctrl-C stops web, workers and beat." && \
 	  PATH="$(CURDIR)/$(BIN):$$PATH" BIND="$(BIND)" exec $(BIN)/python -m madrasah.launcher -f Procfile
 else
 	@$(MANAGE) migrate --noinput -v 0
@@ -52,12 +52,16 @@ ifneq ($(SERVICES_INSTALLED),)
 	@echo "1/3 Backup"; archive=$$(runuser -u $(SERVICE_USER) -- $(MANAGE) backup) || { \
 	  echo "No backup, so nothing was changed (BACKUP_KEY or BACKUP_KEY_FILE in .env: docs/deployment.md)."; exit 1; }; \
 	  echo "    $$archive"; \
-	  echo "2/3 Migrations"; systemctl stop mutu-web.service mutu-worker.service mutu-beat.service; \
+	  echo "2/3 Migrations"; systemctl stop mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service 2>/dev/null; \
 	  runuser -u $(SERVICE_USER) -- $(MANAGE) migrate --noinput -v 1 && \
 	  runuser -u $(SERVICE_USER) -- $(MANAGE) collectstatic --noinput -v 0 || { \
 	  echo "The migrations failed: the services stay stopped. Put the data back with: sudo -u $(SERVICE_USER) make restore FILE=$$archive"; exit 1; }; \
-	  echo "3/3 Restart"; systemctl start mutu-web.service mutu-worker.service mutu-beat.service && \
-	  systemctl --no-pager --lines=0 status mutu-web.service mutu-worker.service mutu-beat.service | grep -E "^●|Active:"
+	  echo "3/3 Restart"; $(MAKE) --no-print-directory service-units UNIT_DIR=/etc/systemd/system \
+	    SERVICE_UNITS="mutu-worker.service mutu-reports.service" \
+	    SERVICE_USER="$$(sed -n 's/^User=//p' /etc/systemd/system/mutu-web.service)" && systemctl daemon-reload && \
+	  systemctl enable mutu-reports.service && \
+	  systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service && \
+	  systemctl --no-pager --lines=0 status mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service | grep -E "^●|Active:"
 else
 	@export DATA_DIR="$(REAL_DATA_DIR)"; \
 	  echo "1/3 Backup of $$DATA_DIR"; archive=$$($(MANAGE) backup) || { \
@@ -102,7 +106,7 @@ SERVICE_USER ?= mutu
 SERVICE_BIND ?= 0.0.0.0:8000
 SERVICE_DATA_DIR ?= /var/lib/mutu-madrasah
 UNIT_DIR ?= /etc/systemd/system
-SERVICE_UNITS := mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.service mutu-backup.timer
+SERVICE_UNITS := mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service mutu-backup.service mutu-backup.timer
 
 .PHONY: service-units install-service uninstall-service
 
@@ -128,12 +132,12 @@ install-service: setup
 	@runuser -u $(SERVICE_USER) -- $(MANAGE) collectstatic --noinput -v 0
 	@$(MAKE) --no-print-directory service-units UNIT_DIR=/etc/systemd/system
 	systemctl daemon-reload
-	systemctl enable --now mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.timer
+	systemctl enable --now mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service mutu-backup.timer
 	@echo "Running. Open SITE_URL/siapkan/ with the setup code printed by: sudo journalctl -u mutu-web | grep -A3 siapkan"
 
 uninstall-service:
 	@[ "$$(id -u)" = "0" ] || { echo "Run it as root: sudo make uninstall-service"; exit 1; }
-	-systemctl disable --now mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.timer
+	-systemctl disable --now mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service mutu-backup.timer
 	cd /etc/systemd/system && rm -f $(SERVICE_UNITS)
 	systemctl daemon-reload
 	@echo "Services removed; the data, .env and the user $(SERVICE_USER) are kept."

@@ -14,6 +14,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from madrasah import private_files
 
@@ -245,6 +246,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # How long an idle worker waits before looking at the queue folder again (kombu's default is
+        # 1 s): each of the ~90 parts of a yearly bundle (0.4 s each) would wait up to that long to be
+        # picked up. A look is one listing of a small folder.
+        "polling_interval": 0.1,
     }
 else:
     # A Redis that stops answering without closing the connection (frozen, or a NAT or firewall that
@@ -259,13 +264,31 @@ else:
         "socket_timeout": BROKER_SOCKET_TIMEOUT,
         "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
     }
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# Two queues, so that the documents (90 parts of a yearly bundle at once) never delay the deadlines,
+# the heartbeat and the sweeps: `celery worker --queue-role reports` takes the documents, `--queue-role
+# default` the rest (config/celery.py; Procfile). An installation sharing one Redis with others gives
+# itself its own CELERY_QUEUE; its documents then go to `<CELERY_QUEUE>-reports`.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="default")
+REPORTS_QUEUE = env.str(
+    "CELERY_REPORTS_QUEUE",
+    default="reports" if CELERY_TASK_DEFAULT_QUEUE == "default" else f"{CELERY_TASK_DEFAULT_QUEUE}-reports",
+)
+# A worker started without a role (an older unit file, say) takes both queues.
+CELERY_TASK_QUEUES = (Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(REPORTS_QUEUE))
+CELERY_TASK_ROUTES = {
+    "laporan.tasks.build_report": {"queue": REPORTS_QUEUE},
+    "laporan.tasks.build_bundle_part": {"queue": REPORTS_QUEUE},
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+# One document of the yearly bundle (laporan.documents.services.bundles): its own limits, much
+# shorter than a whole document's; the bundle as a whole has none (it is as long as its parts).
+BUNDLE_PART_SOFT_TIME_LIMIT = env.int("BUNDLE_PART_SOFT_TIME_LIMIT", default=2 * 60)
+BUNDLE_PART_TIME_LIMIT = env.int("BUNDLE_PART_TIME_LIMIT", default=3 * 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -160,6 +160,45 @@ class ReportRevision(models.Model):
         return self.sha256[:12]
 
 
+class BundlePart(models.Model):
+    """One document of a yearly evidence bundle (`Report` of kind `bundle`), rendered by its own task
+    (laporan.documents.services.bundles): what it is (kind, period, teacher, its place in the zip),
+    and the state of its build, claimed like a report's. The zip is made once every part is done;
+    the rows and their files go when it is (nothing half-written ever reaches the archive)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="bundle_parts")
+    position = models.PositiveSmallIntegerField()  # its order in the zip; 0 is the contents page
+    name = models.CharField(max_length=200)  # its path inside the zip
+    kind = models.CharField(max_length=40)  # laporan.documents.DocumentKind.code
+    period = models.CharField(max_length=20)
+    teacher = models.ForeignKey(Staff, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    status = models.CharField(max_length=10, choices=ReportStatus, default=ReportStatus.QUEUED)
+    file = models.FileField(upload_to=upload_to_random("reports/parts"), blank=True)
+    error = models.TextField(blank=True)  # a msgid or the exception's own text, as Report.error
+    sent_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="bundle_part_position_once"),
+            models.UniqueConstraint(fields=["report", "name"], name="bundle_part_name_once"),
+        ]
+        indexes = [models.Index(fields=["report", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.name}"
+
+    @property
+    def error_text(self) -> str:
+        return gettext(self.error) if self.error else ""
+
+
 class DocumentSequence(models.Model):
     """The running number of official documents of a madrasah in a calendar year (KMA 9/2016)."""
 

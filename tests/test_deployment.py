@@ -29,7 +29,7 @@ DOCKERFILE = BASE_DIR / "Dockerfile"
 ENV_EXAMPLE = BASE_DIR / ".env.example"
 MAKEFILE = BASE_DIR / "Makefile"
 
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "reports", "beat")
 HOST = "mutu.example.sch.id"
 
 
@@ -148,9 +148,23 @@ def test_app_service_commands():
     assert re.search(r"\bgunicorn config\.wsgi\b", web)
     assert "0.0.0.0:8000" in web
     assert re.search(r"\bcelery -A config worker\b", command_text(services["worker"]))
+    assert re.search(r"\bcelery -A config worker\b", command_text(services["reports"]))
     beat = command_text(services["beat"])
     assert re.search(r"\bcelery -A config beat\b", beat)
     assert "django_celery_beat.schedulers:DatabaseScheduler" in beat
+
+
+def test_one_worker_takes_the_documents_and_another_the_rest():
+    # The 90 parts of a yearly bundle wait on their own queue: the heartbeat, deadlines and sweeps
+    # never queue behind them (config/celery.py: --queue-role).
+    services = compose()["services"]
+    assert "--queue-role default" in command_text(services["worker"])
+    assert "--queue-role reports" in command_text(services["reports"])
+    assert "--concurrency 2" in command_text(services["reports"])
+    hostnames = {
+        re.search(r"--hostname (\S+)", command_text(services[name])).group(1) for name in ("worker", "reports")
+    }
+    assert len(hostnames) == 2  # two workers with one name would take each other for a duplicate
 
 
 def test_migrations_run_before_the_app_starts():

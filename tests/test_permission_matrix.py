@@ -641,6 +641,11 @@ MATRIX: dict[str, Row] = {
     "laporan:report-amend": Row(
         get=POST_ONLY, post=statuses("302 403 403 403 403 302 403 403 404"), args=lambda w: [w.report.pk]
     ),
+    # "Coba lagi" for one failed document of the yearly bundle: the bundle's readers (302, with its
+    # message: this bundle did not fail), other roles 403, another madrasah's part 404.
+    "laporan:bundle-part-retry": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 302 404"), args=lambda w: [w.bundle_part.pk]
+    ),
     # Laporan: schedule and archive
     # The madrasah's report schedule: read by the Kepala, the Waka and the pengawas (the outsider, a
     # Kepala elsewhere, reads and saves their own); saved by the Kepala only (302 back to the page).
@@ -1411,7 +1416,7 @@ def _reports(semester, personas):
     for the recap, under the temporary MEDIA_ROOT of `world`)."""
     from django.core.files.base import ContentFile
 
-    from laporan.models import Report, ReportRevision, ReportStatus
+    from laporan.models import BundlePart, Report, ReportRevision, ReportStatus
 
     made = {}
     for name, kind, teacher in (("report", "guru", personas["guru"].staff), ("recap", "semester", None)):
@@ -1430,4 +1435,11 @@ def _reports(semester, personas):
     )
     revision.signed_copy.save("ttd.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     revision.save()
+    # A document of the yearly bundle that failed, in a bundle that did not (its "coba lagi" refuses).
+    bundle = Report.objects.create(
+        madrasah=semester.madrasah, kind="bundle", period=period_of_year(semester.academic_year).key
+    )
+    made["bundle_part"] = BundlePart.objects.create(
+        report=bundle, position=1, name="program.pdf", kind="program", period=semester.slug, status=ReportStatus.FAILED
+    )
     return made

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-LONG_RUNNING = ("mutu-web.service", "mutu-worker.service", "mutu-beat.service")
+LONG_RUNNING = ("mutu-web.service", "mutu-worker.service", "mutu-reports.service", "mutu-beat.service")
 UNITS = (*LONG_RUNNING, "mutu-backup.service", "mutu-backup.timer")
 BIND = "127.0.0.1:8123"
 
@@ -106,9 +106,10 @@ def test_the_services_run_commands_of_this_checkouts_virtualenv(rendered):
             assert program.is_file() and program.stat().st_mode & 0o111, f"{name}: {program} is not executable"
 
 
-def test_web_worker_and_beat_run_what_the_procfile_runs(rendered):
+def test_web_workers_and_beat_run_what_the_procfile_runs(rendered):
     expected = procfile()
-    for process in ("web", "worker", "beat"):
+    assert set(expected) == {"web", "worker", "reports", "beat"}
+    for process in ("web", "worker", "reports", "beat"):
         command = exec_start(parse(rendered / f"mutu-{process}.service"))
         assert Path(command[0]).name == expected[process][0]
         assert command[1:] == expected[process][1:], process
@@ -122,7 +123,7 @@ def test_the_web_binds_where_the_install_command_says(rendered):
 def test_migrations_run_before_the_web_and_the_worker_and_beat_start_after_it(rendered):
     web = parse(rendered / "mutu-web.service")
     assert shlex.split(web["Service"]["ExecStartPre"][0])[1:] == ["manage.py", "migrate", "--noinput"]
-    for name in ("mutu-worker.service", "mutu-beat.service"):
+    for name in ("mutu-worker.service", "mutu-reports.service", "mutu-beat.service"):
         after = " ".join(parse(rendered / name)["Unit"]["After"]).split()
         assert "mutu-web.service" in after, name
 
@@ -159,8 +160,27 @@ def test_the_nightly_backup_runs_the_backup_command_and_catches_up_after_a_power
 def test_the_install_command_enables_the_services_and_the_timer():
     makefile = (BASE_DIR / "Makefile").read_text()
     recipe = makefile.split("\ninstall-service:", 1)[1].split("\n\n", 1)[0]
-    assert "systemctl enable --now mutu-web.service mutu-worker.service mutu-beat.service mutu-backup.timer" in recipe
+    assert (
+        "systemctl enable --now mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service"
+        " mutu-backup.timer"
+    ) in recipe
     assert "service-units UNIT_DIR=/etc/systemd/system" in recipe
+
+
+def test_the_update_installs_the_document_worker_on_an_installation_older_than_it():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    recipe = makefile.split("\nupdate: setup", 1)[1].split("\nelse", 1)[0]
+    assert 'SERVICE_UNITS="mutu-worker.service mutu-reports.service"' in recipe
+    assert "systemctl enable mutu-reports.service" in recipe
+    assert "systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service" in recipe
+
+
+def test_the_two_workers_take_different_queues_under_different_names(rendered):
+    commands = {name: exec_start(parse(rendered / f"mutu-{name}.service")) for name in ("worker", "reports")}
+    roles = {name: command[command.index("--queue-role") + 1] for name, command in commands.items()}
+    assert roles == {"worker": "default", "reports": "reports"}
+    names = {command[command.index("--hostname") + 1] for command in commands.values()}
+    assert len(names) == 2
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")

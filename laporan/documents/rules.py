@@ -17,6 +17,8 @@ How the builder (`services.reports.report_build`) calls a kind:
 - `assemble(report=…, progress=…)`, for a kind that makes its own file (the yearly evidence bundle,
   a zip of other kinds' PDFs), replaces the single PDF: the builder stores what it returns under
   the kind's `extension`.
+- `parts(report=…)` and `render_part(report=…, part=…)`, for a kind built in parts (the bundle): the
+  build task plans the parts, each is rendered by its own task, and `assemble` runs once all are done.
 """
 
 from __future__ import annotations
@@ -73,6 +75,11 @@ class DocumentKind:
     # issue_check(*, madrasah, period, today) raises ApplicationError, e.g. a notice dated after the
     # first visit it announces.
     issue_check: Callable[..., None] | None = None
+    # A kind built in parts, each by its own task on the workers (the bundle: one part per PDF;
+    # `services.bundles`): parts(*, report) -> list[bundles.PartSpec] and
+    # render_part(*, report, part) -> bytes; `assemble` then puts the finished parts together.
+    parts: Callable[..., list] | None = None
+    render_part: Callable[..., bytes] | None = None
 
 
 DOCUMENTS: dict[str, DocumentKind] = {}

@@ -6,8 +6,9 @@ gives its message back to the queue, and the redelivered message (same task id) 
 over. Temporary failures (the database went away, a lock timed out) are retried with backoff, a few
 times; anything else is recorded on the row, and the page offers "try again".
 
-`sweep_reports` runs periodically (beat) and once when a worker starts: it re-sends the rows a down
-broker or a dead worker left behind.
+`build_bundle_part` renders one PDF of a kind built in parts (the yearly bundle, `services.bundles`),
+with time limits of its own. `sweep_reports` runs periodically (beat) and once when a worker starts:
+it re-sends the rows (reports and parts) a down broker or a dead worker left behind.
 
 The task names are the ones queued messages and the beat schedule carry (`laporan.tasks.…`):
 `laporan.tasks` imports this module, so Celery's autodiscovery registers them.
@@ -23,11 +24,14 @@ import uuid
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.signals import worker_ready
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext_noop
 
 from madrasah.errors import ApplicationError
 
+from .rules import document_kind
+from .services import bundles
 from .services import reports as services
 
 logger = logging.getLogger(__name__)
@@ -62,7 +66,16 @@ def build_report(self, report_id: int) -> str:
         if report is None:
             return "skipped"
     try:
+        kind = document_kind(report.kind)
+        if kind is not None and kind.parts is not None:
+            # Built in parts (services.bundles): plan them; the last part to finish sends this task
+            # again under the claim it gives the report, and then every part is done: zip them.
+            # The report's first claim after a request starts afresh; a later one keeps finished parts.
+            specs = kind.parts(report=report)
+            if bundles.bundle_plan(report=report, token=token, specs=specs, fresh=report.attempts <= 1):
+                return "parts"
         services.report_build(report=report, token=token)
+        bundles.bundle_parts_clear(report_id=report_id)
     except TEMPORARY as error:
         if self.request.retries < MAX_RETRIES:
             logger.warning("report %s: temporary failure (%s); retrying", report_id, error)
@@ -86,13 +99,57 @@ def build_report(self, report_id: int) -> str:
     return "done"
 
 
+@shared_task(
+    bind=True,
+    name="laporan.tasks.build_bundle_part",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=MAX_RETRIES,
+    # Limits per part: a bundle is as long as its parts, however many they are.
+    soft_time_limit=settings.BUNDLE_PART_SOFT_TIME_LIMIT,
+    time_limit=settings.BUNDLE_PART_TIME_LIMIT,
+)
+def build_bundle_part(self, part_id: int) -> str:
+    """One PDF of a bundle (services.bundles): claim the part, render it, settle the bundle. The
+    same failure handling as `build_report`, recorded on the part."""
+    token = self.request.id or f"local-{uuid.uuid4().hex}"
+    part = bundles.part_claim(part_id=part_id, token=token)
+    if part is None:
+        if not bundles.parts_release_orphans(part_ids=[part_id]):
+            return "skipped"
+        part = bundles.part_claim(part_id=part_id, token=token)
+        if part is None:
+            return "skipped"
+    try:
+        bundles.part_build(part=part, token=token)
+    except TEMPORARY as error:
+        if self.request.retries < MAX_RETRIES:
+            logger.warning("bundle part %s: temporary failure (%s); retrying", part_id, error)
+            raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+        bundles.part_fail(part_id=part_id, token=token, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    except SoftTimeLimitExceeded:
+        bundles.part_fail(part_id=part_id, token=token, error=TOO_LONG)
+        return "failed"
+    except ApplicationError as error:
+        bundles.part_fail(part_id=part_id, token=token, error=error.message)
+        return "failed"
+    except Exception as error:
+        logger.exception("bundle part %s: the build failed", part_id)
+        bundles.part_fail(part_id=part_id, token=token, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    return "done"
+
+
 @shared_task(name="laporan.tasks.sweep_reports", ignore_result=True)
 def sweep_reports(resend_after_seconds: float | None = None) -> dict:
     """Periodic (beat, every 5 minutes) and at worker start (then every queued row is sent again:
-    what the broker held may be gone). Safe to run twice or late."""
+    what the broker held may be gone), the parts of bundles being built too. Safe to run twice or late."""
     if resend_after_seconds is None:
-        return services.reports_sweep()
-    return services.reports_sweep(resend_after=dt.timedelta(seconds=resend_after_seconds))
+        return {**services.reports_sweep(), **bundles.parts_sweep()}
+    resend_after = dt.timedelta(seconds=resend_after_seconds)
+    return {**services.reports_sweep(resend_after=resend_after), **bundles.parts_sweep(resend_after=resend_after)}
 
 
 @worker_ready.connect

@@ -20,6 +20,8 @@ urlpatterns = [
         "dokumen/<int:pk>/revisi/<int:revision>/ttd/unduh/", views.report_signed_download, name="report-signed-download"
     ),
     path("dokumen/<int:pk>/ubah-sk/", views.report_amend, name="report-amend"),
+    # "Coba lagi" for one failed document of a yearly bundle built in parts.
+    path("dokumen/bagian/<int:pk>/ulangi/", views.bundle_part_retry, name="bundle-part-retry"),
     # The register of official document numbers: issued, kept for a retry, or cancelled.
     path("dokumen/nomor/", views.number_register_page, name="number-register"),
 ]

@@ -28,6 +28,7 @@ from madrasah.errors import ApplicationError
 from madrasah.files import protected_file_response
 from madrasah.models import AccessKind, PaperSize, Staff
 
+from ..models import ReportStatus
 from ..schedules.rules import SCHEDULE_READERS
 from .forms import SignedCopyForm
 from .rules import PeriodKind, document_kind, load_all
@@ -35,7 +36,6 @@ from .selectors import (
     MONTH_KEY,
     REGISTER_READERS,
     SEMESTER_KEY,
-    SIGNED_COPY_UPLOADERS,
     STATUS_FILTERS,
     YEAR_KEY,
     kinds_for,
@@ -47,12 +47,17 @@ from .selectors import (
     register_years,
     report_for_user,
     report_kind_for_user,
+    reports_visible,
+)
+from .selectors.bundles import bundle_part_for_user, bundle_progress
+from .selectors.revisions import (
+    SIGNED_COPY_UPLOADERS,
     report_of_madrasah,
     report_revision_for_user,
     report_revisions,
-    reports_visible,
     revision_summaries,
 )
+from .services import bundles
 from .services import reports as services
 from .services.decrees import DECREE_ENACTORS, decree_amend
 from .services.notices import report_downloaded
@@ -135,6 +140,9 @@ def report_list(request):
     summaries = revision_summaries(report_ids=[report.pk for report in page.object_list])
     for report in page.object_list:
         report.revision_summary = summaries.get(report.pk)
+    progress = bundle_progress(report_ids=[r.pk for r in page.object_list if r.status != ReportStatus.DONE])
+    for report in page.object_list:
+        report.parts = progress.get(report.pk)
         kind = kinds.get(report.kind)
         report.kind_label = kind.label if kind else report.kind
         report.period_label = period_labels.get(report.period, report.period)
@@ -205,6 +213,7 @@ def report_status(request, pk: int):
     report = report_for_user(request.membership, pk)
     kind = document_kind(report.kind)
     report.has_xlsx = bool(kind and kind.xlsx)
+    report.parts = bundle_progress(report_ids=[report.pk]).get(report.pk) if kind and kind.parts else None
     return render(request, "laporan/reports/_status.html", {"report": report})
 
 
@@ -269,6 +278,20 @@ def report_retry(request, pk: int):
     else:
         messages.success(request, _("The report is being prepared again."))
     return redirect(_list_url(report))
+
+
+@require_POST
+@membership_required()
+def bundle_part_retry(request, pk: int):
+    """ "Coba lagi" for one failed document of a bundle, alone."""
+    part = bundle_part_for_user(request.membership, pk)
+    try:
+        bundles.bundle_part_retry(membership=request.membership, part=part, user=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("This document of the bundle is being prepared again."))
+    return redirect(_list_url(part.report))
 
 
 # --- the number register ------------------------------------------------------------------------------

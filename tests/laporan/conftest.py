@@ -18,8 +18,8 @@ def media(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def sent(monkeypatch) -> list[int]:
-    """Report ids handed to the broker (nothing is published)."""
-    from laporan.tasks import build_report
+    """Report ids handed to the broker (nothing is published; nor are the parts of a bundle)."""
+    from laporan.tasks import build_bundle_part, build_report
 
     calls: list[int] = []
 
@@ -27,4 +27,5 @@ def sent(monkeypatch) -> list[int]:
         calls.append(args[0])
 
     monkeypatch.setattr(build_report, "apply_async", publish)
+    monkeypatch.setattr(build_bundle_part, "apply_async", lambda args=None, **kwargs: None)
     return calls

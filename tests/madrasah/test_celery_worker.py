@@ -97,6 +97,7 @@ def start_worker(
         "REDIS_URL": broker_url if broker_url.startswith(("redis://", "rediss://")) else "",
         "BROKER_DIR": str(broker_dir),
         "CELERY_QUEUE": queue,
+        "CELERY_REPORTS_QUEUE": queue,  # the documents too: this worker takes whatever the test sends
         "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH")])),
         "PYTHONUNBUFFERED": "1",
         **(env or {}),

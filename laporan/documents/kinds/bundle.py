@@ -14,8 +14,9 @@ template and office format). The supervision report is numbered: the bundle carr
 the file of its own report, built first (and so numbered, and kept in the archive) when it never was.
 The others are rendered afresh from the data of the day the bundle is built.
 
-Built by the worker like every report (`assemble`); the row's file is the zip (`.zip`), served by the
-protected download. It holds every observed teacher's sheets, so each opening is logged for each of
+Built on the workers in parallel (`services.bundles`): one task per PDF (`render_part`, each with its
+own time limits), the zip (`assemble`) once all are done; the row's file is the zip (`.zip`), served
+by the protected download. It holds every observed teacher's sheets, so each opening is logged for each of
 them (`holds_records_of`), as the opening of a teacher's record is.
 """
 
@@ -26,15 +27,18 @@ import zipfile
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompetensi.growth.rules import safe_name
 from kompetensi.models import Observation, ObservationState
+from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Madrasah, Semester, Staff
 
 from ...models import Report, ReportStatus
 from ..rules import DocumentKind, PeriodKind, document, document_kind
-from ..selectors import period_of_semester, period_of_year
+from ..selectors import period_of_semester, period_of_year, period_resolve
+from ..services.bundles import PartSpec
 from ..services.reports import report_build_now, report_html
 
 CONTENTS = "00-daftar-isi.pdf"
@@ -171,30 +175,54 @@ def _fresh_pdf(*, bundle, part: BundlePart) -> bytes:
     return html_to_pdf(prepared.html, media_names=prepared.media_names)
 
 
-def bundle_assemble(*, report, progress=None) -> bytes:
-    """The zip of the report's academic year (see the module docstring), built in memory."""
+def bundle_part_specs(*, report) -> list[PartSpec]:
+    """The parts of the report's bundle, one per PDF, the contents page first (`services.bundles`).
+    ApplicationError when the academic year is gone."""
+    year = period_resolve(madrasah=report.madrasah, period_kind=PeriodKind.YEAR, key=report.period)
+    specs = [PartSpec(position=0, name=CONTENTS, kind=report.kind, period=year.key)]
+    for position, part in enumerate(bundle_parts(madrasah=report.madrasah, academic_year=year.academic_year), 1):
+        specs.append(
+            PartSpec(
+                position=position,
+                name=part.name,
+                kind=part.kind,
+                period=part.period_key,
+                teacher_id=part.teacher.pk if part.teacher else None,
+            )
+        )
+    return specs
+
+
+def bundle_render_part(*, report, part) -> bytes:
+    """One PDF of the bundle, rendered by its own task: the contents page, a numbered document as
+    issued, or an unnumbered one afresh."""
     from ..services.pdf import html_to_pdf  # WeasyPrint is loaded by the worker, not by the web process
 
+    if part.kind == report.kind:
+        contents = report_html(report=report)
+        return html_to_pdf(contents.html, media_names=contents.media_names)
+    spec = BundlePart(name=part.name, kind=part.kind, period_key=part.period, period_label="", teacher=part.teacher)
+    if document_kind(part.kind).numbered:
+        return _issued_pdf(madrasah=report.madrasah, part=spec)
+    return _fresh_pdf(bundle=report, part=spec)
+
+
+def bundle_assemble(*, report, progress=None) -> bytes:
+    """The zip of the report's finished parts, in their order (see the module docstring); run once
+    every part is done. A part missing or unfinished → ApplicationError (nothing is written)."""
     step = progress or (lambda value: None)
-    contents = report_html(report=report)  # resolves the year: ApplicationError when it is gone
-    parts = contents.context["parts"]
-    step(10)
+    parts = list(report.bundle_parts.order_by("position"))
+    if not parts or any(part.status != ReportStatus.DONE or not part.file for part in parts):
+        raise ApplicationError(_("A document of the bundle is missing; build the bundle again."))
     buffer = io.BytesIO()
     stamp = timezone.localtime().timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-
-        def write(name: str, data: bytes) -> None:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-
-        write(CONTENTS, html_to_pdf(contents.html, media_names=contents.media_names))
         for index, part in enumerate(parts, start=1):
-            if document_kind(part.kind).numbered:
-                write(part.name, _issued_pdf(madrasah=report.madrasah, part=part))
-            else:
-                write(part.name, _fresh_pdf(bundle=report, part=part))
-            step(10 + 85 * index // len(parts))
+            info = zipfile.ZipInfo(part.name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with part.file.open("rb") as handle:
+                archive.writestr(info, handle.read())
+            step(95 + 4 * index // len(parts))
     return buffer.getvalue()
 
 
@@ -210,5 +238,7 @@ BUNDLE = document(
         assemble=bundle_assemble,
         extension=".zip",
         holds_records_of=bundle_teachers,
+        parts=bundle_part_specs,
+        render_part=bundle_render_part,
     )
 )

@@ -56,7 +56,8 @@ from madrasah.models import Madrasah, Membership, PaperSize, Staff, User
 
 from ...models import Report, ReportStatus
 from ..rules import DocumentKind, document_kind
-from ..selectors import Period, amendment_context, may_read, office_context, paper_of, period_resolve
+from ..selectors import Period, may_read, office_context, paper_of, period_resolve
+from ..selectors.revisions import amendment_context
 from .language import catalogue_check
 from .notices import report_failed_notify, report_ready_notify
 from .numbering import report_number_built, report_number_take
