@@ -258,6 +258,40 @@ def bundle_zip_send(*, report_id: int, token: str) -> bool:
     return True
 
 
+def bundle_build_here(*, report: Report, token: str, zip_build) -> Report:
+    """For the `build_report` command (no worker needed): the report's parts, claimed by `token`
+    (the report's own claim), rendered one after the other in this process, then zipped by
+    `zip_build` (`reports.report_build`) under the same claim, and cleared. Parts of an earlier
+    build are replaced."""
+    kind = document_kind(report.kind)
+    specs = kind.parts(report=report)
+    now = timezone.now()
+    with transaction.atomic():
+        stale = [name for name in BundlePart.objects.filter(report=report).values_list("file", flat=True) if name]
+        BundlePart.objects.filter(report=report).delete()
+        transaction.on_commit(partial(_delete_files, stale))
+        BundlePart.objects.bulk_create(
+            BundlePart(
+                report=report,
+                position=spec.position,
+                name=spec.name,
+                kind=spec.kind,
+                period=spec.period,
+                teacher_id=spec.teacher_id,
+                status=ReportStatus.BUILDING,
+                task_id=token,
+                started_at=now,
+            )
+            for spec in specs
+        )
+    for part in BundlePart.objects.filter(report=report).select_related("teacher").order_by("position"):
+        part.report = report
+        part_build(part=part, token=token)
+    built = zip_build(report=report, token=token)
+    bundle_parts_clear(report_id=report.pk)
+    return built
+
+
 def bundle_parts_clear(*, report_id: int) -> None:
     """After the zip is done: its parts' rows and files go (the zip holds them)."""
     parts = BundlePart.objects.filter(report_id=report_id, report__status=ReportStatus.DONE)

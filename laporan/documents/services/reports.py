@@ -445,6 +445,11 @@ def report_build_now(
     if claimed is None:
         raise ApplicationError(_("A worker is building this report right now; try again in a moment."))
     try:
+        kind = document_kind(claimed.kind)
+        if kind is not None and kind.parts is not None:  # the yearly bundle: its parts here, then the zip
+            from .bundles import bundle_build_here  # bundles imports this module
+
+            return bundle_build_here(report=claimed, token=token, zip_build=report_build)
         return report_build(report=claimed, token=token)
     except ApplicationError as error:
         report_fail(report_id=report.pk, token=token, error=error.message)
