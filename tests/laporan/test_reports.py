@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from laporan.documents.rules import document_kind
 from laporan.documents.services import reports as services
+from laporan.documents.services.processes import process_alive
 from laporan.documents.tasks import sweep_on_worker_start
 from laporan.models import DocumentNumber, Report, ReportStatus
 from laporan.tasks import build_report
@@ -185,7 +186,7 @@ def test_a_row_held_by_a_dead_process_of_this_host_is_taken_over(kepala, media, 
         membership=kepala, kind=document_kind("semester"), period_key=SEMESTER, user=kepala.user
     )
     assert services.report_claim(report_id=report.pk, token="task-lost", worker=dead_process_identity())
-    assert services.process_alive(Report.objects.get().worker) is False
+    assert process_alive(Report.objects.get().worker) is False
     assert run(report.pk, task_id="sweep-resent") == "done"
 
 
@@ -195,7 +196,7 @@ def test_a_row_held_by_a_live_process_waits_until_the_time_limit_has_passed(kepa
         membership=kepala, kind=document_kind("semester"), period_key=SEMESTER, user=kepala.user
     )
     assert services.report_claim(report_id=report.pk, token="task-slow", worker=services.process_identity())
-    assert services.process_alive(Report.objects.get().worker) is True
+    assert process_alive(Report.objects.get().worker) is True
     assert run(report.pk, task_id="another") == "skipped"
     assert services.reports_sweep()["stale"] == []
     Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - services.STALE_AFTER - dt.timedelta(1))
@@ -226,9 +227,9 @@ def test_a_starting_worker_queues_a_sweep_that_resends_everything(monkeypatch):
 
 
 def test_a_process_of_another_host_is_never_judged_dead():
-    assert services.process_alive("another-host:1:1") is None
-    assert services.process_alive(services.process_identity()) is True
-    assert services.process_alive("garbage") is None
+    assert process_alive("another-host:1:1") is None
+    assert process_alive(services.process_identity()) is True
+    assert process_alive("garbage") is None
 
 
 # --- who may ask, watch and download ----------------------------------------------------------------

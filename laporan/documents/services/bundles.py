@@ -45,7 +45,7 @@ from ...models import BundlePart, Report, ReportStatus
 from ..rules import document_kind
 from ..selectors import may_read
 from .notices import report_failed_notify
-from .processes import process_alive, process_identity
+from .processes import orphans_release, process_identity
 from .reports import PUBLISH_RETRY, RESEND_AFTER, SWEEP_LIMIT, write_swapped
 
 logger = logging.getLogger(__name__)
@@ -342,13 +342,7 @@ def parts_release_orphans(*, part_ids: list[int] | None = None) -> list[int]:
     rows = BundlePart.objects.filter(status=ReportStatus.BUILDING).exclude(worker="")
     if part_ids is not None:
         rows = rows.filter(pk__in=part_ids)
-    released = []
-    for pk, task_id, worker in rows.values_list("pk", "task_id", "worker")[:SWEEP_LIMIT]:
-        if process_alive(worker) is False and BundlePart.objects.filter(
-            pk=pk, status=ReportStatus.BUILDING, task_id=task_id, worker=worker
-        ).update(**PART_RELEASED):
-            released.append(pk)
-    return released
+    return orphans_release(rows=rows, released=PART_RELEASED, limit=SWEEP_LIMIT)
 
 
 def parts_sweep(*, resend_after: dt.timedelta = RESEND_AFTER, now: dt.datetime | None = None) -> dict:

@@ -44,3 +44,14 @@ def process_alive(identity: str) -> bool | None:
     stat = _process_stat(pid)
     # A zombie, or a pid that now belongs to another process, is not the claimant any more.
     return stat is None or not (stat[0] == "Z" or (start and stat[1] != start))
+
+
+def orphans_release(*, rows, released: dict, limit: int) -> list[int]:
+    """Put back in the queue the rows of `rows` (reports or bundle parts being built, held by a
+    process) whose claimant process, on this host, is gone. Conditional per row on its claim (task
+    id and worker), so a row claimed again meanwhile is left alone. Returns the ids released."""
+    released_ids = []
+    for pk, task_id, worker in rows.values_list("pk", "task_id", "worker")[:limit]:
+        if process_alive(worker) is False and rows.filter(pk=pk, task_id=task_id, worker=worker).update(**released):
+            released_ids.append(pk)
+    return released_ids

@@ -61,7 +61,7 @@ from ..selectors.revisions import amendment_context
 from .language import catalogue_check
 from .notices import report_failed_notify, report_ready_notify
 from .numbering import report_number_built, report_number_take
-from .processes import process_alive, process_identity
+from .processes import orphans_release, process_identity
 from .revisions import keeps_revisions, revision_file_name, revision_next, revision_record, write_swapped
 
 logger = logging.getLogger(__name__)
@@ -468,13 +468,7 @@ def report_release_orphans(*, report_ids: list[int] | None = None) -> list[int]:
     rows = Report.objects.filter(status=ReportStatus.BUILDING).exclude(worker="")
     if report_ids is not None:
         rows = rows.filter(pk__in=report_ids)
-    released = []
-    for pk, task_id, worker in rows.values_list("pk", "task_id", "worker")[:SWEEP_LIMIT]:
-        if process_alive(worker) is False and Report.objects.filter(
-            pk=pk, status=ReportStatus.BUILDING, task_id=task_id, worker=worker
-        ).update(**RELEASED):
-            released.append(pk)
-    return released
+    return orphans_release(rows=rows, released=RELEASED, limit=SWEEP_LIMIT)
 
 
 def reports_sweep(*, resend_after: dt.timedelta = RESEND_AFTER, now: dt.datetime | None = None) -> dict:
