@@ -23,6 +23,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from laporan.documents.services import reports as services
+from laporan.documents.services.processes import process_alive
 from laporan.models import Report, ReportStatus
 from laporan.tasks import build_report
 from tests.madrasah.test_celery_worker import celery_workers  # noqa: F401 - the workers fixture
@@ -83,7 +84,7 @@ def test_a_build_killed_with_its_worker_is_finished_once_by_the_next_worker(
     # the build at its start) already released it: never done, never held by a live process.
     left = Report.objects.get(pk=report.pk)
     assert left.status != ReportStatus.DONE
-    assert left.worker == "" or services.process_alive(left.worker) is False
+    assert left.worker == "" or process_alive(left.worker) is False
     gate.touch()
 
     second = celery_workers(queue=first.queue, env=env)

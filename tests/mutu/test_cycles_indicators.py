@@ -343,8 +343,8 @@ def test_a_semester_cycle_measures_its_semester_and_its_baseline_the_previous_on
 
 def shows_number(html: str, number: str) -> bool:
     """Whether the page's text or an attribute value carries `number` as a figure (72, 72,0, 72.00),
-    not as part of another number such as an id (164) or a token."""
-    return re.search(rf"(?<![\w.,]){number}(?:[.,]\d+)?(?!\w)", html) is not None
+    not as part of another number such as an id (164), an id in a link (/mutu/siklus/72/) or a token."""
+    return re.search(rf"(?<![\w.,/]){number}(?:[.,]\d+)?(?![\w/])", html) is not None
 
 
 # --- confidential values ---------------------------------------------------------------------------------
