@@ -56,16 +56,14 @@ def backoff(retries: int) -> float:
 )
 def build_report(self, report_id: int) -> str:
     token = self.request.id or f"local-{uuid.uuid4().hex}"
-    report = services.report_claim(report_id=report_id, token=token)
+    report = _claimed(
+        lambda: services.report_claim(report_id=report_id, token=token),
+        lambda: services.report_release_orphans(report_ids=[report_id]),
+    )
     if report is None:
-        # Held by someone else, done, or gone. If its holder was a process of this host that died,
-        # free the row and take it.
-        if not services.report_release_orphans(report_ids=[report_id]):
-            return "skipped"
-        report = services.report_claim(report_id=report_id, token=token)
-        if report is None:
-            return "skipped"
-    try:
+        return "skipped"
+
+    def build() -> str:
         kind = document_kind(report.kind)
         if kind is not None and kind.parts is not None:
             # Built in parts (services.bundles): plan them; the last part to finish sends this task
@@ -76,27 +74,21 @@ def build_report(self, report_id: int) -> str:
                 return "parts"
         services.report_build(report=report, token=token)
         bundles.bundle_parts_clear(report_id=report_id)
-    except TEMPORARY as error:
-        if self.request.retries < MAX_RETRIES:
-            logger.warning("report %s: temporary failure (%s); retrying", report_id, error)
-            services.report_progress(
-                report_id=report_id, token=token, progress=report.progress, message=services.WAITING_RETRY
-            )
-            # The row stays claimed by this task id: the retry (same id) takes it again.
-            raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
-        services.report_fail(report_id=report_id, token=token, error=f"{type(error).__name__}: {error}")
-        return "failed"
-    except SoftTimeLimitExceeded:
-        services.report_fail(report_id=report_id, token=token, error=TOO_LONG)
-        return "failed"
-    except ApplicationError as error:
-        services.report_fail(report_id=report_id, token=token, error=error.message)
-        return "failed"
-    except Exception as error:
-        logger.exception("report %s: the build failed", report_id)
-        services.report_fail(report_id=report_id, token=token, error=f"{type(error).__name__}: {error}")
-        return "failed"
-    return "done"
+        return "done"
+
+    def waiting() -> None:
+        # The row stays claimed by this task id: the retry (same id) takes it again.
+        services.report_progress(
+            report_id=report_id, token=token, progress=report.progress, message=services.WAITING_RETRY
+        )
+
+    return _run(
+        self,
+        label=f"report {report_id}",
+        build=build,
+        fail=lambda error: services.report_fail(report_id=report_id, token=token, error=error),
+        waiting=waiting,
+    )
 
 
 @shared_task(
@@ -114,32 +106,56 @@ def build_bundle_part(self, part_id: int) -> str:
     """One PDF of a bundle (services.bundles): claim the part, render it, settle the bundle. The
     same failure handling as `build_report`, recorded on the part."""
     token = self.request.id or f"local-{uuid.uuid4().hex}"
-    part = bundles.part_claim(part_id=part_id, token=token)
+    part = _claimed(
+        lambda: bundles.part_claim(part_id=part_id, token=token),
+        lambda: bundles.parts_release_orphans(part_ids=[part_id]),
+    )
     if part is None:
-        if not bundles.parts_release_orphans(part_ids=[part_id]):
-            return "skipped"
-        part = bundles.part_claim(part_id=part_id, token=token)
-        if part is None:
-            return "skipped"
-    try:
+        return "skipped"
+
+    def build() -> str:
         bundles.part_build(part=part, token=token)
+        return "done"
+
+    return _run(
+        self,
+        label=f"bundle part {part_id}",
+        build=build,
+        fail=lambda error: bundles.part_fail(part_id=part_id, token=token, error=error),
+    )
+
+
+def _claimed(claim, release_orphan):
+    """The row (a report or a bundle part) as `claim` takes it, taken over when its holder was a
+    process of this host that died (`release_orphan`); None when it is held by someone else, done,
+    or gone."""
+    row = claim()
+    if row is None and release_orphan():
+        row = claim()
+    return row
+
+
+def _run(task, *, label: str, build, fail, waiting=None) -> str:
+    """The one failure policy of the building tasks: temporary failures retried with backoff (the
+    claim is kept: the retry has the same task id), anything else recorded through `fail` for the
+    page's "coba lagi". Returns what `build` returned, or "failed"."""
+    try:
+        return build()
     except TEMPORARY as error:
-        if self.request.retries < MAX_RETRIES:
-            logger.warning("bundle part %s: temporary failure (%s); retrying", part_id, error)
-            raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
-        bundles.part_fail(part_id=part_id, token=token, error=f"{type(error).__name__}: {error}")
-        return "failed"
+        if task.request.retries < MAX_RETRIES:
+            logger.warning("%s: temporary failure (%s); retrying", label, error)
+            if waiting is not None:
+                waiting()
+            raise task.retry(exc=error, countdown=backoff(task.request.retries)) from error
+        fail(f"{type(error).__name__}: {error}")
     except SoftTimeLimitExceeded:
-        bundles.part_fail(part_id=part_id, token=token, error=TOO_LONG)
-        return "failed"
+        fail(TOO_LONG)
     except ApplicationError as error:
-        bundles.part_fail(part_id=part_id, token=token, error=error.message)
-        return "failed"
+        fail(error.message)
     except Exception as error:
-        logger.exception("bundle part %s: the build failed", part_id)
-        bundles.part_fail(part_id=part_id, token=token, error=f"{type(error).__name__}: {error}")
-        return "failed"
-    return "done"
+        logger.exception("%s: the build failed", label)
+        fail(f"{type(error).__name__}: {error}")
+    return "failed"
 
 
 @shared_task(name="laporan.tasks.sweep_reports", ignore_result=True)
