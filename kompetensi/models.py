@@ -106,6 +106,24 @@ class Instrument(models.Model):
         return self.name
 
 
+class ItemScoring(models.TextChoices):
+    """How an item's points count (docs/domain.md "Scoring options of a supervision instrument")."""
+
+    AS_GIVEN = "as_given", _("Points as given")
+    NORMALISED = "normalised", _("Normalised from the lowest score")
+
+
+class SectionCombining(models.TextChoices):
+    POOLED = "pooled", _("Points pooled by section weight")
+    SECTION_MEAN = "section_mean", _("Weighted mean of the answered sections' percentages")
+
+
+class BandRounding(models.TextChoices):
+    NONE = "none", _("Unrounded value")
+    TWO_DECIMALS = "two_decimals", _("Value rounded to two decimals")
+    WHOLE = "whole", _("Value rounded to a whole number")
+
+
 class InstrumentVersion(models.Model):
     """An instrument as used in one academic year: scale, options, bands, sections and items."""
 
@@ -121,6 +139,15 @@ class InstrumentVersion(models.Model):
     allow_not_applicable = models.BooleanField(_("items may be marked not applicable"), default=False)
     follow_up_below = models.DecimalField(
         _("an item scored below this proposes a follow-up"), max_digits=4, decimal_places=1
+    )
+    # Scoring options of a supervision instrument; a PKG or PKKM version keeps the defaults (the
+    # official rule). The defaults are the rule every result before these options was scored with.
+    item_scoring = models.CharField(_("item points"), max_length=12, choices=ItemScoring, default=ItemScoring.AS_GIVEN)
+    section_combining = models.CharField(
+        _("sections combined as"), max_length=12, choices=SectionCombining, default=SectionCombining.POOLED
+    )
+    band_rounding = models.CharField(
+        _("predikat read from"), max_length=12, choices=BandRounding, default=BandRounding.NONE
     )
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies")
