@@ -100,3 +100,66 @@ def bands_of(version: InstrumentVersion) -> list[Band]:
 def sheet_item_ids(version: InstrumentVersion) -> set[int]:
     """The ids of the items of a version: the only ones a sheet filled against it may score."""
     return set(Item.objects.filter(section__version=version).values_list("pk", flat=True))
+
+
+def instrument_version_spec(*, version: InstrumentVersion) -> dict:
+    """A version as the plain spec an instrument workbook holds (workbook/layout.py)."""
+    return {
+        "code": version.instrument.code,
+        "name": version.instrument.name,
+        "kind": version.instrument.kind,
+        "framework": version.framework.code if version.framework_id else None,
+        "scale": {
+            "min": version.scale_min,
+            "max": version.scale_max,
+            "labels": {
+                int(value): label
+                for value, label in sorted(version.scale_labels.items(), key=lambda kv: int(kv[0]))
+                if label
+            },
+        },
+        "allow_not_applicable": version.allow_not_applicable,
+        "follow_up_below": version.follow_up_below,
+        "item_scoring": version.item_scoring,
+        "section_combining": version.section_combining,
+        "band_rounding": version.band_rounding,
+        "bands": [(b.lower_bound, b.label) for b in version.bands.order_by("-lower_bound")],
+        "sections": [
+            {
+                "title": section.title,
+                "weight": section.weight,
+                "competency": section.competency.number if section.competency_id else None,
+                "items": [
+                    {
+                        "text": item.text,
+                        "indicator": (item.indicator.competency.number, item.indicator.number)
+                        if item.indicator_id
+                        else None,
+                    }
+                    for item in section.items.all()
+                ],
+            }
+            for section in instrument_version_sheet(version=version)
+        ],
+    }
+
+
+def framework_latest(code: str) -> Framework | None:
+    return Framework.objects.filter(code=code).order_by("-version").first()
+
+
+def framework_indexes() -> dict[str, dict[int, set[int]]]:
+    """{framework code: {competency number: its indicator numbers}} of each code's latest version:
+    what an instrument workbook's competency numbers and indicator codes are checked against."""
+    latest = {}
+    for framework in Framework.objects.order_by("code", "-version"):
+        latest.setdefault(framework.code, framework.pk)
+    indexes: dict[str, dict[int, set[int]]] = {code: {} for code in latest}
+    code_of = {pk: code for code, pk in latest.items()}
+    for framework_id, competency, indicator in Competency.objects.filter(framework_id__in=code_of).values_list(
+        "framework_id", "number", "indicators__number"
+    ):
+        numbers = indexes[code_of[framework_id]].setdefault(competency, set())
+        if indicator is not None:
+            numbers.add(indicator)
+    return indexes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
@@ -9,11 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from madrasah.errors import ApplicationError
-from madrasah.models import AcademicYear
+from madrasah.models import AcademicYear, Madrasah
 
-from ..models import InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
-from . import seed_data
+from ..models import Competency, Indicator, Instrument, InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
+from . import seed_data, selectors
 from .rules import Band, stored_vocabulary, supervision_vocabulary, validate_bands
+from .workbook import Issue, WorkbookError, framework_kind, workbook_read
+from .workbook.layout import SUPERVISION_INDICATOR_FRAMEWORK
 
 BAND_PROBLEMS = {
     "no bands": lambda: _("Give at least one predikat band."),
@@ -181,3 +184,160 @@ def instrument_version_copy_to_next_year(*, version: InstrumentVersion) -> Instr
             madrasah=version.instrument.madrasah, start_year=version.academic_year.start_year + 1
         )
         return instrument_version_copy(version=version, academic_year=next_year)
+
+
+# --- instrument workbooks (docs/domain.md, "Instrument workbooks") ----------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """What importing a workbook for `academic_year` would do: the spec read, or its issues; a
+    refusal (the instrument's kind differs, or that year's version is used); the unused version it
+    replaces; notes for the preview."""
+
+    academic_year: AcademicYear
+    spec: dict | None
+    issues: list[Issue]
+    refusal: str | None = None
+    replaces: InstrumentVersion | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.spec is not None and not self.issues and self.refusal is None
+
+
+def instrument_import_plan(*, madrasah: Madrasah, academic_year: AcademicYear, data: bytes) -> ImportPlan:
+    """Read and check a workbook against the madrasah's instruments (no write). A file that is not a
+    readable workbook raises ApplicationError at `file`."""
+    try:
+        spec, issues = workbook_read(data, frameworks=selectors.framework_indexes())
+    except WorkbookError as error:
+        raise ApplicationError(error.message, field="file") from None
+    plan = ImportPlan(academic_year=academic_year, spec=spec, issues=issues)
+    if spec is None:
+        return plan
+    instrument = Instrument.objects.filter(madrasah=madrasah, code=spec["code"]).first()
+    if instrument is None:
+        return plan
+    if instrument.kind != spec["kind"]:
+        plan.refusal = _(
+            "The instrument %(code)s of this madrasah is of the kind “%(kind)s”; the workbook says “%(other)s”. "
+            "Give the workbook another code."
+        ) % {"code": spec["code"], "kind": instrument.get_kind_display(), "other": InstrumentKind(spec["kind"]).label}
+        return plan
+    existing = InstrumentVersion.objects.filter(instrument=instrument, academic_year=academic_year).first()
+    if existing is not None and existing.is_frozen:
+        plan.refusal = _(
+            "The version of %(instrument)s for %(year)s is already used by records and cannot change. "
+            "Import the workbook for %(next)s instead."
+        ) % {
+            "instrument": instrument.name,
+            "year": academic_year.name,
+            "next": f"{academic_year.start_year + 1}/{academic_year.start_year + 2}",
+        }
+        return plan
+    if existing is not None:
+        plan.replaces = existing
+        plan.notes.append(
+            _("The version of %(instrument)s for %(year)s is not used yet: confirming replaces it with this one.")
+            % {"instrument": instrument.name, "year": academic_year.name}
+        )
+    if instrument.name != spec["name"]:
+        plan.notes.append(
+            _("The instrument keeps its name “%(name)s”: the name is shared by all its years.")
+            % {"name": instrument.name}
+        )
+    return plan
+
+
+def _import_bands(madrasah: Madrasah, spec: dict, bands_from_madrasah: bool) -> tuple[list, list[int]]:
+    """(bands of the new version, other versions whose bands become the same)."""
+    if framework_kind(spec["kind"]):
+        return spec["bands"], []
+    if bands_from_madrasah:
+        return madrasah_supervision_bands(madrasah), []
+    # A supervision instrument's bands are the madrasah's one vocabulary (docs/domain.md §9).
+    madrasah.supervision_bands = stored_vocabulary(spec["bands"])
+    madrasah.save(update_fields=["supervision_bands"])
+    others = InstrumentVersion.objects.filter(instrument__madrasah=madrasah, frozen_at__isnull=True).exclude(
+        instrument__kind__in=[k for k in InstrumentKind.values if framework_kind(k)]
+    )
+    return spec["bands"], list(others.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def instrument_import(
+    *,
+    madrasah: Madrasah,
+    academic_year: AcademicYear,
+    data: bytes,
+    replace: bool = False,
+    bands_from_madrasah: bool = False,
+) -> InstrumentVersion:
+    """A new version of the workbook's instrument for `academic_year`, all checked first, in one
+    transaction. An unused version of that year is replaced only with `replace`; a used one never.
+    A supervision instrument's bands become the madrasah's vocabulary (as on the settings page), or
+    with `bands_from_madrasah` the version takes the madrasah's. Safe to retry with `replace`."""
+    if academic_year.madrasah_id != madrasah.pk:
+        raise ApplicationError(_("Choose an academic year of this madrasah."), field="academic_year")
+    plan = instrument_import_plan(madrasah=madrasah, academic_year=academic_year, data=data)
+    if plan.issues:
+        raise ApplicationError(_("The workbook has errors: nothing was saved."), extra={"issues": plan.issues})
+    if plan.refusal:
+        raise ApplicationError(plan.refusal)
+    spec = plan.spec
+    if plan.replaces is not None:
+        version = InstrumentVersion.objects.select_for_update().get(pk=plan.replaces.pk)
+        if version.is_frozen:  # used between the check and this lock
+            raise ApplicationError(_("This version is already used by records and cannot change."))
+        if not replace:
+            raise ApplicationError(
+                _("%(instrument)s already has a version for %(year)s.")
+                % {"instrument": version.instrument.name, "year": academic_year.name}
+            )
+        version.sections.all().delete()
+        version.bands.all().delete()
+        version.copied_from = None
+    else:
+        instrument, _created = Instrument.objects.get_or_create(
+            madrasah=madrasah, code=spec["code"], defaults={"name": spec["name"], "kind": spec["kind"]}
+        )
+        version = InstrumentVersion(instrument=instrument, academic_year=academic_year)
+    framework = selectors.framework_latest(spec["framework"]) if spec["framework"] else None
+    version.framework = framework
+    version.scale_min, version.scale_max = spec["scale"]["min"], spec["scale"]["max"]
+    version.scale_labels = {str(value): label for value, label in spec["scale"]["labels"].items()}
+    version.allow_not_applicable = spec["allow_not_applicable"]
+    version.follow_up_below = spec["follow_up_below"]
+    version.item_scoring = spec["item_scoring"]
+    version.section_combining = spec["section_combining"]
+    version.band_rounding = spec["band_rounding"]
+    version.save()
+    bands, others = _import_bands(madrasah, spec, bands_from_madrasah)
+    targets = [version.pk, *(pk for pk in others if pk != version.pk)]
+    PredikatBand.objects.filter(version_id__in=targets).delete()
+    PredikatBand.objects.bulk_create(
+        [PredikatBand(version_id=pk, lower_bound=lo, label=la) for pk in targets for lo, la in bands]
+    )
+    indicator_framework = framework or selectors.framework_latest(SUPERVISION_INDICATOR_FRAMEWORK)
+    indicators = {
+        (i.competency.number, i.number): i
+        for i in Indicator.objects.filter(competency__framework=indicator_framework).select_related("competency")
+    }
+    competencies = {c.number: c for c in Competency.objects.filter(framework=framework)} if framework else {}
+    items = []
+    for order, section_spec in enumerate(spec["sections"], start=1):
+        section = Section.objects.create(
+            version=version,
+            order=order,
+            title=section_spec["title"],
+            weight=section_spec["weight"],
+            competency=competencies.get(section_spec["competency"]),
+        )
+        items += [
+            Item(section=section, order=n, text=item["text"], indicator=indicators.get(item["indicator"]))
+            for n, item in enumerate(section_spec["items"], start=1)
+        ]
+    Item.objects.bulk_create(items)
+    return version
