@@ -17,6 +17,7 @@ from madrasah.models import Membership, Role, Staff, TeacherType
 from madrasah.texts import shorten
 
 from .instruments.seed import ensure_frameworks, instruments_ensure_defaults
+from .instruments.services import instrument_examples_load
 from .models import (
     FollowUpKind,
     Instrument,
@@ -51,6 +52,8 @@ def seed_instruments(*, madrasah, semesters, stdout, **context) -> None:
     created = 0
     for year in years:
         created += len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year))
+        # From 2025/2026 the planning and teaching instruments are the KBC examples (examples/).
+        created += len(instrument_examples_load(madrasah=madrasah, academic_year=year))
     stdout.write(f"  instruments: {created} versions over {len(years)} academic years")
 
 

@@ -164,6 +164,24 @@ MATRIX: dict[str, Row] = {
     "kompetensi:instrument-copy": Row(
         get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 404"), args=lambda w: [w.version.pk]
     ),
+    # Instrument workbooks: every member exports what they may read; the Waka and the Kepala import.
+    # Without a file the upload form comes back with its error (400); without a workbook waiting, the
+    # preview sends back to the upload form.
+    "kompetensi:instrument-export": Row(
+        get=statuses("302 200 200 200 200 200 200 200 404"), args=lambda w: [w.version.pk]
+    ),
+    "kompetensi:instrument-template": Row(get=ALL_MEMBERS_200),
+    "kompetensi:instrument-import": Row(
+        get=statuses("302 403 403 403 200 200 403 403 200"),
+        post=statuses("302 403 403 403 400 400 403 403 400"),
+    ),
+    "kompetensi:instrument-import-preview": Row(
+        get=statuses("302 403 403 403 302 302 403 403 302"),
+        post=statuses("302 403 403 403 302 302 403 403 302"),
+    ),
+    "kompetensi:instrument-import-example": Row(
+        get=POST_ONLY, post=statuses("302 403 403 403 302 302 403 403 302"), args=lambda w: ["perencanaan-kbc"]
+    ),
     "kompetensi:section-create": Row(
         get=statuses("302 403 403 403 200 200 403 403 404"),
         post=statuses("302 403 403 403 200 200 403 403 404"),

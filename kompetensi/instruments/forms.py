@@ -15,6 +15,8 @@ from madrasah import ids
 from madrasah.texts import shorten
 
 from ..models import Indicator, InstrumentVersion
+from . import workbook
+from .workbook.reading import file_too_large_message
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -151,3 +153,27 @@ class BaseItemFormSet(forms.BaseFormSet):
 
 
 ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=3, can_delete=True, max_num=100)
+
+
+class InstrumentImportForm(forms.Form):
+    """An instrument workbook and the academic year its version is for."""
+
+    academic_year = forms.ModelChoiceField(label=gettext_lazy("Academic year"), queryset=None, empty_label=None)
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        help_text=gettext_lazy("The template filled in, or a workbook exported from an instrument. At most 1 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academic_year"].queryset = years
+        self.fields["academic_year"].label_from_instance = lambda year: year.name
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > workbook.MAX_FILE_BYTES:  # refused before anything reads it
+            raise ValidationError(file_too_large_message())
+        return upload

@@ -14,6 +14,7 @@ from madrasah.models import AcademicYear, Madrasah
 
 from ..models import Competency, Indicator, Instrument, InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
 from . import seed_data, selectors
+from .examples import examples_for
 from .rules import Band, stored_vocabulary, supervision_vocabulary, validate_bands
 from .workbook import Issue, WorkbookError, framework_kind, workbook_read
 from .workbook.layout import SUPERVISION_INDICATOR_FRAMEWORK
@@ -341,3 +342,28 @@ def instrument_import(
         ]
     Item.objects.bulk_create(items)
     return version
+
+
+def instrument_examples_load(*, madrasah: Madrasah, academic_year: AcademicYear) -> list[InstrumentVersion]:
+    """Load the example workbooks offered from `academic_year` on (examples/), each through the
+    import, replacing that year's version of its instrument when not used yet; a used version stays.
+    The versions take the madrasah's predikat vocabulary. Returns the versions written. Safe to retry."""
+    loaded = []
+    for example in examples_for(academic_year.start_year):
+        frozen = InstrumentVersion.objects.filter(
+            instrument__madrasah=madrasah,
+            instrument__code=example.code,
+            academic_year=academic_year,
+            frozen_at__isnull=False,
+        )
+        if not frozen.exists():
+            loaded.append(
+                instrument_import(
+                    madrasah=madrasah,
+                    academic_year=academic_year,
+                    data=example.data(),
+                    replace=True,
+                    bands_from_madrasah=True,
+                )
+            )
+    return loaded

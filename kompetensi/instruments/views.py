@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
+
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear
 
 from ..access import INSTRUMENT_EDITORS, framework_for_user, instrument_version_for_user, section_for_user
-from . import seed_data, selectors, services
-from .forms import ItemFormSet, SectionForm, VersionSettingsForm
+from . import seed_data, selectors, services, workbook
+from .examples import EXAMPLE_LABELS, EXAMPLES, examples_for
+from .forms import InstrumentImportForm, ItemFormSet, SectionForm, VersionSettingsForm
 from .seed import instruments_ensure_defaults
+from .workbook.preview import preview_of
 
 
 def _chosen_year(request) -> AcademicYear | None:
@@ -42,6 +48,9 @@ def instrument_list(request):
             "defaults_missing": any(spec["code"] not in present for spec in seed_data.ALL_INSTRUMENTS),
             "can_edit": request.membership.has_role(*INSTRUMENT_EDITORS),
             "frameworks": selectors.frameworks(),
+            "examples": [(example, EXAMPLE_LABELS[example.key]) for example in examples_for(year.start_year)]
+            if year
+            else [],
         },
     )
 
@@ -171,3 +180,129 @@ def framework_detail(request, pk: int):
         "kompetensi/framework_detail.html",
         {"framework": framework, "domains": selectors.framework_tree(framework=framework)},
     )
+
+
+# --- instrument workbooks: export, template, import with a preview ---------------------------------
+
+# The uploaded workbook waits in the session between the upload and the confirmation (a few kB; at
+# most MAX_FILE_BYTES): the confirmation reads and checks it again, never anything the browser sends.
+IMPORT_SESSION_KEY = "instrument_import"
+# A file full of mistakes would give hundreds of lines: the first ones are enough to start fixing.
+ISSUES_SHOWN = 300
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=workbook.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@membership_required()
+def instrument_export(request, pk: int):
+    version = instrument_version_for_user(request.membership, pk)
+    spec = selectors.instrument_version_spec(version=version)
+    filename = f"instrumen-{version.instrument.code}-{version.academic_year.start_year}.xlsx"
+    return _xlsx_response(workbook.spec_workbook(spec), filename)
+
+
+@require_safe
+@membership_required()
+def instrument_template(request):
+    return _xlsx_response(workbook.template_workbook(), "templat-instrumen.xlsx")
+
+
+def _pending_store(request, *, data: bytes, year: AcademicYear, source: str) -> None:
+    request.session[IMPORT_SESSION_KEY] = {
+        "token": secrets.token_urlsafe(16),
+        "madrasah": request.membership.madrasah_id,
+        "year": year.pk,
+        "source": source,
+        "data": base64.b64encode(data).decode("ascii"),
+    }
+
+
+def _pending(request) -> tuple[dict, AcademicYear, bytes] | None:
+    """The workbook waiting for confirmation in this session, if it is for the current madrasah."""
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not isinstance(pending, dict) or pending.get("madrasah") != request.membership.madrasah_id:
+        return None
+    year = AcademicYear.objects.filter(madrasah=request.membership.madrasah, pk=pending.get("year")).first()
+    if year is None:
+        return None
+    return pending, year, base64.b64decode(pending["data"])
+
+
+@membership_required(*INSTRUMENT_EDITORS)
+def instrument_import(request):
+    """GET: the upload form. POST: the file is kept in the session and the preview shows what it holds."""
+    madrasah = request.membership.madrasah
+    years = selectors.academic_years(madrasah=madrasah)
+    current = selectors.academic_year_current(madrasah=madrasah)
+    form = InstrumentImportForm(
+        request.POST or None, request.FILES or None, years=years, initial={"academic_year": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = workbook.upload_bytes(form.cleaned_data["file"])
+        except workbook.WorkbookError as error:
+            form.add_error("file", error.message)
+        else:
+            _pending_store(
+                request, data=data, year=form.cleaned_data["academic_year"], source=form.cleaned_data["file"].name
+            )
+            return redirect("kompetensi:instrument-import-preview")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "kompetensi/instrument_import.html", {"form": form}, status=status)
+
+
+@require_POST
+@membership_required(*INSTRUMENT_EDITORS)
+def instrument_import_example(request, example: str):
+    """An example workbook (examples/) put through the same preview as an upload."""
+    found = EXAMPLES.get(example)
+    year = _chosen_year(request)
+    if found is None or year is None or year.start_year < found.first_year:
+        raise Http404
+    _pending_store(request, data=found.data(), year=year, source=found.filename)
+    return redirect("kompetensi:instrument-import-preview")
+
+
+@membership_required(*INSTRUMENT_EDITORS)
+def instrument_import_preview(request):
+    """GET: the instrument as the supervisor will see it, or every issue of the workbook (nothing is
+    saved). POST: confirm — the kept workbook is checked again and saved as a new version."""
+    pending = _pending(request)
+    if pending is None:
+        messages.error(request, _("No workbook is waiting: upload it again."))
+        return redirect("kompetensi:instrument-import")
+    stored, year, data = pending
+    madrasah = request.membership.madrasah
+    if request.method == "POST":
+        if request.POST.get("token") != stored["token"]:
+            messages.error(request, _("Another workbook was uploaded since this preview: check it before saving."))
+            return redirect("kompetensi:instrument-import-preview")
+        try:
+            version = services.instrument_import(
+                madrasah=madrasah, academic_year=year, data=data, replace=request.POST.get("replace") == "1"
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("kompetensi:instrument-import-preview")
+        del request.session[IMPORT_SESSION_KEY]
+        messages.success(request, _("The instrument has been imported for %(year)s.") % {"year": year.name})
+        return redirect(version)
+    try:
+        plan = services.instrument_import_plan(madrasah=madrasah, academic_year=year, data=data)
+    except ApplicationError as error:
+        del request.session[IMPORT_SESSION_KEY]
+        messages.error(request, error.message)
+        return redirect("kompetensi:instrument-import")
+    context = {"plan": plan, "year": year, "token": stored["token"], "source": stored["source"]}
+    if plan.spec is not None:
+        context["preview"] = preview_of(plan.spec)
+    context["issues"] = plan.issues[:ISSUES_SHOWN]
+    context["issues_hidden"] = max(len(plan.issues) - ISSUES_SHOWN, 0)
+    return render(request, "kompetensi/instrument_import_preview.html", context)

@@ -18,7 +18,7 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def text(value, *, max_length: int, required: bool = True) -> str:
+def read_text(value, *, max_length: int, required: bool = True) -> str:
     if is_blank(value):
         if required:
             raise CellError(_("Fill this cell."))
@@ -31,7 +31,7 @@ def text(value, *, max_length: int, required: bool = True) -> str:
     return result
 
 
-def decimal(value, *, places: int, minimum: Decimal, maximum: Decimal) -> Decimal:
+def read_decimal(value, *, places: int, minimum: Decimal, maximum: Decimal) -> Decimal:
     """A number with at most `places` decimals within [minimum, maximum]; a text cell may use a
     decimal comma ("2,5"). 1e400, NaN and words are refused."""
     if is_blank(value):
@@ -49,19 +49,19 @@ def decimal(value, *, places: int, minimum: Decimal, maximum: Decimal) -> Decima
     except (InvalidOperation, ValueError):
         raise CellError(_("Type a number, not a word.")) from None
     if not number.is_finite() or not minimum <= number <= maximum:
-        raise CellError(_("Type a number from %(min)s to %(max)s.") % {"min": _plain(minimum), "max": _plain(maximum)})
+        raise CellError(_("Type a number from %(min)s to %(max)s.") % {"min": plain(minimum), "max": plain(maximum)})
     if number != number.quantize(Decimal(1).scaleb(-places)):
         raise CellError(_("At most %(places)s decimals.") % {"places": places})
     return number.quantize(Decimal(1).scaleb(-places))
 
 
-def integer(value, *, minimum: int, maximum: int) -> int:
-    number = decimal(value, places=0, minimum=Decimal(minimum), maximum=Decimal(maximum))
+def read_integer(value, *, minimum: int, maximum: int) -> int:
+    number = read_decimal(value, places=0, minimum=Decimal(minimum), maximum=Decimal(maximum))
     return int(number)
 
 
-def yes_no(value) -> bool:
-    word = text(value, max_length=10).casefold()
+def read_yes_no(value) -> bool:
+    word = read_text(value, max_length=10).casefold()
     if word in (YES.casefold(), "y", "yes"):
         return True
     if word in (NO.casefold(), "t", "no"):
@@ -69,25 +69,25 @@ def yes_no(value) -> bool:
     raise CellError(_("Type %(yes)s or %(no)s.") % {"yes": YES, "no": NO})
 
 
-def choice(value, *, words: dict[str, str], default: str | None = None) -> str:
+def read_choice(value, *, words: dict[str, str], default: str | None = None) -> str:
     """The code of a word of `words` ({code: word}); the code itself is read too. Blank: `default`."""
     if is_blank(value) and default is not None:
         return default
-    word = " ".join(text(value, max_length=100).split()).casefold()
+    word = " ".join(read_text(value, max_length=100).split()).casefold()
     for code, label in words.items():
         if word in (str(code).casefold(), label.casefold()):
             return str(code)
     raise CellError(_("Choose one of: %(words)s.") % {"words": "; ".join(words.values())})
 
 
-def slug(value, *, max_length: int) -> str:
-    result = text(value, max_length=max_length)
+def read_slug(value, *, max_length: int) -> str:
+    result = read_text(value, max_length=max_length)
     if not SLUG.match(result):
         raise CellError(_("Use only letters, digits, hyphens and underscores (for example perencanaan-km)."))
     return result
 
 
-def indicator_code(value) -> tuple[int, int] | None:
+def read_indicator_code(value) -> tuple[int, int] | None:
     """`"1.3"` → (1, 3): competency 1, its 3rd indicator. A number cell is refused: it cannot tell
     1.1 from 1.10."""
     if is_blank(value):
@@ -109,5 +109,5 @@ def indicator_text(code: tuple[int, int] | None) -> str:
     return f"{code[0]}.{code[1]}" if code else ""
 
 
-def _plain(number: Decimal) -> str:
+def plain(number: Decimal) -> str:
     return format(number.normalize(), "f")

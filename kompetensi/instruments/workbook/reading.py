@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from ...models import InstrumentKind
-from . import cells
+from .cells import is_blank, read_choice, read_decimal, read_integer, read_slug, read_text, read_yes_no
 from .layout import (
     BAND_COLUMNS,
     BANDS,
@@ -122,7 +122,7 @@ def _sheet_rows(workbook, name: str, columns: int, limit: int, issues: list[Issu
             else:
                 values.append(cell.value)
         values += [None] * (columns - len(values))
-        if all(cells.is_blank(v) for v in values):
+        if all(is_blank(v) for v in values):
             empty_run += 1
             if empty_run >= MAX_EMPTY_RUN:
                 break
@@ -203,16 +203,16 @@ def _spec(sheets: dict, frameworks: Mapping[str, FrameworkIndex], issues: list[I
             return None
 
     spec: dict = {
-        "code": field("code", cells.slug, max_length=TEXT_LIMITS["code"]),
-        "name": field("name", cells.text, max_length=TEXT_LIMITS["name"]),
-        "kind": field("kind", cells.choice, words={k: k for k in InstrumentKind.values}),
+        "code": field("code", read_slug, max_length=TEXT_LIMITS["code"]),
+        "name": field("name", read_text, max_length=TEXT_LIMITS["name"]),
+        "kind": field("kind", read_choice, words={k: k for k in InstrumentKind.values}),
     }
     kind = spec["kind"]
-    framework_code = field("framework", cells.text, max_length=TEXT_LIMITS["framework"], required=False) or None
+    framework_code = field("framework", read_text, max_length=TEXT_LIMITS["framework"], required=False) or None
     index = _framework(kind, framework_code, fields.get("framework", (None,))[0], frameworks, issues)
     spec["framework"] = framework_code if kind and framework_kind(kind) else None
-    scale_min = field("scale_min", cells.integer, minimum=0, maximum=10)
-    scale_max = field("scale_max", cells.integer, minimum=0, maximum=10)
+    scale_min = field("scale_min", read_integer, minimum=0, maximum=10)
+    scale_max = field("scale_max", read_integer, minimum=0, maximum=10)
     if scale_min is not None and scale_max is not None and scale_min >= scale_max:
         issues.append(
             Issue(
@@ -223,15 +223,15 @@ def _spec(sheets: dict, frameworks: Mapping[str, FrameworkIndex], issues: list[I
             )
         )
         scale_min = scale_max = None
-    spec["allow_not_applicable"] = field("allow_not_applicable", cells.yes_no)
+    spec["allow_not_applicable"] = field("allow_not_applicable", read_yes_no)
     follow_up = None
     if scale_min is not None and scale_max is not None:
         follow_up = field(
-            "follow_up_below", cells.decimal, places=1, minimum=Decimal(scale_min), maximum=Decimal(scale_max + 1)
+            "follow_up_below", read_decimal, places=1, minimum=Decimal(scale_min), maximum=Decimal(scale_max + 1)
         )
     spec["follow_up_below"] = follow_up
     for key, words in OPTION_WORDS.items():
-        value = field(key, cells.choice, words=words, default=OPTION_DEFAULTS[key])
+        value = field(key, read_choice, words=words, default=OPTION_DEFAULTS[key])
         spec[key] = value if key in fields else str(OPTION_DEFAULTS[key])
     spec["scale"] = {
         "min": scale_min,

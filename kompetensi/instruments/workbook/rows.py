@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from . import cells
+from .cells import indicator_text, is_blank, plain, read_decimal, read_indicator_code, read_integer, read_text
 from .layout import (
     BAND_COLUMNS,
     BANDS,
@@ -66,8 +66,8 @@ def scale_check(rows: SheetRows | None, scale_min: int | None, scale_max: int | 
     labels: dict[int, str] = {}
     for number, values in rows.rows.items():
         row = _Row(SCALE, SCALE_COLUMNS, number, values, issues)
-        value = row.read(0, cells.integer, minimum=0, maximum=10)
-        label = row.read(1, cells.text, max_length=TEXT_LIMITS["scale_label"], required=False)
+        value = row.read(0, read_integer, minimum=0, maximum=10)
+        label = row.read(1, read_text, max_length=TEXT_LIMITS["scale_label"], required=False)
         if value is None:
             continue
         if value in labels:
@@ -103,13 +103,12 @@ def bands_check(rows: SheetRows | None, issues: list[Issue]) -> list[tuple[Decim
     seen_labels: set[str] = set()
     for number, values in rows.rows.items():
         row = _Row(BANDS, BAND_COLUMNS, number, values, issues)
-        lower = row.read(0, cells.decimal, places=2, minimum=Decimal(0), maximum=Decimal(100))
-        label = row.read(1, cells.text, max_length=TEXT_LIMITS["band"])
+        lower = row.read(0, read_decimal, places=2, minimum=Decimal(0), maximum=Decimal(100))
+        label = row.read(1, read_text, max_length=TEXT_LIMITS["band"])
         if lower is not None and lower in bands:
             row.problem(
                 0,
-                _("Another band already starts at %(bound)s: two bands would overlap.")
-                % {"bound": cells._plain(lower)},
+                _("Another band already starts at %(bound)s: two bands would overlap.") % {"bound": plain(lower)},
             )
         if label and label.casefold() in seen_labels:
             row.problem(1, _("Another band already has this predikat."))
@@ -125,7 +124,7 @@ def bands_check(rows: SheetRows | None, issues: list[Issue]) -> list[tuple[Decim
                 None,
                 BAND_COLUMNS[0],
                 _("The lowest band must start at 0: a score below %(bound)s would get no predikat.")
-                % {"bound": cells._plain(min(bands))},
+                % {"bound": plain(min(bands))},
             )
         )
     return sorted(bands.items(), key=lambda band: band[0], reverse=True)
@@ -140,17 +139,17 @@ def _sections(
     numbers: set[int] = set()
     for number, values in rows.rows.items():
         row = _Row(SECTIONS, SECTION_COLUMNS, number, values, issues)
-        key = row.read(0, cells.integer, minimum=1, maximum=999)
-        title = row.read(1, cells.text, max_length=TEXT_LIMITS["title"])
-        weight = row.read(2, cells.decimal, places=2, minimum=Decimal(0), maximum=Decimal("99.99"))
+        key = row.read(0, read_integer, minimum=1, maximum=999)
+        title = row.read(1, read_text, max_length=TEXT_LIMITS["title"])
+        weight = row.read(2, read_decimal, places=2, minimum=Decimal(0), maximum=Decimal("99.99"))
         if weight is not None and weight <= 0:
             row.problem(2, _("The weight must be above 0."))
         competency = None
         if framework_bound:
-            competency = row.read(3, cells.integer, minimum=1, maximum=999)
+            competency = row.read(3, read_integer, minimum=1, maximum=999)
             if competency is not None and index is not None and competency not in index:
                 row.problem(3, _("The framework has no competency %(number)s.") % {"number": competency})
-        elif not cells.is_blank(values[3]):
+        elif not is_blank(values[3]):
             row.problem(3, _("Leave this empty: only an appraisal against a competency framework names competencies."))
         if key is not None and key in numbers:
             row.problem(0, _("Section %(number)s appears twice.") % {"number": key})
@@ -174,12 +173,12 @@ def items_attach(
     sections, numbers = _sections(section_rows, framework_bound, index, issues)
     for number, values in item_rows.rows.items():
         row = _Row(ITEMS, ITEM_COLUMNS, number, values, issues)
-        section_number = row.read(0, cells.integer, minimum=1, maximum=999)
-        item_number = row.read(1, cells.integer, minimum=1, maximum=999)
-        text = row.read(2, cells.text, max_length=TEXT_LIMITS["item"])
-        code = row.read(3, cells.indicator_code)
+        section_number = row.read(0, read_integer, minimum=1, maximum=999)
+        item_number = row.read(1, read_integer, minimum=1, maximum=999)
+        text = row.read(2, read_text, max_length=TEXT_LIMITS["item"])
+        code = row.read(3, read_indicator_code)
         if code is not None and index is not None and code[1] not in index.get(code[0], ()):
-            row.problem(3, _("The framework has no indicator %(code)s.") % {"code": cells.indicator_text(code)})
+            row.problem(3, _("The framework has no indicator %(code)s.") % {"code": indicator_text(code)})
         section = sections.get(section_number)
         if section_number is not None and section_number not in numbers:
             row.problem(0, _("Section %(number)s is not on the sheet Bagian.") % {"number": section_number})
@@ -192,7 +191,7 @@ def items_attach(
                         "Indicator %(code)s belongs to competency %(code_competency)s, not to the section's "
                         "%(competency)s."
                     )
-                    % {"code": cells.indicator_text(code), "code_competency": code[0], "competency": competency},
+                    % {"code": indicator_text(code), "code_competency": code[0], "competency": competency},
                 )
             if item_number is not None and item_number in section[1]["items"]:
                 row.problem(

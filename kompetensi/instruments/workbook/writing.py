@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from madrasah.workbooks import workbook_bytes, workbook_text
 
 from ...models import InstrumentKind
-from . import cells
+from .cells import indicator_text
 from .layout import (
     BAND_COLUMNS,
     BAND_ROUNDING_WORDS,
@@ -160,7 +160,7 @@ def spec_workbook(spec: dict, *, title: str | None = None) -> bytes:
         ITEMS,
         ITEM_COLUMNS,
         [
-            [number, item_number, item["text"], cells.indicator_text(item.get("indicator")) or None]
+            [number, item_number, item["text"], indicator_text(item.get("indicator")) or None]
             for number, section in enumerate(spec["sections"], start=1)
             for item_number, item in enumerate(section["items"], start=1)
         ],
