@@ -171,6 +171,7 @@ def items_attach(
     if section_rows is None or item_rows is None:
         return []
     sections, numbers = _sections(section_rows, framework_bound, index, issues)
+    referenced: set[int | None] = set()  # sections named by an item row, a refused one too
     for number, values in item_rows.rows.items():
         row = _Row(ITEMS, ITEM_COLUMNS, number, values, issues)
         section_number = row.read(0, read_integer, minimum=1, maximum=999)
@@ -180,6 +181,7 @@ def items_attach(
         if code is not None and index is not None and code[1] not in index.get(code[0], ()):
             row.problem(3, _("The framework has no indicator %(code)s.") % {"code": indicator_text(code)})
         section = sections.get(section_number)
+        referenced.add(section_number)
         if section_number is not None and section_number not in numbers:
             row.problem(0, _("Section %(number)s is not on the sheet Bagian.") % {"number": section_number})
         if section is not None:
@@ -202,8 +204,8 @@ def items_attach(
         if row.ok and section is not None:
             section[1]["items"][item_number] = {"text": text, "indicator": code}
     result = []
-    for _number, (row_number, section) in sorted(sections.items()):
-        if not section["items"]:
+    for number, (row_number, section) in sorted(sections.items()):
+        if number not in referenced:
             issues.append(
                 Issue(SECTIONS, row_number, SECTION_COLUMNS[0], _("This section has no items on the sheet Butir."))
             )
