@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kompetensi.instruments import seed_data, selectors
+from kompetensi.instruments.examples import EXAMPLES
 from kompetensi.instruments.seed import instrument_create_from_spec
 from kompetensi.instruments.services import instrument_import
 from kompetensi.instruments.workbook import spec_workbook, workbook_read
@@ -42,3 +43,11 @@ def test_each_standard_instrument_survives_a_round_trip_to_another_year_and_madr
     other_year = other_madrasah.semesters.get().academic_year
     foreign = round_trip(version, other_madrasah, other_year)
     assert foreign.instrument.madrasah == other_madrasah
+
+
+@pytest.mark.parametrize("key", sorted(EXAMPLES))
+def test_each_kbc_example_survives_a_round_trip(key, madrasah, other_madrasah):
+    year = AcademicYearFactory(madrasah=madrasah, start_year=2025)
+    version = instrument_import(madrasah=madrasah, academic_year=year, data=EXAMPLES[key].data())
+    assert selectors.instrument_version_spec(version=version) == {**EXAMPLES[key].spec}
+    round_trip(version, other_madrasah, AcademicYearFactory(madrasah=other_madrasah, start_year=2025))
