@@ -7,7 +7,7 @@ Naskah Akademik Pembelajaran Mendalam (Kemendikdasmen, 2025) names the principle
 bermakna, menggembirakan) and the learning experience (memahami, mengaplikasi, merefleksi). The
 items below are the product's own wording of those ideas for a supervisor to observe, not official
 text: they ship as example workbooks ("Contoh …", examples/), loaded through the instrument import
-(docs/domain.md, "Kurikulum Berbasis Cinta and pembelajaran mendalam").
+(docs/domain.md §9 "Academic supervision", Kurikulum Berbasis Cinta).
 
 This module is data. `examples.examples_write()` turns it into the .xlsx files stored in examples/.
 """

@@ -187,7 +187,7 @@ def instrument_version_copy_to_next_year(*, version: InstrumentVersion) -> Instr
         return instrument_version_copy(version=version, academic_year=next_year)
 
 
-# --- instrument workbooks (docs/domain.md, "Instrument workbooks") ----------------------------------
+# --- instrument workbooks (docs/domain.md §9 "Academic supervision", Instrument workbooks) ----------
 
 
 @dataclass

@@ -3,8 +3,8 @@ between reading, checking and writing.
 
 Sheet names, headers and cell words (Ya/Tidak, the scoring options) are a data format in Indonesian,
 the same whatever the interface language, so that a workbook filled in one language reads in the
-other; messages and the instructions are translated. docs/domain.md, "Instrument workbooks",
-describes the layout for the people who fill it.
+other; messages and the instructions are translated. docs/domain.md §9 "Academic supervision"
+(Instrument workbooks) describes the layout for the people who fill it.
 
 The spec is the shape of `seed_data`'s instruments, plus the scoring options, the framework code and
 each section's competency number:
@@ -68,8 +68,8 @@ WIDTHS = {
 }
 
 YES, NO = "Ya", "Tidak"
-# Cell words of the scoring options (docs/domain.md, "Instrument workbooks"); the stored codes are
-# read too.
+# Cell words of the scoring options (docs/domain.md §9 "Academic supervision", Instrument workbooks);
+# the stored codes are read too.
 ITEM_SCORING_WORDS = {
     ItemScoring.AS_GIVEN: "apa adanya",
     ItemScoring.NORMALISED: "dinormalkan dari nilai terendah",

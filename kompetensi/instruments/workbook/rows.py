@@ -4,8 +4,8 @@ Pure: each function appends `Issue`s and returns the part of the spec it read.
 Predikat bands are read by their lower bounds: a band runs from its lower bound up to the next
 band's, so bands can neither leave a gap between them nor overlap, except in two ways that are
 refused — two bands with the same lower bound (they overlap entirely), and a lowest band above 0
-(a score below it would get no predikat: the gap at the bottom). See docs/domain.md, "Instrument
-workbooks".
+(a score below it would get no predikat: the gap at the bottom). See docs/domain.md §9 "Academic
+supervision", Instrument workbooks.
 """
 
 from __future__ import annotations
