@@ -59,3 +59,17 @@ def test_some_teachers_improve_and_some_dip(demo):
         if before is not None and after is not None:
             changes.append(after - before)
     assert any(c > 0 for c in changes) and any(c < 0 for c in changes)
+
+
+def test_the_demos_planning_and_teaching_instruments_take_kbc_from_2025(db):
+    from kompetensi.models import InstrumentVersion
+
+    seeded_demo(teachers=6, semesters=4, seed=3, today=TODAY.isoformat())
+    for code in ("perencanaan-km", "pelaksanaan-pembelajaran"):
+        titles = {
+            v.academic_year.start_year: [s.title for s in v.sections.order_by("order")]
+            for v in InstrumentVersion.objects.filter(instrument__code=code).select_related("academic_year")
+        }
+        assert sorted(titles) == [2024, 2025, 2026]
+        assert "Pembelajaran Mendalam" not in titles[2024]
+        assert "Pembelajaran Mendalam" in titles[2025] and titles[2026] == titles[2025]
