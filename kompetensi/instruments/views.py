@@ -81,6 +81,13 @@ def instrument_detail(request, pk: int):
             "sections": selectors.instrument_version_sheet(version=version),
             "bands": list(version.bands.all()),
             "can_edit": request.membership.has_role(*INSTRUMENT_EDITORS),
+            # An example of this instrument offered for this year (examples/): it may replace the version
+            # while no record uses it.
+            "examples": [
+                (example, EXAMPLE_LABELS[example.key])
+                for example in examples_for(version.academic_year.start_year)
+                if example.code == version.instrument.code and not version.is_frozen
+            ],
         },
     )
 

@@ -179,3 +179,14 @@ def test_the_stored_example_workbooks_are_what_the_writer_makes_of_the_example_s
             assert [[c.value for c in row] for row in stored[name].iter_rows()] == [
                 [c.value for c in row] for row in written[name].iter_rows()
             ], f"{example.filename}: run examples_write()"
+
+
+def test_an_unused_2025_version_offers_its_kbc_example_and_a_used_one_does_not(client, waka, madrasah):
+    year = AcademicYearFactory(madrasah=madrasah, start_year=2025)
+    planning = instrument_create_from_spec(madrasah=madrasah, academic_year=year, spec=seed_data.PERENCANAAN_KM)
+    teaching = instrument_create_from_spec(madrasah=madrasah, academic_year=year, spec=seed_data.PELAKSANAAN)
+    instrument_version_freeze(version=teaching)
+    client.force_login(waka.user)
+    offered = client.get(planning.get_absolute_url()).context["examples"]
+    assert [example.key for example, _label in offered] == ["perencanaan-kbc"]
+    assert client.get(teaching.get_absolute_url()).context["examples"] == []
