@@ -51,3 +51,17 @@ def test_each_kbc_example_survives_a_round_trip(key, madrasah, other_madrasah):
     version = instrument_import(madrasah=madrasah, academic_year=year, data=EXAMPLES[key].data())
     assert selectors.instrument_version_spec(version=version) == {**EXAMPLES[key].spec}
     round_trip(version, other_madrasah, AcademicYearFactory(madrasah=other_madrasah, start_year=2025))
+
+
+def test_the_scoring_options_and_an_unlabelled_value_survive_a_round_trip(madrasah, other_madrasah):
+    year = madrasah.semesters.get().academic_year
+    version = instrument_create_from_spec(madrasah=madrasah, academic_year=year, spec=seed_data.PENILAIAN)
+    version.item_scoring, version.section_combining, version.band_rounding = "normalised", "section_mean", "whole"
+    version.scale_labels = {**version.scale_labels, str(version.scale_min): ""}
+    version.save()
+    imported = round_trip(version, other_madrasah, other_madrasah.semesters.get().academic_year)
+    assert (imported.item_scoring, imported.section_combining, imported.band_rounding) == (
+        "normalised",
+        "section_mean",
+        "whole",
+    )
