@@ -14,7 +14,8 @@ from madrasah.texts import shorten
 from madrasah.versioning import StaleVersion, version_claim
 from madrasah.workflow import locked, record_event
 
-from ...instruments.rules import InstrumentResult, SaveResult, clean_sheet_scores
+from ...instruments.rules import SaveResult, clean_sheet_scores
+from ...instruments.scoring import InstrumentResult
 from ...instruments.selectors import sheet_item_ids
 from ...instruments.services import instrument_version_freeze
 from ...models import (
