@@ -152,6 +152,7 @@ def blank_sheet(request, row_pk: int, version_pk: int):
             "teacher": SimpleNamespace(name=row.teacher.full_name, nip=row.teacher.nip_display),
             "supervisor": person_of(row.supervisor, madrasah.pk),
             "bands": list(version.bands.all()),
+            "rule": rule_sentence_of(version),
             "columns": 3 + len(version.scale_values) + (1 if version.allow_not_applicable else 0),
             "paper": madrasah.paper_size.lower(),
         },

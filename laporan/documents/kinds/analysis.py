@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompetensi.instruments.rules import HUNDRED
+from kompetensi.instruments.scoring import rule_sentence_of, shown_score
 from kompetensi.models import FollowUp, FollowUpStatus, Item, ObservationScore, Section
 from kompetensi.supervision.selectors.results import (
     COUNTED,
@@ -47,6 +48,7 @@ class TeacherResult:
     identifier: StaffIdentifier
     sections: list[Decimal | None]
     score: Decimal | None
+    shown: str  # the score as its predikat was read (`shown_score`)
     predikat: str
     low_items: int
 
@@ -57,6 +59,7 @@ class InstrumentAnalysis:
     threshold: Decimal
     sections: list[str] = field(default_factory=list)
     rows: list[TeacherResult] = field(default_factory=list)
+    rule: str = ""  # the scoring rule of the version, in one sentence
 
     @property
     def section_averages(self) -> list[Decimal | None]:
@@ -114,6 +117,7 @@ def instrument_analyses(*, data: DashboardData) -> list[InstrumentAnalysis]:
         if not analysis.sections:
             analysis.sections = titles.get(observation.instrument_version_id, [])
             analysis.threshold = observation.instrument_version.follow_up_below
+            analysis.rule = rule_sentence_of(observation.instrument_version)
         found = {r.title: r.percentage for r in per_section.get(observation.pk, [])}
         analysis.rows.append(
             TeacherResult(
@@ -121,6 +125,7 @@ def instrument_analyses(*, data: DashboardData) -> list[InstrumentAnalysis]:
                 identifier=observation.teacher.identifier,
                 sections=[found.get(title) for title in analysis.sections],
                 score=observation.percentage,
+                shown=shown_score(observation.percentage, observation.instrument_version.band_rounding),
                 predikat=observation.predikat,
                 low_items=observation.low_items,
             )
