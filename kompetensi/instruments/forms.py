@@ -56,7 +56,7 @@ class VersionSettingsForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         help_text=gettext_lazy(
-            "Normalised: on a 1–4 scale an item scored 1 counts 0 %, 2 counts 33.33 %, 4 counts 100 %."
+            "Normalised: on a 1–4 scale an item scored 1 counts nothing, 2 one third and 4 in full."
         ),
     )
     section_combining = forms.ChoiceField(

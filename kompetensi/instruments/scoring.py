@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -89,14 +89,26 @@ class InstrumentResult:
         return next(s for s in self.sections if s.key == key)
 
 
+# An observation's percentage is stored with four decimals (Observation.percentage), rounded half even
+# as Django stores a DecimalField; `stored_value` is that rounding.
+STORED_PLACES = Decimal("0.0001")
+
+
+def stored_value(value: Decimal | None) -> Decimal | None:
+    """A percentage as an observation stores it (four decimals, half even)."""
+    return None if value is None else value.quantize(STORED_PLACES, rounding=ROUND_HALF_EVEN)
+
+
 def band_value(value: Decimal | None, band_rounding: str = NO_ROUNDING) -> Decimal | None:
-    """The value a predikat is read from: unrounded, or rounded half up (75.5 → 76, 74.995 → 75.00)."""
+    """The value a predikat is read from: unrounded, or the stored value rounded half up (75.5 → 76,
+    74.995 → 75.00). Rounding the stored value, not the exact one, keeps a score printed later from
+    the stored percentage in agreement with its predikat even for a value such as 75.49996."""
     if value is None or band_rounding == NO_ROUNDING:
         return value
     if band_rounding == TWO_DECIMALS:
-        return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+        return stored_value(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
     if band_rounding == WHOLE:
-        return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return stored_value(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     raise ValueError(f"unknown band rounding {band_rounding!r}")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 from fractions import Fraction as F
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from kompetensi.instruments.scoring import (
     score_instrument,
     scoring_rule_sentence,
     shown_score,
+    stored_value,
 )
 from kompetensi.models import BandRounding, ItemScoring, SectionCombining
 
@@ -158,8 +160,17 @@ def test_rounding_is_half_up():
     assert band_value(D("75.5"), "whole") == 76
     assert band_value(D("74.49"), "whole") == 74
     assert band_value(D("60.125"), "two_decimals") == D("60.13")
-    assert band_value(D("60.124999"), "two_decimals") == D("60.12")
+    assert band_value(D("60.12494"), "two_decimals") == D("60.12")
     assert band_value(D("60.125"), "none") == D("60.125")
+
+
+def test_rounding_starts_from_the_stored_four_decimals():
+    # 75.49996 is stored as 75.5000: read as 76, so a score printed later from the stored value
+    # (76) agrees with its predikat.
+    assert band_value(D("75.49996"), "whole") == 76
+    assert band_value(D("75.49994"), "whole") == 75
+    assert shown_score(stored_value(D("75.49996")), "whole") == "76"
+    assert stored_value(D("60.12345")) == D("60.1234")  # half even, as a DecimalField is stored
 
 
 def test_the_score_shown_beside_the_predikat_is_the_value_it_was_read_from():
@@ -238,12 +249,13 @@ def test_pkg_and_pkkm_keep_the_official_rule():
 
 
 def test_the_sentence_names_each_option():
-    default = scoring_rule_sentence(
-        item_scoring="as_given", section_combining="pooled", band_rounding="none", scale_min=1, scale_max=4
-    )
-    chosen = scoring_rule_sentence(
-        item_scoring="normalised", section_combining="section_mean", band_rounding="whole", scale_min=1, scale_max=4
-    )
+    with translation.override("en"):
+        default = scoring_rule_sentence(
+            item_scoring="as_given", section_combining="pooled", band_rounding="none", scale_min=1, scale_max=4
+        )
+        chosen = scoring_rule_sentence(
+            item_scoring="normalised", section_combining="section_mean", band_rounding="whole", scale_min=1, scale_max=4
+        )
     assert "out of 4" in default and "Σ weight × points" in default and "unrounded" in default
     assert "(score − 1) ÷ (4 − 1)" in chosen and "mean of the percentages" in chosen and "75.5 → 76" in chosen
     assert default.endswith(".") and default.count(".") == 1
@@ -330,10 +342,11 @@ def test_the_function_agrees_with_the_reference(sheet, item_scoring, section_com
         return
     assert close(result.percentage, exact)
     places = {"none": None, "two_decimals": 2, "whole": 0}[band_rounding]
-    read = exact if places is None else half_up(exact, places)
+    # Rounded from the stored value: four decimals, half even (`round` on a Fraction).
+    read = exact if places is None else half_up(round(exact, 4), places)
     # Decimal keeps 28 digits: a value within 1e-20 of a rounding step or of a band's bound may land
     # on either side of it; everywhere else the band value and the predikat are the exact ones.
-    near = places is not None and near_half_step(exact, places)
+    near = places is not None and (near_half_step(exact, places) or near_half_step(exact, 4))
     near = near or any(abs(read - F(b.lower)) < F(TINY) for b in bands)
     if places is not None and not near:
         assert result.band_value == D(read.numerator) / D(read.denominator)

@@ -15,7 +15,7 @@ from madrasah.versioning import StaleVersion, version_claim
 from madrasah.workflow import locked, record_event
 
 from ...instruments.rules import SaveResult, clean_sheet_scores
-from ...instruments.scoring import InstrumentResult
+from ...instruments.scoring import InstrumentResult, stored_value
 from ...instruments.selectors import sheet_item_ids
 from ...instruments.services import instrument_version_freeze
 from ...models import (
@@ -46,7 +46,7 @@ class ConflictError(StaleVersion):
 
 def _store_result(observation: Observation) -> InstrumentResult:
     result = observation_result(observation)
-    observation.percentage = result.percentage
+    observation.percentage = stored_value(result.percentage)
     observation.predikat = result.predikat or ""
     return result
 
