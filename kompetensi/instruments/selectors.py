@@ -6,11 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 
 from madrasah.models import AcademicYear, Madrasah, Semester
 
-from ..models import Competency, Domain, Framework, Indicator, InstrumentVersion, Item, PredikatBand, Section
+from ..models import (
+    Competency,
+    Domain,
+    Framework,
+    Indicator,
+    InstrumentVersion,
+    Item,
+    ItemScoring,
+    PredikatBand,
+    Section,
+)
 from .rules import Band
 
 
@@ -100,3 +110,14 @@ def bands_of(version: InstrumentVersion) -> list[Band]:
 def sheet_item_ids(version: InstrumentVersion) -> set[int]:
     """The ids of the items of a version: the only ones a sheet filled against it may score."""
     return set(Item.objects.filter(section__version=version).values_list("pk", flat=True))
+
+
+def item_floor(version: str = "instrument_version__") -> Case:
+    """The points an item counts from, in a query reaching the version by `version`: the scale min when
+    the version normalises item points, else 0. A mean of points m is then the percentage
+    (m − floor) ÷ (scale max − floor) × 100, as `scoring.score_instrument` counts a section."""
+    return Case(
+        When(**{f"{version}item_scoring": ItemScoring.NORMALISED}, then=F(f"{version}scale_min")),
+        default=Value(0),
+        output_field=IntegerField(),
+    )

@@ -6,6 +6,7 @@ sections and a predikat read from a whole number, before anyone used it."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.utils import translation
 
 from kompetensi.instruments.scoring import scoring_rule_sentence
 from kompetensi.models import InstrumentVersion
+from kompetensi.supervision.selectors.results import instrument_results, metric_instrument_average, strongest_items
 from tests.factories import supervision
 from tests.laporan.document_helpers import build, semester_period
 from tests.laporan.document_world import NOW, name_people, observe, version_with_two_sections, wib
@@ -91,3 +93,19 @@ def test_the_programme_and_the_semester_recap_state_the_rule(code, madrasah, sem
     context, text, _pages = build(code, madrasah=madrasah, period=semester_period(semester))
     assert context["rules"] == [rule()]
     assert rule() in text
+
+
+def test_the_dashboards_section_and_item_figures_count_normalised_points(madrasah, semester):
+    version = InstrumentVersion.objects.get()
+    ids = {"madrasah_id": madrasah.pk, "semester_ids": [semester.pk]}
+    [group] = instrument_results(**ids, sections=True)
+    assert [(title, round(total, 2)) for title, _order, total, _n in group.sections] == [
+        ("Bagian A", Decimal("88.89")),
+        ("Bagian B", Decimal("66.67")),
+    ]
+    items = strongest_items(**ids, instrument_ids=[version.instrument_id], limit=5)
+    assert [round(i.average, 2) for i in items] == [100, 100, Decimal("66.67"), Decimal("66.67"), Decimal("66.67")]
+    measure = metric_instrument_average(
+        madrasah=madrasah, semester_ids=[semester.pk], instrument_id=version.instrument_id, section_title="Bagian B"
+    )
+    assert round(measure.value, 2) == Decimal("66.67")

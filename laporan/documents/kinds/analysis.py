@@ -29,7 +29,9 @@ from kompetensi.supervision.selectors.results import (
     DECIMAL,
     ITEM_FIELDS,
     SCALE_MAX,
+    VERSION,
     ExactNumber,
+    item_floor,
     latest_final_observations,
 )
 from madrasah.identifiers import StaffIdentifier
@@ -135,7 +137,8 @@ def instrument_analyses(*, data: DashboardData) -> list[InstrumentAnalysis]:
 
 def low_items(*, data: DashboardData, limit: int = LOW_ITEMS_SHOWN) -> list[LowItem]:
     """Items scored below their instrument's follow-up threshold by the most teachers (latest final
-    results), with their mean (points ÷ scale max × 100): one query."""
+    results), with their mean as a percentage (points ÷ scale max × 100, from the scale min when the
+    version normalises item points): one query."""
     latest = latest_final_observations(madrasah_id=data.madrasah.pk, semester_ids=[data.semester.pk])
     rows = (
         ObservationScore.objects.filter(COUNTED, observation__in=latest)
@@ -145,7 +148,9 @@ def low_items(*, data: DashboardData, limit: int = LOW_ITEMS_SHOWN) -> list[LowI
             below=Count("pk", filter=Q(points__lt=F("observation__instrument_version__follow_up_below"))),
             teachers=Count("observation__teacher_id", distinct=True),
             average=ExpressionWrapper(
-                ExactNumber(Sum("points")) * Value(HUNDRED, output_field=DECIMAL) / (Count("pk") * Max(SCALE_MAX)),
+                (ExactNumber(Sum("points")) - Count("pk") * Max(item_floor(VERSION)))
+                * Value(HUNDRED, output_field=DECIMAL)
+                / (Count("pk") * (Max(SCALE_MAX) - Max(item_floor(VERSION)))),
                 output_field=DECIMAL,
             ),
         )
