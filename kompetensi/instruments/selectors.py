@@ -6,11 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
 
 from madrasah.models import AcademicYear, Madrasah, Semester
 
 from ..models import (
+    BandRounding,
     Competency,
     Domain,
     Framework,
@@ -120,4 +133,16 @@ def item_floor(version: str = "instrument_version__") -> Case:
         When(**{f"{version}item_scoring": ItemScoring.NORMALISED}, then=F(f"{version}scale_min")),
         default=Value(0),
         output_field=IntegerField(),
+    )
+
+
+def band_read(percentage: str = "percentage", version: str = "instrument_version__") -> Case:
+    """A stored percentage as its predikat was read, in a query reaching the version by `version`:
+    rounded half up to a whole number or two decimals when the version says so (SQL ROUND of a
+    positive numeric), else as stored (`scoring.band_value`)."""
+    return Case(
+        When(**{f"{version}band_rounding": BandRounding.WHOLE}, then=Round(percentage, 0)),
+        When(**{f"{version}band_rounding": BandRounding.TWO_DECIMALS}, then=Round(percentage, 2)),
+        default=F(percentage),
+        output_field=DecimalField(max_digits=9, decimal_places=4),
     )

@@ -13,8 +13,13 @@ import time_machine
 from django.utils import translation
 
 from kompetensi.instruments.scoring import scoring_rule_sentence
-from kompetensi.models import InstrumentVersion
-from kompetensi.supervision.selectors.results import instrument_results, metric_instrument_average, strongest_items
+from kompetensi.models import InstrumentVersion, Observation
+from kompetensi.supervision.selectors.results import (
+    instrument_results,
+    metric_instrument_average,
+    metric_instrument_predikat_share,
+    strongest_items,
+)
 from tests.factories import supervision
 from tests.laporan.document_helpers import build, semester_period
 from tests.laporan.document_world import NOW, name_people, observe, version_with_two_sections, wib
@@ -109,3 +114,13 @@ def test_the_dashboards_section_and_item_figures_count_normalised_points(madrasa
         madrasah=madrasah, semester_ids=[semester.pk], instrument_id=version.instrument_id, section_title="Bagian B"
     )
     assert round(measure.value, 2) == Decimal("66.67")
+
+
+def test_the_share_reaching_a_predikat_reads_each_result_as_its_version_does(madrasah, semester):
+    # A result stored as 80.5 on a version reading whole numbers is Baik (from 81); unrounded it is not.
+    version = InstrumentVersion.objects.get()
+    Observation.objects.update(percentage=Decimal("80.5"), predikat="Baik")
+    share = {"madrasah": madrasah, "semester_ids": [semester.pk], "instrument_id": version.instrument_id}
+    assert metric_instrument_predikat_share(**share, predikat="Baik").value == 100
+    InstrumentVersion.objects.update(band_rounding="none")
+    assert metric_instrument_predikat_share(**share, predikat="Baik").value == 0

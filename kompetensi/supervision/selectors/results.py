@@ -39,7 +39,7 @@ from madrasah import compiled
 from madrasah.models import Madrasah
 
 from ...instruments.rules import HUNDRED, Measure, mean
-from ...instruments.selectors import band_bound, item_floor
+from ...instruments.selectors import band_bound, band_read, item_floor
 from ...models import FollowUpStatus, Observation, ObservationScore, ObservationState, ProgrammeRow
 from ..rules import overdue_cutoff
 
@@ -473,13 +473,12 @@ def metric_instrument_predikat_share(
     *, madrasah: Madrasah, semester_ids: list[int], instrument_id: int, predikat: str, subject_group: str = ""
 ) -> Measure:
     """Share (0–100) of teachers whose latest finalised result on the instrument is at or above the
-    band `predikat` of that observation's instrument version (percentage ≥ its lower bound). One query."""
+    band `predikat` of that observation's instrument version (percentage as read ≥ its lower bound). One query."""
     latest = latest_final_observations(
         madrasah_id=madrasah.pk, semester_ids=semester_ids, subject_group=subject_group
     ).filter(instrument_version__instrument_id=instrument_id)
-    totals = latest.annotate(bound=band_bound(version="instrument_version_id", predikat=predikat)).aggregate(
-        n=Count("pk"), hits=Count("pk", filter=Q(percentage__gte=F("bound")))
-    )
+    totals = latest.annotate(bound=band_bound(version="instrument_version_id", predikat=predikat), read=band_read())
+    totals = totals.aggregate(n=Count("pk"), hits=Count("pk", filter=Q(read__gte=F("bound"))))
     return Measure.share(totals["hits"], totals["n"])
 
 
