@@ -1,6 +1,6 @@
 """Observations: starting one, saving scores with a version token, scoring, history.
 
-Every stored percentage and predikat comes from `instruments.rules.score_instrument` through
+Every stored percentage and predikat comes from `instruments.scoring.score_instrument` through
 `observation_result`, so a supervision's score is the same wherever it appears.
 """
 
