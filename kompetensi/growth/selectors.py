@@ -23,6 +23,7 @@ from django.db.models import F, FilteredRelation, OuterRef, Q, QuerySet, Subquer
 from django.utils import timezone
 
 from kompetensi.instruments.rules import HUNDRED, PKG_COMPETENCY_MAX, for_display
+from kompetensi.instruments.scoring import NO_ROUNDING, shown_score
 from madrasah.formatting import format_decimal_id
 from madrasah.models import Membership, Role, SemesterKind, Staff
 
@@ -182,6 +183,7 @@ class SupervisionResult:
     strengths: str
     is_latest: bool
     lowest_items: list[str]
+    band_rounding: str = NO_ROUNDING
 
     @property
     def is_final(self) -> bool:
@@ -189,7 +191,8 @@ class SupervisionResult:
 
     @property
     def percentage_shown(self) -> str:
-        return shown(self.percentage)
+        """As its predikat was read (a whole number when the version reads it from one)."""
+        return shown_score(self.percentage, self.band_rounding)
 
 
 @dataclass
@@ -255,6 +258,7 @@ def supervision_history(
             "lowest_2",
             "instrument_version__instrument__kind",
             "instrument_version__instrument__name",
+            "instrument_version__band_rounding",
             "row__programme__semester__kind",
             "row__programme__semester__start_date",
             "row__programme__semester__academic_year__start_year",
@@ -286,6 +290,7 @@ def supervision_history(
                 strengths=row["strengths"].strip(),
                 is_latest=row["latest_pk"] == row["pk"],
                 lowest_items=[text for text in (row["lowest_1"], row["lowest_2"]) if text],
+                band_rounding=row["instrument_version__band_rounding"],
             )
         if row["open_follow_up__pk"] is not None:
             follow_ups.append(

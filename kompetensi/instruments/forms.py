@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy
 from madrasah import ids
 from madrasah.texts import shorten
 
-from ..models import Indicator, InstrumentVersion
+from ..models import BandRounding, Indicator, InstrumentVersion, ItemScoring, SectionCombining
 from . import workbook
+from .scoring import has_official_rule
 from .workbook.reading import file_too_large_message
+
+SCORING_OPTIONS = ("item_scoring", "section_combining", "band_rounding")
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -48,6 +51,47 @@ class VersionSettingsForm(forms.Form):
         ),
     )
 
+    item_scoring = forms.ChoiceField(
+        label=gettext_lazy("Item points"),
+        choices=ItemScoring.choices,
+        initial=ItemScoring.AS_GIVEN,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=gettext_lazy(
+            "Normalised: on a 1–4 scale an item scored 1 counts nothing, 2 one third and 4 in full."
+        ),
+    )
+    section_combining = forms.ChoiceField(
+        label=gettext_lazy("Sections combined as"),
+        choices=SectionCombining.choices,
+        initial=SectionCombining.POOLED,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=gettext_lazy(
+            "Pooled: a section with more items weighs more. Weighted mean: each answered section counts by "
+            "its weight alone, whatever its number of items."
+        ),
+    )
+    band_rounding = forms.ChoiceField(
+        label=gettext_lazy("Predikat read from"),
+        choices=BandRounding.choices,
+        initial=BandRounding.NONE,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=gettext_lazy(
+            "Rounding is half up (75.5 → 76). The score is stored unrounded; pages show it as the predikat read it."
+        ),
+    )
+
+    def __init__(self, *args, version: InstrumentVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A version scored by the official rule (PKG) is not offered the options; what a POST sends
+        # for them anyway goes to the service as sent, which refuses it (`clean`).
+        self.official = has_official_rule(version.instrument.kind)
+        if self.official:
+            for name in SCORING_OPTIONS:
+                del self.fields[name]
+
     @classmethod
     def initial_for(cls, version: InstrumentVersion) -> dict:
         return {
@@ -59,6 +103,7 @@ class VersionSettingsForm(forms.Form):
             "allow_not_applicable": version.allow_not_applicable,
             "follow_up_below": version.follow_up_below,
             "bands": "\n".join(f"{b.lower_bound.normalize():f} {b.label}" for b in version.bands.all()),
+            **{name: getattr(version, name) for name in SCORING_OPTIONS},
         }
 
     def clean_scale_labels(self) -> dict[str, str]:
@@ -92,6 +137,11 @@ class VersionSettingsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.official:
+            data.update({name: str(self.data[name]) for name in SCORING_OPTIONS if name in self.data})
+        else:
+            # A radio left unset (a form posted without the options) keeps what the version has.
+            data.update({name: self.initial[name] for name in SCORING_OPTIONS if not data.get(name)})
         low, high = data.get("scale_min"), data.get("scale_max")
         if low is not None and high is not None:
             if low >= high:

@@ -1,13 +1,12 @@
-"""The one scoring function, used by every screen, export and PDF. Pure: no database.
+"""Scoring rules shared by every screen, export and PDF. Pure: no database.
 
-Supervision instruments (docs/domain.md §9 "Academic supervision"): score = points ÷ maximum × 100, where
-sections may carry weights (core activities counting double) and items marked not applicable leave
-the maximum. PKG (docs/domain.md §8 "PKG scoring"): indicator 0/1/2 → competency percentage →
+Supervision instruments are scored by `scoring.score_instrument` (docs/domain.md §9 "Academic
+supervision"), which reads its predikat with `predikat` below, and may round the value first if the
+version says so. PKG (docs/domain.md §8 "PKG scoring"): indicator 0/1/2 → competency percentage →
 competency score 1–4 → total → Nilai PKG = total ÷ (4 × competencies) × 100 (÷ 56 for the 14
-competencies of subject teachers) → predikat.
+competencies of subject teachers) → predikat, read by inclusive lower bound on the unrounded value.
 
-Everything is `Decimal`. Bands are read by inclusive lower bound on the unrounded value; rounding
-(two decimals, half up) happens only in `for_display`.
+Everything is `Decimal`; rounding for showing a number (two decimals, half up) is `for_display`.
 """
 
 from __future__ import annotations
@@ -110,81 +109,6 @@ def predikat(value: Decimal | None, bands: Sequence[Band]) -> str | None:
         return None
     reached = [b for b in bands if value >= b.lower]
     return max(reached, key=lambda b: b.lower).label if reached else None
-
-
-@dataclass(frozen=True)
-class ItemScore:
-    """One item as entered: `points` None = not scored yet; `not_applicable` removes it."""
-
-    points: int | None
-    not_applicable: bool = False
-
-
-@dataclass(frozen=True)
-class SectionInput:
-    key: object
-    weight: Decimal
-    items: Sequence[ItemScore]
-
-
-@dataclass(frozen=True)
-class SectionResult:
-    key: object
-    points: Decimal
-    maximum: Decimal
-    percentage: Decimal | None
-    scored: int
-    applicable: int
-
-
-@dataclass(frozen=True)
-class InstrumentResult:
-    sections: tuple[SectionResult, ...]
-    percentage: Decimal | None
-    predikat: str | None
-    scored: int
-    applicable: int
-
-    @property
-    def complete(self) -> bool:
-        return self.scored == self.applicable
-
-    def section(self, key) -> SectionResult:
-        return next(s for s in self.sections if s.key == key)
-
-
-def score_instrument(
-    *, sections: Sequence[SectionInput], scale_min: int, scale_max: int, bands: Sequence[Band]
-) -> InstrumentResult:
-    """Section and total percentages of a supervision instrument, and the predikat.
-
-    The maximum counts only scored, applicable items, so the running score while an observer fills
-    the sheet is the score of what has been seen so far; `complete` says whether all are scored.
-    Weighted total = Σ weight × points ÷ Σ weight × maximum × 100.
-    """
-    if scale_min >= scale_max:
-        raise ValueError("scale_min must be below scale_max")
-    results = []
-    weighted_points = weighted_max = Decimal(0)
-    scored_total = applicable_total = 0
-    for section in sections:
-        if section.weight <= 0:
-            raise ValueError("section weights must be positive")
-        applicable = [i for i in section.items if not i.not_applicable]
-        scored = [i for i in applicable if i.points is not None]
-        for item in scored:
-            if not scale_min <= item.points <= scale_max:
-                raise ValueError(f"points {item.points} outside the scale {scale_min}–{scale_max}")
-        points = Decimal(sum(i.points for i in scored))
-        maximum = Decimal(len(scored) * scale_max)
-        percentage = points / maximum * HUNDRED if maximum else None
-        results.append(SectionResult(section.key, points, maximum, percentage, len(scored), len(applicable)))
-        weighted_points += section.weight * points
-        weighted_max += section.weight * maximum
-        scored_total += len(scored)
-        applicable_total += len(applicable)
-    total = weighted_points / weighted_max * HUNDRED if weighted_max else None
-    return InstrumentResult(tuple(results), total, predikat(total, bands), scored_total, applicable_total)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
 
 from madrasah.models import AcademicYear, Madrasah, Semester
 
-from ..models import Competency, Domain, Framework, Indicator, InstrumentVersion, Item, PredikatBand, Section
+from ..models import (
+    BandRounding,
+    Competency,
+    Domain,
+    Framework,
+    Indicator,
+    InstrumentVersion,
+    Item,
+    ItemScoring,
+    PredikatBand,
+    Section,
+)
 from .rules import Band
 
 
@@ -163,3 +186,26 @@ def framework_indexes() -> dict[str, dict[int, set[int]]]:
         if indicator is not None:
             numbers.add(indicator)
     return indexes
+
+
+def item_floor(version: str = "instrument_version__") -> Case:
+    """The points an item counts from, in a query reaching the version by `version`: the scale min when
+    the version normalises item points, else 0. A mean of points m is then the percentage
+    (m − floor) ÷ (scale max − floor) × 100, as `scoring.score_instrument` counts a section."""
+    return Case(
+        When(**{f"{version}item_scoring": ItemScoring.NORMALISED}, then=F(f"{version}scale_min")),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def band_read(percentage: str = "percentage", version: str = "instrument_version__") -> Case:
+    """A stored percentage as its predikat was read, in a query reaching the version by `version`:
+    rounded half up to a whole number or two decimals when the version says so (SQL ROUND of a
+    positive numeric), else as stored (`scoring.band_value`)."""
+    return Case(
+        When(**{f"{version}band_rounding": BandRounding.WHOLE}, then=Round(percentage, 0)),
+        When(**{f"{version}band_rounding": BandRounding.TWO_DECIMALS}, then=Round(percentage, 2)),
+        default=F(percentage),
+        output_field=DecimalField(max_digits=9, decimal_places=4),
+    )

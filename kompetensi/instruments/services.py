@@ -12,10 +12,23 @@ from django.utils.translation import gettext as _
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Madrasah
 
-from ..models import Competency, Indicator, Instrument, InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
+from ..models import (
+    BandRounding,
+    Competency,
+    Indicator,
+    Instrument,
+    InstrumentKind,
+    InstrumentVersion,
+    Item,
+    ItemScoring,
+    PredikatBand,
+    Section,
+    SectionCombining,
+)
 from . import seed_data, selectors
 from .examples import examples_for
 from .rules import Band, stored_vocabulary, supervision_vocabulary, validate_bands
+from .scoring import has_official_rule
 from .workbook import Issue, WorkbookError, framework_kind, workbook_read
 from .workbook.layout import SUPERVISION_INDICATOR_FRAMEWORK
 
@@ -53,6 +66,28 @@ def instrument_version_freeze(*, version: InstrumentVersion) -> None:
     version.refresh_from_db(fields=["frozen_at"])
 
 
+def _check_scoring_options(version: InstrumentVersion, options: dict[str, str]) -> None:
+    """Options must be known codes, and a version scored by the official rule (PKG, PKKM) keeps the
+    defaults: its value decides a teacher's standing, so no school may read it another way."""
+    for name, choices in (
+        ("item_scoring", ItemScoring),
+        ("section_combining", SectionCombining),
+        ("band_rounding", BandRounding),
+    ):
+        if options[name] not in choices.values:
+            raise ApplicationError(_("Choose one of the options offered."), field=name)
+    defaults = {
+        "item_scoring": ItemScoring.AS_GIVEN,
+        "section_combining": SectionCombining.POOLED,
+        "band_rounding": BandRounding.NONE,
+    }
+    if has_official_rule(version.instrument.kind) and options != defaults:
+        raise ApplicationError(
+            _("%(instrument)s is scored by the official rule of its guide: its scoring options cannot change.")
+            % {"instrument": version.instrument.name}
+        )
+
+
 @transaction.atomic
 def instrument_version_settings_update(
     *,
@@ -63,14 +98,22 @@ def instrument_version_settings_update(
     allow_not_applicable: bool,
     follow_up_below: Decimal,
     bands: list[tuple[Decimal, str]],
+    item_scoring: str | None = None,
+    section_combining: str | None = None,
+    band_rounding: str | None = None,
 ) -> None:
-    """Change the scale, options and predikat bands of an unfrozen version (all validated first).
+    """Change the scale, options, scoring options (None: as they are) and predikat bands of an
+    unfrozen version (all validated first). A PKG or PKKM version refuses any scoring option but the
+    defaults.
 
     The bands of a supervision instrument are the madrasah's one vocabulary: they become the
     madrasah's (`Madrasah.supervision_bands`, taken by every new supervision version) and replace the
     bands of its other supervision versions not used yet. Versions already used keep theirs, and so
     does the PKG, whose bands are its own. Safe to retry (the same values give the same rows)."""
     _refuse_if_frozen(version)
+    given = {"item_scoring": item_scoring, "section_combining": section_combining, "band_rounding": band_rounding}
+    options = {name: getattr(version, name) if value is None else value for name, value in given.items()}
+    _check_scoring_options(version, options)
     if scale_min >= scale_max:
         raise ApplicationError(_("The lowest score must be below the highest."), field="scale_max")
     if not scale_min <= follow_up_below <= scale_max + 1:
@@ -87,6 +130,8 @@ def instrument_version_settings_update(
     version.scale_labels = labels
     version.allow_not_applicable = allow_not_applicable
     version.follow_up_below = follow_up_below
+    for name, value in options.items():
+        setattr(version, name, value)
     version.save()
     instrument = version.instrument
     if is_supervision(instrument):
@@ -139,8 +184,9 @@ def section_delete(*, section: Section) -> None:
 
 @transaction.atomic
 def instrument_version_copy(*, version: InstrumentVersion, academic_year: AcademicYear) -> InstrumentVersion:
-    """An editable copy of `version` for a later `academic_year` (sections, items, bands). A supervision
-    instrument's copy takes the madrasah's predikat vocabulary, not the bands of the version copied."""
+    """An editable copy of `version` for a later `academic_year` (sections, items, scoring options,
+    bands). A supervision instrument's copy takes the madrasah's predikat vocabulary, not the bands of
+    the version copied."""
     if academic_year.start_year <= version.academic_year.start_year:
         raise ApplicationError(_("A copy must be for a later academic year."))
     if InstrumentVersion.objects.filter(instrument=version.instrument, academic_year=academic_year).exists():
@@ -159,6 +205,9 @@ def instrument_version_copy(*, version: InstrumentVersion, academic_year: Academ
         scale_labels=version.scale_labels,
         allow_not_applicable=version.allow_not_applicable,
         follow_up_below=version.follow_up_below,
+        item_scoring=version.item_scoring,
+        section_combining=version.section_combining,
+        band_rounding=version.band_rounding,
         copied_from=version,
     )
     if is_supervision(version.instrument):

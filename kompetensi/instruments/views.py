@@ -14,12 +14,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from madrasah.access import membership_required
 from madrasah.errors import ApplicationError
+from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear
 
 from ..access import INSTRUMENT_EDITORS, framework_for_user, instrument_version_for_user, section_for_user
 from . import seed_data, selectors, services, workbook
 from .examples import EXAMPLE_LABELS, EXAMPLES, examples_for
 from .forms import InstrumentImportForm, ItemFormSet, SectionForm, VersionSettingsForm
+from .rules import for_display
+from .scoring import example_result, has_official_rule, options_of, rule_sentence_of, shown_score
 from .seed import instruments_ensure_defaults
 from .workbook.preview import preview_of
 
@@ -70,9 +73,35 @@ def instrument_defaults(request):
     return redirect(f"{reverse('kompetensi:instrument-list')}?tahun={year.start_year}")
 
 
+def _scoring_example(version) -> dict:
+    """The version's rule at work on a small sheet of its scale: the numbers are `score_instrument`'s."""
+    sheet, result = example_result(
+        scale_min=version.scale_min,
+        scale_max=version.scale_max,
+        bands=selectors.bands_of(version),
+        **options_of(version),
+    )
+    return {
+        "sections": [
+            {
+                "title": section.title,
+                "weight": section.weight,
+                "points": ", ".join(str(p) for p in section.points),
+                "percentage": format_decimal_id(for_display(result.sections[n].percentage)),
+            }
+            for n, section in enumerate(sheet)
+        ],
+        "total": format_decimal_id(for_display(result.percentage)),
+        "read": shown_score(result.percentage, result.band_rounding),
+        "rounded": result.band_value != result.percentage,
+        "predikat": result.predikat or "",
+    }
+
+
 @membership_required()
 def instrument_detail(request, pk: int):
     version = instrument_version_for_user(request.membership, pk)
+    official = has_official_rule(version.instrument.kind)
     return render(
         request,
         "kompetensi/instrument_detail.html",
@@ -88,6 +117,8 @@ def instrument_detail(request, pk: int):
                 for example in examples_for(version.academic_year.start_year)
                 if example.code == version.instrument.code and not version.is_frozen
             ],
+            "rule": None if official else rule_sentence_of(version),
+            "example": None if official else _scoring_example(version),
         },
     )
 
@@ -104,7 +135,7 @@ def instrument_settings(request, pk: int):
     version = instrument_version_for_user(request.membership, pk, write=True)
     if refused := _refuse_frozen_page(request, version):
         return refused
-    form = VersionSettingsForm(request.POST or None, initial=VersionSettingsForm.initial_for(version))
+    form = VersionSettingsForm(request.POST or None, initial=VersionSettingsForm.initial_for(version), version=version)
     if request.method == "POST" and form.is_valid():
         try:
             services.instrument_version_settings_update(version=version, **form.cleaned_data)

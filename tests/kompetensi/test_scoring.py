@@ -6,16 +6,14 @@ import pytest
 
 from kompetensi.instruments.rules import (
     Band,
-    ItemScore,
-    SectionInput,
     clean_sheet_scores,
     competency_score,
     for_display,
     predikat,
-    score_instrument,
     score_pkg,
     validate_bands,
 )
+from kompetensi.instruments.scoring import ItemScore, SectionInput, score_instrument
 from madrasah.errors import ApplicationError
 
 PKG_BANDS = [

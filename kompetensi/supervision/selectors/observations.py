@@ -13,13 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Membership, Role, Semester
 from madrasah.notifications import whatsapp_number_of, whatsapp_share_url
 from madrasah.workflow import history_rows, shorten
 
 from ...access import FOLLOW_UP_MANAGERS
-from ...instruments.rules import InstrumentResult, ItemScore, SectionInput, for_display, score_instrument
+from ...instruments.scoring import InstrumentResult, ItemScore, SectionInput, options_of, score_instrument, shown_score
 from ...instruments.selectors import bands_of
 from ...models import FollowUp, Item, Observation
 from ..rules import ACKNOWLEDGEABLE, CLARIFIABLE, FINALISABLE, REVIEWED_STATES, S, acknowledge_deadline
@@ -27,7 +26,7 @@ from .followups import follow_ups_with_overdue
 
 
 def observation_result(observation: Observation) -> InstrumentResult:
-    """The one scoring function applied to an observation's stored scores."""
+    """The one scoring function applied to an observation's stored scores, with its version's options."""
     version = observation.instrument_version
     scores = {s.item_id: s for s in observation.scores.all()}
     sections = []
@@ -43,7 +42,11 @@ def observation_result(observation: Observation) -> InstrumentResult:
             )
         sections.append(SectionInput(section.pk, section.weight, items))
     return score_instrument(
-        sections=sections, scale_min=version.scale_min, scale_max=version.scale_max, bands=bands_of(version)
+        sections=sections,
+        scale_min=version.scale_min,
+        scale_max=version.scale_max,
+        bands=bands_of(version),
+        **options_of(version),
     )
 
 
@@ -106,7 +109,7 @@ def observation_recap_rows(
         rows.append(
             {
                 "observation": observation,
-                "score": format_decimal_id(for_display(observation.percentage)),
+                "score": shown_score(observation.percentage, observation.instrument_version.band_rounding),
                 "finalisable": finalisable,
                 "ticked": finalisable and observation.state == S.ACKNOWLEDGED,
                 "needs_confirmation": observation.state == S.CLARIFICATION,

@@ -30,7 +30,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncDate
@@ -40,13 +39,14 @@ from madrasah import compiled
 from madrasah.models import Madrasah
 
 from ...instruments.rules import HUNDRED, Measure, mean
-from ...instruments.selectors import band_bound
+from ...instruments.selectors import band_bound, band_read, item_floor
 from ...models import FollowUpStatus, Observation, ObservationScore, ObservationState, ProgrammeRow
 from ..rules import overdue_cutoff
 
 DECIMAL = DecimalField(max_digits=20, decimal_places=10)
 COUNTED = Q(not_applicable=False, points__isnull=False)  # a score that enters the percentage
-SCALE_MAX = "observation__instrument_version__scale_max"
+VERSION = "observation__instrument_version__"  # from an ObservationScore
+SCALE_MAX = f"{VERSION}scale_max"
 OBSERVED = [s for s in ObservationState.values if s != ObservationState.DRAFT]  # past draft: "done"
 
 
@@ -108,8 +108,8 @@ def _result_totals() -> dict:
 def mean_points_over(items: Q) -> Subquery:
     """An observation's mean points over some of its items, for an Observation query: scored items
     only (an item marked not applicable, or not scored, holds no points), None when there is none.
-    Times 100 ÷ scale max, it is Σ points ÷ (counted items × scale max) × 100, the scoring function's
-    section percentage (unweighted). `items`: a condition on ObservationScore (OuterRef points into
+    Less `item_floor`, times 100 ÷ (scale max − floor), it is the scoring function's section
+    percentage (unweighted). `items`: a condition on ObservationScore (OuterRef points into
     the observation's query)."""
     return Subquery(
         ObservationScore.objects.filter(items, observation_id=OuterRef("pk"))
@@ -172,6 +172,7 @@ def instrument_results(
             )
             aggregates.update(
                 scale_max=Max("instrument_version__scale_max"),
+                floor=Max(item_floor()),
                 section_points=Sum("section"),
                 section_n=Count("section"),
             )
@@ -183,8 +184,9 @@ def instrument_results(
         group_key = tuple(r[f] for f in RESULT_FIELDS)
         group = groups.setdefault(group_key, {"n": r["n"], "total": r["total"] or Decimal(0), "sections": []})
         if sections and r["instrument_version__sections__title"] is not None:
-            # Σ mean points × 100 ÷ scale max = Σ section percentages (one version, one scale).
-            percentages = Decimal(r["section_points"] or 0) * HUNDRED / Decimal(r["scale_max"])
+            # Σ (mean points − floor) × 100 ÷ (max − floor) = Σ section percentages (one version).
+            counted = Decimal(r["section_points"] or 0) - r["section_n"] * r["floor"]
+            percentages = counted * HUNDRED / Decimal(r["scale_max"] - r["floor"])
             group["sections"].append(
                 (
                     r["instrument_version__sections__title"],
@@ -240,7 +242,7 @@ class ItemAverage:
     instrument_name: str
     section_title: str
     item_text: str
-    average: Decimal  # points ÷ (scores × scale max) × 100 over the observations that scored the item
+    average: Decimal  # the item's percentage (`item_floor`) over the observations that scored it
 
 
 def strongest_items(
@@ -253,6 +255,7 @@ def strongest_items(
 
     def build() -> QuerySet:
         latest = latest_final_observations(madrasah_id=madrasah_id, semester_ids=semester_ids)
+        floor = Max(item_floor(VERSION))
         return (
             ObservationScore.objects.filter(
                 points__isnull=False,  # scored (an item marked not applicable holds no points)
@@ -261,9 +264,7 @@ def strongest_items(
             )
             .order_by()
             .values(*ITEM_FIELDS)
-            .annotate(
-                average=Avg("points", output_field=DECIMAL) * Value(HUNDRED, output_field=DECIMAL) / Max(SCALE_MAX)
-            )
+            .annotate(average=(Avg("points", output_field=DECIMAL) - floor) * HUNDRED / (Max(SCALE_MAX) - floor))
             .order_by(
                 "-average",
                 "observation__instrument_version__instrument__name",
@@ -461,10 +462,9 @@ def metric_instrument_average(
     items = Q(item__section__title=section_title) if section_title else Q()
     if competency_id is not None:
         items &= Q(item__indicator__competency_id=competency_id) | Q(item__section__competency_id=competency_id)
-    part = ExpressionWrapper(
-        mean_points_over(items) * Value(HUNDRED, output_field=DECIMAL) / F("instrument_version__scale_max"),
-        output_field=DECIMAL,
-    )
+    floor = item_floor()
+    percentage = (mean_points_over(items) - floor) * HUNDRED / (F("instrument_version__scale_max") - floor)
+    part = ExpressionWrapper(percentage, output_field=DECIMAL)
     totals = latest.annotate(part=part).aggregate(total=Sum("part", output_field=DECIMAL), n=Count("part"))
     return Measure.average(totals["total"], totals["n"])
 
@@ -473,13 +473,12 @@ def metric_instrument_predikat_share(
     *, madrasah: Madrasah, semester_ids: list[int], instrument_id: int, predikat: str, subject_group: str = ""
 ) -> Measure:
     """Share (0–100) of teachers whose latest finalised result on the instrument is at or above the
-    band `predikat` of that observation's instrument version (percentage ≥ its lower bound). One query."""
+    band `predikat` of that observation's instrument version (percentage as read ≥ its lower bound). One query."""
     latest = latest_final_observations(
         madrasah_id=madrasah.pk, semester_ids=semester_ids, subject_group=subject_group
     ).filter(instrument_version__instrument_id=instrument_id)
-    totals = latest.annotate(bound=band_bound(version="instrument_version_id", predikat=predikat)).aggregate(
-        n=Count("pk"), hits=Count("pk", filter=Q(percentage__gte=F("bound")))
-    )
+    totals = latest.annotate(bound=band_bound(version="instrument_version_id", predikat=predikat), read=band_read())
+    totals = totals.aggregate(n=Count("pk"), hits=Count("pk", filter=Q(read__gte=F("bound"))))
     return Measure.share(totals["hits"], totals["n"])
 
 

@@ -1,6 +1,6 @@
 """Observations: starting one, saving scores with a version token, scoring, history.
 
-Every stored percentage and predikat comes from `instruments.rules.score_instrument` through
+Every stored percentage and predikat comes from `instruments.scoring.score_instrument` through
 `observation_result`, so a supervision's score is the same wherever it appears.
 """
 
@@ -14,7 +14,8 @@ from madrasah.texts import shorten
 from madrasah.versioning import StaleVersion, version_claim
 from madrasah.workflow import locked, record_event
 
-from ...instruments.rules import InstrumentResult, SaveResult, clean_sheet_scores
+from ...instruments.rules import SaveResult, clean_sheet_scores
+from ...instruments.scoring import InstrumentResult, stored_value
 from ...instruments.selectors import sheet_item_ids
 from ...instruments.services import instrument_version_freeze
 from ...models import (
@@ -45,7 +46,7 @@ class ConflictError(StaleVersion):
 
 def _store_result(observation: Observation) -> InstrumentResult:
     result = observation_result(observation)
-    observation.percentage = result.percentage
+    observation.percentage = stored_value(result.percentage)
     observation.predikat = result.predikat or ""
     return result
 

@@ -17,7 +17,8 @@ from madrasah.formatting import format_decimal_id
 from madrasah.models import AccessKind, Membership
 
 from ...access import SUPERVISION_READERS, observation_for_user, programme_row_for_user
-from ...instruments.rules import InstrumentResult, for_display
+from ...instruments.rules import for_display
+from ...instruments.scoring import NORMALISED, InstrumentResult, rule_sentence_of, shown_score
 from ...instruments.selectors import instrument_version_sheet
 from ...models import Observation, ObservationState, ProgrammeRow
 from ..selectors.observations import observation_actions, observation_history, observation_result
@@ -44,9 +45,10 @@ def person_of(user, madrasah_id: int) -> SimpleNamespace:
 
 
 def result_display(result: InstrumentResult) -> dict:
-    """What the page and the autosave answer show: numbers the Indonesian way (82,50)."""
+    """What the page and the autosave answer show: numbers the Indonesian way (82,50), the total as the
+    predikat beside it was read (76 when the version reads its bands from a whole number)."""
     return {
-        "percentage": format_decimal_id(for_display(result.percentage)),
+        "percentage": shown_score(result.percentage, result.band_rounding),
         "predikat": result.predikat or "",
         "scored": result.scored,
         "applicable": result.applicable,
@@ -110,8 +112,12 @@ def detail(request, pk: int):
             "actions": observation_actions(observation=observation, membership=request.membership, result=result),
             "history": observation_history(observation=observation),
             "supervisor": person_of(observation.supervisor, observation.madrasah_id),
-            # With a scale from 1, a sheet scored all 1s is 25,00, not 0 (said beside the total).
-            "lowest": format_decimal_id(for_display(Decimal(version.scale_min) / Decimal(version.scale_max) * 100)),
+            "rule": rule_sentence_of(version),
+            # With a scale from 1 and points as given, a sheet scored all 1s is 25,00, not 0 (said
+            # beside the total); normalised, it is 0.
+            "lowest": ""
+            if version.item_scoring == NORMALISED
+            else format_decimal_id(for_display(Decimal(version.scale_min) / Decimal(version.scale_max) * 100)),
             "can_edit": observation.state == ObservationState.DRAFT and observation.supervisor_id == request.user.pk,
         },
     )
@@ -146,6 +152,7 @@ def blank_sheet(request, row_pk: int, version_pk: int):
             "teacher": SimpleNamespace(name=row.teacher.full_name, nip=row.teacher.nip_display),
             "supervisor": person_of(row.supervisor, madrasah.pk),
             "bands": list(version.bands.all()),
+            "rule": rule_sentence_of(version),
             "columns": 3 + len(version.scale_values) + (1 if version.allow_not_applicable else 0),
             "paper": madrasah.paper_size.lower(),
         },

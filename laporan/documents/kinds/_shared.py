@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
 from kompetensi.instruments.rules import HUNDRED
+from kompetensi.instruments.scoring import NORMALISED, rule_sentence_of
 from kompetensi.models import ObservationScore
 from madrasah.identifiers import StaffIdentifier, format_nip, staff_identifier
 from madrasah.models import Madrasah, Membership, Role, Staff
@@ -74,18 +75,30 @@ def local_window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime
     )
 
 
+def rule_lines(versions: Iterable) -> list[str]:
+    """The scoring rule under a table of supervision results: one sentence when every instrument in
+    it is scored alike, else one line per instrument named (in the order given)."""
+    by_version = {v.pk: v for v in versions}
+    sentences = {pk: rule_sentence_of(v) for pk, v in by_version.items()}
+    if len(set(sentences.values())) <= 1:
+        return list(set(sentences.values()))
+    return [f"{by_version[pk].instrument.name}: {sentence}" for pk, sentence in sentences.items()]
+
+
 @dataclass(frozen=True)
 class SectionResult:
     section_id: int
     title: str
     percentage: Decimal
-    points: int  # Σ points of the scored applicable items
-    maximum: int  # their number × scale max
+    points: int  # Σ points of the scored applicable items (less the scale min each, normalised)
+    maximum: int  # their number × scale max (× (max − min), normalised)
 
 
 def section_results(observation_ids: Iterable[int]) -> dict[int, list[SectionResult]]:
-    """{observation: [section results in instrument order]}: Σ points ÷ (scored applicable items ×
-    scale max) × 100 per section, the dashboard's section rule, summed in SQL (one query)."""
+    """{observation: [section results in instrument order]}: per section, Σ points ÷ (scored
+    applicable items × scale max) × 100, or from the scale min when the version normalises item
+    points — the section percentage of `kompetensi.instruments.scoring.score_instrument` — summed in
+    SQL (one query)."""
     ids = list(observation_ids)
     if not ids:
         return {}
@@ -93,18 +106,25 @@ def section_results(observation_ids: Iterable[int]) -> dict[int, list[SectionRes
         ObservationScore.objects.filter(observation_id__in=ids, not_applicable=False, points__isnull=False)
         .order_by()
         .values("observation_id", "item__section_id", "item__section__title", "item__section__order")
-        .annotate(points=Sum("points"), n=Count("pk"), scale=Max("observation__instrument_version__scale_max"))
+        .annotate(
+            points=Sum("points"),
+            n=Count("pk"),
+            scale=Max("observation__instrument_version__scale_max"),
+            scale_min=Max("observation__instrument_version__scale_min"),
+            item_scoring=Max("observation__instrument_version__item_scoring"),
+        )
         .order_by("observation_id", "item__section__order", "item__section_id")
     )
     found: dict[int, list[SectionResult]] = defaultdict(list)
     for row in rows:
-        maximum = row["n"] * row["scale"]
+        floor = row["scale_min"] if row["item_scoring"] == NORMALISED else 0
+        points, maximum = row["points"] - row["n"] * floor, row["n"] * (row["scale"] - floor)
         found[row["observation_id"]].append(
             SectionResult(
                 section_id=row["item__section_id"],
                 title=row["item__section__title"],
-                percentage=Decimal(row["points"]) * HUNDRED / Decimal(maximum),
-                points=row["points"],
+                percentage=Decimal(points) * HUNDRED / Decimal(maximum),
+                points=points,
                 maximum=maximum,
             )
         )

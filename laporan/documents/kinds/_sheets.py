@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from kompetensi.growth.rules import safe_name
+from kompetensi.instruments.scoring import rule_sentence_of, shown_score
 from kompetensi.instruments.selectors import instrument_version_sheets, version_bands
 from kompetensi.models import (
     FollowUp,
@@ -70,6 +71,7 @@ class Sheet:
     scale_max: int
     bands: list[tuple[Decimal, str]]
     sections: list[SheetSection]
+    rule: str  # the scoring rule of the version, in one sentence
     teacher: Person
     supervisor: Person
     subject: str = ""
@@ -82,6 +84,7 @@ class Sheet:
     filled: bool = False
     state: str = ""
     percentage: Decimal | None = None
+    shown: str = ""  # the percentage as its predikat was read (`shown_score`)
     predikat: str = ""
     points: int = 0
     maximum: int = 0
@@ -130,6 +133,7 @@ def _sheet(version: InstrumentVersion, versions: _Versions, sections: list[Sheet
         scale_max=version.scale_max,
         bands=versions.bands(version),
         sections=sections,
+        rule=rule_sentence_of(version),
         **fields,
     )
 
@@ -298,6 +302,7 @@ def sheets_of_observations(*, madrasah: Madrasah, observations: list[Observation
                 filled=True,
                 state=states.get(observation.state, observation.state),
                 percentage=observation.percentage,
+                shown=shown_score(observation.percentage, version.band_rounding),
                 predikat=observation.predikat,
                 points=sum(r.points for r in results.values()),
                 maximum=sum(r.maximum for r in results.values()),

@@ -22,13 +22,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kompetensi.instruments.rules import HUNDRED
+from kompetensi.instruments.scoring import rule_sentence_of, shown_score
 from kompetensi.models import FollowUp, FollowUpStatus, Item, ObservationScore, Section
 from kompetensi.supervision.selectors.results import (
     COUNTED,
     DECIMAL,
     ITEM_FIELDS,
     SCALE_MAX,
+    VERSION,
     ExactNumber,
+    item_floor,
     latest_final_observations,
 )
 from madrasah.identifiers import StaffIdentifier
@@ -47,6 +50,7 @@ class TeacherResult:
     identifier: StaffIdentifier
     sections: list[Decimal | None]
     score: Decimal | None
+    shown: str  # the score as its predikat was read (`shown_score`)
     predikat: str
     low_items: int
 
@@ -57,6 +61,7 @@ class InstrumentAnalysis:
     threshold: Decimal
     sections: list[str] = field(default_factory=list)
     rows: list[TeacherResult] = field(default_factory=list)
+    rule: str = ""  # the scoring rule of the version, in one sentence
 
     @property
     def section_averages(self) -> list[Decimal | None]:
@@ -114,6 +119,7 @@ def instrument_analyses(*, data: DashboardData) -> list[InstrumentAnalysis]:
         if not analysis.sections:
             analysis.sections = titles.get(observation.instrument_version_id, [])
             analysis.threshold = observation.instrument_version.follow_up_below
+            analysis.rule = rule_sentence_of(observation.instrument_version)
         found = {r.title: r.percentage for r in per_section.get(observation.pk, [])}
         analysis.rows.append(
             TeacherResult(
@@ -121,6 +127,7 @@ def instrument_analyses(*, data: DashboardData) -> list[InstrumentAnalysis]:
                 identifier=observation.teacher.identifier,
                 sections=[found.get(title) for title in analysis.sections],
                 score=observation.percentage,
+                shown=shown_score(observation.percentage, observation.instrument_version.band_rounding),
                 predikat=observation.predikat,
                 low_items=observation.low_items,
             )
@@ -130,7 +137,8 @@ def instrument_analyses(*, data: DashboardData) -> list[InstrumentAnalysis]:
 
 def low_items(*, data: DashboardData, limit: int = LOW_ITEMS_SHOWN) -> list[LowItem]:
     """Items scored below their instrument's follow-up threshold by the most teachers (latest final
-    results), with their mean (points ÷ scale max × 100): one query."""
+    results), with their mean as a percentage (points ÷ scale max × 100, from the scale min when the
+    version normalises item points): one query."""
     latest = latest_final_observations(madrasah_id=data.madrasah.pk, semester_ids=[data.semester.pk])
     rows = (
         ObservationScore.objects.filter(COUNTED, observation__in=latest)
@@ -140,7 +148,9 @@ def low_items(*, data: DashboardData, limit: int = LOW_ITEMS_SHOWN) -> list[LowI
             below=Count("pk", filter=Q(points__lt=F("observation__instrument_version__follow_up_below"))),
             teachers=Count("observation__teacher_id", distinct=True),
             average=ExpressionWrapper(
-                ExactNumber(Sum("points")) * Value(HUNDRED, output_field=DECIMAL) / (Count("pk") * Max(SCALE_MAX)),
+                (ExactNumber(Sum("points")) - Count("pk") * Max(item_floor(VERSION)))
+                * Value(HUNDRED, output_field=DECIMAL)
+                / (Count("pk") * (Max(SCALE_MAX) - Max(item_floor(VERSION)))),
                 output_field=DECIMAL,
             ),
         )

@@ -21,7 +21,7 @@ from madrasah.models import Madrasah, Semester
 
 from ..rules import DocumentKind, PeriodKind, document
 from ._schedule import programme_with_people, schedule_rows, schedule_span
-from ._shared import leaders
+from ._shared import leaders, rule_lines
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ def programme_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
         return {"empty": True, "semester": semester}
     kepala, waka = leaders(madrasah=madrasah)
     texts = programme_texts(programme)  # composed in the document's language where left standard
+    versions = list(programme_instruments(programme=programme, semester=semester))
     return {
         "empty": False,
         "semester": semester,
@@ -102,7 +103,8 @@ def programme_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
         "span": schedule_span(programme=programme),
         "rows": schedule_rows(programme=programme, semester=semester),
         "blocked": list(blocked_periods(semester=semester)),
-        "instruments": instrument_rows(programme_instruments(programme=programme, semester=semester)),
+        "instruments": instrument_rows(versions),
+        "rules": rule_lines(versions),
         "kepala": kepala,
         "waka": waka,
     }

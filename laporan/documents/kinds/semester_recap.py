@@ -21,16 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus
+from kompetensi.instruments.scoring import shown_score
+from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus, InstrumentVersion
 from kompetensi.supervision.selectors.results import latest_final_observations
 from madrasah.identifiers import IDENTIFIER_HEADING, identifier_cell_text
 from madrasah.models import Madrasah, Staff, TeacherType
 from madrasah.texts import shorten
 from madrasah.workbooks import workbook_bytes
 
-from ...dashboard.rules import Table, cell_text, dashboard_workbook, recap_charts, recap_tables, write_table
+from ...dashboard.rules import Table, dashboard_workbook, recap_charts, recap_tables, write_table
 from ...dashboard.selectors import DashboardData, dashboard_data
 from ..rules import DocumentKind, PeriodKind, document
+from ._shared import rule_lines
 
 CHART_WIDTH = 520  # beside its table
 WIDE_CHART_WIDTH = 1000  # under its table, for long labels
@@ -72,12 +74,18 @@ def teacher_rows(*, data: DashboardData) -> list[dict]:
     instrument of the recap and their follow-ups of the semester. Three queries."""
     madrasah, semester = data.madrasah, data.semester
     results: dict[int, dict[int, tuple]] = {}
-    for row in (
+    for teacher_id, instrument_id, percentage, predikat, rounding in (
         latest_final_observations(madrasah_id=madrasah.pk, semester_ids=[semester.pk])
         .order_by()
-        .values_list("teacher_id", "instrument_version__instrument_id", "percentage", "predikat")
+        .values_list(
+            "teacher_id",
+            "instrument_version__instrument_id",
+            "percentage",
+            "predikat",
+            "instrument_version__band_rounding",
+        )
     ):
-        results.setdefault(row[0], {})[row[1]] = (row[2], row[3])
+        results.setdefault(teacher_id, {})[instrument_id] = (percentage, predikat, shown_score(percentage, rounding))
     is_open, closed = Q(status=FollowUpStatus.OPEN), Q(status=FollowUpStatus.CLOSED)
     follow_ups = {
         row["teacher_id"]: row
@@ -104,7 +112,7 @@ def teacher_rows(*, data: DashboardData) -> list[dict]:
                 "results": [
                     {
                         "value": mine[i.instrument_id][0],
-                        "text": cell_text(mine[i.instrument_id][0]),
+                        "text": mine[i.instrument_id][2] or "–",
                         "predikat": mine[i.instrument_id][1],
                     }
                     if i.instrument_id in mine
@@ -116,6 +124,17 @@ def teacher_rows(*, data: DashboardData) -> list[dict]:
             }
         )
     return rows
+
+
+def result_rules(*, data: DashboardData) -> list[str]:
+    """The scoring rule of the versions the teachers' results were scored with (`rule_lines`): one query."""
+    latest = latest_final_observations(madrasah_id=data.madrasah.pk, semester_ids=[data.semester.pk])
+    versions = (
+        InstrumentVersion.objects.filter(pk__in=latest.values("instrument_version_id"))
+        .select_related("instrument")
+        .order_by("instrument__kind", "instrument__name")
+    )
+    return rule_lines(versions)
 
 
 def follow_up_rows(*, data: DashboardData, today: dt.date) -> list[dict]:
@@ -175,6 +194,7 @@ def semester_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
         "tables": tables,
         "instruments": data.instruments,
         "teachers": teacher_rows(data=data),
+        "rules": result_rules(data=data),
         "follow_ups": follow_up_rows(data=data, today=timezone.localdate(now)),
         "hidden_instruments": [i for i in data.instruments if i.hidden],
     }

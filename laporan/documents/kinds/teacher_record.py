@@ -12,16 +12,13 @@ record is read by the Waka and the pengawas too.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kompetensi.instruments.rules import HUNDRED
-from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus, ObservationScore, PkbActivity, PkbStatus
+from kompetensi.instruments.scoring import shown_score
+from kompetensi.models import FollowUp, FollowUpKind, FollowUpStatus, PkbActivity, PkbStatus
 from kompetensi.pkb.rules import academic_year_bounds
 from kompetensi.pkb.selectors import pkb_totals
 from kompetensi.supervision.selectors.results import latest_final_observations
@@ -29,24 +26,7 @@ from madrasah.models import Madrasah, Staff
 
 from ...dashboard.rules import cell_text
 from ..rules import DocumentKind, PeriodKind, document
-
-
-def section_percentages(observation_ids: list[int]) -> dict[int, list[tuple[str, Decimal]]]:
-    """{observation: [(section title, Σ points ÷ (scored items × scale max) × 100)]} in section order —
-    the dashboard's section rule for one observation (not-applicable and unscored items left out).
-    Summed in SQL, one query."""
-    rows = (
-        ObservationScore.objects.filter(observation_id__in=observation_ids, not_applicable=False, points__isnull=False)
-        .order_by()
-        .values("observation_id", "item__section_id", "item__section__title", "item__section__order")
-        .annotate(points=Sum("points"), n=Count("pk"), scale=Max("observation__instrument_version__scale_max"))
-        .order_by("observation_id", "item__section__order", "item__section_id")
-    )
-    found: dict[int, list] = {}
-    for row in rows:
-        share = Decimal(row["points"]) * HUNDRED / (Decimal(row["n"]) * Decimal(row["scale"]))
-        found.setdefault(row["observation_id"], []).append((row["item__section__title"], share))
-    return found
+from ._shared import rule_lines, section_results
 
 
 def teacher_context(*, madrasah: Madrasah, period, teacher: Staff | None = None) -> dict:
@@ -60,14 +40,15 @@ def teacher_context(*, madrasah: Madrasah, period, teacher: Staff | None = None)
             "instrument_version__instrument__kind", "instrument_version__instrument__name"
         )
     )
-    sections = section_percentages([o.pk for o in observations])
+    sections = section_results([o.pk for o in observations])
+    rules = rule_lines([o.instrument_version for o in observations])
     results = [
         {
             "instrument": o.instrument_version.instrument.name,
             "observed_on": o.observed_on,
-            "score": cell_text(o.percentage),
+            "score": shown_score(o.percentage, o.instrument_version.band_rounding) or "–",
             "predikat": o.predikat,
-            "sections": [(title, cell_text(value)) for title, value in sections.get(o.pk, [])],
+            "sections": [(r.title, cell_text(r.percentage)) for r in sections.get(o.pk, [])],
             "strengths": o.strengths.strip(),
             "improvements": o.improvements.strip(),
         }
@@ -111,6 +92,7 @@ def teacher_context(*, madrasah: Madrasah, period, teacher: Staff | None = None)
         "teacher": teacher,
         "subjects": subjects,
         "results": results,
+        "rules": rules,
         "follow_ups": follow_ups,
         "open_follow_ups": open_count,
         "pkb": pkb,
