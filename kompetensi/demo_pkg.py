@@ -1,6 +1,7 @@
 """Demo PKG for `seed_demo` (step 30, after the instruments and the supervision history): a period per
 seeded academic year with a PKG instrument; earlier years appraised, signed and approved for every
-subject teacher; the current year in mixed stages (half-scored, submitted, signed, one clarification).
+teacher (a guru BK with the BK instrument of the year); the current year in mixed stages (half-scored,
+submitted, signed, one clarification).
 
 Everything goes through the pages' services (assignment, scores, transitions with their events and
 results); only timestamps are moved back afterwards. Deterministic for the same seed and date.
@@ -30,6 +31,10 @@ from .appraisal.services.transitions import (
 )
 from .models import Appraisal, AppraisalEvent, AppraisalPeriod, Item
 
+EVIDENCE_NOTES = {
+    TeacherType.SUBJECT: "Pengamatan kelas: guru mengenali karakteristik peserta didik dan menyesuaikan tugas.",
+    TeacherType.COUNSELLOR: "Pengamatan layanan klasikal: guru BK menyesuaikan layanan dengan kebutuhan peserta didik.",
+}
 CLARIFICATION_TEXT = "Mohon penjelasan indikator 7.4: analisis hasil penilaian sudah saya lampirkan di modul ajar."
 
 
@@ -68,7 +73,9 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
     kepala_staff = next((s for s, u in members.items() if u.pk == kepala.pk), None)
     waka_staff = next((s for s, u in members.items() if u.pk == waka.pk), None)
     teachers = list(
-        Staff.objects.filter(madrasah=madrasah, is_active=True, teacher_type=TeacherType.SUBJECT).order_by("pk")
+        Staff.objects.filter(madrasah=madrasah, is_active=True)
+        .filter(teacher_type__in=(TeacherType.SUBJECT, TeacherType.COUNSELLOR))
+        .order_by("pk")
     )
     # Certified and senior teachers show more indicators fully; each keeps their level from year to year.
     level = {t.pk: min(0.95, rng.uniform(0.5, 0.8) + (0.1 if t.certified else 0)) for t in teachers}
@@ -83,12 +90,18 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
         period = period or appraisal_period_create(
             madrasah_id=madrasah.pk, academic_year=year, start_date=year.start_date, end_date=year.end_date, user=kepala
         )
-        version = pkg_version_for(period=period, teacher_type=TeacherType.SUBJECT)
-        if version is None:
-            continue
-        items = list(Item.objects.filter(section__version=version).order_by("section__order", "order", "pk"))
-        first_section = items[0].section_id if items else None
+        items_of = {}
+        for teacher_type in (TeacherType.SUBJECT, TeacherType.COUNSELLOR):
+            version = pkg_version_for(period=period, teacher_type=teacher_type)
+            if version is not None:
+                items_of[teacher_type] = list(
+                    Item.objects.filter(section__version=version).order_by("section__order", "order", "pk")
+                )
         for index, teacher in enumerate(teachers):
+            items = items_of.get(teacher.teacher_type)
+            if not items:
+                continue
+            first_section = items[0].section_id
             if teacher.pk == kepala_staff:
                 assessor = pengawas
             elif teacher.pk == waka_staff:
@@ -114,7 +127,7 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
                     appraisal=appraisal,
                     user=assessor,
                     section_id=first_section,
-                    note="Pengamatan kelas: guru mengenali karakteristik peserta didik dan menyesuaikan tugas.",
+                    note=EVIDENCE_NOTES[teacher.teacher_type],
                 )
             if plan == "half":
                 counts["current"] += 1

@@ -13,9 +13,9 @@ from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear
 
 from ..access import INSTRUMENT_EDITORS, framework_for_user, instrument_version_for_user, section_for_user
-from . import seed_data, selectors, services
+from . import selectors, services
 from .forms import ItemFormSet, SectionForm, VersionSettingsForm
-from .seed import instruments_ensure_defaults
+from .seed import DEFAULT_INSTRUMENTS, instruments_ensure_defaults
 
 
 def _chosen_year(request) -> AcademicYear | None:
@@ -39,7 +39,7 @@ def instrument_list(request):
             "year": year,
             "years": selectors.academic_years(madrasah=madrasah),
             "versions": versions,
-            "defaults_missing": any(spec["code"] not in present for spec in seed_data.ALL_INSTRUMENTS),
+            "defaults_missing": any(spec["code"] not in present for spec in DEFAULT_INSTRUMENTS),
             "can_edit": request.membership.has_role(*INSTRUMENT_EDITORS),
             "frameworks": selectors.frameworks(),
         },

@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kompetensi.instruments.examples import PKG_BK_EXAMPLE
 from kompetensi.instruments.seed import ensure_frameworks, instrument_create_from_spec
 from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Appraisal, AppraisalPeriod, AppraisalScore, InstrumentVersion, Item
 
 
-def pkg_version(*, madrasah, academic_year) -> InstrumentVersion:
+def pkg_version(*, madrasah, academic_year, spec: dict = PKG_MAPEL_INSTRUMENT) -> InstrumentVersion:
     """The seeded PKG version of the year (made once; only the PKG instrument, which is quicker than
     `seed.instruments_ensure_defaults` and gives the same version)."""
     existing = InstrumentVersion.objects.filter(
-        instrument__madrasah=madrasah, instrument__code="pkg-mapel", academic_year=academic_year
+        instrument__madrasah=madrasah, instrument__code=spec["code"], academic_year=academic_year
     ).first()
     if existing:
         return existing
     ensure_frameworks()
-    return instrument_create_from_spec(madrasah=madrasah, academic_year=academic_year, spec=PKG_MAPEL_INSTRUMENT)
+    return instrument_create_from_spec(madrasah=madrasah, academic_year=academic_year, spec=spec)
+
+
+def pkg_bk_version(*, madrasah, academic_year) -> InstrumentVersion:
+    """The example PKG version for guru BK (17 competencies, 2 items each)."""
+    return pkg_version(madrasah=madrasah, academic_year=academic_year, spec=PKG_BK_EXAMPLE)
 
 
 def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True) -> AppraisalPeriod:
@@ -36,7 +42,8 @@ def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True
 
 
 def appraisal(period, teacher_staff, assessor_user, **fields) -> Appraisal:
-    version = pkg_version(madrasah=period.madrasah, academic_year=period.academic_year)
+    spec = PKG_BK_EXAMPLE if teacher_staff.teacher_type == "bk" else PKG_MAPEL_INSTRUMENT
+    version = pkg_version(madrasah=period.madrasah, academic_year=period.academic_year, spec=spec)
     return Appraisal.objects.create(
         madrasah=period.madrasah,
         period=period,

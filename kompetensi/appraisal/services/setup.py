@@ -60,8 +60,9 @@ def appraisal_period_create(
 def _no_version_message(teacher: Staff) -> str:
     if teacher.teacher_type == TeacherType.COUNSELLOR:
         return _(
-            "%(name)s is a guidance counsellor (BK): there is no PKG instrument for BK teachers this year yet, "
-            "so no assessor can be assigned. The other teachers are not affected."
+            "%(name)s is a guidance counsellor (BK): this madrasah has no PKG instrument for BK teachers in this "
+            "academic year yet. Create the default instruments on the instrument page (they include an example "
+            "BK instrument) or add your own, then assign the assessor. The other teachers are not affected."
         ) % {"name": teacher.full_name}
     return _(
         "There is no PKG instrument for subject teachers in this academic year yet. Create the default "
