@@ -34,6 +34,7 @@ from .models import Appraisal, AppraisalEvent, AppraisalPeriod, Item
 EVIDENCE_NOTES = {
     TeacherType.SUBJECT: "Pengamatan kelas: guru mengenali karakteristik peserta didik dan menyesuaikan tugas.",
     TeacherType.COUNSELLOR: "Pengamatan layanan klasikal: guru BK menyesuaikan layanan dengan kebutuhan peserta didik.",
+    "kepala": "Dokumen rencana kerja madrasah dan laporan supervisi akademik telah diperiksa.",
 }
 CLARIFICATION_TEXT = "Mohon penjelasan indikator 7.4: analisis hasil penilaian sudah saya lampirkan di modul ajar."
 
@@ -90,18 +91,14 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
         period = period or appraisal_period_create(
             madrasah_id=madrasah.pk, academic_year=year, start_date=year.start_date, end_date=year.end_date, user=kepala
         )
+        has_version = {
+            teacher_type: pkg_version_for(period=period, teacher_type=teacher_type) is not None
+            for teacher_type in (TeacherType.SUBJECT, TeacherType.COUNSELLOR)
+        }
         items_of = {}
-        for teacher_type in (TeacherType.SUBJECT, TeacherType.COUNSELLOR):
-            version = pkg_version_for(period=period, teacher_type=teacher_type)
-            if version is not None:
-                items_of[teacher_type] = list(
-                    Item.objects.filter(section__version=version).order_by("section__order", "order", "pk")
-                )
         for index, teacher in enumerate(teachers):
-            items = items_of.get(teacher.teacher_type)
-            if not items:
+            if not has_version[teacher.teacher_type]:
                 continue
-            first_section = items[0].section_id
             if teacher.pk == kepala_staff:
                 assessor = pengawas
             elif teacher.pk == waka_staff:
@@ -110,9 +107,21 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
                 assessor = kepala if index % 3 == 0 else waka
             if assessor is None:
                 continue
-            appraisal = appraisal_assign(period=period, teacher=teacher, assessor=assessor, user=kepala)
+            try:
+                appraisal = appraisal_assign(period=period, teacher=teacher, assessor=assessor, user=kepala)
+            except ApplicationError:
+                continue  # the Kepala, in a year without a PKKM instrument
             if appraisal.stage != "proses":
                 continue  # already seeded
+            version_id = appraisal.instrument_version_id
+            if version_id not in items_of:
+                items_of[version_id] = list(
+                    Item.objects.filter(section__version_id=version_id).order_by("section__order", "order", "pk")
+                )
+            items = items_of[version_id]
+            first_section = items[0].section_id
+            # The Kepala's PKKM scores 1-4 per indicator, a teacher's PKG 0/1/2.
+            offset = 2 if teacher.pk == kepala_staff else 0
             # Current year: a cycle of stages, one clarification among them.
             plan = (
                 "approved"
@@ -120,14 +129,14 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
                 else ("clarification" if index == 1 else ("half", "submitted", "signed", "half")[index % 4])
             )
             shown = items if plan != "half" else items[: len(items) // 2]
-            scores = {item.pk: {"points": _points(rng, level[teacher.pk]), "note": ""} for item in shown}
+            scores = {item.pk: {"points": _points(rng, level[teacher.pk]) + offset, "note": ""} for item in shown}
             appraisal_scores_save(appraisal=appraisal, user=assessor, scores=scores)
             if first_section and rng.random() < 0.6:
                 appraisal_evidence_add(
                     appraisal=appraisal,
                     user=assessor,
                     section_id=first_section,
-                    note=EVIDENCE_NOTES[teacher.teacher_type],
+                    note=EVIDENCE_NOTES["kepala" if offset else teacher.teacher_type],
                 )
             if plan == "half":
                 counts["current"] += 1

@@ -7,6 +7,8 @@ imported workbook) and the records already scored keep the version they were sco
   national BK framework (`seed_data.PKG_BK_FRAMEWORK`, Permendiknas 27/2008), linked by competency
   number ("competency"), so that scoring, standing and figures work as for subject teachers; its
   items are this product's own example wording, linked to no national indicator.
+- `PKKM_EXAMPLE`: the Kepala's own appraisal by the pengawas (PKKM), one section per yearly component of
+  `seed_data.PKKM_FRAMEWORK`, each item scored 1-4 by its evidence (docs/domain.md §13).
 - `SUPERVISION_BK_EXAMPLES`: supervision of a counselling service — its plan (RPL, rencana
   pelaksanaan layanan) and its delivery — on the supervision scale and the madrasah's predikat words.
 
@@ -207,7 +209,64 @@ PELAKSANAAN_BK_EXAMPLE = {
     ],
 }
 
+_PKKM_ITEMS = {
+    1: [
+        "Visi, misi, dan tujuan madrasah dirumuskan bersama warga madrasah dan ditinjau secara berkala.",
+        "Rencana kerja madrasah disusun berdasarkan evaluasi diri madrasah (EDM).",
+        "Hubungan dengan orang tua, komite, dan masyarakat dikelola untuk mendukung program madrasah.",
+        "Teknologi informasi dimanfaatkan untuk pembelajaran dan pengelolaan madrasah.",
+    ],
+    2: [
+        "Pembagian tugas guru dan tenaga kependidikan ditetapkan tertulis dan dilaksanakan.",
+        "Anggaran madrasah direncanakan, digunakan, dan dipertanggungjawabkan secara transparan.",
+        "Sarana dan prasarana dikelola dan dipelihara untuk mendukung pembelajaran.",
+        "Pengembangan keprofesian guru dan tenaga kependidikan direncanakan dan dipantau.",
+        "Pelaksanaan program madrasah dipantau, dievaluasi, dan dilaporkan.",
+    ],
+    3: [
+        "Kepala menciptakan inovasi yang bermanfaat bagi pengembangan madrasah.",
+        "Kegiatan kewirausahaan peserta didik atau unit usaha madrasah dikembangkan.",
+        "Kepala menunjukkan kerja keras dan pantang menyerah dalam mengatasi kendala madrasah.",
+    ],
+    4: [
+        "Program supervisi akademik disusun dan dijadwalkan.",
+        "Supervisi akademik dilaksanakan dengan teknik yang tepat.",
+        "Hasil supervisi ditindaklanjuti untuk meningkatkan profesionalisme guru.",
+        "Kinerja tenaga kependidikan dibina dan dinilai.",
+    ],
+}
+
+# The Kepala's PKKM, scored 1-4 per item (docs/domain.md §13 "Principal appraisal (PKKM)").
+PKKM_EXAMPLE = {
+    "code": "pkkm",
+    "name": "Contoh Instrumen PKKM (Penilaian Kinerja Kepala Madrasah)",
+    "kind": "pkkm",
+    "framework": "pkkm",
+    "scale": {
+        "min": 1,
+        "max": 4,
+        "labels": {1: "Tidak ada bukti", 2: "Bukti sebagian", 3: "Bukti lengkap", 4: "Bukti lengkap dan meyakinkan"},
+    },
+    "allow_not_applicable": False,
+    "follow_up_below": Decimal("3"),
+    "bands": PKG_MAPEL_INSTRUMENT["bands"],
+    "sections": [
+        {
+            "title": f"{number}. {name}",
+            "weight": Decimal("1"),
+            "competency": number,
+            "items": [{"text": text, "indicator": None} for text in _PKKM_ITEMS[number]],
+        }
+        for number, name in (
+            (1, "Usaha Pengembangan Madrasah"),
+            (2, "Pelaksanaan Tugas Manajerial"),
+            (3, "Pengembangan Kewirausahaan"),
+            (4, "Supervisi kepada Guru dan Tenaga Kependidikan"),
+        )
+    ],
+}
+
 SUPERVISION_BK_EXAMPLES = [PERENCANAAN_BK_EXAMPLE, PELAKSANAAN_BK_EXAMPLE]
 # Instruments for the supervision of a BK service, not of a lesson: a plan of lessons leaves them out.
 SUPERVISION_BK_CODES = frozenset(spec["code"] for spec in SUPERVISION_BK_EXAMPLES)
-EXAMPLE_INSTRUMENTS = [*SUPERVISION_BK_EXAMPLES, PKG_BK_EXAMPLE]
+EXAMPLE_INSTRUMENTS = [*SUPERVISION_BK_EXAMPLES, PKG_BK_EXAMPLE, PKKM_EXAMPLE]

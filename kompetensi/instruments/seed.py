@@ -11,11 +11,11 @@ from django.apps import apps as global_apps
 from django.db import transaction
 
 from ..models import (
+    APPRAISAL_KINDS,
     Competency,
     Framework,
     Indicator,
     Instrument,
-    InstrumentKind,
     InstrumentVersion,
     Item,
     PredikatBand,
@@ -79,7 +79,7 @@ def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
         allow_not_applicable=spec["allow_not_applicable"],
         follow_up_below=spec["follow_up_below"],
     )
-    bands = madrasah_supervision_bands(madrasah) if spec["kind"] != InstrumentKind.PKG else spec["bands"]
+    bands = madrasah_supervision_bands(madrasah) if spec["kind"] not in APPRAISAL_KINDS else spec["bands"]
     PredikatBand.objects.bulk_create(
         [PredikatBand(version=version, lower_bound=lower, label=label) for lower, label in bands]
     )

@@ -561,6 +561,31 @@ PKG_BK_FRAMEWORK = {
 }
 
 
+# The components of the Kepala's yearly appraisal (PKKM, Penilaian Kinerja Kepala Madrasah): the four
+# main duties of a Kepala that PMA 58/2017 (as amended by PMA 24/2018) appraises and the PKKM guide
+# (Keputusan Dirjen Pendis 1111/2019) scores every year (docs/domain.md §13 "Principal appraisal
+# (PKKM)"). The fifth, the results of the Kepala's term, is scored only every fourth year and is not
+# here. The guide's indicators are not reproduced: the instrument brings its own items
+# (`examples.PKKM_EXAMPLE`). No teacher type: the PKKM instrument is chosen by its kind.
+PKKM_FRAMEWORK = {
+    "code": "pkkm",
+    "name": "Komponen Kinerja Kepala Madrasah (PKKM)",
+    "teacher_type": "none",
+    "version": 1,
+    "domains": [
+        {
+            "code": "tugas-pokok",
+            "name": "Tugas Pokok Kepala Madrasah",
+            "competencies": [
+                {"number": 1, "name": "Usaha pengembangan madrasah", "indicators": []},
+                {"number": 2, "name": "Pelaksanaan tugas manajerial", "indicators": []},
+                {"number": 3, "name": "Pengembangan kewirausahaan", "indicators": []},
+                {"number": 4, "name": "Supervisi kepada guru dan tenaga kependidikan", "indicators": []},
+            ],
+        },
+    ],
+}
+
 # Document check of Kurikulum Merdeka planning (administrasi perencanaan pembelajaran).
 PERENCANAAN_KM = {
     "code": "perencanaan-km",
@@ -1045,7 +1070,7 @@ PKG_MAPEL_INSTRUMENT = {
 
 SUPERVISION_INSTRUMENTS = [PERENCANAAN_KM, PELAKSANAAN, PENILAIAN]
 ALL_INSTRUMENTS = [*SUPERVISION_INSTRUMENTS, PKG_MAPEL_INSTRUMENT]
-FRAMEWORKS = [PKG_MAPEL_FRAMEWORK, PKG_BK_FRAMEWORK]
+FRAMEWORKS = [PKG_MAPEL_FRAMEWORK, PKG_BK_FRAMEWORK, PKKM_FRAMEWORK]
 
 # PKG: a competency's percentage (its points / (2 x number of indicators) x 100) converted to a
 # 1-4 score. Upper bounds are inclusive: a percentage takes the first row whose bound it does not

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear
 
-from ..models import InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
+from ..models import APPRAISAL_KINDS, InstrumentVersion, Item, PredikatBand, Section
 from . import seed_data
 from .rules import Band, stored_vocabulary, supervision_vocabulary, validate_bands
 
@@ -30,7 +30,7 @@ def madrasah_supervision_bands(madrasah) -> list[tuple[Decimal, str]]:
 
 
 def is_supervision(instrument) -> bool:
-    return instrument.kind != InstrumentKind.PKG
+    return instrument.kind not in APPRAISAL_KINDS
 
 
 def _refuse_if_frozen(version: InstrumentVersion) -> None:
@@ -91,7 +91,7 @@ def instrument_version_settings_update(
         madrasah.save(update_fields=["supervision_bands"])
         versions = list(
             InstrumentVersion.objects.filter(instrument__madrasah=madrasah, frozen_at__isnull=True)
-            .exclude(instrument__kind=InstrumentKind.PKG)
+            .exclude(instrument__kind__in=APPRAISAL_KINDS)
             .values_list("pk", flat=True)
         )
     else:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kompetensi.instruments.examples import PKG_BK_EXAMPLE
+from kompetensi.instruments.examples import PKG_BK_EXAMPLE, PKKM_EXAMPLE
 from kompetensi.instruments.seed import ensure_frameworks, instrument_create_from_spec
 from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Appraisal, AppraisalPeriod, AppraisalScore, InstrumentVersion, Item
+from madrasah.models import Membership
 
 
 def pkg_version(*, madrasah, academic_year, spec: dict = PKG_MAPEL_INSTRUMENT) -> InstrumentVersion:
@@ -32,6 +33,7 @@ def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True
     """The PKG period of `year` (an AcademicYear), over the whole year. `created_by`: a Membership."""
     if with_instrument:
         pkg_version(madrasah=madrasah, academic_year=year)
+        pkg_version(madrasah=madrasah, academic_year=year, spec=PKKM_EXAMPLE)  # the Kepala's
     return AppraisalPeriod.objects.create(
         madrasah=madrasah,
         academic_year=year,
@@ -42,7 +44,8 @@ def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True
 
 
 def appraisal(period, teacher_staff, assessor_user, **fields) -> Appraisal:
-    spec = PKG_BK_EXAMPLE if teacher_staff.teacher_type == "bk" else PKG_MAPEL_INSTRUMENT
+    kepala = Membership.objects.filter(staff=teacher_staff, roles__role="kepala").exists()
+    spec = PKKM_EXAMPLE if kepala else PKG_BK_EXAMPLE if teacher_staff.teacher_type == "bk" else PKG_MAPEL_INSTRUMENT
     version = pkg_version(madrasah=period.madrasah, academic_year=period.academic_year, spec=spec)
     return Appraisal.objects.create(
         madrasah=period.madrasah,

@@ -55,7 +55,7 @@ def test_the_waka_prepares_and_sees_the_standard_instruments_of_the_active_year(
     client.post("/kompetensi/instrumen/bawaan/", {"tahun": year.start_year})
     response = client.get("/kompetensi/instrumen/")
     versions = list(response.context["versions"])
-    assert {v.instrument.kind for v in versions} == {"perencanaan", "pelaksanaan", "penilaian", "pkg"}
+    assert {v.instrument.kind for v in versions} == {"perencanaan", "pelaksanaan", "penilaian", "pkg", "pkkm"}
     pkg = next(v for v in versions if v.instrument.code == "pkg-mapel")
     assert Item.objects.filter(section__version=pkg).count() == 78
     assert pkg.framework.code == "pkg-mapel"
@@ -65,7 +65,7 @@ def test_the_waka_prepares_and_sees_the_standard_instruments_of_the_active_year(
 
 
 def test_preparing_defaults_again_adds_nothing(madrasah, year):
-    assert len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year)) == 7
+    assert len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year)) == 8
     assert instruments_ensure_defaults(madrasah=madrasah, academic_year=year) == []
 
 

@@ -32,6 +32,7 @@ from ...models import (
     Appraisal,
     AppraisalStage,
     CompetencyResult,
+    InstrumentKind,
     PkgSnapshot,
     PkgSnapshotBand,
     PkgSnapshotDomain,
@@ -86,9 +87,13 @@ class PkgFigures:
 
 
 def approved_appraisals(*, madrasah: Madrasah, academic_year_id: int) -> QuerySet[Appraisal]:
-    """The year's PKG appraisals approved by the Kepala: the only ones that count."""
+    """The year's PKG appraisals approved by the Kepala: the only ones that count. The Kepala's own
+    PKKM is not a teacher's PKG and stays out of the teachers' figures."""
     return Appraisal.objects.filter(
-        madrasah=madrasah, period__academic_year_id=academic_year_id, stage=AppraisalStage.APPROVED
+        madrasah=madrasah,
+        period__academic_year_id=academic_year_id,
+        stage=AppraisalStage.APPROVED,
+        instrument_version__instrument__kind=InstrumentKind.PKG,
     )
 
 
