@@ -16,6 +16,7 @@ from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.models import Membership, Role, Staff, TeacherType
 from madrasah.texts import shorten
 
+from .instruments.bk_pkkm_data import SUPERVISION_BK_CODES
 from .instruments.seed import ensure_frameworks, instruments_ensure_defaults
 from .instruments.services import instrument_examples_load
 from .models import (
@@ -113,7 +114,9 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
         versions = list(
             InstrumentVersion.objects.filter(
                 instrument__madrasah=madrasah, academic_year=semester.academic_year, instrument__kind__in=OBSERVED_KINDS
-            ).order_by("instrument__kind")
+            )
+            .exclude(instrument__code__in=SUPERVISION_BK_CODES)
+            .order_by("instrument__kind")
         )
         team_save(
             semester=semester,

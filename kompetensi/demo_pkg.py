@@ -1,6 +1,7 @@
 """Demo PKG for `seed_demo` (step 30, after the instruments and the supervision history): a period per
 seeded academic year with a PKG instrument; earlier years appraised, signed and approved for every
-subject teacher; the current year in mixed stages (half-scored, submitted, signed, one clarification).
+teacher (a guru BK with the BK instrument of the year); the current year in mixed stages (half-scored,
+submitted, signed, one clarification).
 
 Everything goes through the pages' services (assignment, scores, transitions with their events and
 results); only timestamps are moved back afterwards. Deterministic for the same seed and date.
@@ -30,6 +31,11 @@ from .appraisal.services.transitions import (
 )
 from .models import Appraisal, AppraisalEvent, AppraisalPeriod, Item
 
+EVIDENCE_NOTES = {
+    TeacherType.SUBJECT: "Pengamatan kelas: guru mengenali karakteristik peserta didik dan menyesuaikan tugas.",
+    TeacherType.COUNSELLOR: "Pengamatan layanan klasikal: guru BK menyesuaikan layanan dengan kebutuhan peserta didik.",
+    "kepala": "Dokumen rencana kerja madrasah dan laporan supervisi akademik telah diperiksa.",
+}
 CLARIFICATION_TEXT = "Mohon penjelasan indikator 7.4: analisis hasil penilaian sudah saya lampirkan di modul ajar."
 
 
@@ -68,7 +74,9 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
     kepala_staff = next((s for s, u in members.items() if u.pk == kepala.pk), None)
     waka_staff = next((s for s, u in members.items() if u.pk == waka.pk), None)
     teachers = list(
-        Staff.objects.filter(madrasah=madrasah, is_active=True, teacher_type=TeacherType.SUBJECT).order_by("pk")
+        Staff.objects.filter(madrasah=madrasah, is_active=True)
+        .filter(teacher_type__in=(TeacherType.SUBJECT, TeacherType.COUNSELLOR))
+        .order_by("pk")
     )
     # Certified and senior teachers show more indicators fully; each keeps their level from year to year.
     level = {t.pk: min(0.95, rng.uniform(0.5, 0.8) + (0.1 if t.certified else 0)) for t in teachers}
@@ -83,12 +91,14 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
         period = period or appraisal_period_create(
             madrasah_id=madrasah.pk, academic_year=year, start_date=year.start_date, end_date=year.end_date, user=kepala
         )
-        version = pkg_version_for(period=period, teacher_type=TeacherType.SUBJECT)
-        if version is None:
-            continue
-        items = list(Item.objects.filter(section__version=version).order_by("section__order", "order", "pk"))
-        first_section = items[0].section_id if items else None
+        has_version = {
+            teacher_type: pkg_version_for(period=period, teacher_type=teacher_type) is not None
+            for teacher_type in (TeacherType.SUBJECT, TeacherType.COUNSELLOR)
+        }
+        items_of = {}
         for index, teacher in enumerate(teachers):
+            if not has_version[teacher.teacher_type]:
+                continue
             if teacher.pk == kepala_staff:
                 assessor = pengawas
             elif teacher.pk == waka_staff:
@@ -97,9 +107,21 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
                 assessor = kepala if index % 3 == 0 else waka
             if assessor is None:
                 continue
-            appraisal = appraisal_assign(period=period, teacher=teacher, assessor=assessor, user=kepala)
+            try:
+                appraisal = appraisal_assign(period=period, teacher=teacher, assessor=assessor, user=kepala)
+            except ApplicationError:
+                continue  # the Kepala, in a year without a PKKM instrument
             if appraisal.stage != "proses":
                 continue  # already seeded
+            version_id = appraisal.instrument_version_id
+            if version_id not in items_of:
+                items_of[version_id] = list(
+                    Item.objects.filter(section__version_id=version_id).order_by("section__order", "order", "pk")
+                )
+            items = items_of[version_id]
+            first_section = items[0].section_id
+            # The Kepala's PKKM scores 1-4 per indicator, a teacher's PKG 0/1/2.
+            offset = 2 if teacher.pk == kepala_staff else 0
             # Current year: a cycle of stages, one clarification among them.
             plan = (
                 "approved"
@@ -107,14 +129,14 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
                 else ("clarification" if index == 1 else ("half", "submitted", "signed", "half")[index % 4])
             )
             shown = items if plan != "half" else items[: len(items) // 2]
-            scores = {item.pk: {"points": _points(rng, level[teacher.pk]), "note": ""} for item in shown}
+            scores = {item.pk: {"points": _points(rng, level[teacher.pk]) + offset, "note": ""} for item in shown}
             appraisal_scores_save(appraisal=appraisal, user=assessor, scores=scores)
             if first_section and rng.random() < 0.6:
                 appraisal_evidence_add(
                     appraisal=appraisal,
                     user=assessor,
                     section_id=first_section,
-                    note="Pengamatan kelas: guru mengenali karakteristik peserta didik dan menyesuaikan tugas.",
+                    note=EVIDENCE_NOTES["kepala" if offset else teacher.teacher_type],
                 )
             if plan == "half":
                 counts["current"] += 1

@@ -88,6 +88,11 @@ class InstrumentKind(models.TextChoices):
     TEACHING = "pelaksanaan", _("Teaching (classroom observation)")
     ASSESSMENT = "penilaian", _("Assessment")
     PKG = "pkg", _("Teacher performance appraisal (PKG)")
+    PKKM = "pkkm", _("Principal performance appraisal (PKKM)")
+
+
+# The kinds filled by an appraisal (a teacher's PKG, the Kepala's PKKM), not by a supervision observation.
+APPRAISAL_KINDS = (InstrumentKind.PKG, InstrumentKind.PKKM)
 
 
 class Instrument(models.Model):
@@ -672,7 +677,8 @@ class Appraisal(models.Model):
 
 
 class AppraisalScore(models.Model):
-    """An indicator's score (0/1/2) in an appraisal; the items of a PKG version are its indicators."""
+    """An indicator's score in an appraisal: 0/1/2 on a PKG version, 1–4 on the Kepala's PKKM version
+    (`kompetensi.appraisal.rules.points_allowed`)."""
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="scores")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="appraisal_scores")
@@ -685,7 +691,7 @@ class AppraisalScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["appraisal", "item"], name="appraisal_score_once_per_item"),
             models.CheckConstraint(
-                condition=Q(points__isnull=True) | Q(points__in=[0, 1, 2]), name="appraisal_score_0_1_2"
+                condition=Q(points__isnull=True) | Q(points__in=[0, 1, 2, 3, 4]), name="appraisal_score_0_to_4"
             ),
         ]
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from kompetensi.instruments.bk_pkkm_data import SUPERVISION_BK_CODES
 from kompetensi.models import AppreciationNote, FollowUp, FollowUpKind, Instrument, InstrumentKind
 from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.models import Membership, Role, Semester, Staff
@@ -164,7 +165,11 @@ def seed_quality(*, madrasah, semesters, today, stdout, **context) -> None:
         .order_by("name", "pk")
     )
     team = [waka.staff, *teachers[:2]]
-    planning = Instrument.objects.filter(madrasah=madrasah, kind=InstrumentKind.PLANNING).first()
+    planning = (
+        Instrument.objects.filter(madrasah=madrasah, kind=InstrumentKind.PLANNING)
+        .exclude(code__in=SUPERVISION_BK_CODES)
+        .first()
+    )
     if planning is None or len(semesters) < 2:
         return
     active = semesters[-1]
@@ -249,7 +254,11 @@ def seed_quality(*, madrasah, semesters, today, stdout, **context) -> None:
 
 
 def _seed_other_stages(*, madrasah, kepala, user, team, active: Semester, previous: Semester | None, year) -> None:
-    teaching = Instrument.objects.filter(madrasah=madrasah, kind=InstrumentKind.TEACHING).first()
+    teaching = (
+        Instrument.objects.filter(madrasah=madrasah, kind=InstrumentKind.TEACHING)
+        .exclude(code__in=SUPERVISION_BK_CODES)
+        .first()
+    )
     start = active.start_date + dt.timedelta(days=20)
 
     # Plan: follow-ups closed by their deadline.

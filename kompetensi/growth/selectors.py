@@ -109,9 +109,12 @@ class AppraisalYear:
 
 def pkg_years(*, teacher: Staff) -> list[AppraisalYear]:
     """Every appraisal of the teacher, newest year first; approved ones carry their stored competency
-    results (and domain sums). One query: appraisals LEFT JOIN their results."""
+    results (and domain sums). One query: appraisals LEFT JOIN their results. The Kepala's PKKM is not
+    a teacher's competency year and is left out."""
     rows = (
-        Appraisal.objects.filter(teacher=teacher, madrasah_id=teacher.madrasah_id)
+        Appraisal.objects.filter(
+            teacher=teacher, madrasah_id=teacher.madrasah_id, instrument_version__instrument__kind=InstrumentKind.PKG
+        )
         .values(
             "pk",
             "stage",

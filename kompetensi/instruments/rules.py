@@ -1,10 +1,11 @@
 """Scoring rules shared by every screen, export and PDF. Pure: no database.
 
-Supervision instruments are scored by `scoring.score_instrument` (docs/domain.md §9 "Academic
-supervision"), which reads its predikat with `predikat` below, and may round the value first if the
-version says so. PKG (docs/domain.md §8 "PKG scoring"): indicator 0/1/2 → competency percentage →
-competency score 1–4 → total → Nilai PKG = total ÷ (4 × competencies) × 100 (÷ 56 for the 14
-competencies of subject teachers) → predikat, read by inclusive lower bound on the unrounded value.
+Supervision instruments are scored by `scoring.score_instrument` (docs/domain.md §9 "Academic supervision"),
+which reads its predikat with `predikat` below, and may round the value first if the version says so. PKG
+(docs/domain.md §8 "PKG scoring"): indicator 0/1/2 → competency percentage → competency score 1–4 → total →
+Nilai PKG = total ÷ (4 × competencies) × 100 (÷ 56 for the 14 competencies of subject teachers) → predikat,
+read by inclusive lower bound on the unrounded value. PKKM, the Kepala's own appraisal (docs/domain.md §13
+"Principal appraisal (PKKM)"): indicator 1–4 → Nilai PKKM = points ÷ (4 × indicators) × 100 → predikat.
 
 Everything is `Decimal`; rounding for showing a number (two decimals, half up) is `for_display`.
 """
@@ -43,6 +44,7 @@ SHORT_NAMES = {
     "pelaksanaan": gettext_lazy("Teaching"),
     "penilaian": gettext_lazy("Assessment"),
     "pkg": "PKG",
+    "pkkm": "PKKM",
 }
 
 
@@ -162,6 +164,40 @@ def score_pkg(
         results.append(CompetencyResult(key, points, maximum, percentage, competency_score(percentage, conversion)))
     total = sum(c.score for c in results)
     maximum = PKG_COMPETENCY_MAX * len(results)
+    nilai = Decimal(total) / Decimal(maximum) * HUNDRED
+    return PkgResult(tuple(results), total, maximum, nilai, predikat(nilai, bands))
+
+
+PKKM_INDICATOR_POINTS = (1, 2, 3, 4)
+PKKM_INDICATOR_MAX = 4
+
+
+def score_pkkm(
+    *,
+    components: Sequence[tuple[object, Sequence[int]]],
+    bands: Sequence[Band],
+    conversion: Sequence[tuple[Decimal, int]] = PKG_CONVERSION,
+) -> PkgResult:
+    """PKKM, the Kepala's yearly appraisal (docs/domain.md §13 "Principal appraisal (PKKM)"): each
+    indicator scores 1–4 by its evidence; a component's percentage = its points ÷ (4 × its indicators)
+    × 100, shown with its 1–4 step (the PKG conversion, for reading only); Nilai PKKM = all points ÷
+    (4 × all indicators) × 100, so every indicator weighs the same, and the predikat is read from the
+    unrounded Nilai. `total` and `maximum` are points, not component steps.
+
+    Every indicator must be scored: PKKM is computed on a complete appraisal only.
+    """
+    results = []
+    for key, indicators in components:
+        if not indicators:
+            raise ValueError(f"component {key} has no indicators")
+        if any(s not in PKKM_INDICATOR_POINTS for s in indicators):
+            raise ValueError("PKKM indicators score 1, 2, 3 or 4")
+        points = sum(indicators)
+        maximum = PKKM_INDICATOR_MAX * len(indicators)
+        percentage = Decimal(points) / Decimal(maximum) * HUNDRED
+        results.append(CompetencyResult(key, points, maximum, percentage, competency_score(percentage, conversion)))
+    total = sum(c.points for c in results)
+    maximum = sum(c.maximum for c in results)
     nilai = Decimal(total) / Decimal(maximum) * HUNDRED
     return PkgResult(tuple(results), total, maximum, nilai, predikat(nilai, bands))
 

@@ -10,9 +10,19 @@ from __future__ import annotations
 from django.apps import apps as global_apps
 from django.db import transaction
 
-from ..models import Framework, Indicator, Instrument, InstrumentKind, InstrumentVersion, Item, PredikatBand, Section
-from . import seed_data
-from .services import instrument_version_copy, madrasah_supervision_bands
+from ..models import (
+    APPRAISAL_KINDS,
+    Competency,
+    Framework,
+    Indicator,
+    Instrument,
+    InstrumentVersion,
+    Item,
+    PredikatBand,
+    Section,
+)
+from . import examples, seed_data
+from .services import instrument_import, instrument_version_copy, madrasah_supervision_bands
 
 
 def ensure_frameworks(apps=global_apps) -> None:
@@ -21,7 +31,7 @@ def ensure_frameworks(apps=global_apps) -> None:
     Domain = apps.get_model("kompetensi", "Domain")  # noqa: N806
     Competency = apps.get_model("kompetensi", "Competency")  # noqa: N806
     Indicator = apps.get_model("kompetensi", "Indicator")  # noqa: N806
-    for spec in (seed_data.PKG_MAPEL_FRAMEWORK,):
+    for spec in seed_data.FRAMEWORKS:
         framework, _ = Framework.objects.update_or_create(
             code=spec["code"],
             version=spec["version"],
@@ -39,6 +49,13 @@ def ensure_frameworks(apps=global_apps) -> None:
                 )
                 for number, text in enumerate(competency_spec["indicators"], start=1):
                     Indicator.objects.update_or_create(competency=competency, number=number, defaults={"text": text})
+
+
+# What `instruments_ensure_defaults` creates for a year without a previous version: the seeded
+# instruments from their specs, and the example workbooks (`examples`) through the import where no
+# official instrument is seeded.
+DEFAULT_INSTRUMENTS = seed_data.ALL_INSTRUMENTS
+DEFAULT_EXAMPLES = [example for example in examples.EXAMPLES.values() if example.default]
 
 
 def _framework_for(spec: dict):
@@ -64,7 +81,7 @@ def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
         allow_not_applicable=spec["allow_not_applicable"],
         follow_up_below=spec["follow_up_below"],
     )
-    bands = madrasah_supervision_bands(madrasah) if spec["kind"] != InstrumentKind.PKG else spec["bands"]
+    bands = madrasah_supervision_bands(madrasah) if spec["kind"] not in APPRAISAL_KINDS else spec["bands"]
     PredikatBand.objects.bulk_create(
         [PredikatBand(version=version, lower_bound=lower, label=label) for lower, label in bands]
     )
@@ -75,6 +92,9 @@ def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
         for i in Indicator.objects.filter(competency__framework=pkg_framework).select_related("competency")
     }
     competencies = {i[0]: ind.competency for i, ind in indicators.items()}
+    # A section may name its competency by number ("competency"): an instrument whose items inform no
+    # national indicator still scores per competency of its framework.
+    by_number = {c.number: c for c in Competency.objects.filter(framework=framework)} if framework else {}
     items = []
     for order, section_spec in enumerate(spec["sections"], start=1):
         first_ref = next((i["indicator"] for i in section_spec["items"] if i.get("indicator")), None)
@@ -83,7 +103,13 @@ def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
             order=order,
             title=section_spec["title"],
             weight=section_spec["weight"],
-            competency=competencies.get(first_ref[0]) if framework is not None and first_ref else None,
+            competency=(
+                by_number.get(section_spec["competency"])
+                if section_spec.get("competency")
+                else competencies.get(first_ref[0])
+                if framework is not None and first_ref
+                else None
+            ),
         )
         for item_order, item_spec in enumerate(section_spec["items"], start=1):
             ref = item_spec.get("indicator")
@@ -111,7 +137,10 @@ def instruments_ensure_defaults(*, madrasah, academic_year) -> list:
         )
     )
     created = []
-    for spec in seed_data.ALL_INSTRUMENTS:
+    for spec in [*DEFAULT_INSTRUMENTS, *DEFAULT_EXAMPLES]:
+        example = spec if isinstance(spec, examples.Example) else None
+        if example is not None:
+            spec = example.spec
         if spec["code"] in existing:
             continue
         previous = (
@@ -125,6 +154,15 @@ def instruments_ensure_defaults(*, madrasah, academic_year) -> list:
         )
         if previous is not None:
             created.append(instrument_version_copy(version=previous, academic_year=academic_year))
+        elif example is not None:
+            created.append(
+                instrument_import(
+                    madrasah=madrasah,
+                    academic_year=academic_year,
+                    data=example.data(),
+                    bands_from_madrasah=spec["kind"] not in APPRAISAL_KINDS,
+                )
+            )
         else:
             created.append(instrument_create_from_spec(madrasah=madrasah, academic_year=academic_year, spec=spec))
     return created

@@ -469,6 +469,123 @@ PKG_MAPEL_FRAMEWORK = {
     ],
 }
 
+# PKG competency framework for guidance counsellors (guru BK/konselor): the 17 competencies of the
+# counsellor competency standard (Permendiknas Nomor 27 Tahun 2008, Lampiran), grouped in the four
+# domains as the PKG guide for guru BK groups them (pedagogik 3, kepribadian 4, sosial 3, profesional 7);
+# docs/domain.md §7 "The four competencies and the PKG instrument". The guide's indicators are not
+# reproduced here: a madrasah's BK instrument brings its own items (see `examples.PKG_BK_EXAMPLE`), each
+# section linked to a competency.
+PKG_BK_FRAMEWORK = {
+    "code": "pkg-bk",
+    "name": "Kompetensi Guru BK/Konselor (PKG)",
+    "teacher_type": "bk",
+    "version": 1,
+    "domains": [
+        {
+            "code": "pedagogik",
+            "name": "Pedagogik",
+            "competencies": [
+                {"number": 1, "name": "Menguasai teori dan praksis pendidikan", "indicators": []},
+                {
+                    "number": 2,
+                    "name": "Mengaplikasikan perkembangan fisiologis dan psikologis serta perilaku konseli",
+                    "indicators": [],
+                },
+                {
+                    "number": 3,
+                    "name": "Menguasai esensi pelayanan bimbingan dan konseling dalam jalur, jenis, dan jenjang "
+                    "satuan pendidikan",
+                    "indicators": [],
+                },
+            ],
+        },
+        {
+            "code": "kepribadian",
+            "name": "Kepribadian",
+            "competencies": [
+                {"number": 4, "name": "Beriman dan bertakwa kepada Tuhan Yang Maha Esa", "indicators": []},
+                {
+                    "number": 5,
+                    "name": "Menghargai dan menjunjung tinggi nilai-nilai kemanusiaan, individualitas, dan kebebasan "
+                    "memilih",
+                    "indicators": [],
+                },
+                {"number": 6, "name": "Menunjukkan integritas dan stabilitas kepribadian yang kuat", "indicators": []},
+                {"number": 7, "name": "Menampilkan kinerja berkualitas tinggi", "indicators": []},
+            ],
+        },
+        {
+            "code": "sosial",
+            "name": "Sosial",
+            "competencies": [
+                {"number": 8, "name": "Mengimplementasikan kolaborasi intern di tempat bekerja", "indicators": []},
+                {
+                    "number": 9,
+                    "name": "Berperan dalam organisasi dan kegiatan profesi bimbingan dan konseling",
+                    "indicators": [],
+                },
+                {"number": 10, "name": "Mengimplementasikan kolaborasi antarprofesi", "indicators": []},
+            ],
+        },
+        {
+            "code": "profesional",
+            "name": "Profesional",
+            "competencies": [
+                {
+                    "number": 11,
+                    "name": "Menguasai konsep dan praksis asesmen untuk memahami kondisi, kebutuhan, dan masalah "
+                    "konseli",
+                    "indicators": [],
+                },
+                {
+                    "number": 12,
+                    "name": "Menguasai kerangka teoretik dan praksis bimbingan dan konseling",
+                    "indicators": [],
+                },
+                {"number": 13, "name": "Merancang program bimbingan dan konseling", "indicators": []},
+                {
+                    "number": 14,
+                    "name": "Mengimplementasikan program bimbingan dan konseling yang komprehensif",
+                    "indicators": [],
+                },
+                {"number": 15, "name": "Menilai proses dan hasil kegiatan bimbingan dan konseling", "indicators": []},
+                {"number": 16, "name": "Memiliki kesadaran dan komitmen terhadap etika profesional", "indicators": []},
+                {
+                    "number": 17,
+                    "name": "Menguasai konsep dan praksis penelitian dalam bimbingan dan konseling",
+                    "indicators": [],
+                },
+            ],
+        },
+    ],
+}
+
+
+# The components of the Kepala's yearly appraisal (PKKM, Penilaian Kinerja Kepala Madrasah): the four
+# main duties of a Kepala that PMA 58/2017 (as amended by PMA 24/2018) appraises and the PKKM guide
+# (Keputusan Dirjen Pendis 1111/2019) scores every year (docs/domain.md §13 "Principal appraisal
+# (PKKM)"). The fifth, the results of the Kepala's term, is scored only every fourth year and is not
+# here. The guide's indicators are not reproduced: the instrument brings its own items
+# (`examples.PKKM_EXAMPLE`). No teacher type: the PKKM instrument is chosen by its kind.
+PKKM_FRAMEWORK = {
+    "code": "pkkm",
+    "name": "Komponen Kinerja Kepala Madrasah (PKKM)",
+    "teacher_type": "none",
+    "version": 1,
+    "domains": [
+        {
+            "code": "tugas-pokok",
+            "name": "Tugas Pokok Kepala Madrasah",
+            "competencies": [
+                {"number": 1, "name": "Usaha pengembangan madrasah", "indicators": []},
+                {"number": 2, "name": "Pelaksanaan tugas manajerial", "indicators": []},
+                {"number": 3, "name": "Pengembangan kewirausahaan", "indicators": []},
+                {"number": 4, "name": "Supervisi kepada guru dan tenaga kependidikan", "indicators": []},
+            ],
+        },
+    ],
+}
+
 # Document check of Kurikulum Merdeka planning (administrasi perencanaan pembelajaran).
 PERENCANAAN_KM = {
     "code": "perencanaan-km",
@@ -953,6 +1070,7 @@ PKG_MAPEL_INSTRUMENT = {
 
 SUPERVISION_INSTRUMENTS = [PERENCANAAN_KM, PELAKSANAAN, PENILAIAN]
 ALL_INSTRUMENTS = [*SUPERVISION_INSTRUMENTS, PKG_MAPEL_INSTRUMENT]
+FRAMEWORKS = [PKG_MAPEL_FRAMEWORK, PKG_BK_FRAMEWORK, PKKM_FRAMEWORK]
 
 # PKG: a competency's percentage (its points / (2 x number of indicators) x 100) converted to a
 # 1-4 score. Upper bounds are inclusive: a percentage takes the first row whose bound it does not

@@ -13,6 +13,7 @@ from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Madrasah
 
 from ..models import (
+    APPRAISAL_KINDS,
     BandRounding,
     Competency,
     Indicator,
@@ -47,7 +48,7 @@ def madrasah_supervision_bands(madrasah) -> list[tuple[Decimal, str]]:
 
 
 def is_supervision(instrument) -> bool:
-    return instrument.kind != InstrumentKind.PKG
+    return instrument.kind not in APPRAISAL_KINDS
 
 
 def _refuse_if_frozen(version: InstrumentVersion) -> None:
@@ -140,7 +141,7 @@ def instrument_version_settings_update(
         madrasah.save(update_fields=["supervision_bands"])
         versions = list(
             InstrumentVersion.objects.filter(instrument__madrasah=madrasah, frozen_at__isnull=True)
-            .exclude(instrument__kind=InstrumentKind.PKG)
+            .exclude(instrument__kind__in=APPRAISAL_KINDS)
             .values_list("pk", flat=True)
         )
     else:

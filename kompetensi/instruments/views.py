@@ -18,12 +18,12 @@ from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear
 
 from ..access import INSTRUMENT_EDITORS, framework_for_user, instrument_version_for_user, section_for_user
-from . import seed_data, selectors, services, workbook
+from . import selectors, services, workbook
 from .examples import EXAMPLE_LABELS, EXAMPLES, examples_for
 from .forms import InstrumentImportForm, ItemFormSet, SectionForm, VersionSettingsForm
 from .rules import for_display
 from .scoring import example_result, has_official_rule, options_of, rule_sentence_of, shown_score
-from .seed import instruments_ensure_defaults
+from .seed import DEFAULT_EXAMPLES, DEFAULT_INSTRUMENTS, instruments_ensure_defaults
 from .workbook.preview import preview_of
 
 
@@ -48,7 +48,10 @@ def instrument_list(request):
             "year": year,
             "years": selectors.academic_years(madrasah=madrasah),
             "versions": versions,
-            "defaults_missing": any(spec["code"] not in present for spec in seed_data.ALL_INSTRUMENTS),
+            "defaults_missing": any(
+                code not in present
+                for code in [*(spec["code"] for spec in DEFAULT_INSTRUMENTS), *(e.code for e in DEFAULT_EXAMPLES)]
+            ),
             "can_edit": request.membership.has_role(*INSTRUMENT_EDITORS),
             "frameworks": selectors.frameworks(),
             "examples": [(example, EXAMPLE_LABELS[example.key]) for example in examples_for(year.start_year)]

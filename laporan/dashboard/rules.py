@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -342,7 +343,10 @@ def dashboard_context(data, *, meeting: bool = False, drill: bool = True, privat
         # A semester with no data says so ("belum ada data") instead of a page of zeros.
         if table.has_data or not data.empty
     ]
-    hidden = [i for i in data.instruments if i.hidden]
+    hidden = [i for i in data.instruments if i.hidden] + [
+        SimpleNamespace(name=_("PKG per domain: %(framework)s") % {"framework": name})
+        for name in data.pkg.hidden_groups
+    ]
     drill = drill and not meeting
     private = private and not meeting
     short = {i.name: i.short_name or i.name for i in data.instruments}

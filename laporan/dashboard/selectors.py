@@ -112,6 +112,7 @@ class PkgSummary:
     hidden: bool
     live: bool = True  # False: the figures frozen when the Kepala closed the year's PKG
     frozen_at: dt.datetime | None = None  # when they were frozen; None and not live: never closed yet
+    hidden_groups: tuple[str, ...] = ()  # frameworks used by fewer than MIN_GROUP teachers (guru BK)
 
 
 @dataclass(frozen=True)
@@ -235,13 +236,21 @@ def _pkg(*, madrasah: Madrasah, semester: Semester, live: bool) -> PkgSummary:
     if figures is None:
         return PkgSummary(teachers=0, average_nilai=None, domains=[], hidden=True, live=False)
     hidden = figures.hidden
+    # Subject teachers and guru BK have domains of the same names: name the framework once both show.
+    several = len({d.framework_id for d in figures.domains}) > 1
     return PkgSummary(
         teachers=figures.teachers,
         average_nilai=None if hidden else figures.average_nilai,
-        domains=[] if hidden else [DomainAverage(d.name, d.teachers, d.average) for d in figures.domains],
+        domains=[]
+        if hidden
+        else [
+            DomainAverage(f"{d.name} — {d.framework}" if several else d.name, d.teachers, d.average)
+            for d in figures.domains
+        ],
         hidden=hidden,
         live=live,
         frozen_at=figures.frozen_at,
+        hidden_groups=() if hidden else tuple(figures.hidden_groups),
     )
 
 

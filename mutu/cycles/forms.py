@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
-from kompetensi.models import Competency, Instrument, InstrumentKind, PredikatBand
+from kompetensi.models import APPRAISAL_KINDS, Competency, Instrument, PredikatBand
 from madrasah import ids
 from madrasah.formatting import format_decimal_id
 from madrasah.models import Madrasah, Staff
@@ -172,7 +172,7 @@ class CycleForm(VersionedFormMixin, forms.Form):
         self.fields["team"].queryset = staff
         self.fields["period"].choices = selectors.period_choices(madrasah=madrasah)
         self.fields["instrument"].queryset = (
-            Instrument.objects.filter(madrasah=madrasah).exclude(kind=InstrumentKind.PKG).order_by("kind", "name")
+            Instrument.objects.filter(madrasah=madrasah).exclude(kind__in=APPRAISAL_KINDS).order_by("kind", "name")
         )
         self.fields["competency"].queryset = Competency.objects.select_related("framework").order_by(
             "framework__code", "number"

@@ -5,27 +5,35 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kompetensi.instruments.bk_pkkm_data import PKG_BK_EXAMPLE, PKKM_EXAMPLE
 from kompetensi.instruments.seed import ensure_frameworks, instrument_create_from_spec
 from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Appraisal, AppraisalPeriod, AppraisalScore, InstrumentVersion, Item
+from madrasah.models import Membership
 
 
-def pkg_version(*, madrasah, academic_year) -> InstrumentVersion:
+def pkg_version(*, madrasah, academic_year, spec: dict = PKG_MAPEL_INSTRUMENT) -> InstrumentVersion:
     """The seeded PKG version of the year (made once; only the PKG instrument, which is quicker than
     `seed.instruments_ensure_defaults` and gives the same version)."""
     existing = InstrumentVersion.objects.filter(
-        instrument__madrasah=madrasah, instrument__code="pkg-mapel", academic_year=academic_year
+        instrument__madrasah=madrasah, instrument__code=spec["code"], academic_year=academic_year
     ).first()
     if existing:
         return existing
     ensure_frameworks()
-    return instrument_create_from_spec(madrasah=madrasah, academic_year=academic_year, spec=PKG_MAPEL_INSTRUMENT)
+    return instrument_create_from_spec(madrasah=madrasah, academic_year=academic_year, spec=spec)
+
+
+def pkg_bk_version(*, madrasah, academic_year) -> InstrumentVersion:
+    """The example PKG version for guru BK (17 competencies, 2 items each)."""
+    return pkg_version(madrasah=madrasah, academic_year=academic_year, spec=PKG_BK_EXAMPLE)
 
 
 def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True) -> AppraisalPeriod:
     """The PKG period of `year` (an AcademicYear), over the whole year. `created_by`: a Membership."""
     if with_instrument:
         pkg_version(madrasah=madrasah, academic_year=year)
+        pkg_version(madrasah=madrasah, academic_year=year, spec=PKKM_EXAMPLE)  # the Kepala's
     return AppraisalPeriod.objects.create(
         madrasah=madrasah,
         academic_year=year,
@@ -36,7 +44,9 @@ def appraisal_period(madrasah, year, created_by, *, with_instrument: bool = True
 
 
 def appraisal(period, teacher_staff, assessor_user, **fields) -> Appraisal:
-    version = pkg_version(madrasah=period.madrasah, academic_year=period.academic_year)
+    kepala = Membership.objects.filter(staff=teacher_staff, roles__role="kepala").exists()
+    spec = PKKM_EXAMPLE if kepala else PKG_BK_EXAMPLE if teacher_staff.teacher_type == "bk" else PKG_MAPEL_INSTRUMENT
+    version = pkg_version(madrasah=period.madrasah, academic_year=period.academic_year, spec=spec)
     return Appraisal.objects.create(
         madrasah=period.madrasah,
         period=period,

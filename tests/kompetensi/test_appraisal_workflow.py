@@ -325,14 +325,21 @@ def test_the_teacher_cannot_print_before_submission(client, appraisal, guru, gur
 TODAY = dt.date(2026, 11, 26)
 
 
-def test_the_demo_has_last_year_approved_for_every_subject_teacher_and_mixed_stages_now(db):
+def test_the_demo_has_last_year_approved_for_every_teacher_and_mixed_stages_now(db):
     call_command("seed_demo", teachers=12, semesters=3, seed=3, today=TODAY.isoformat(), stdout=io.StringIO())
     appraisals = Appraisal.objects.select_related("period__academic_year")
     current_year = max(a.period.academic_year.start_year for a in appraisals)
     last = appraisals.filter(period__academic_year__start_year=current_year - 1)
     madrasah = last.first().madrasah
-    teachers = set(madrasah.staff.filter(is_active=True, teacher_type=TeacherType.SUBJECT).values_list("pk", flat=True))
+    teachers = set(
+        madrasah.staff.filter(is_active=True)
+        .filter(teacher_type__in=(TeacherType.SUBJECT, TeacherType.COUNSELLOR))
+        .values_list("pk", flat=True)
+    )
     assert set(last.filter(stage=S.APPROVED).values_list("teacher_id", flat=True)) == teachers
+    counsellors = last.filter(teacher__teacher_type=TeacherType.COUNSELLOR)
+    assert counsellors.exists()
+    assert {a.instrument_version.framework.code for a in counsellors} == {"pkg-bk"}
     assert all(a.nilai is not None and a.predikat for a in last)
     stages = set(appraisals.filter(period__academic_year__start_year=current_year).values_list("stage", flat=True))
     assert {S.IN_PROGRESS, S.SUBMITTED, S.SIGNED, S.CLARIFICATION} <= stages

@@ -55,17 +55,17 @@ def test_the_waka_prepares_and_sees_the_standard_instruments_of_the_active_year(
     client.post("/kompetensi/instrumen/bawaan/", {"tahun": year.start_year})
     response = client.get("/kompetensi/instrumen/")
     versions = list(response.context["versions"])
-    assert {v.instrument.kind for v in versions} == {"perencanaan", "pelaksanaan", "penilaian", "pkg"}
-    pkg = next(v for v in versions if v.instrument.kind == "pkg")
+    assert {v.instrument.kind for v in versions} == {"perencanaan", "pelaksanaan", "penilaian", "pkg", "pkkm"}
+    pkg = next(v for v in versions if v.instrument.code == "pkg-mapel")
     assert Item.objects.filter(section__version=pkg).count() == 78
     assert pkg.framework.code == "pkg-mapel"
-    teaching = next(v for v in versions if v.instrument.kind == "pelaksanaan")
+    teaching = next(v for v in versions if v.instrument.code == "pelaksanaan-pembelajaran")
     assert teaching.sections.get(title__icontains="Inti").weight == Decimal(2)
     assert teaching.allow_not_applicable
 
 
 def test_preparing_defaults_again_adds_nothing(madrasah, year):
-    assert len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year)) == 4
+    assert len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year)) == 8
     assert instruments_ensure_defaults(madrasah=madrasah, academic_year=year) == []
 
 
@@ -194,3 +194,24 @@ def test_the_framework_page_lists_every_indicator(client, guru):
     client.force_login(guru.user)
     response = client.get(f"/kompetensi/kerangka/{framework.pk}/")
     assert response.content.decode().count("<li>") >= 78
+
+
+def test_the_bk_framework_has_the_17_counsellor_competencies_in_four_domains():
+    framework = Framework.objects.get(code="pkg-bk")
+    assert framework.teacher_type == "bk"
+    per_domain = [d.competencies.count() for d in framework.domains.order_by("order")]
+    assert per_domain == [3, 4, 3, 7]
+    assert framework.competencies.get(number=16).name == "Memiliki kesadaran dan komitmen terhadap etika profesional"
+
+
+def test_the_defaults_bring_the_bk_examples_titled_as_examples(client, waka, year):
+    client.force_login(waka.user)
+    client.post("/kompetensi/instrumen/bawaan/", {"tahun": year.start_year})
+    body = client.get("/kompetensi/instrumen/").content.decode()
+    assert "Contoh Instrumen PKG Guru BK/Konselor" in body
+    assert "Contoh Supervisi Perencanaan Layanan BK (RPL)" in body
+    bk = InstrumentVersion.objects.get(instrument__code="pkg-bk", academic_year=year)
+    assert bk.framework.code == "pkg-bk"
+    # Every section scores one competency of the BK framework; no item claims a national indicator.
+    assert sorted(bk.sections.values_list("competency__number", flat=True)) == list(range(1, 18))
+    assert not Item.objects.filter(section__version=bk, indicator__isnull=False).exists()

@@ -32,6 +32,7 @@ from ...models import (
     Appraisal,
     AppraisalStage,
     CompetencyResult,
+    InstrumentKind,
     PkgSnapshot,
     PkgSnapshotBand,
     PkgSnapshotDomain,
@@ -46,6 +47,8 @@ class DomainFigures:
     teachers: int
     score_total: int  # Σ competency scores (1–4) of the domain
     scores: int
+    framework_id: int | None = None
+    framework: str = ""  # its framework's name (subject teachers, guru BK): a domain name repeats across them
 
     @property
     def average(self) -> Decimal | None:
@@ -65,6 +68,14 @@ class PkgFigures:
     nilai_total: Decimal | None
     domains: list[DomainFigures] = field(default_factory=list)
     frozen_at: dt.datetime | None = None  # None: live
+    # Domains of a framework with fewer than MIN_GROUP teachers (the madrasah's one or two guru BK):
+    # counted in the totals, never shown per domain. Kept so that the frozen figures know them too.
+    small_domains: list[DomainFigures] = field(default_factory=list)
+
+    @property
+    def hidden_groups(self) -> list[str]:
+        """The frameworks whose domain table is not shown because too few teachers use them."""
+        return list(dict.fromkeys(d.framework for d in self.small_domains))
 
     @property
     def average_nilai(self) -> Decimal | None:
@@ -76,9 +87,13 @@ class PkgFigures:
 
 
 def approved_appraisals(*, madrasah: Madrasah, academic_year_id: int) -> QuerySet[Appraisal]:
-    """The year's PKG appraisals approved by the Kepala: the only ones that count."""
+    """The year's PKG appraisals approved by the Kepala: the only ones that count. The Kepala's own
+    PKKM is not a teacher's PKG and stays out of the teachers' figures."""
     return Appraisal.objects.filter(
-        madrasah=madrasah, period__academic_year_id=academic_year_id, stage=AppraisalStage.APPROVED
+        madrasah=madrasah,
+        period__academic_year_id=academic_year_id,
+        stage=AppraisalStage.APPROVED,
+        instrument_version__instrument__kind=InstrumentKind.PKG,
     )
 
 
@@ -90,7 +105,8 @@ def _counted(*, madrasah: Madrasah, academic_year_id: int) -> QuerySet[Appraisal
 
 def _live_domains(approved: QuerySet[Appraisal]) -> list[DomainFigures]:
     # Every teacher of one framework has the same competencies per domain, so the mean of all
-    # competency scores of a domain is also the mean over teachers of their domain mean.
+    # competency scores of a domain is also the mean over teachers of their domain mean. Each framework
+    # (subject teachers, guru BK) has its own domains: they are never pooled.
     return [
         DomainFigures(
             domain_id=row["competency__domain_id"],
@@ -98,13 +114,28 @@ def _live_domains(approved: QuerySet[Appraisal]) -> list[DomainFigures]:
             teachers=row["teachers"],
             score_total=row["total"],
             scores=row["n"],
+            framework_id=row["competency__domain__framework_id"],
+            framework=row["competency__domain__framework__name"],
         )
         for row in CompetencyResult.objects.filter(appraisal__in=approved)
         .order_by()
-        .values("competency__domain_id", "competency__domain__name", "competency__domain__order")
+        .values(
+            "competency__domain_id",
+            "competency__domain__name",
+            "competency__domain__order",
+            "competency__domain__framework_id",
+            "competency__domain__framework__name",
+        )
         .annotate(teachers=Count("appraisal__teacher_id", distinct=True), total=Sum("score"), n=Count("pk"))
-        .order_by("competency__domain__order", "competency__domain_id")
+        .order_by("competency__domain__framework_id", "competency__domain__order", "competency__domain_id")
     ]
+
+
+def _split(found: list[DomainFigures]) -> dict:
+    return {
+        "domains": [d for d in found if d.teachers >= MIN_GROUP],
+        "small_domains": [d for d in found if d.teachers < MIN_GROUP],
+    }
 
 
 def pkg_live_figures(*, madrasah: Madrasah, academic_year_id: int, domains: bool = True) -> PkgFigures:
@@ -114,7 +145,7 @@ def pkg_live_figures(*, madrasah: Madrasah, academic_year_id: int, domains: bool
     totals = approved.aggregate(teachers=Count("pk"), total=Sum("nilai"))
     teachers = totals["teachers"]
     found = _live_domains(approved) if domains and teachers >= MIN_GROUP else []
-    return PkgFigures(teachers=teachers, nilai_total=totals["total"], domains=found)
+    return PkgFigures(teachers=teachers, nilai_total=totals["total"], **_split(found))
 
 
 def pkg_live_bands(*, madrasah: Madrasah, academic_year_id: int) -> list[BandFigures]:
@@ -161,13 +192,15 @@ def pkg_frozen_figures(*, madrasah: Madrasah, academic_year_id: int, domains: bo
                 teachers=row.teachers,
                 score_total=row.score_total,
                 scores=row.scores,
+                framework_id=row.domain.framework_id,
+                framework=row.domain.framework.name,
             )
             for row in PkgSnapshotDomain.objects.filter(snapshot=snapshot)
-            .select_related("domain")
-            .order_by("domain__order", "domain_id")
+            .select_related("domain__framework")
+            .order_by("domain__framework_id", "domain__order", "domain_id")
         ]
     return PkgFigures(
-        teachers=snapshot.teachers, nilai_total=snapshot.nilai_total, domains=found, frozen_at=snapshot.taken_at
+        teachers=snapshot.teachers, nilai_total=snapshot.nilai_total, frozen_at=snapshot.taken_at, **_split(found)
     )
 
 

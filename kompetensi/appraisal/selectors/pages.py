@@ -44,6 +44,7 @@ def appraisal_actions(*, appraisal: Appraisal, membership: Membership | None) ->
         is_teacher=membership.staff_id is not None and membership.staff_id == appraisal.teacher_id,
         is_assessor=is_assessor,
         is_kepala=membership.has_role(Role.KEPALA),
+        pengawas=membership.has_role(Role.PENGAWAS),
         unscored=appraisal_unscored_count(appraisal) if is_assessor and appraisal.stage == S.IN_PROGRESS else 0,
     )
 

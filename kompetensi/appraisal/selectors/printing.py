@@ -7,12 +7,12 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from kompetensi.instruments.rules import for_display
+from kompetensi.instruments.rules import PKG_COMPETENCY_MAX, PKKM_INDICATOR_MAX, for_display
 from madrasah.formatting import format_decimal_id
 from madrasah.identifiers import format_nip, staff_identifier
 from madrasah.models import Membership, Role, User
 
-from ...models import Appraisal, AppraisalScore, CompetencyResult
+from ...models import Appraisal, AppraisalScore, CompetencyResult, InstrumentKind
 
 
 def _signer(membership: Membership | None, user: User | None = None) -> SimpleNamespace:
@@ -70,13 +70,17 @@ def appraisal_print_context(appraisal: Appraisal) -> dict:
             )
         )
     day = appraisal.approved_at or appraisal.signed_at or appraisal.submitted_at or timezone.now()
+    # The Kepala's PKKM totals indicator points (1–4 each); a PKG totals competency steps (1–4 each).
+    pkkm = appraisal.instrument_version.instrument.kind == InstrumentKind.PKKM
+    maximum = PKKM_INDICATOR_MAX * sum(len(s.items) for s in sheets) if pkkm else PKG_COMPETENCY_MAX * len(sheets)
     return {
         "appraisal": appraisal,
         "madrasah": madrasah,
         "paper": madrasah.paper_size,
         "sheets": sheets,
         "complete": appraisal.nilai is not None and bool(results),
-        "maximum": 4 * len(sheets),
+        "maximum": maximum,
+        "pkkm": pkkm,
         "nilai": format_decimal_id(for_display(appraisal.nilai)),
         "signed_on": timezone.localdate(day),
         "teacher": SimpleNamespace(

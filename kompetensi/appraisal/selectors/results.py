@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from kompetensi.instruments.rules import HUNDRED, PKG_COMPETENCY_MAX, PkgResult, predikat, score_pkg
+from kompetensi.instruments.rules import HUNDRED, PKG_COMPETENCY_MAX, PkgResult, predikat, score_pkg, score_pkkm
 from kompetensi.instruments.rules import CompetencyResult as CompetencyScore
 from kompetensi.instruments.selectors import bands_of
 from madrasah.models import Staff
@@ -23,6 +23,7 @@ from ...models import (
     AppraisalScore,
     AppraisalStage,
     CompetencyResult,
+    InstrumentKind,
     Item,
     Observation,
     ObservationState,
@@ -48,6 +49,7 @@ class AppraisalResult:
     scored: int
     count: int
     pkg: PkgResult | None  # only when every indicator is scored
+    pkkm: bool = False  # the Kepala's PKKM (indicators 1–4, Nilai from points), not a teacher's PKG
 
     @property
     def complete(self) -> bool:
@@ -58,9 +60,9 @@ class AppraisalResult:
 
 
 def appraisal_result(*, appraisal: Appraisal, points: dict[int, int | None] | None = None) -> AppraisalResult:
-    """score_pkg on the stored scores (or on `points`, {item id: 0|1|2|None}, when given). A
-    competency shows its percentage and 1–4 once all its indicators are scored; the total, Nilai
-    PKG and predikat once all indicators of the instrument are."""
+    """score_pkg (score_pkkm on the Kepala's PKKM) on the stored scores (or on `points`, {item id:
+    points or None}, when given). A competency shows its percentage and 1–4 once all its indicators
+    are scored; the total, Nilai and predikat once all indicators of the instrument are."""
     version = appraisal.instrument_version
     if points is None:
         points = dict(appraisal.scores.values_list("item_id", "points"))
@@ -72,13 +74,18 @@ def appraisal_result(*, appraisal: Appraisal, points: dict[int, int | None] | No
         if values and len(scored) == len(values):
             complete_inputs.append((section.pk, scored))
         progress.append((section, len(scored), len(values)))
-    partial = score_pkg(competencies=complete_inputs, bands=bands_of(version)) if complete_inputs else None
+    pkkm = version.instrument.kind == InstrumentKind.PKKM
+    partial = None
+    if complete_inputs and pkkm:
+        partial = score_pkkm(components=complete_inputs, bands=bands_of(version))
+    elif complete_inputs:
+        partial = score_pkg(competencies=complete_inputs, bands=bands_of(version))
     by_key = {c.key: c for c in partial.competencies} if partial else {}
     shown = tuple(SectionProgress(s, scored, count, by_key.get(s.pk)) for s, scored, count in progress)
     scored_total = sum(s.scored for s in shown)
     count_total = sum(s.count for s in shown)
     all_done = count_total > 0 and scored_total == count_total
-    return AppraisalResult(shown, scored_total, count_total, partial if all_done else None)
+    return AppraisalResult(shown, scored_total, count_total, partial if all_done else None, pkkm)
 
 
 def appraisal_is_locked(appraisal: Appraisal) -> bool:
@@ -114,7 +121,9 @@ def supervision_records_for(*, appraisal: Appraisal):
 
 def _latest_approved(teacher: Staff) -> Appraisal | None:
     return (
-        Appraisal.objects.filter(teacher=teacher, stage=AppraisalStage.APPROVED)
+        Appraisal.objects.filter(
+            teacher=teacher, stage=AppraisalStage.APPROVED, instrument_version__instrument__kind=InstrumentKind.PKG
+        )
         .select_related("period__academic_year", "instrument_version")
         .order_by("-period__academic_year__start_year")
         .first()

@@ -45,6 +45,20 @@ def pkg_version_for(*, period: AppraisalPeriod, teacher_type: str) -> Instrument
     )
 
 
+def pkkm_version_for(*, period: AppraisalPeriod) -> InstrumentVersion | None:
+    """The Kepala's PKKM instrument version of the period's year (docs/domain.md §13)."""
+    return (
+        InstrumentVersion.objects.filter(
+            instrument__madrasah_id=period.madrasah_id,
+            instrument__kind=InstrumentKind.PKKM,
+            academic_year_id=period.academic_year_id,
+        )
+        .select_related("framework")
+        .order_by("pk")
+        .first()
+    )
+
+
 @dataclass(frozen=True)
 class Candidate:
     user: User

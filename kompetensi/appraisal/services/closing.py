@@ -38,7 +38,8 @@ def refuse_if_closed(period_id: int) -> None:
 
 
 def _snapshot_take(period: AppraisalPeriod, user: User, now: dt.datetime) -> PkgSnapshot:
-    # Fewer than MIN_GROUP teachers: no domains, and the snapshot stays hidden for good.
+    # Fewer than MIN_GROUP teachers: no domains, and the snapshot stays hidden for good. A framework
+    # with fewer (the guru BK) keeps its domains, hidden on every read.
     figures = pkg_live_figures(madrasah=period.madrasah, academic_year_id=period.academic_year_id)
     snapshot = PkgSnapshot.objects.create(
         period=period, taken_at=now, taken_by=user, teachers=figures.teachers, nilai_total=figures.nilai_total or 0
@@ -47,7 +48,7 @@ def _snapshot_take(period: AppraisalPeriod, user: User, now: dt.datetime) -> Pkg
         PkgSnapshotDomain(
             snapshot=snapshot, domain_id=d.domain_id, teachers=d.teachers, score_total=d.score_total, scores=d.scores
         )
-        for d in figures.domains
+        for d in [*figures.domains, *figures.small_domains]
     )
     PkgSnapshotBand.objects.bulk_create(
         PkgSnapshotBand(snapshot=snapshot, label=b.label, teachers=b.teachers, at_or_above=b.at_or_above)

@@ -28,7 +28,7 @@ from ...models import (
     Section,
     SelfEvaluation,
 )
-from ..rules import KEEP, MAX_NOTE, clean_points
+from ..rules import KEEP, MAX_NOTE, clean_points, points_allowed
 from ..selectors.results import AppraisalResult, appraisal_result, supervision_records_for
 
 
@@ -70,22 +70,25 @@ def appraisal_results_store(appraisal: Appraisal) -> PkgResult:
 # --- indicator scores -------------------------------------------------------------------------------
 
 
-def _clean_entry(value: dict) -> dict:
-    # A key left out keeps what is stored (a form may send only the notes, or only the scores).
-    note = value.get("note")
-    return {
-        "points": clean_points(value["points"]) if "points" in value else KEEP,
-        "note": KEEP if note is None else note_check(str(note)),
-    }
+def _entry_cleaner(allowed: tuple[int, ...]):
+    def clean_entry(value: dict) -> dict:
+        # A key left out keeps what is stored (a form may send only the notes, or only the scores).
+        note = value.get("note")
+        return {
+            "points": clean_points(value["points"], allowed) if "points" in value else KEEP,
+            "note": KEEP if note is None else note_check(str(note)),
+        }
+
+    return clean_entry
 
 
 def _clean_scores(version: InstrumentVersion, scores: dict) -> dict[int, dict]:
-    """{item id: {"points": 0|1|2|None, "note": str}}; items of this version only."""
+    """{item id: {"points": 0|1|2|None (1–4 on a PKKM), "note": str}}; items of this version only."""
     foreign = _("An indicator does not belong to this instrument.")
     return clean_sheet_scores(
         sheet_item_ids(version),
         scores,
-        clean_entry=_clean_entry,
+        clean_entry=_entry_cleaner(points_allowed(version.instrument.kind)),
         unknown_message=foreign,
         foreign_message=foreign,
         field="scores",

@@ -18,7 +18,13 @@ from madrasah.errors import ApplicationError
 from madrasah.models import AcademicYear, Staff, TeacherType, User
 
 from ...models import Appraisal, AppraisalEvent, AppraisalPeriod, AppraisalStage
-from ..selectors.setup import appraisal_teachers, assessor_choices, kepala_staff_ids, pkg_version_for
+from ..selectors.setup import (
+    appraisal_teachers,
+    assessor_choices,
+    kepala_staff_ids,
+    pkg_version_for,
+    pkkm_version_for,
+)
 from .closing import refuse_if_closed
 
 
@@ -60,8 +66,9 @@ def appraisal_period_create(
 def _no_version_message(teacher: Staff) -> str:
     if teacher.teacher_type == TeacherType.COUNSELLOR:
         return _(
-            "%(name)s is a guidance counsellor (BK): there is no PKG instrument for BK teachers this year yet, "
-            "so no assessor can be assigned. The other teachers are not affected."
+            "%(name)s is a guidance counsellor (BK): this madrasah has no PKG instrument for BK teachers in this "
+            "academic year yet. Create the default instruments on the instrument page (they include an example "
+            "BK instrument) or add your own, then assign the assessor. The other teachers are not affected."
         ) % {"name": teacher.full_name}
     return _(
         "There is no PKG instrument for subject teachers in this academic year yet. Create the default "
@@ -72,9 +79,9 @@ def _no_version_message(teacher: Staff) -> str:
 @transaction.atomic
 def appraisal_assign(*, period: AppraisalPeriod, teacher: Staff, assessor: User, user: User) -> Appraisal:
     """Assign (or change) the assessor of `teacher` in `period`, creating the appraisal with the PKG
-    version of the teacher's type (frozen from then on). The assessor changes only while the stage is
-    "proses". Writes an "assigned"/"assessor_changed" event. Safe to retry: same assessor, no change.
-    Refused while the year's PKG is closed (`closing`)."""
+    version of the teacher's type, or the PKKM version for the Kepala (frozen from then on). The
+    assessor changes only while the stage is "proses". Writes an "assigned"/"assessor_changed" event.
+    Safe to retry: same assessor, no change. Refused while the year's PKG is closed (`closing`)."""
     if teacher.madrasah_id != period.madrasah_id or not teacher.is_active or teacher.teacher_type == TeacherType.NONE:
         raise ApplicationError(_("Only active teachers of this madrasah are appraised."), field="teacher")
     refuse_if_closed(period.pk)
@@ -100,9 +107,18 @@ def appraisal_assign(*, period: AppraisalPeriod, teacher: Staff, assessor: User,
         existing.save(update_fields=["assessor", "updated_at"])
         AppraisalEvent.objects.create(appraisal=existing, actor=user, action="assessor_changed", changes=[change])
         return existing
-    version = pkg_version_for(period=period, teacher_type=teacher.teacher_type)
+    # The Kepala is appraised with his own instrument (PKKM), not with the teachers' PKG.
+    if teacher.pk in kepala_staff_ids(period.madrasah_id):
+        version = pkkm_version_for(period=period)
+        missing = _(
+            "There is no PKKM instrument for the Kepala in this academic year yet. Create the default "
+            "instruments on the instrument page first."
+        )
+    else:
+        version = pkg_version_for(period=period, teacher_type=teacher.teacher_type)
+        missing = _no_version_message(teacher)
     if version is None:
-        raise ApplicationError(_no_version_message(teacher), field="teacher")
+        raise ApplicationError(missing, field="teacher")
     appraisal = Appraisal.objects.create(
         madrasah_id=period.madrasah_id,
         period=period,

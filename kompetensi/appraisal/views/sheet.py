@@ -33,7 +33,7 @@ from madrasah.versioning import StaleVersion, VersionForm
 
 from ...access import appraisal_for_user
 from ...models import Appraisal, AppraisalEvidence, AppraisalStage, Item
-from ..rules import PKG_POINTS
+from ..rules import points_allowed
 from ..selectors import pages
 from ..selectors.results import AppraisalResult, appraisal_result, supervision_records_for
 from ..selectors.setup import user_display_name
@@ -59,7 +59,13 @@ def result_display(result: AppraisalResult) -> dict:
                 "score": progress.result.score if progress.result else None,
             }
         )
-    shown = {"competencies": competencies, "scored": result.scored, "count": result.count, "complete": result.complete}
+    shown = {
+        "competencies": competencies,
+        "scored": result.scored,
+        "count": result.count,
+        "complete": result.complete,
+        "pkkm": result.pkkm,
+    }
     if result.pkg is not None:
         shown.update(
             total=result.pkg.total,
@@ -81,6 +87,11 @@ def _scores_from_post(data) -> dict:
         entry = scores.setdefault(raw_id, {})
         entry["points" if prefix == "item" else "note"] = data.get(key)
     return scores
+
+
+def _choices(appraisal: Appraisal) -> list[tuple[str, str]]:
+    version = appraisal.instrument_version
+    return [(str(v), version.label_for(v)) for v in points_allowed(version.instrument.kind)]
 
 
 def _is_teacher(membership, appraisal: Appraisal) -> bool:
@@ -126,7 +137,7 @@ def _detail_page(request, appraisal: Appraisal, *, errors=(), posted=None, statu
             "appraisal": appraisal,
             "version": appraisal.instrument_version,
             "sections": pages.appraisal_sheet(appraisal, posted=posted),
-            "choices": [(str(v), appraisal.instrument_version.label_for(v)) for v in PKG_POINTS],
+            "choices": _choices(appraisal),
             "result": result,
             "shown": result_display(result),
             "membership": membership,
@@ -303,7 +314,7 @@ def self_evaluation(request, pk: int):
         {
             "appraisal": appraisal,
             "sections": sections,
-            "choices": [(str(v), appraisal.instrument_version.label_for(v)) for v in PKG_POINTS],
+            "choices": _choices(appraisal),
             "reflection": request.POST.get("reflection")
             if posted is not None
             else getattr(evaluation, "reflection", ""),

@@ -17,8 +17,8 @@ from madrasah.timetable.rules import class_key, class_sort_key
 from madrasah.timetable.selectors import year_classes
 
 from ...models import (
+    APPRAISAL_KINDS,
     BlockedPeriod,
-    InstrumentKind,
     InstrumentVersion,
     Observation,
     ObservationState,
@@ -136,7 +136,7 @@ def supervision_instruments(*, semester: Semester) -> QuerySet[InstrumentVersion
         InstrumentVersion.objects.filter(
             instrument__madrasah_id=semester.madrasah_id, academic_year_id=semester.academic_year_id
         )
-        .exclude(instrument__kind=InstrumentKind.PKG)
+        .exclude(instrument__kind__in=APPRAISAL_KINDS)
         .select_related("instrument")
         .order_by("instrument__kind", "instrument__name")
     )

@@ -21,7 +21,7 @@ from ._shared import person_of
 
 # The keys of the print pages' context that the PDF takes (`paper`, `madrasah` and `signed_on` are the
 # office context's own).
-PRINTED = ("appraisal", "sheets", "complete", "maximum", "nilai", "teacher", "assessor", "kepala", "bands")
+PRINTED = ("appraisal", "sheets", "complete", "maximum", "nilai", "teacher", "assessor", "kepala", "bands", "pkkm")
 
 
 def appraisal_of_year(*, madrasah: Madrasah, teacher: Staff, academic_year) -> Appraisal | None:

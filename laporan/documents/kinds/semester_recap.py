@@ -197,6 +197,7 @@ def semester_context(*, madrasah: Madrasah, period, teacher=None) -> dict:
         "rules": result_rules(data=data),
         "follow_ups": follow_up_rows(data=data, today=timezone.localdate(now)),
         "hidden_instruments": [i for i in data.instruments if i.hidden],
+        "hidden_pkg_groups": data.pkg.hidden_groups,
     }
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
-from kompetensi.models import Competency, Instrument, InstrumentKind, Section
+from kompetensi.models import APPRAISAL_KINDS, Competency, Instrument, Section
 from madrasah.errors import ApplicationError
 from madrasah.formatting import format_decimal_id
 from madrasah.models import AcademicYear, Madrasah, Semester, Staff, User
@@ -132,7 +132,9 @@ def _validated_plan(madrasah: Madrasah, data: PlanData) -> _Plan:
     section_title = subject_group = predikat = manual_name = manual_unit = ""
     if spec.needs_instrument:
         instrument = (
-            Instrument.objects.filter(madrasah=madrasah, pk=data.instrument_id).exclude(kind=InstrumentKind.PKG).first()
+            Instrument.objects.filter(madrasah=madrasah, pk=data.instrument_id)
+            .exclude(kind__in=APPRAISAL_KINDS)
+            .first()
             if data.instrument_id
             else None
         )
