@@ -47,8 +47,9 @@ BATCH_SIZE = 500
 
 
 @register_demo_step(order=10)
-def seed_instruments(*, madrasah, semesters, stdout, **context) -> None:
-    ensure_frameworks()
+def seed_instruments(*, madrasah, semesters, stdout, number=1, **context) -> None:
+    if number == 1:  # the frameworks are the installation's, shared by every madrasah of a district
+        ensure_frameworks()
     years = sorted({s.academic_year for s in semesters}, key=lambda y: y.start_year)
     created = 0
     for year in years:

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kompetensi.instruments.rules import ItemScore, SectionInput, score_instrument
+from kompetensi.instruments.rules import ItemScore, SectionInput, score_instrument, score_pkg
 from kompetensi.instruments.selectors import bands_of
 from kompetensi.models import Appraisal, Observation, PkbActivity
 from madrasah.demo_district import MAX_MADRASAH, PENGAWAS_MAX, PENGAWAS_MIN, demo_nsm, madrasah_fields, pengawas_groups
@@ -140,6 +140,23 @@ def test_every_seeded_observation_scores_what_the_scoring_function_gives(distric
         )
         assert abs(observation.percentage - result.percentage) < Decimal("0.0001"), observation.pk
         assert observation.predikat == (result.predikat or "")
+
+
+def test_every_seeded_nilai_pkg_is_what_the_scoring_function_gives(district):
+    appraisals = Appraisal.objects.filter(nilai__isnull=False).prefetch_related(
+        "scores", "instrument_version__sections__items"
+    )
+    assert appraisals.count() > 0
+    assert set(appraisals.values_list("madrasah__nsm", flat=True)) == {demo_nsm(1), demo_nsm(2), demo_nsm(3)}
+    for appraisal in appraisals:
+        points = {s.item_id: s.points for s in appraisal.scores.all()}
+        version = appraisal.instrument_version
+        competencies = [
+            (section.pk, [points[item.pk] for item in section.items.all()]) for section in version.sections.all()
+        ]
+        result = score_pkg(competencies=competencies, bands=bands_of(version))
+        assert abs(appraisal.nilai - result.nilai) < Decimal("0.0001"), appraisal.pk
+        assert (appraisal.total, appraisal.predikat) == (result.total, result.predikat or "")
 
 
 def test_the_same_seed_gives_the_same_district_and_madrasah_1_is_todays_demo():

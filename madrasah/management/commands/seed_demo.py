@@ -198,6 +198,7 @@ class Command(BaseCommand):
                     semesters=periods,
                     seed=madrasah_seed(seed, number),
                     today=today,
+                    number=number,
                     # The first madrasah tells what it holds; the others only that they are done.
                     stdout=self.stdout if number == 1 else io.StringIO(),
                 )
