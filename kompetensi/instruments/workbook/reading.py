@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from ...appraisal.rules import points_allowed
 from ...models import InstrumentKind
 from .cells import is_blank, read_choice, read_decimal, read_integer, read_slug, read_text, read_yes_no
 from .layout import (
@@ -55,6 +56,10 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def file_too_large_message() -> str:
     return _("The file is larger than 1 MB: an instrument workbook needs far less. Remove pictures and other sheets.")
+
+
+def _official_rule_message() -> str:
+    return _("A PKG or PKKM instrument keeps the official scoring rule: leave this option at its default.")
 
 
 def _not_xlsx() -> str:
@@ -233,6 +238,21 @@ def _spec(sheets: dict, frameworks: Mapping[str, FrameworkIndex], issues: list[I
     for key, words in OPTION_WORDS.items():
         value = field(key, read_choice, words=words, default=OPTION_DEFAULTS[key])
         spec[key] = value if key in fields else str(OPTION_DEFAULTS[key])
+        if kind and framework_kind(kind) and value is not None and value != OPTION_DEFAULTS[key]:
+            # PKG and PKKM keep the official rule (docs/domain.md §9, scoring options).
+            issues.append(Issue(INSTRUMENT, fields[key][0], labels[key], _official_rule_message()))
+    if kind and framework_kind(kind) and scale_min is not None and scale_max is not None:
+        points = points_allowed(kind)
+        if (scale_min, scale_max) != (min(points), max(points)):
+            issues.append(
+                Issue(
+                    INSTRUMENT,
+                    fields["scale_min"][0],
+                    labels["scale_min"],
+                    _("An instrument of this kind is scored from %(low)s to %(high)s.")
+                    % {"low": min(points), "high": max(points)},
+                )
+            )
     spec["scale"] = {
         "min": scale_min,
         "max": scale_max,
