@@ -52,16 +52,17 @@ ifneq ($(SERVICES_INSTALLED),)
 	@echo "1/3 Backup"; archive=$$(runuser -u $(SERVICE_USER) -- $(MANAGE) backup) || { \
 	  echo "No backup, so nothing was changed (BACKUP_KEY or BACKUP_KEY_FILE in .env: docs/deployment.md)."; exit 1; }; \
 	  echo "    $$archive"; \
-	  echo "2/3 Migrations"; systemctl stop mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service 2>/dev/null; \
+	  echo "2/3 Migrations"; extra=$$(systemctl list-units --plain --no-legend --state=active 'mutu-reports@*.service' | cut -d" " -f1); \
+	  systemctl stop mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service $$extra 2>/dev/null; \
 	  runuser -u $(SERVICE_USER) -- $(MANAGE) migrate --noinput -v 1 && \
 	  runuser -u $(SERVICE_USER) -- $(MANAGE) collectstatic --noinput -v 0 || { \
 	  echo "The migrations failed: the services stay stopped. Put the data back with: sudo -u $(SERVICE_USER) make restore FILE=$$archive"; exit 1; }; \
 	  echo "3/3 Restart"; $(MAKE) --no-print-directory service-units UNIT_DIR=/etc/systemd/system \
-	    SERVICE_UNITS="mutu-worker.service mutu-reports.service" \
+	    SERVICE_UNITS="mutu-worker.service mutu-reports.service mutu-reports@.service" \
 	    SERVICE_USER="$$(sed -n 's/^User=//p' /etc/systemd/system/mutu-web.service)" && systemctl daemon-reload && \
 	  systemctl enable mutu-reports.service && \
-	  systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service && \
-	  systemctl --no-pager --lines=0 status mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service | grep -E "^●|Active:"
+	  systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service $$extra && \
+	  systemctl --no-pager --lines=0 status mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service $$extra | grep -E "^●|Active:"
 else
 	@export DATA_DIR="$(REAL_DATA_DIR)"; \
 	  echo "1/3 Backup of $$DATA_DIR"; archive=$$($(MANAGE) backup) || { \
@@ -101,12 +102,13 @@ restore: venv
 # The mini-PC as a service (docs/deployment.md): as root, `make install-service` creates the system
 # user, gives it DATA_DIR (added to .env when unset), renders deploy/systemd/ with this checkout's
 # path and enables web, worker, beat and the nightly backup timer; they start at boot and restart
-# after a crash. `make service-units UNIT_DIR=folder` only renders the units.
+# after a crash. More document workers: `systemctl enable --now mutu-reports@2.service` (the template
+# is installed, not enabled). `make service-units UNIT_DIR=folder` only renders the units.
 SERVICE_USER ?= mutu
 SERVICE_BIND ?= 0.0.0.0:8000
 SERVICE_DATA_DIR ?= /var/lib/mutu-madrasah
 UNIT_DIR ?= /etc/systemd/system
-SERVICE_UNITS := mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service mutu-backup.service mutu-backup.timer
+SERVICE_UNITS := mutu-web.service mutu-worker.service mutu-reports.service mutu-reports@.service mutu-beat.service mutu-backup.service mutu-backup.timer
 
 .PHONY: service-units install-service uninstall-service
 
@@ -138,6 +140,7 @@ install-service: setup
 uninstall-service:
 	@[ "$$(id -u)" = "0" ] || { echo "Run it as root: sudo make uninstall-service"; exit 1; }
 	-systemctl disable --now mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service mutu-backup.timer
+	-systemctl disable --now 'mutu-reports@*.service'
 	cd /etc/systemd/system && rm -f $(SERVICE_UNITS)
 	systemctl daemon-reload
 	@echo "Services removed; the data, .env and the user $(SERVICE_USER) are kept."
