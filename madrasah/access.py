@@ -62,6 +62,26 @@ def membership_required(*roles: str):
     return decorator
 
 
+def reads_district(user) -> bool:
+    """The district reader (`User.district_reader`) and the installation administrator read the
+    overview of every madrasah of the installation; no membership gives that."""
+    return bool(user.is_authenticated and (user.is_superuser or user.district_reader))
+
+
+def district_reader_required(view):
+    """Decorator: the overview of the installation's madrasah. A member without the right: 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not reads_district(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def staff_for_user(membership: Membership, pk: int, *, write: bool = False, account: bool = False) -> Staff:
     """A staff record of the member's madrasah. A teacher reads only their own record (another
     teacher's record is private: 404); only the operator and the Kepala change records or manage

@@ -6,7 +6,8 @@ from .models import AcademicYear, Madrasah, Membership, MembershipRole, Semester
 
 @admin.register(User)
 class MadrasahUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Mutu Madrasah", {"fields": ("must_change_password",)}))
+    list_filter = (*UserAdmin.list_filter, "district_reader")
+    fieldsets = (*UserAdmin.fieldsets, ("Mutu Madrasah", {"fields": ("must_change_password", "district_reader")}))
 
 
 class MembershipRoleInline(admin.TabularInline):

@@ -26,6 +26,10 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password"), default=False)
     # Given by the person on "Akun saya": stored as 628…, what a wa.me link takes.
     whatsapp = models.CharField(_("WhatsApp number"), max_length=16, blank=True)
+    # Installation-wide, not per madrasah: the Kasi Penmad of the Kankemenag or a coordinating pengawas
+    # reads the district overview (laporan.district) and nothing of any madrasah's records. Only the
+    # installation administrator grants it (the admin, `manage.py district_reader`): docs/domain.md §3.
+    district_reader = models.BooleanField(_("district reader"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -15,10 +15,20 @@ ROLE_HOMES = {
     Role.OPERATOR: "madrasah:home-operator",
     Role.GURU: "madrasah:home-guru",
 }
+DISTRICT_HOME = "laporan:district-overview"
+
+
+def home(request):
+    # The district reader belongs to no madrasah: their home is the district overview. A reader who
+    # is also a member of a madrasah (a coordinating pengawas) lands on their role's home.
+    user = request.user
+    if user.is_authenticated and user.district_reader and not user.memberships.filter(is_active=True).exists():
+        return redirect(DISTRICT_HOME)
+    return _member_home(request)
 
 
 @membership_required()
-def home(request):
+def _member_home(request):
     role = request.membership.primary_role
     if role is None:
         return render(request, "madrasah/home/no_role.html")
