@@ -114,7 +114,7 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
         )
         team_save(
             semester=semester,
-            decree_number=f"B-{101 + index}/Mts.13.28.03/PP.00.4/{semester.start_date:%m}/{semester.start_date:%Y}",
+            decree_number=f"B-{101 + index}/{madrasah.unit_code}/PP.00.4/{semester.start_date:%m}/{semester.start_date:%Y}",
             decree_date=semester.start_date,
             members=members,
         )

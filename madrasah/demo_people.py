@@ -221,13 +221,14 @@ def semester_keys(today: dt.date, count: int) -> list[tuple[int, str]]:
 class TeacherGenerator:
     """Deterministic teachers from one `random.Random(seed)`; identifiers unique and checked."""
 
-    def __init__(self, *, seed: int, today: dt.date, subjects: list[str]):
+    def __init__(self, *, seed: int | str, today: dt.date, subjects: list[str], used: dict | None = None):
         self.rng = random.Random(seed)  # nosec B311 # demo data, seeded to repeat
         self.ref_year = today.year
         # parse_nip judges plausibility against the real date, so never appoint after it.
         self.max_year = min(today.year, dt.date.today().year)
         self.subjects = subjects
-        self.used: dict[str, set[str]] = {k: set() for k in ("name", "nip", "nignp", "nuptk", "peg_id")}
+        # Shared by the generators of a district's madrasah: names and identifiers unique across them.
+        self.used: dict[str, set[str]] = used if used is not None else new_used()
         self.subject_pool: list[str] = []
 
     def reserve(self, fields: dict) -> None:
@@ -329,6 +330,22 @@ class TeacherGenerator:
             fields["front_title"] = "H." if sex == Sex.MALE else "Hj."
         return fields, subject
 
+    def operator(self) -> dict:
+        """The operator of a generated madrasah: honorary staff, no teaching, known by the PegID."""
+        rng = self.rng
+        sex = rng.choice([Sex.MALE, Sex.FEMALE])
+        return {
+            "name": self._name(sex),
+            "back_title": rng.choice(["S.Kom.", "S.Kom.", "S.E.", "A.Md."]),
+            "sex": sex,
+            "birth_place": rng.choice(BIRTH_PLACES),
+            "birth_date": self._birth_date(40, 22),
+            "peg_id": self._unique("peg_id", lambda: self._digits(9)),
+            "employment_status": EmploymentStatus.HONORER,
+            "teacher_type": TeacherType.NONE,
+            "extra_duties": "Operator EMIS / Tata Usaha",
+        }
+
     def statuses(self, count: int) -> list[tuple[str, str]]:
         """(employment status, teacher type) for `count` generated teachers."""
         bk = 2 if count >= 10 else (1 if count >= 4 else 0)
@@ -345,6 +362,11 @@ class TeacherGenerator:
                 index = types.index(TeacherType.SUBJECT)
             types[index] = TeacherType.COUNSELLOR
         return list(zip(plan, types, strict=True))
+
+
+def new_used() -> dict[str, set[str]]:
+    """Empty sets of the names and identifiers a generator has handed out."""
+    return {key: set() for key in ("name", "nip", "nignp", "nuptk", "peg_id")}
 
 
 def check_identifiers(fields: dict) -> None:
