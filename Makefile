@@ -14,7 +14,7 @@ SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run update test bench setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
+.PHONY: run update test bench bench-district setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 
 # `make run` is the demo (seeded on first start, data in .data/). `make run DEMO=0` is for real use: a
 # data folder of its own that is never seeded (DATA_DIR from the environment or .env, else
@@ -79,12 +79,21 @@ test: venv-dev test-system-packages assets messages
 	elapsed=$$(( $$(date +%s) - started )); \
 	echo "make test: the suite took $$((elapsed / 60)) min $$((elapsed % 60)) s (budget 15 min)"; exit $$status
 
-# Performance figures against their budgets, then the load test (gunicorn on PostgreSQL).
+# Performance figures against their budgets, then the load test (gunicorn on PostgreSQL); with
+# DISTRICT=1 the district's figures too (`make bench-district`).
 bench: venv-dev test-system-packages assets messages
-	@status=0; $(BIN)/python -m tests.bench || status=1; $(BIN)/python -m tests.loadtest || status=1; exit $$status
+	@status=0; $(BIN)/python -m tests.bench || status=1; $(BIN)/python -m tests.loadtest || status=1; \
+	  if [ "$(DISTRICT)" = "1" ]; then $(BIN)/python -m tests.bench_district || status=1; fi; exit $$status
+
+# One installation serving a district (tests/bench_district.py): 100 madrasah on PostgreSQL, a Redis of
+# its own, real Celery workers and Locust; the dashboard and the pengawas comparison against 1 and 3
+# madrasah, the end-of-semester dispatch with 1 and 2 report workers and across a Redis restart.
+bench-district: venv-dev test-system-packages assets messages
+	@$(BIN)/python -m tests.bench_district
 
 # 20 logged-in users (12 guru, 4 waka, 4 kepala) for 30 s on gunicorn + PostgreSQL (DATABASE_URL's server,
-# else the local one), in a database of its own that it creates and drops: p50/p95, fails on any error.
+# else the local one), in a database of its own that it creates and drops, driven by Locust
+# (tests/loadtest/locustfile.py): p50/p95, fails on any error.
 loadtest: venv-dev test-system-packages assets messages
 	@$(BIN)/python -m tests.loadtest
 

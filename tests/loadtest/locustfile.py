@@ -1,0 +1,135 @@
+"""Locust's people for `make loadtest` and `make bench-district` (run by `tests.loadtest.run_locust`).
+
+Each simulated person takes the next account of the plan the driver wrote (`LOAD_PLAN`, JSON from
+`plan.build_plan`: role, username, password, pages), logs in through the real login form (CSRF token,
+cookies) and then walks the pages of their role, one after another from a place of their own, pausing
+0–2 × `THINK` seconds between clicks as a person reading the page. It speaks to gunicorn as the TLS
+proxy in front of it would (`X-Forwarded-Proto: https`), so the production profile's secure cookies
+are kept on plain loopback HTTP.
+
+A request fails on an exception, a status >= 400, or a redirect to the login page. Logins are not in
+Locust's statistics (a session of their own, its cookies handed to the person's); a failed login is
+counted in the file `LOAD_LOGIN_ERRORS` names, which the driver adds to the errors. The measured
+window opens when every person has arrived (`--reset-stats`) and lasts `LOAD_DURATION` seconds; each
+person then stops once they have also walked every page of their role at least once (no page goes
+unchecked), and the last to stop ends the run.
+
+For loads one machine cannot generate, the same file runs distributed (docs/deployment.md):
+`locust -f tests/loadtest/locustfile.py --master` on one machine and `--worker --master-host=…` on
+the others, each with the same `LOAD_PLAN`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import gevent
+import requests
+from locust import HttpUser, between, events, task
+from locust.exception import StopUser
+
+LOGIN_PATH = "/masuk/"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text()) if os.environ.get("LOAD_PLAN") else []
+THINK = float(os.environ.get("THINK", "1"))
+DURATION = float(os.environ.get("LOAD_DURATION", "30"))
+_arrivals = itertools.count()
+_login_errors: list[str] = []
+_window: dict[str, float] = {}
+_done: set[int] = set()
+
+
+@events.spawning_complete.add_listener
+def _window_opens(user_count: int, **kwargs) -> None:
+    _window["end"] = time.monotonic() + DURATION
+
+
+def is_failure(status: int, location: str) -> bool:
+    return status >= 400 or (300 <= status < 400 and location.startswith(LOGIN_PATH))
+
+
+class Person(HttpUser):
+    wait_time = between(0, 2 * THINK)
+
+    def on_start(self) -> None:
+        arrival = next(_arrivals)
+        self.account = PLAN[arrival % len(PLAN)]
+        self.step = arrival  # people of one role do not click in lockstep
+        self.clicks = 0
+        self.origin = self.host.replace("http://", "https://", 1)
+        self.client.headers.update(
+            {"X-Forwarded-Proto": "https", "Accept": "text/html,application/xhtml+xml", "Accept-Language": "id"}
+        )
+        problem = self._log_in()
+        if problem:
+            _login_errors.append(f"{self.account['role']} {self.account['username']}: {problem}")
+            self._stop()
+
+    def _send_secure_cookies(self) -> None:
+        # The cookies are Secure (production profile); behind the pretend proxy they travel over HTTP.
+        for cookie in self.client.cookies:
+            cookie.secure = False
+
+    def _log_in(self) -> str:
+        with requests.Session() as session:
+            session.headers.update(self.client.headers)
+            page = session.get(self.host + LOGIN_PATH, timeout=60)
+            token = CSRF_INPUT.search(page.text)
+            if page.status_code != 200 or not token:
+                return f"the login page answered {page.status_code}"
+            for cookie in session.cookies:
+                cookie.secure = False
+            form = {"username": self.account["username"], "password": self.account["password"]}
+            answer = session.post(
+                self.host + LOGIN_PATH,
+                data={**form, "csrfmiddlewaretoken": token.group(1), "next": ""},
+                headers={"Origin": self.origin, "Referer": self.origin + LOGIN_PATH},
+                allow_redirects=False,
+                timeout=60,
+            )
+            location = answer.headers.get("Location", "")
+            if answer.status_code != 302 or location.startswith(LOGIN_PATH):
+                return f"the login answered {answer.status_code} (to {location or 'nowhere'})"
+            self.client.cookies.update(session.cookies)
+        self._send_secure_cookies()
+        return ""
+
+    def _stop_when_finished(self) -> None:
+        """Past the window and once round the role's pages: stop; the last person ends the run."""
+        if "end" in _window and time.monotonic() >= _window["end"] and self.clicks >= len(self.account["pages"]):
+            self._stop()
+
+    def _stop(self) -> None:
+        _done.add(id(self))
+        if len(_done) >= self.environment.runner.target_user_count:
+            gevent.spawn_later(0, self.environment.runner.quit)
+        raise StopUser()
+
+    @task
+    def click(self) -> None:
+        self._stop_when_finished()
+        pages = self.account["pages"]
+        name, path = pages[self.step % len(pages)]
+        self.step += 1
+        self.clicks += "end" in _window  # what came before the window is not in the statistics
+        self._send_secure_cookies()
+        with self.client.get(
+            path, name=f"{self.account['role']} {name}", allow_redirects=False, catch_response=True
+        ) as response:
+            location = response.headers.get("Location", "")
+            if is_failure(response.status_code, location):
+                response.failure(f"{path} answered {response.status_code}{f' to {location}' if location else ''}")
+            else:
+                response.success()
+
+
+@events.quitting.add_listener
+def _write_login_errors(environment, **kwargs) -> None:
+    target = os.environ.get("LOAD_LOGIN_ERRORS")
+    if target:
+        Path(target).write_text(json.dumps(_login_errors))
