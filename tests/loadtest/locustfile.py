@@ -1,4 +1,4 @@
-"""Locust's people for `make loadtest` and `make bench-district` (run by `tests.loadtest.run_locust`).
+"""Locust's people for `make loadtest` and `make bench-district` (run by `tests.loadtest.swarm`).
 
 Each simulated person takes the next account of the plan the driver wrote (`LOAD_PLAN`, JSON from
 `plan.build_plan`: role, username, password, pages), logs in through the real login form (CSRF token,
@@ -10,9 +10,9 @@ are kept on plain loopback HTTP.
 A request fails on an exception, a status >= 400, or a redirect to the login page. Logins are not in
 Locust's statistics (a session of their own, its cookies handed to the person's); a failed login is
 counted in the file `LOAD_LOGIN_ERRORS` names, which the driver adds to the errors. The measured
-window opens when every person has arrived (`--reset-stats`) and lasts `LOAD_DURATION` seconds; each
-person then stops once they have also walked every page of their role at least once (no page goes
-unchecked), and the last to stop ends the run.
+window opens when every person has arrived (the statistics are reset then) and lasts `LOAD_DURATION`
+seconds; each person then waits, without clicking, once every page of their role is in the statistics
+(no page goes unchecked), and the last to finish ends the run.
 
 For loads one machine cannot generate, the same file runs distributed (docs/deployment.md):
 `locust -f tests/loadtest/locustfile.py --master` on one machine and `--worker --master-host=…` on
@@ -31,7 +31,6 @@ from pathlib import Path
 import gevent
 import requests
 from locust import HttpUser, between, events, task
-from locust.exception import StopUser
 
 LOGIN_PATH = "/masuk/"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -44,9 +43,20 @@ _window: dict[str, float] = {}
 _done: set[int] = set()
 
 
+_environment: list = []
+
+
+@events.init.add_listener
+def _keep_environment(environment, **kwargs) -> None:
+    _environment.append(environment)
+
+
 @events.spawning_complete.add_listener
 def _window_opens(user_count: int, **kwargs) -> None:
-    _window["end"] = time.monotonic() + DURATION
+    # Once: every person has arrived and logged in; what came before is not measured.
+    if "end" not in _window:
+        _window["end"] = time.monotonic() + DURATION
+        _environment[0].stats.reset_all()
 
 
 def is_failure(status: int, location: str) -> bool:
@@ -60,7 +70,7 @@ class Person(HttpUser):
         arrival = next(_arrivals)
         self.account = PLAN[arrival % len(PLAN)]
         self.step = arrival  # people of one role do not click in lockstep
-        self.clicks = 0
+        self.idle = False
         self.origin = self.host.replace("http://", "https://", 1)
         self.client.headers.update(
             {"X-Forwarded-Proto": "https", "Accept": "text/html,application/xhtml+xml", "Accept-Language": "id"}
@@ -68,7 +78,7 @@ class Person(HttpUser):
         problem = self._log_in()
         if problem:
             _login_errors.append(f"{self.account['role']} {self.account['username']}: {problem}")
-            self._stop()
+            self._finish()
 
     def _send_secure_cookies(self) -> None:
         # The cookies are Secure (production profile); behind the pretend proxy they travel over HTTP.
@@ -99,24 +109,32 @@ class Person(HttpUser):
         self._send_secure_cookies()
         return ""
 
-    def _stop_when_finished(self) -> None:
-        """Past the window and once round the role's pages: stop; the last person ends the run."""
-        if "end" in _window and time.monotonic() >= _window["end"] and self.clicks >= len(self.account["pages"]):
-            self._stop()
+    def _finished(self) -> bool:
+        """Past the window, and every page of the role is in the statistics."""
+        if "end" not in _window or time.monotonic() < _window["end"]:
+            return False
+        stats = self.environment.stats
+        role = self.account["role"]
+        return all(stats.get(f"{role} {name}", "GET").num_requests for name, _path in self.account["pages"])
 
-    def _stop(self) -> None:
+    def _finish(self) -> None:
+        # The person stays (a stopped one would be replaced by a new arrival) and waits; the last to
+        # finish ends the run.
+        self.idle = True
         _done.add(id(self))
         if len(_done) >= self.environment.runner.target_user_count:
             gevent.spawn_later(0, self.environment.runner.quit)
-        raise StopUser()
 
     @task
     def click(self) -> None:
-        self._stop_when_finished()
+        if self.idle or self._finished():
+            if not self.idle:
+                self._finish()
+            gevent.sleep(1)
+            return
         pages = self.account["pages"]
         name, path = pages[self.step % len(pages)]
         self.step += 1
-        self.clicks += "end" in _window  # what came before the window is not in the statistics
         self._send_secure_cookies()
         with self.client.get(
             path, name=f"{self.account['role']} {name}", allow_redirects=False, catch_response=True

@@ -91,7 +91,7 @@ def swarm(
     prefix = folder / "locust"
     command = [
         str(LOCUST), "-f", str(LOCUSTFILE), "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate),
-        "--run-time", f"{arriving + math.ceil(duration) + 300}s", "--reset-stats", "--csv", str(prefix),
+        "--run-time", f"{arriving + math.ceil(duration) + 300}s", "--csv", str(prefix),
         "--host", f"http://{HOST}:{port}", "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
         "--exit-code-on-error", "0",
     ]  # fmt: skip
