@@ -5,6 +5,7 @@ failed (no PostgreSQL, no redis-server).
 
     python -m tests.bench_district                 # 100 madrasah, the dispatch on 20 and on 100
     MADRASAH=30 GROUP=10 python -m tests.bench_district   # a quicker look
+    PARTS=load python -m tests.bench_district              # the pages and Locust only (PARTS=dispatch: …)
 
 1. A database of its own (`mutu_bench_district`) on DATABASE_URL's PostgreSQL server (else the local
    one), dropped at the end; a redis-server on a free port (append-only, as docker-compose.yml runs
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -132,6 +134,7 @@ def main() -> int:
 
         connections.close_all()
         _recreate(server, drop_only=True)
+        shutil.rmtree(folder, ignore_errors=True)
         log(f"done in {(time.monotonic() - began) / 60:.1f} min")
 
 
@@ -174,68 +177,91 @@ def run(*, total: int, group: int, teachers: int, redis: BenchRedis, folder: Pat
     print(f"district: pengawas comparison {comparison_3} queries over 3 madrasah, {comparison_15} over 15")
     report("district_comparison_queries_15_vs_3", comparison_15 / comparison_3, failures)
 
-    spread = [None, *district[:9]]  # None: the demo madrasah
-    log(f"Locust: 60 users over {len(spread)} madrasah, think time 0-10 s (5 on average), 60 s")
-    load = data.district_load(spread, users=60, duration=60.0, think=5.0, env=dict(os.environ))
-    for line in load.failures[:5] + load.login_errors[:5]:
-        print(f"district: load error: {line}")
-    print(
-        f"district: load {load.total.requests} requests in {load.window:.0f} s, p50 {load.total.p50:.0f} ms; "
-        f"Locust used {load.generator_cpu:.1f} CPU s in {load.wall:.0f} s"
-    )
-    report("district_load_p95", load.total.p95, failures)
-    report("district_load_errors", load.total.failures + len(load.login_errors), failures)
-    report("district_load_generator_cpu", 100 * load.generator_cpu / load.wall, failures)
+    parts = set(os.environ.get("PARTS", "load,dispatch").split(","))
+    if "load" in parts:
+        spread = [None, *district[:9]]  # None: the demo madrasah
+        log(f"Locust: 60 users over {len(spread)} madrasah, think time 0-10 s (5 on average), 60 s")
+        load = data.district_load(spread, users=60, duration=60.0, think=5.0, env=dict(os.environ))
+        for line in load.failures[:5] + load.login_errors[:5]:
+            print(f"district: load error: {line}")
+        for page in sorted(load.pages, key=lambda p: -p.p95)[:5]:
+            print(f"district: load page {page.name} = {page.requests} requests, p95 {page.p95:.0f} ms")
+        if load.cpu_start is not None and load.cpu_end is not None:
+            app, database = (end - start for start, end in zip(load.cpu_start, load.cpu_end, strict=True))
+            print(f"district: load CPU in the window: gunicorn {app:.1f} s, PostgreSQL {database:.1f} s")
+        print(
+            f"district: load {load.total.requests} requests in {load.window:.0f} s, p50 {load.total.p50:.0f} ms; "
+            f"Locust used {load.generator_cpu:.1f} CPU s in {load.wall:.0f} s"
+        )
+        report("district_load_p95", load.total.p95, failures)
+        report("district_load_errors", load.total.failures + len(load.login_errors), failures)
+        report("district_load_generator_cpu", 100 * load.generator_cpu / load.wall, failures)
 
-    env = dict(os.environ)
-    with Worker(role="default", name="default", env=env, folder=folder):
-        throughput = {}
-        for workers, chosen in ((1, district[:group]), (2, district[group : 2 * group])):
-            data.semesters_ending([m.pk for m in chosen], data.DISPATCH_DAY)
-            with report_workers(workers, env=env, folder=folder, label=f"reports{workers}"):
-                log(f"dispatch of {len(chosen)} madrasah, {workers} report worker process(es)")
-                outcome = dispatch(day=data.DISPATCH_DAY)
-            _describe(f"{len(chosen)} madrasah, {workers} worker(s)", outcome)
-            throughput[workers] = outcome.per_minute
+    if "dispatch" in parts:
+        env = dict(os.environ)
+        with Worker(role="default", name="default", env=env, folder=folder):
+            throughput = {}
+            for workers, chosen in ((1, district[:group]), (2, district[group : 2 * group])):
+                data.semesters_ending([m.pk for m in chosen], data.DISPATCH_DAY)
+                with report_workers(workers, env=env, folder=folder, label=f"reports{workers}"):
+                    log(f"dispatch of {len(chosen)} madrasah, {workers} report worker process(es)")
+                    outcome = dispatch(day=data.DISPATCH_DAY)
+                _describe(f"{len(chosen)} madrasah, {workers} worker(s)", outcome)
+                throughput[workers] = outcome.per_minute
+                forget_dispatches()
+            report("district_dispatch_1_worker", throughput[1], failures)
+            report("district_dispatch_2_workers", throughput[2], failures)
+            report("district_dispatch_speedup_2_vs_1", throughput[2] / throughput[1], failures)
+
+            data.semesters_ending([m.pk for m in district], data.DISPATCH_DAY)
+            with report_workers(2, env=env, folder=folder, label="all"), Heartbeats(every=10.0) as beats:
+                log(f"dispatch of all {len(district)} madrasah, 2 report worker processes, heartbeat every 10 s")
+                outcome = dispatch(day=data.DISPATCH_DAY, timeout=1200)
+            _describe(f"all {len(district)} madrasah, 2 workers", outcome)
+            report("district_dispatch_all_minutes", outcome.seconds / 60, failures)
+            not_once = (outcome.reports - outcome.done) + outcome.built_twice
+            report("district_dispatch_all_not_once", not_once, failures)
+            print(f"district: heartbeat delays (s) {[round(d, 1) for d in beats.delays]}")
+            report("district_heartbeat_delay_max", max(beats.delays, default=300.0), failures)
             forget_dispatches()
-        report("district_dispatch_1_worker", throughput[1], failures)
-        report("district_dispatch_2_workers", throughput[2], failures)
-        report("district_dispatch_speedup_2_vs_1", throughput[2] / throughput[1], failures)
 
-        data.semesters_ending([m.pk for m in district], data.DISPATCH_DAY)
-        with report_workers(2, env=env, folder=folder, label="all"), Heartbeats(every=10.0) as beats:
-            log(f"dispatch of all {len(district)} madrasah, 2 report worker processes, heartbeat every 10 s")
-            outcome = dispatch(day=data.DISPATCH_DAY, timeout=1200)
-        _describe(f"all {len(district)} madrasah, 2 workers", outcome)
-        report("district_dispatch_all_minutes", outcome.seconds / 60, failures)
-        not_once = (outcome.reports - outcome.done) + outcome.built_twice
-        report("district_dispatch_all_not_once", not_once, failures)
-        print(f"district: heartbeat delays (s) {[round(d, 1) for d in beats.delays]}")
-        report("district_heartbeat_delay_max", max(beats.delays, default=300.0), failures)
-        forget_dispatches()
+            chosen = district[:group]
+            data.semesters_ending([m.pk for m in chosen], data.DISPATCH_DAY)
+            restarted = []
 
-        chosen = district[:group]
-        data.semesters_ending([m.pk for m in chosen], data.DISPATCH_DAY)
-        restarted = []
+            def restart_midway(share: float) -> None:
+                if not restarted and share >= 0.3:
+                    log("restarting Redis")
+                    redis.restart()
+                    restarted.append(share)
 
-        def restart_midway(share: float) -> None:
-            if not restarted and share >= 0.3:
-                log("restarting Redis")
-                redis.restart()
-                restarted.append(share)
+            with report_workers(2, env=env, folder=folder, label="restart"):
+                log(f"dispatch of {len(chosen)} madrasah, Redis restarted after 30% are built")
+                outcome = dispatch(day=data.DISPATCH_DAY, timeout=900, during=restart_midway)
+            _describe(f"{len(chosen)} madrasah, Redis restarted at {restarted[0] if restarted else 'never'}", outcome)
+            report("district_redis_restart_lost", outcome.reports - outcome.done, failures)
+            report("district_redis_restart_built_twice", outcome.built_twice, failures)
+            forget_dispatches()
 
-        with report_workers(2, env=env, folder=folder, label="restart"):
-            log(f"dispatch of {len(chosen)} madrasah, Redis restarted after 30% are built")
-            outcome = dispatch(day=data.DISPATCH_DAY, timeout=900, during=restart_midway)
-        _describe(f"{len(chosen)} madrasah, Redis restarted at {restarted[0] if restarted else 'never'}", outcome)
-        report("district_redis_restart_lost", outcome.reports - outcome.done, failures)
-        report("district_redis_restart_built_twice", outcome.built_twice, failures)
-        forget_dispatches()
-
+    _sizes(folder, redis)
     if failures:
         print(f"over budget: {', '.join(failures)}")
         return 1
     return 0
+
+
+def _sizes(folder: Path, redis: BenchRedis) -> None:
+    """What the district occupies: the database, the files (documents built), Redis's peak memory."""
+    import redis as redis_client
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        database = cursor.fetchone()[0]
+    files = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    peak = redis_client.Redis.from_url(redis.url).info("memory")["used_memory_peak"]
+    mb = 2**20
+    print(f"district: database {database / mb:.0f} MB, files {files / mb:.0f} MB, Redis peak {peak / mb:.1f} MB")
 
 
 def _describe(label: str, outcome) -> None:

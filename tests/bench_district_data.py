@@ -123,7 +123,7 @@ def district_load(madrasah: list[Madrasah | None], *, users: int, duration: floa
 
     from tests.loadtest.options import Settings
     from tests.loadtest.plan import assign_users, build_plan
-    from tests.loadtest.server import free_port, server_env, start_server, stop_server, wait_for_health
+    from tests.loadtest.server import cpu_seconds, free_port, server_env, start_server, stop_server, wait_for_health
     from tests.loadtest.swarm import swarm
 
     from .bench_dispatch import ROOT
@@ -160,6 +160,7 @@ def district_load(madrasah: list[Madrasah | None], *, users: int, duration: floa
             think=think,
             folder=Path(folder),
             env={**env, "DJANGO_SETTINGS_MODULE": ""},
+            cpu=lambda: cpu_seconds(server, settings.database),
         )
     finally:
         if server is not None:

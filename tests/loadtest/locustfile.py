@@ -9,8 +9,8 @@ are kept on plain loopback HTTP.
 
 A request fails on an exception, a status >= 400, or a redirect to the login page. Logins are not in
 Locust's statistics (a session of their own, its cookies handed to the person's); a failed login is
-counted in the file `LOAD_LOGIN_ERRORS` names, which the driver adds to the errors. The measured
-window opens when every person has arrived (the statistics are reset then) and lasts `LOAD_DURATION`
+written with the window's length to the file `LOAD_RESULT` names; the driver adds them to the errors. The measured
+window opens when every person has logged in (the statistics are reset then) and lasts `LOAD_DURATION`
 seconds; each person then waits, without clicking, once every page of their role is in the statistics
 (no page goes unchecked), and the last to finish ends the run.
 
@@ -43,20 +43,18 @@ _window: dict[str, float] = {}
 _done: set[int] = set()
 
 
-_environment: list = []
+_arrived: set[int] = set()
 
 
-@events.init.add_listener
-def _keep_environment(environment, **kwargs) -> None:
-    _environment.append(environment)
-
-
-@events.spawning_complete.add_listener
-def _window_opens(user_count: int, **kwargs) -> None:
-    # Once: every person has arrived and logged in; what came before is not measured.
-    if "end" not in _window:
+def _arrive(user: HttpUser) -> None:
+    """One more person logged in (or failed to): when the last one is, the window opens and what came
+    before (the first clicks of the early ones) leaves the statistics."""
+    _arrived.add(id(user))
+    if "end" not in _window and len(_arrived) >= user.environment.parsed_options.num_users:
         _window["end"] = time.monotonic() + DURATION
-        _environment[0].stats.reset_all()
+        user.environment.stats.reset_all()
+        if os.environ.get("LOAD_RESULT"):  # the driver reads the server's CPU from now on
+            Path(os.environ["LOAD_RESULT"]).with_suffix(".open").touch()
 
 
 def is_failure(status: int, location: str) -> bool:
@@ -75,7 +73,11 @@ class Person(HttpUser):
         self.client.headers.update(
             {"X-Forwarded-Proto": "https", "Accept": "text/html,application/xhtml+xml", "Accept-Language": "id"}
         )
-        problem = self._log_in()
+        try:
+            problem = self._log_in()
+        except requests.RequestException as error:  # a timeout, a reset: this person's login failed
+            problem = repr(error)
+        _arrive(self)
         if problem:
             _login_errors.append(f"{self.account['role']} {self.account['username']}: {problem}")
             self._finish()
@@ -88,7 +90,7 @@ class Person(HttpUser):
     def _log_in(self) -> str:
         with requests.Session() as session:
             session.headers.update(self.client.headers)
-            page = session.get(self.host + LOGIN_PATH, timeout=60)
+            page = session.get(self.host + LOGIN_PATH, timeout=120)
             token = CSRF_INPUT.search(page.text)
             if page.status_code != 200 or not token:
                 return f"the login page answered {page.status_code}"
@@ -100,7 +102,7 @@ class Person(HttpUser):
                 data={**form, "csrfmiddlewaretoken": token.group(1), "next": ""},
                 headers={"Origin": self.origin, "Referer": self.origin + LOGIN_PATH},
                 allow_redirects=False,
-                timeout=60,
+                timeout=120,
             )
             location = answer.headers.get("Location", "")
             if answer.status_code != 302 or location.startswith(LOGIN_PATH):
@@ -147,7 +149,8 @@ class Person(HttpUser):
 
 
 @events.quitting.add_listener
-def _write_login_errors(environment, **kwargs) -> None:
-    target = os.environ.get("LOAD_LOGIN_ERRORS")
+def _write_result(environment, **kwargs) -> None:
+    target = os.environ.get("LOAD_RESULT")
     if target:
-        Path(target).write_text(json.dumps(_login_errors))
+        window = time.monotonic() - (_window["end"] - DURATION) if "end" in _window else 0.0
+        Path(target).write_text(json.dumps({"login_errors": _login_errors, "window": window}))

@@ -11,7 +11,6 @@ import math
 import resource
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,35 +86,35 @@ def swarm(
         )
     )
     arriving = math.ceil(users / spawn_rate)
-    login_errors = folder / "login-errors.json"
+    outcome = folder / "result.json"
     prefix = folder / "locust"
     command = [
         str(LOCUST), "-f", str(LOCUSTFILE), "--headless", "--users", str(users), "--spawn-rate", str(spawn_rate),
+        # A bound only: the run ends when the last person has finished (locustfile.py).
         "--run-time", f"{arriving + math.ceil(duration) + 300}s", "--csv", str(prefix),
         "--host", f"http://{HOST}:{port}", "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "30",
         "--exit-code-on-error", "0",
     ]  # fmt: skip
-    run_env = {
-        **env,
-        "LOAD_PLAN": str(plan),
-        "THINK": str(think),
-        "LOAD_DURATION": str(duration),
-        "LOAD_LOGIN_ERRORS": str(login_errors),
-    }
+    run_env = {**env, "LOAD_PLAN": str(plan), "THINK": str(think), "LOAD_DURATION": str(duration)}
+    run_env["LOAD_RESULT"] = str(outcome)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    marks: dict[str, object] = {}
-    opened = threading.Timer(arriving, lambda: marks.__setitem__("start", cpu() if cpu else None))
     started = time.monotonic()
-    opened.start()
-    result = subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, text=True, check=False)  # noqa: S603
+    cpu_start = None
+    with (folder / "locust.log").open("w+") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=run_env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        while process.poll() is None:
+            if cpu_start is None and outcome.with_suffix(".open").exists():
+                cpu_start = cpu() if cpu else None
+            time.sleep(0.2)
+        log.seek(0)
+        output = log.read()
     wall = time.monotonic() - started
-    opened.cancel()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_end = cpu() if cpu else None
     used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stats_file = Path(f"{prefix}_stats.csv")
     if not stats_file.exists():
-        raise RuntimeError(f"Locust wrote no statistics (exit {result.returncode}):\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"Locust wrote no statistics (exit {process.returncode}):\n{output[-3000:]}")
     with stats_file.open(newline="") as handle:
         rows = [_stats(row) for row in csv.DictReader(handle)]
     with Path(f"{prefix}_failures.csv").open(newline="") as handle:
@@ -123,15 +122,16 @@ def swarm(
     total = next(row for row in rows if row.name == "Aggregated")
     pages = [row for row in rows if row.name not in ("Aggregated", "login")]
     expected = {f"{a.role} {p.name}" for a in accounts for p in a.pages}
+    result = json.loads(outcome.read_text()) if outcome.exists() else {"login_errors": ["Locust did not finish"]}
     return Swarm(
         pages=pages,
         total=total,
         failures=failures,
-        login_errors=json.loads(login_errors.read_text()) if login_errors.exists() else ["Locust did not finish"],
-        window=max(wall - arriving, 0.001),
+        login_errors=result["login_errors"],
+        window=max(result.get("window", 0.0), 0.001),
         generator_cpu=used,
         wall=wall,
-        cpu_start=marks.get("start"),
+        cpu_start=cpu_start,
         cpu_end=cpu_end,
         unvisited=sorted(expected - {p.name for p in pages}),
     )
