@@ -135,6 +135,7 @@ def main() -> int:
         connections.close_all()
         _recreate(server, drop_only=True)
         shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(redis.folder, ignore_errors=True)
         log(f"done in {(time.monotonic() - began) / 60:.1f} min")
 
 
