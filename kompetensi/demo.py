@@ -42,11 +42,14 @@ from .supervision.services.transitions import (
 
 # Instruments observed each semester: planning documents and a classroom observation.
 OBSERVED_KINDS = (InstrumentKind.PLANNING, InstrumentKind.TEACHING)
+# Rows per UPDATE when the seeded records are moved back in time.
+BATCH_SIZE = 500
 
 
 @register_demo_step(order=10)
-def seed_instruments(*, madrasah, semesters, stdout, **context) -> None:
-    ensure_frameworks()
+def seed_instruments(*, madrasah, semesters, stdout, number=1, **context) -> None:
+    if number == 1:  # the frameworks are the installation's, shared by every madrasah of a district
+        ensure_frameworks()
     years = sorted({s.academic_year for s in semesters}, key=lambda y: y.start_year)
     created = 0
     for year in years:
@@ -114,7 +117,7 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
         )
         team_save(
             semester=semester,
-            decree_number=f"B-{101 + index}/{madrasah.unit_code}/PP.00.4/{semester.start_date:%m}/{semester.start_date:%Y}",
+            decree_number=f"B-{101 + index}/{madrasah.unit_code}/PP.00.4/{semester.start_date:%m/%Y}",
             decree_date=semester.start_date,
             members=members,
         )
@@ -139,6 +142,11 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
         )
         programme_approve(programme=programme, approved_by=kepala)
         rows = list(programme.rows.select_related("teacher", "supervisor").order_by("planned_at", "pk"))
+        # Each instrument's items, looked up once for the semester's observations.
+        items_of = {
+            version.pk: [i for s in version.sections.prefetch_related("items").order_by("order") for i in s.items.all()]
+            for version in versions
+        }
         counts["rows"] += len(rows)
         for row in rows:
             row_day = timezone.localdate(row.planned_at)
@@ -147,12 +155,11 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
             teacher_user = teacher_users.get(row.teacher_id)
             for version in versions:
                 observation = observation_start(row=row, version=version, user=row.supervisor)
-                items = [i for s in version.sections.prefetch_related("items").order_by("order") for i in s.items.all()]
                 scores = {
                     item.pk: {
                         "points": abilities.points(rng, row.teacher_id, index, version.scale_min, version.scale_max)
                     }
-                    for item in items
+                    for item in items_of[version.pk]
                 }
                 observation_save(
                     observation=observation,
@@ -227,16 +234,21 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
 def _move_back_in_time(*, semester, today: dt.date) -> None:
     """Give the records of a seeded semester the dates they would have had (the services stamp
     "now"): submitted on the day observed, answered two days later, finalised at the semester's end."""
-    observations = Observation.objects.filter(row__programme__semester=semester).select_related("row")
+    observations = list(Observation.objects.filter(row__programme__semester=semester).select_related("row"))
+    day_of = {}
     for observation in observations:
         day = observation.observed_on or timezone.localdate(observation.row.planned_at)
-        updates = {}
+        day_of[observation.pk] = day
         if observation.submitted_at:
-            updates["submitted_at"] = _aware(day, 14)
+            observation.submitted_at = _aware(day, 14)
         if observation.acknowledged_at:
-            updates["acknowledged_at"] = _aware(min(day + dt.timedelta(days=2), today), 10)
+            observation.acknowledged_at = _aware(min(day + dt.timedelta(days=2), today), 10)
         if observation.finalised_at:
-            updates["finalised_at"] = _aware(min(semester.end_date, today), 11)
-        if updates:
-            Observation.objects.filter(pk=observation.pk).update(**updates)
-        ObservationEvent.objects.filter(observation=observation).update(at=_aware(day, 15))
+            observation.finalised_at = _aware(min(semester.end_date, today), 11)
+    Observation.objects.bulk_update(
+        observations, ["submitted_at", "acknowledged_at", "finalised_at"], batch_size=BATCH_SIZE
+    )
+    events = list(ObservationEvent.objects.filter(observation__in=observations))
+    for event in events:
+        event.at = _aware(day_of[event.observation_id], 15)
+    ObservationEvent.objects.bulk_update(events, ["at"], batch_size=BATCH_SIZE)

@@ -155,22 +155,23 @@ def _move_back_in_time(*, period: AppraisalPeriod, today: dt.date, current: bool
     end = min(period.end_date, today)
     scored_on = end - dt.timedelta(days=3) if current else dt.date(period.end_date.year, 5, 20)
     scored_on = max(scored_on, period.start_date)
-    for appraisal in Appraisal.objects.filter(period=period):
-        updates = {}
+    appraisals = list(Appraisal.objects.filter(period=period))
+    events = list(AppraisalEvent.objects.filter(appraisal__in=appraisals).order_by("pk"))
+    stamps = {}
+    for appraisal in appraisals:
         if appraisal.submitted_at:
-            updates["submitted_at"] = _aware(scored_on, 13)
+            appraisal.submitted_at = _aware(scored_on, 13)
         if appraisal.signed_at:
-            updates["signed_at"] = _aware(min(scored_on + dt.timedelta(days=2), today), 10)
+            appraisal.signed_at = _aware(min(scored_on + dt.timedelta(days=2), today), 10)
         if appraisal.approved_at:
-            updates["approved_at"] = _aware(min(scored_on + dt.timedelta(days=10), end), 9)
-        if updates:
-            Appraisal.objects.filter(pk=appraisal.pk).update(**updates)
-        for event in AppraisalEvent.objects.filter(appraisal=appraisal):
-            stamp = {
-                "submitted": updates.get("submitted_at"),
-                "signed": updates.get("signed_at"),
-                "clarification_requested": updates.get("signed_at")
-                or _aware(min(scored_on + dt.timedelta(days=1), today), 10),
-                "approved": updates.get("approved_at"),
-            }.get(event.action) or _aware(scored_on, 9)
-            AppraisalEvent.objects.filter(pk=event.pk).update(at=stamp)
+            appraisal.approved_at = _aware(min(scored_on + dt.timedelta(days=10), end), 9)
+        stamps[appraisal.pk] = {
+            "submitted": appraisal.submitted_at,
+            "signed": appraisal.signed_at,
+            "clarification_requested": appraisal.signed_at or _aware(min(scored_on + dt.timedelta(days=1), today), 10),
+            "approved": appraisal.approved_at,
+        }
+    Appraisal.objects.bulk_update(appraisals, ["submitted_at", "signed_at", "approved_at"], batch_size=500)
+    for event in events:
+        event.at = stamps[event.appraisal_id].get(event.action) or _aware(scored_on, 9)
+    AppraisalEvent.objects.bulk_update(events, ["at"], batch_size=500)

@@ -1,7 +1,8 @@
 """Extension point of `seed_demo`: later apps add their demo data without madrasah importing them.
 
-Each step is called inside seed_demo's transaction, after the people exist, as
-`step(madrasah=..., semesters=[...oldest first], seed=int, today=date, stdout=...)`.
+Each step is called inside seed_demo's transaction, after the people exist, once per madrasah, as
+`step(madrasah=..., semesters=[...oldest first], seed=int or str, today=date, stdout=..., number=int)`;
+`number` counts the madrasah of a district from 1 (what the whole installation shares is set up when 1).
 """
 
 from __future__ import annotations

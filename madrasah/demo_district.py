@@ -14,12 +14,12 @@ import random
 from .demo_people import DEMO_MADRASAH
 from .models import MadrasahStatus, PaperSize
 
-# A regency's Kemenag office oversees at most a few hundred MTs (the largest regencies of Jawa Timur
-# have about two to three hundred), and 500 madrasah of 40 teachers take the seeder about an hour:
-# more is no district anyone demonstrates.
-MAX_MADRASAH = 500
+# One regency's Kemenag office oversees tens to a few hundred MTs. 300 madrasah of 40 teachers are
+# 12,000 people, well within the distinct names the generator can give (about 10,000 of each sex).
+MAX_MADRASAH = 300
 
-# A pengawas oversees 10 to 15 madrasah: the workload a supervisor of madrasah carries.
+# A pengawas of the demo oversees 10 to 15 madrasah, above the seven MTs the rule asks as a minimum
+# (docs/domain.md §3, "People and roles").
 PENGAWAS_MIN, PENGAWAS_MAX = 10, 15
 
 # fmt: off

@@ -37,6 +37,7 @@ from kompetensi.supervision.services.followups import follow_up_create
 from kompetensi.supervision.services.transitions import observation_submit
 from laporan.documents.selectors import period_of_year
 from madrasah.accounts.tokens import slip_start_token
+from madrasah.middleware import SESSION_KEY as MEMBERSHIP_SESSION_KEY
 from madrasah.models import User
 from madrasah.services import heartbeat_record
 
@@ -602,6 +603,11 @@ MATRIX: dict[str, Row] = {
     "laporan:pengawas-madrasah": Row(
         get=statuses("302 403 403 403 403 403 403 200 403"), args=lambda w: [w.madrasah.pk]
     ),
+    # The district pages: the pengawas compares the madrasah they oversee; the overview of every
+    # madrasah is the district reader's and the installation administrator's (no member's: 403; the
+    # reader's own cases are in `test_the_district_reader_opens_the_overview_and_nothing_else`).
+    "laporan:district-comparison": Row(get=statuses("302 403 403 403 403 403 403 200 403")),
+    "laporan:district-overview": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
     # Laporan: reports
     # Asked for by the readers of a kind (the Kepala, the Waka, the pengawas; the outsider in their own
     # madrasah); a guru asks for and reads only their own record. `report` is the guru's record and
@@ -1080,6 +1086,7 @@ def _world() -> SimpleNamespace:
         ensure_frameworks()
     personas = _personas()
     madrasah = personas["guru"].madrasah
+    second, reader = _district(personas)
     semester = madrasah.semesters.select_related("academic_year").get()
     version = instrument_version(madrasah=madrasah, academic_year=semester.academic_year)
     programme = supervision.approved_programme(
@@ -1131,7 +1138,9 @@ def _world() -> SimpleNamespace:
         ramadan=ramadan,
         teacher_code=teacher_code,
         **personas,
-        sessions=_sessions(personas),
+        second=second,
+        reader=reader,
+        sessions=_sessions(personas, extra={"pengawas_second": second, "reader": reader}),
         client=Client(),  # one for every request: its middleware chain is loaded once
     )
 
@@ -1184,12 +1193,34 @@ def _timetable(personas):
     return ramadan, TeacherCode.objects.create(madrasah=madrasah, code="GR", staff=personas["guru"].staff)
 
 
-def _sessions(personas) -> dict[str, str]:
-    """A logged-in session per persona, made once: each request sends its cookie (`_request`)."""
+def _district(personas):
+    """The pengawas oversees a second madrasah too (the outsider's is the third, which they do not);
+    the district reader is an account of no madrasah with the installation-wide right."""
+    from madrasah.models import Membership, MembershipRole
+    from tests.factories.madrasah import MadrasahFactory, SemesterFactory, UserFactory
+
+    second = MadrasahFactory(name="MTs Swasta Al-Amien Prenduan", nsm="121235280011", npsn="20580777")
+    SemesterFactory(academic_year__madrasah=second)
+    membership = Membership.objects.create(user=personas["pengawas"].user, madrasah=second)
+    MembershipRole.objects.create(membership=membership, role="pengawas")
+    reader = UserFactory(username="197001011995031001")
+    User.objects.filter(pk=reader.pk).update(district_reader=True)
+    return membership, User.objects.get(pk=reader.pk)
+
+
+def _sessions(personas, *, extra: dict) -> dict[str, str]:
+    """A logged-in session per persona, made once: each request sends its cookie (`_request`). Each
+    member's session works in the persona's madrasah (the pengawas oversees two: the choice made at
+    login); `extra` adds sessions of a membership (the pengawas working in their second madrasah) or
+    of a user in no madrasah (the district reader)."""
     keys = {}
-    for name, membership in personas.items():
+    for name, who in {**personas, **extra}.items():
         client = Client()
-        client.force_login(membership.user)
+        client.force_login(who if isinstance(who, User) else who.user)
+        if not isinstance(who, User):
+            session = client.session
+            session[MEMBERSHIP_SESSION_KEY] = who.pk
+            session.save()
         keys[name] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return keys
 
@@ -1443,3 +1474,100 @@ def _reports(semester, personas):
         report=bundle, position=1, name="program.pdf", kind="program", period=semester.slug, status=ReportStatus.FAILED
     )
     return made
+
+
+# --- a district: two madrasah under one pengawas, a third outside, and the district reader ---------------
+#
+# The pengawas works in one madrasah at a time (the membership chosen at login). Working in their
+# second madrasah (`pengawas_second`), every page of the first's objects is another madrasah's: 404,
+# as for anyone; pages without an object answer as in the first (200). Rows whose object is not a
+# madrasah's own (a national framework, a madrasah the pengawas oversees named in the URL) are listed
+# with what they answer there.
+SECOND_MADRASAH_ANSWERS: dict[str, int] = {
+    "kompetensi:framework-detail": 200,  # the national PKG framework: every madrasah's
+    "laporan:pengawas-madrasah": 200,  # the first madrasah, which they oversee too
+}
+
+
+def _pengawas_pages() -> list[str]:
+    return sorted(
+        name for name, row in MATRIX.items() if row.get is not None and row.get[PERSONAS.index("pengawas")] == 200
+    )
+
+
+@pytest.mark.parametrize("name", _pengawas_pages())
+def test_the_pengawas_working_in_their_second_madrasah_gets_nothing_of_the_first(name, world):
+    row = MATRIX[name]
+    args = row.args(world)
+    expected = SECOND_MADRASAH_ANSWERS.get(name, 404 if args else 200)
+    response = _request(world, "pengawas_second", "get", reverse(name, args=args), {})
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", ["pengawas", "pengawas_second"])
+def test_the_pengawas_opens_both_madrasah_they_oversee_and_not_a_third(persona, world):
+    first, second, third = world.madrasah, world.second.madrasah, world.outsider.madrasah
+    for madrasah, expected in ((first, 200), (second, 200), (third, 404)):
+        url = reverse("laporan:pengawas-madrasah", args=[madrasah.pk])
+        assert _request(world, persona, "get", url, {}).status_code == expected, madrasah.name
+    compared = _body(_request(world, persona, "get", reverse("laporan:district-comparison"), {}))
+    assert first.name in compared and second.name in compared and third.name not in compared
+
+
+# The district reader belongs to no madrasah: every page of one answers 403 before any object is
+# looked up (the same for an id that exists and one that does not); their home sends them to the
+# overview, the only page that is theirs. Rows answered otherwise, and why:
+READER_ANSWERS: dict[str, dict[str, int]] = {
+    "healthz": {"get": 200},
+    "set_language": {"get": 302, "post": 302},
+    "madrasah:home": {"get": 302},  # to the overview
+    "madrasah:login": {"get": 302},  # already logged in
+    "madrasah:logout": {"post": 302},
+    "madrasah:slip-start": {"get": 404, "post": 404},  # a link that answers everyone alike
+    "a live start link": {"get": 302},
+    "the start link's form without a token in the session": {"get": 404, "post": 404},
+    "madrasah:my-account": {"get": 200, "post": 302},  # the account's own
+    "madrasah:invitation-accept": {"post": 404},  # an invitation to another account: not theirs
+    "madrasah:invitation-decline": {"post": 404},
+    "kompetensi:observation-service-worker": {"get": 200},  # a static script, the same for all
+    "madrasah:password-change": {"get": 200},  # the account's own
+    "madrasah:choose-madrasah": {"get": 200},  # says there is none to choose
+    "laporan:district-overview": {"get": 200},
+}
+
+
+def _reader_expected(key: str, method: str, row: Row) -> int:
+    """READER_ANSWERS by URL name or VARIANTS label, else 405 where every member gets it, else 403."""
+    if method in READER_ANSWERS.get(key, {}):
+        return READER_ANSWERS[key][method]
+    return 405 if getattr(row, method)[PERSONAS.index("guru")] == 405 else 403
+
+
+def _reader_cases() -> list[tuple[str, str, str, Row]]:
+    rows = [(name, name, row) for name, row in MATRIX.items()]
+    rows += [(label, name, row) for label, (name, row) in VARIANTS.items()]
+    return [
+        (key, name, method, row)
+        for key, name, row in rows
+        for method in ("get", "post")
+        if getattr(row, method) is not None
+    ]
+
+
+def test_the_district_reader_opens_the_overview_and_nothing_else(world):
+    problems = []
+    for key, name, method, row in _reader_cases():
+        url = reverse(name, args=row.args(world))
+        response = _request(world, "reader", method, url, row.data(world))
+        expected = _reader_expected(key, method, row)
+        if response.status_code != expected:
+            problems.append(f"{method.upper()} {url}: {response.status_code}, expected {expected}")
+        if response.status_code == 200:
+            body = _body(response)
+            for teacher in ("guru", "guru_lain", "waka", "kepala"):
+                staff = getattr(world, teacher).staff
+                if staff.nip in body or staff.name in body:
+                    problems.append(f"{method.upper()} {url}: shows {teacher}")
+            if NOTE_GURU in body or NOTE_GURU_LAIN in body:
+                problems.append(f"{method.upper()} {url}: shows a result")
+    assert not problems, "\n".join(problems)

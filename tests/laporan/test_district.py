@@ -291,3 +291,26 @@ def test_the_right_is_granted_and_withdrawn_by_command_only(reader):
     assert login_as(reader).get(OVERVIEW).status_code == 403
     with pytest.raises(Exception, match="99999"):
         call_command("district_reader", "99999", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+@pytest.mark.django_db
+def test_the_reader_logs_in_and_lands_on_the_overview(reader):
+    a_madrasah("MTs Negeri 1 Pamekasan")
+    client = Client()
+    response = client.post(
+        reverse("madrasah:login"), {"username": reader.username, "password": "rahasia-123"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == OVERVIEW
+    assert 'data-testid="district-row"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_kepala_or_an_operator_cannot_grant_the_right(operator, kepala, guru):
+    for manager in (operator, kepala):
+        login_as(manager.user).post(
+            reverse("madrasah:staff-account", args=[guru.staff_id]),
+            {"roles": ["guru"], "district_reader": "on", "is_superuser": "on"},
+        )
+        guru.user.refresh_from_db()
+        assert not guru.user.district_reader and not guru.user.is_superuser
+    assert login_as(operator.user).get("/admin/madrasah/user/").status_code == 302  # the admin's login

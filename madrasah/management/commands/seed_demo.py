@@ -76,8 +76,9 @@ from madrasah.models import (
 from madrasah.reference import ensure_reference_data
 from madrasah.setup_code import is_real_use
 
-# The generator's names (two or three parts from its lists) run out a little above this many people.
-MAX_PEOPLE = 20_000
+# Teachers of a district at most: the generator's names (two or three parts from its lists, about
+# 10,000 of each sex) must stay far from running out, or finding a free one takes too many tries.
+MAX_PEOPLE = 15_000
 
 # Each role's demo password: the documented one, the same in every madrasah of a district.
 ROLE_PASSWORDS = {demo["roles"][0]: demo["login"]["password"] for demo in DEMO_STAFF}
@@ -152,10 +153,9 @@ class Command(BaseCommand):
             raise CommandError("--semesters must be between 1 and 20.")
         if not 1 <= count <= MAX_MADRASAH:
             raise CommandError(
-                f"--madrasah must be between 1 and {MAX_MADRASAH} (a regency has at most a few hundred MTs), "
-                f"not {count}."
+                f"--madrasah must be between 1 and {MAX_MADRASAH} (more than the MTs of any one regency), not {count}."
             )
-        if count * (teachers + 1) > MAX_PEOPLE:
+        if count * teachers > MAX_PEOPLE:
             raise CommandError(
                 f"--madrasah {count} with --teachers {teachers} is more than {MAX_PEOPLE:,} people: the demo's "
                 "names run out. Seed fewer madrasah or fewer teachers."
@@ -198,6 +198,7 @@ class Command(BaseCommand):
                     semesters=periods,
                     seed=madrasah_seed(seed, number),
                     today=today,
+                    number=number,
                     # The first madrasah tells what it holds; the others only that they are done.
                     stdout=self.stdout if number == 1 else io.StringIO(),
                 )
