@@ -14,7 +14,7 @@ SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run update test bench setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
+.PHONY: run update test bench bench-district setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 
 # `make run` is the demo (seeded on first start, data in .data/). `make run DEMO=0` is for real use: a
 # data folder of its own that is never seeded (DATA_DIR from the environment or .env, else
@@ -52,16 +52,17 @@ ifneq ($(SERVICES_INSTALLED),)
 	@echo "1/3 Backup"; archive=$$(runuser -u $(SERVICE_USER) -- $(MANAGE) backup) || { \
 	  echo "No backup, so nothing was changed (BACKUP_KEY or BACKUP_KEY_FILE in .env: docs/deployment.md)."; exit 1; }; \
 	  echo "    $$archive"; \
-	  echo "2/3 Migrations"; systemctl stop mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service 2>/dev/null; \
+	  echo "2/3 Migrations"; extra=$$(systemctl list-units --plain --no-legend --state=active 'mutu-reports@*.service' | cut -d" " -f1); \
+	  systemctl stop mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service $$extra 2>/dev/null; \
 	  runuser -u $(SERVICE_USER) -- $(MANAGE) migrate --noinput -v 1 && \
 	  runuser -u $(SERVICE_USER) -- $(MANAGE) collectstatic --noinput -v 0 || { \
 	  echo "The migrations failed: the services stay stopped. Put the data back with: sudo -u $(SERVICE_USER) make restore FILE=$$archive"; exit 1; }; \
 	  echo "3/3 Restart"; $(MAKE) --no-print-directory service-units UNIT_DIR=/etc/systemd/system \
-	    SERVICE_UNITS="mutu-worker.service mutu-reports.service" \
+	    SERVICE_UNITS="mutu-worker.service mutu-reports.service mutu-reports@.service" \
 	    SERVICE_USER="$$(sed -n 's/^User=//p' /etc/systemd/system/mutu-web.service)" && systemctl daemon-reload && \
 	  systemctl enable mutu-reports.service && \
-	  systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service && \
-	  systemctl --no-pager --lines=0 status mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service | grep -E "^●|Active:"
+	  systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service $$extra && \
+	  systemctl --no-pager --lines=0 status mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service $$extra | grep -E "^●|Active:"
 else
 	@export DATA_DIR="$(REAL_DATA_DIR)"; \
 	  echo "1/3 Backup of $$DATA_DIR"; archive=$$($(MANAGE) backup) || { \
@@ -78,12 +79,21 @@ test: venv-dev test-system-packages assets messages
 	elapsed=$$(( $$(date +%s) - started )); \
 	echo "make test: the suite took $$((elapsed / 60)) min $$((elapsed % 60)) s (budget 15 min)"; exit $$status
 
-# Performance figures against their budgets, then the load test (gunicorn on PostgreSQL).
+# Performance figures against their budgets, then the load test (gunicorn on PostgreSQL); with
+# DISTRICT=1 the district's figures too (`make bench-district`).
 bench: venv-dev test-system-packages assets messages
-	@status=0; $(BIN)/python -m tests.bench || status=1; $(BIN)/python -m tests.loadtest || status=1; exit $$status
+	@status=0; $(BIN)/python -m tests.bench || status=1; $(BIN)/python -m tests.loadtest || status=1; \
+	  if [ "$(DISTRICT)" = "1" ]; then $(BIN)/python -m tests.bench_district || status=1; fi; exit $$status
+
+# One installation serving a district (tests/bench_district.py): 100 madrasah on PostgreSQL, a Redis of
+# its own, real Celery workers and Locust; the dashboard and the pengawas comparison against 1 and 3
+# madrasah, the end-of-semester dispatch with 1 and 2 report workers and across a Redis restart.
+bench-district: venv-dev test-system-packages assets messages
+	@$(BIN)/python -m tests.bench_district
 
 # 20 logged-in users (12 guru, 4 waka, 4 kepala) for 30 s on gunicorn + PostgreSQL (DATABASE_URL's server,
-# else the local one), in a database of its own that it creates and drops: p50/p95, fails on any error.
+# else the local one), in a database of its own that it creates and drops, driven by Locust
+# (tests/loadtest/locustfile.py): p50/p95, fails on any error.
 loadtest: venv-dev test-system-packages assets messages
 	@$(BIN)/python -m tests.loadtest
 
@@ -101,12 +111,13 @@ restore: venv
 # The mini-PC as a service (docs/deployment.md): as root, `make install-service` creates the system
 # user, gives it DATA_DIR (added to .env when unset), renders deploy/systemd/ with this checkout's
 # path and enables web, worker, beat and the nightly backup timer; they start at boot and restart
-# after a crash. `make service-units UNIT_DIR=folder` only renders the units.
+# after a crash. More document workers: `systemctl enable --now mutu-reports@2.service` (the template
+# is installed, not enabled). `make service-units UNIT_DIR=folder` only renders the units.
 SERVICE_USER ?= mutu
 SERVICE_BIND ?= 0.0.0.0:8000
 SERVICE_DATA_DIR ?= /var/lib/mutu-madrasah
 UNIT_DIR ?= /etc/systemd/system
-SERVICE_UNITS := mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service mutu-backup.service mutu-backup.timer
+SERVICE_UNITS := mutu-web.service mutu-worker.service mutu-reports.service mutu-reports@.service mutu-beat.service mutu-backup.service mutu-backup.timer
 
 .PHONY: service-units install-service uninstall-service
 
@@ -138,6 +149,7 @@ install-service: setup
 uninstall-service:
 	@[ "$$(id -u)" = "0" ] || { echo "Run it as root: sudo make uninstall-service"; exit 1; }
 	-systemctl disable --now mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service mutu-backup.timer
+	-systemctl disable --now 'mutu-reports@*.service'
 	cd /etc/systemd/system && rm -f $(SERVICE_UNITS)
 	systemctl daemon-reload
 	@echo "Services removed; the data, .env and the user $(SERVICE_USER) are kept."

@@ -167,6 +167,17 @@ def test_one_worker_takes_the_documents_and_another_the_rest():
     assert len(hostnames) == 2  # two workers with one name would take each other for a duplicate
 
 
+def test_the_document_workers_scale_to_several_replicas():
+    # `docker compose up --scale reports=N`: a fixed container name or a published port would stop the
+    # second replica; a host name without %h would give every replica the same Celery name.
+    services = compose()["services"]
+    for name in ("worker", "reports"):
+        assert "container_name" not in services[name], name
+        assert "ports" not in services[name], name
+        assert re.search(r"--hostname \S*%h\b", command_text(services[name])), name
+    assert "--scale reports=" in (BASE_DIR / "docs" / "deployment.md").read_text()
+
+
 def test_migrations_run_before_the_app_starts():
     services = compose()["services"]
     migrate = services["migrate"]

@@ -20,7 +20,8 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LONG_RUNNING = ("mutu-web.service", "mutu-worker.service", "mutu-reports.service", "mutu-beat.service")
-UNITS = (*LONG_RUNNING, "mutu-backup.service", "mutu-backup.timer")
+REPORTS_TEMPLATE = "mutu-reports@.service"  # more document workers: mutu-reports@2.service, …
+UNITS = (*LONG_RUNNING, REPORTS_TEMPLATE, "mutu-backup.service", "mutu-backup.timer")
 BIND = "127.0.0.1:8123"
 
 
@@ -90,7 +91,7 @@ def test_every_unit_is_rendered_with_this_checkout_and_no_placeholder_left(rende
     for name in UNITS:
         text = (rendered / name).read_text()
         assert "@APP_DIR@" not in text and "@USER@" not in text and "@BIND@" not in text, name
-    for name in (*LONG_RUNNING, "mutu-backup.service"):
+    for name in (*LONG_RUNNING, REPORTS_TEMPLATE, "mutu-backup.service"):
         service = parse(rendered / name)["Service"]
         assert service["WorkingDirectory"] == [str(BASE_DIR)]
         assert service["User"] == [getpass.getuser()]
@@ -98,7 +99,7 @@ def test_every_unit_is_rendered_with_this_checkout_and_no_placeholder_left(rende
 
 
 def test_the_services_run_commands_of_this_checkouts_virtualenv(rendered):
-    for name in (*LONG_RUNNING, "mutu-backup.service"):
+    for name in (*LONG_RUNNING, REPORTS_TEMPLATE, "mutu-backup.service"):
         service = parse(rendered / name)["Service"]
         for command in service["ExecStart"] + service.get("ExecStartPre", []):
             program = Path(shlex.split(command)[0].removeprefix("-"))  # "-": systemd ignores its failure
@@ -170,7 +171,7 @@ def test_the_install_command_enables_the_services_and_the_timer():
 def test_the_update_installs_the_document_worker_on_an_installation_older_than_it():
     makefile = (BASE_DIR / "Makefile").read_text()
     recipe = makefile.split("\nupdate: setup", 1)[1].split("\nelse", 1)[0]
-    assert 'SERVICE_UNITS="mutu-worker.service mutu-reports.service"' in recipe
+    assert 'SERVICE_UNITS="mutu-worker.service mutu-reports.service mutu-reports@.service"' in recipe
     assert "systemctl enable mutu-reports.service" in recipe
     assert "systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service" in recipe
 
@@ -181,6 +182,32 @@ def test_the_two_workers_take_different_queues_under_different_names(rendered):
     assert roles == {"worker": "default", "reports": "reports"}
     names = {command[command.index("--hostname") + 1] for command in commands.values()}
     assert len(names) == 2
+
+
+def test_more_document_workers_run_the_same_command_each_under_a_name_of_its_own(rendered):
+    # `systemctl enable --now mutu-reports@2.service mutu-reports@3.service`: each instance a worker of
+    # the documents like mutu-reports.service; Celery takes two workers of one name for a duplicate.
+    single = shlex.split(parse(rendered / "mutu-reports.service")["Service"]["ExecStart"][0])
+    template = parse(rendered / REPORTS_TEMPLATE)
+    command = shlex.split(template["Service"]["ExecStart"][0])
+    at = single.index("--hostname")
+    assert command[:at] + command[at + 2 :] == single[:at] + single[at + 2 :]
+    # %i: systemd's instance (2, 3 …); %%h: Celery's host name.
+    assert (single[at + 1], command[at + 1]) == ("reports@%%h", "reports-%i@%%h")
+    assert template["Service"]["Restart"] == ["always"] and template["Install"]["WantedBy"] == ["multi-user.target"]
+    assert "mutu-web.service" in " ".join(template["Unit"]["After"]).split()
+
+
+def test_the_update_and_the_removal_take_the_extra_document_workers_along():
+    makefile = (BASE_DIR / "Makefile").read_text()
+    update = makefile.split("\nupdate:", 1)[1].split("\nelse", 1)[0]
+    assert "list-units --plain --no-legend --state=active 'mutu-reports@*.service'" in update
+    assert "mutu-beat.service $$extra 2>/dev/null" in update  # stopped for the migrations
+    assert (
+        "systemctl start mutu-web.service mutu-worker.service mutu-reports.service mutu-beat.service $$extra" in update
+    )
+    uninstall = makefile.split("\nuninstall-service:", 1)[1].split("\n\n", 1)[0]
+    assert "systemctl disable --now 'mutu-reports@*.service'" in uninstall
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import random
 import shutil
-import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from pathlib import Path
 
-from .browser import Browser, is_failure, log_in
 from .database import drop_database, recreate_database
 from .options import HOST, Settings, SetupError
-from .plan import Account, assign_users
+from .plan import assign_users
 from .server import cpu_seconds, free_port, prepare, server_env, start_server, stop_server, tail, wait_for_health
+from .swarm import Swarm, swarm
 
 BUDGETS = {
     "load_p50": (300.0, "ms"),
@@ -26,121 +22,23 @@ BUDGETS = {
 }
 
 
-@dataclass
-class Hit:
-    role: str
-    page: str  # Page.name: one teacher's record and another's are the same page
-    path: str
-    status: int
-    ms: float
-    error: str = ""
-
-
-@dataclass
-class Run:
-    hits: list[Hit] = field(default_factory=list)
-    login_errors: list[str] = field(default_factory=list)
-    login_ms: list[float] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    started: float = 0.0
-    ended: float = 0.0
-    cpu_start: tuple[float, float] | None = None  # gunicorn, PostgreSQL
-    cpu_end: tuple[float, float] | None = None
-
-
-def user_loop(account: Account, port: int, run: Run, ready: threading.Barrier, settings: Settings, index: int):
-    rng = random.Random(index)
-    time.sleep(index / settings.spawn_rate)  # people arrive one after another, not in the same instant
-    browser = Browser(port)
-    started = time.perf_counter()
-    try:
-        problem = log_in(browser, account)
-    except Exception as error:  # noqa: BLE001 - whatever it is, it is this user's error, and the others wait
-        problem = f"login of {account.role} failed: {error!r}"
-    with run.lock:
-        run.login_ms.append((time.perf_counter() - started) * 1000)
-        if problem:
-            run.login_errors.append(problem)
-    ready.wait()  # every user is logged in: the measured window starts now (run.started)
-    deadline = run.started + settings.duration
-    if problem:
-        return
-    pages = account.pages
-    first = rng.randrange(len(pages))  # users of one role do not click in lockstep
-    step = 0
-    # Until the window closes, and at least once round the role's pages: no page goes unchecked.
-    while time.monotonic() < deadline or step < len(pages):
-        page = pages[(first + step) % len(pages)]
-        step += 1
-        began = time.perf_counter()
-        try:
-            status, location, _ = browser.request("GET", page.path)
-            error = f"answered {status}{f' to {location}' if location else ''}" if is_failure(status, location) else ""
-        except Exception as exc:  # noqa: BLE001 - a timeout, a reset, a broken body: all count as errors
-            status, error = 0, repr(exc)
-        hit = Hit(account.role, page.name, page.path, status, (time.perf_counter() - began) * 1000, error)
-        with run.lock:
-            run.hits.append(hit)
-        pause = min(rng.uniform(0, 2 * settings.think), deadline - time.monotonic())
-        if pause > 0:  # a person reading the page; never past the end of the window
-            time.sleep(pause)
-    with run.lock:
-        run.ended = max(run.ended, time.monotonic())
-
-
-def drive(accounts: list[Account], port: int, settings: Settings, *, cpu) -> Run:
-    """Runs one thread per user; `cpu()` is read when the window opens (all logged in) and at the end."""
-    run = Run()
-
-    def window_opens():
-        run.started = time.monotonic()
-        run.cpu_start = cpu()
-
-    ready = threading.Barrier(len(accounts), action=window_opens)
-    threads = [
-        threading.Thread(target=user_loop, args=(account, port, run, ready, settings, i), daemon=True)
-        for i, account in enumerate(accounts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    run.cpu_end = cpu()
-    return run
-
-
-def percentile(values: list[float], q: int) -> float:
-    if not values:
-        return 0.0
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def report(run: Run, accounts: list[Account]) -> int:
+def report(run: Swarm, users: int) -> int:
     """Prints the per-page lines and the bench figures; returns the exit status."""
-    by_page: dict[tuple[str, str], list[Hit]] = defaultdict(list)
-    for hit in run.hits:
-        by_page[(hit.role, hit.page)].append(hit)
-    for unvisited in {(a.role, p.name) for a in accounts for p in a.pages} - set(by_page):
-        by_page[unvisited] = []
-    for (role, page), hits in sorted(by_page.items()):
-        times = [h.ms for h in hits]
-        errors = sum(1 for h in hits if h.error)
+    for page in sorted(run.pages, key=lambda p: p.name):
         print(
-            f"load: page {role} {page} = {len(hits)} requests, p50 {percentile(times, 50):.0f} ms, "
-            f"p95 {percentile(times, 95):.0f} ms, errors {errors}"
+            f"load: page {page.name} = {page.requests} requests, p50 {page.p50:.0f} ms, "
+            f"p95 {page.p95:.0f} ms, errors {page.failures}"
         )
-    failed = [h for h in run.hits if h.error]
+    for name in run.unvisited:
+        print(f"load: page {name} = 0 requests, p50 0 ms, p95 0 ms, errors 0")
     for problem in run.login_errors[:5]:
-        print(f"load: error: {problem}")
-    for hit in failed[:10]:
-        print(f"load: error: {hit.role} {hit.path}: {hit.error}")
-    times = [h.ms for h in run.hits]
+        print(f"load: error: login of {problem}")
+    for line in run.failures[:10]:
+        print(f"load: error: {line}")
     figures = {
-        "load_p50": percentile(times, 50),
-        "load_p95": percentile(times, 95),
-        "load_errors": len(failed) + len(run.login_errors),
+        "load_p50": run.total.p50,
+        "load_p95": run.total.p95,
+        "load_errors": run.total.failures + len(run.login_errors),
     }
     over = []
     for name, value in figures.items():
@@ -149,20 +47,19 @@ def report(run: Run, accounts: list[Account]) -> int:
         print(f"bench: {name} = {shown} {unit} (budget {budget:g})")
         if value > budget:
             over.append(name)
-    print(f"bench: load_requests = {len(run.hits)} requests")
-    window = max(run.ended - run.started, 0.001)
-    login = statistics.median(run.login_ms) if run.login_ms else 0.0
+    print(f"bench: load_requests = {run.total.requests} requests")
+    print(f"bench: load_generator_cpu = {100 * run.generator_cpu / run.wall:.1f} %")
     print(
-        f"load: {len(run.hits)} requests in {window:.1f} s ({len(run.hits) / window:.1f} per second); "
-        f"login (before the window) p50 {login:.0f} ms"
+        f"load: {run.total.requests} requests in {run.window:.1f} s ({run.total.requests / run.window:.1f} per "
+        f"second); Locust used {run.generator_cpu:.1f} CPU s in {run.wall:.1f} s"
     )
-    if run.cpu_start is not None and run.cpu_end is not None and run.hits:
+    if run.cpu_start is not None and run.cpu_end is not None and run.total.requests:
         app, database = (end - start for start, end in zip(run.cpu_start, run.cpu_end, strict=True))
         print(
-            f"load: CPU in the window: gunicorn {app:.1f} s ({app * 1000 / len(run.hits):.0f} ms a request), "
-            f"PostgreSQL {database:.1f} s ({database * 1000 / len(run.hits):.0f} ms a request)"
+            f"load: CPU in the window: gunicorn {app:.1f} s ({app * 1000 / run.total.requests:.0f} ms a request), "
+            f"PostgreSQL {database:.1f} s ({database * 1000 / run.total.requests:.0f} ms a request)"
         )
-    return 1 if over else 0
+    return 1 if over or run.unvisited else 0
 
 
 def main() -> int:
@@ -192,9 +89,19 @@ def main() -> int:
         began = time.monotonic()
         wait_for_health(port, server, log)
         print(f"load: gunicorn answered in {time.monotonic() - began:.1f} s")
-        run = drive(accounts, port, settings, cpu=lambda: cpu_seconds(server, settings.database))
-        status = report(run, accounts)
-        if run.login_errors or any(h.error for h in run.hits):
+        run = swarm(
+            accounts,
+            port=port,
+            users=settings.users,
+            spawn_rate=settings.spawn_rate,
+            duration=settings.duration,
+            think=settings.think,
+            folder=Path(data_dir),
+            env=env,
+            cpu=lambda: cpu_seconds(server, settings.database),
+        )
+        status = report(run, settings.users)
+        if run.login_errors or run.total.failures:
             print(f"load: server log:\n{tail(log)}")
         return status
     except SetupError as error:

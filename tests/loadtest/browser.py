@@ -1,18 +1,13 @@
-"""One person's browser: cookies, the login form, a request per page."""
+"""A plain HTTP client for the server under load: its health check before Locust starts."""
 
 from __future__ import annotations
 
 import gzip
 import http.client
-import re
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 from .options import HOST
-from .plan import Account
-
-LOGIN_PATH = "/masuk/"
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 class Browser:
@@ -67,29 +62,3 @@ class Browser:
                 self.cookies.pop(name, None)
             else:
                 self.cookies[name] = morsel.value
-
-
-def log_in(browser: Browser, account: Account) -> str:
-    """Logs in through the form; returns "" or what went wrong."""
-    status, _, content = browser.request("GET", LOGIN_PATH)
-    token = CSRF_INPUT.search(content.decode(errors="replace"))
-    if status != 200 or not token:
-        return f"login page answered {status}" + ("" if token else " without a CSRF token")
-    form = {
-        "username": account.username,
-        "password": account.password,
-        "csrfmiddlewaretoken": token.group(1),
-        "next": "",
-    }
-    status, location, _ = browser.request("POST", LOGIN_PATH, form=form, referer=LOGIN_PATH)
-    if status != 302 or location.startswith(LOGIN_PATH):
-        return f"login of {account.role} answered {status} (to {location or 'nowhere'})"
-    status, location, _ = browser.request("GET", "/")
-    home = account.pages[0].path
-    if status != 302 or location != home:
-        return f"{account.role}'s start page went to {location or status}, not {home}"
-    return ""
-
-
-def is_failure(status: int, location: str) -> bool:
-    return status >= 400 or (300 <= status < 400 and location.startswith(LOGIN_PATH))

@@ -34,8 +34,11 @@ class Account:
     pages: list[Page]  # the first is the role's home, where "/" sends them
 
 
-def build_plan(*, teachers_wanted: int) -> dict[str, list[Account]]:
-    """The accounts of each role and the pages they walk, from the seeded demo (Django is set up).
+def build_plan(
+    *, teachers_wanted: int, madrasah=None, passwords: dict[str, str] | None = None
+) -> dict[str, list[Account]]:
+    """The accounts of each role and the pages they walk, from the seeded demo (Django is set up), or
+    from `madrasah` with the `passwords` of its roles (guru, waka, kepala; the demo's by default).
 
     guru: their home, own record, PKB log, follow-ups, notifications, a finished observation of theirs;
     waka: home, the supervision programme, their supervisions and one observation, the recap,
@@ -47,8 +50,12 @@ def build_plan(*, teachers_wanted: int) -> dict[str, list[Account]]:
     from mutu.models import Cycle
 
     kepala_login, waka_login, guru_login = DEMO_LOGINS[:3]
-    kepala = Membership.objects.select_related("madrasah").get(user__username=kepala_login["username"])
-    madrasah = kepala.madrasah
+    passwords = passwords or {"kepala": kepala_login["password"], "waka": waka_login["password"], "guru": GURU_PASSWORD}
+    if madrasah is None:
+        kepala = Membership.objects.select_related("madrasah", "user").get(user__username=kepala_login["username"])
+        madrasah = kepala.madrasah
+    else:
+        kepala = _holder(madrasah, Role.KEPALA)
     semesters = Semester.objects.filter(madrasah=madrasah).select_related("academic_year").order_by("-start_date")
     active = semesters.get(is_active=True)
     previous = semesters.filter(start_date__lt=active.start_date).first()
@@ -73,7 +80,7 @@ def build_plan(*, teachers_wanted: int) -> dict[str, list[Account]]:
         page("laporan:report-list"),
     ]
 
-    waka = Membership.objects.get(user__username=waka_login["username"], madrasah=madrasah)
+    waka = _holder(madrasah, Role.WAKA)
     programme = one(Programme.objects.filter(madrasah=madrasah, semester=active), "programme of the semester")
     supervised = one(Observation.objects.filter(supervisor=waka.user, madrasah=madrasah).order_by("pk"), "observation")
     waka_pages = [
@@ -112,12 +119,27 @@ def build_plan(*, teachers_wanted: int) -> dict[str, list[Account]]:
         ]
         if membership.staff_id in final:
             pages.append(page("kompetensi:observation-detail", args=[final[membership.staff_id]]))
-        guru_accounts.append(Account("guru", membership.user.username, GURU_PASSWORD, pages))
+        guru_accounts.append(Account("guru", membership.user.username, passwords["guru"], pages))
     if not guru_accounts:
         raise SetupError("The demo data has no teacher who is only a teacher.")
-    kepala_account = Account("kepala", kepala_login["username"], kepala_login["password"], kepala_pages)
-    waka_account = Account("waka", waka_login["username"], waka_login["password"], waka_pages)
+    kepala_account = Account("kepala", kepala.user.username, passwords["kepala"], kepala_pages)
+    waka_account = Account("waka", waka.user.username, passwords["waka"], waka_pages)
     return {"guru": guru_accounts, "waka": [waka_account], "kepala": [kepala_account]}
+
+
+def _holder(madrasah, role: str):
+    """The active membership of `madrasah` holding `role` (the demo data has one Kepala, one Waka)."""
+    from madrasah.models import Membership
+
+    membership = (
+        Membership.objects.filter(madrasah=madrasah, is_active=True, roles__role=role)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise SetupError(f"{madrasah} has no {role}: the page plan needs one.")
+    return membership
 
 
 def assign_users(plan: dict[str, list[Account]], users: int) -> list[Account]:
