@@ -187,3 +187,25 @@ def test_a_pkg_workbook_must_name_its_framework(madrasah, other_madrasah):
     assert issues == [
         ("Instrumen", 5, "Kerangka kompetensi", "Sebutkan kerangka kompetensi untuk jenis ini (misalnya pkg-mapel).")
     ]
+
+
+def test_a_pkg_workbook_keeps_the_official_rule_and_scale(madrasah, other_madrasah):
+    from kompetensi.instruments.workbook.layout import BAND_ROUNDING_WORDS, ITEM_SCORING_WORDS
+    from kompetensi.models import BandRounding, ItemScoring
+
+    year = madrasah.semesters.get().academic_year
+    data = edited(
+        pkg_workbook(madrasah, year),
+        {
+            "Instrumen": {
+                "B7": 4,
+                "B10": ITEM_SCORING_WORDS[ItemScoring.NORMALISED],
+                "B12": BAND_ROUNDING_WORDS[BandRounding.WHOLE],
+            }
+        },
+    )
+    issues = refused(other_madrasah, other_madrasah.semesters.get().academic_year, data)
+    official = "Instrumen PKG atau PKKM memakai aturan penilaian resmi: biarkan opsi ini pada nilai bawaannya."
+    assert ("Instrumen", 10, "Poin butir", official) in issues
+    assert ("Instrumen", 12, "Predikat dibaca dari", official) in issues
+    assert ("Instrumen", 6, "Nilai terendah", "Instrumen jenis ini dinilai dari 0 sampai 2.") in issues
