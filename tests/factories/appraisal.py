@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
+
+from kompetensi.appraisal.services.setup import appraisal_period_create
 from kompetensi.instruments.bk_pkkm_data import PKG_BK_EXAMPLE, PKKM_EXAMPLE
-from kompetensi.instruments.seed import ensure_frameworks, instrument_create_from_spec
+from kompetensi.instruments.seed import ensure_frameworks, instrument_create_from_spec, instruments_ensure_defaults
 from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Appraisal, AppraisalPeriod, AppraisalScore, InstrumentVersion, Item
 from madrasah.models import Membership
+from tests.factories.supervision import active_semester
 
 
 def pkg_version(*, madrasah, academic_year, spec: dict = PKG_MAPEL_INSTRUMENT) -> InstrumentVersion:
@@ -74,3 +78,27 @@ def score_all(appraisal_: Appraisal, points_per_section: list[list[int]] | None 
             value = given[position] if given is not None else default
             rows.append(AppraisalScore(appraisal=appraisal_, item=item, points=value))
     AppraisalScore.objects.bulk_create(rows)
+
+
+def period_with_defaults(*, madrasah, kepala) -> AppraisalPeriod:
+    """This year's PKG period opened by the Kepala, after the year's default instruments (the subject
+    teachers' PKG, the BK and PKKM examples) are in place, as the instrument page makes them."""
+    year = active_semester(madrasah).academic_year
+    instruments_ensure_defaults(madrasah=madrasah, academic_year=year)
+    return appraisal_period_create(
+        madrasah_id=madrasah.pk,
+        academic_year=year,
+        start_date=year.start_date,
+        end_date=year.end_date,
+        user=kepala.user,
+    )
+
+
+def post_as(client, membership, name: str, pk: int, data=None):
+    """POST to `kompetensi:<name>` of object `pk`, logged in as `membership`'s user."""
+    client.force_login(membership.user)
+    return client.post(reverse(f"kompetensi:{name}", args=[pk]), data or {})
+
+
+def stage_of(appraisal) -> str:
+    return Appraisal.objects.values_list("stage", flat=True).get(pk=appraisal.pk)

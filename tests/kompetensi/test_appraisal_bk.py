@@ -10,8 +10,6 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kompetensi.appraisal.services.setup import appraisal_period_create
-from kompetensi.instruments.seed import instruments_ensure_defaults
 from kompetensi.models import Appraisal, AppraisalStage, CompetencyResult, Item
 from madrasah.models import TeacherType
 from tests.factories import appraisal as appraisal_factory
@@ -31,24 +29,11 @@ def bk(madrasah):
 
 @pytest.fixture
 def period(madrasah, kepala):
-    year = supervision.active_semester(madrasah).academic_year
-    instruments_ensure_defaults(madrasah=madrasah, academic_year=year)
-    return appraisal_period_create(
-        madrasah_id=madrasah.pk,
-        academic_year=year,
-        start_date=year.start_date,
-        end_date=year.end_date,
-        user=kepala.user,
-    )
+    return appraisal_factory.period_with_defaults(madrasah=madrasah, kepala=kepala)
 
 
-def _post(client, membership, name: str, pk: int, data=None):
-    client.force_login(membership.user)
-    return client.post(reverse(f"kompetensi:{name}", args=[pk]), data or {})
-
-
-def _stage(appraisal) -> str:
-    return Appraisal.objects.values_list("stage", flat=True).get(pk=appraisal.pk)
+_post = appraisal_factory.post_as
+_stage = appraisal_factory.stage_of
 
 
 def test_a_bk_teacher_goes_through_every_stage_to_approved(client, kepala, waka, bk, period):

@@ -10,9 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kompetensi.appraisal.services.setup import appraisal_period_create
 from kompetensi.instruments.rules import Band, score_pkkm
-from kompetensi.instruments.seed import instruments_ensure_defaults
 from kompetensi.instruments.seed_data import PKG_MAPEL_INSTRUMENT
 from kompetensi.models import Appraisal, AppraisalScore, AppraisalStage, CompetencyResult, Item
 from tests.factories import appraisal as appraisal_factory
@@ -25,24 +23,11 @@ DASHBOARD = reverse("laporan:dashboard")
 
 @pytest.fixture
 def period(madrasah, kepala):
-    year = supervision.active_semester(madrasah).academic_year
-    instruments_ensure_defaults(madrasah=madrasah, academic_year=year)
-    return appraisal_period_create(
-        madrasah_id=madrasah.pk,
-        academic_year=year,
-        start_date=year.start_date,
-        end_date=year.end_date,
-        user=kepala.user,
-    )
+    return appraisal_factory.period_with_defaults(madrasah=madrasah, kepala=kepala)
 
 
-def _post(client, membership, name: str, pk: int, data=None):
-    client.force_login(membership.user)
-    return client.post(reverse(f"kompetensi:{name}", args=[pk]), data or {})
-
-
-def _stage(appraisal) -> str:
-    return Appraisal.objects.values_list("stage", flat=True).get(pk=appraisal.pk)
+_post = appraisal_factory.post_as
+_stage = appraisal_factory.stage_of
 
 
 @pytest.fixture
