@@ -4,7 +4,6 @@ row (our template's or an EMIS export's), and return the data rows as raw cell v
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
+from ..workbooks import UploadLimits, corrupt_message, upload_read, xlsx_check
 from .columns import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -27,74 +27,30 @@ from .columns import (
     key_of,
 )
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An encrypted OOXML file is an OLE2 compound file holding these streams (names in UTF-16LE).
-_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-
-
-def upload_bytes(upload) -> bytes:
-    """The bytes of an uploaded file, refusing an oversized one before reading it."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise WorkbookError(file_too_large_message())
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise WorkbookError(file_too_large_message())
-    return data
-
 
 def file_too_large_message() -> str:
     return _("The file is larger than 5 MB. Remove other sheets and pictures, or split the list into several files.")
 
 
-def _check_container(data: bytes) -> None:
-    """Refuse what is not a readable .xlsx by its bytes, before openpyxl sees it."""
-    if not data:
-        raise WorkbookError(_("The file is empty."))
-    if len(data) > MAX_FILE_BYTES:
-        raise WorkbookError(file_too_large_message())
-    if data.startswith(_OLE2_MAGIC):
-        if _ENCRYPTED_STREAM in data:
-            raise WorkbookError(
-                _(
-                    "The file is protected with a password. Open it in Excel, remove the password "
-                    "(File › Info › Protect Workbook › Encrypt with Password) and save it again as .xlsx."
-                )
-            )
-        raise WorkbookError(
-            _("This is an old Excel 97-2003 file (.xls). Open it in Excel and save it as Excel Workbook (.xlsx).")
-        )
-    if not data.startswith(_ZIP_MAGIC):
-        raise WorkbookError(
-            _(
-                "The file is not an Excel workbook (.xlsx). If it is a CSV or another format, open it in Excel "
-                "and save it as Excel Workbook (.xlsx)."
-            )
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise WorkbookError(_corrupt()) from None
-    # zipfile never inflates a member past its declared size, so the declared sum bounds the work.
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise WorkbookError(
-            _("The file unpacks to more than 50 MB, far more than a staff list needs: it was not read.")
-        )
-    if not any(m.filename.startswith("xl/") for m in members):
-        raise WorkbookError(
-            _(
-                "The file is not an Excel workbook (.xlsx). If it is a CSV or another format, open it in Excel "
-                "and save it as Excel Workbook (.xlsx)."
-            )
-        )
+LIMITS = UploadLimits(
+    max_bytes=MAX_FILE_BYTES,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    too_large=file_too_large_message,
+    unpacked_too_large=lambda: _(
+        "The file unpacks to more than 50 MB, far more than a staff list needs: it was not read."
+    ),
+    error=WorkbookError,
+)
 
 
-def _corrupt() -> str:
-    return _("The file is damaged and cannot be read. Open it in Excel, check it and save it again as .xlsx.")
+def upload_bytes(upload) -> bytes:
+    """The bytes of an uploaded staff list, refusing an oversized one before reading it."""
+    return upload_read(upload, LIMITS)
+
+
+def check_container(data: bytes) -> None:
+    """Refuse what is not a readable .xlsx by its bytes (madrasah.workbooks.xlsx_check)."""
+    xlsx_check(data, LIMITS)
 
 
 def _header_index() -> dict[str, str]:
@@ -129,17 +85,17 @@ def sheet_read(data: bytes) -> Sheet:
 
     Raises `WorkbookError` for anything that makes the file as a whole unreadable.
     """
-    _check_container(data)
+    check_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types for a damaged file; one message for all
-        raise WorkbookError(_corrupt()) from error
+        raise WorkbookError(corrupt_message()) from error
     try:
         return _sheet_from(workbook)
     except WorkbookError:
         raise
     except Exception as error:  # noqa: BLE001 - read-only sheets parse lazily: damage shows up while reading rows
-        raise WorkbookError(_corrupt()) from error
+        raise WorkbookError(corrupt_message()) from error
     finally:
         workbook.close()
 

@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from ..staff_excel import WorkbookError
-from ..staff_excel.reading import _check_container
+from ..staff_excel.reading import check_container
 from ..workbooks import workbook_bytes
 from .rules import _KIND_WORDS, CellError, cell_text, key_of, weekday_read
 
@@ -71,7 +71,7 @@ def timetable_read(data: bytes) -> ReadTimetable:
 
     Formulas are read as written (never their cached result): a formula cell is an error of its row.
     """
-    _check_container(data)
+    check_container(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types for a damaged file; one message for all

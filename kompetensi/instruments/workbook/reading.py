@@ -9,12 +9,13 @@ value may be stale or absent).
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+
+from madrasah.workbooks import UploadLimits, corrupt_message, upload_read, xlsx_check
 
 from ...appraisal.rules import points_allowed
 from ...models import InstrumentKind
@@ -50,62 +51,27 @@ from .rows import SheetRows, bands_check, items_attach, scale_check
 # {competency number: its indicator numbers} of one framework (its latest version).
 FrameworkIndex = Mapping[int, set[int]]
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 
 def file_too_large_message() -> str:
     return _("The file is larger than 1 MB: an instrument workbook needs far less. Remove pictures and other sheets.")
+
+
+LIMITS = UploadLimits(
+    max_bytes=MAX_FILE_BYTES,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    too_large=file_too_large_message,
+    unpacked_too_large=file_too_large_message,
+    error=WorkbookError,
+)
 
 
 def _official_rule_message() -> str:
     return _("A PKG or PKKM instrument keeps the official scoring rule: leave this option at its default.")
 
 
-def _not_xlsx() -> str:
-    return _(
-        "The file is not an Excel workbook (.xlsx). If it is a CSV or another format, open it in Excel "
-        "and save it as Excel Workbook (.xlsx)."
-    )
-
-
-def _corrupt() -> str:
-    return _("The file is damaged and cannot be read. Open it in Excel, check it and save it again as .xlsx.")
-
-
 def upload_bytes(upload) -> bytes:
-    """The bytes of an uploaded file, refusing an oversized one before reading it."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise WorkbookError(file_too_large_message())
-    upload.seek(0)
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise WorkbookError(file_too_large_message())
-    return data
-
-
-def _check_container(data: bytes) -> None:
-    if not data:
-        raise WorkbookError(_("The file is empty."))
-    if len(data) > MAX_FILE_BYTES:
-        raise WorkbookError(file_too_large_message())
-    if data.startswith(_OLE2_MAGIC):
-        raise WorkbookError(
-            _("This is an old Excel 97-2003 file (.xls). Open it in Excel and save it as Excel Workbook (.xlsx).")
-        )
-    if not data.startswith(_ZIP_MAGIC):
-        raise WorkbookError(_not_xlsx())
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        raise WorkbookError(_corrupt()) from None
-    # zipfile never inflates a member past its declared size, so the declared sum bounds the work.
-    if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise WorkbookError(file_too_large_message())
-    if not any(m.filename.startswith("xl/") for m in members):
-        raise WorkbookError(_not_xlsx())
+    """The bytes of an uploaded instrument workbook, refusing an oversized one before reading it."""
+    return upload_read(upload, LIMITS)
 
 
 def _sheet_rows(workbook, name: str, columns: int, limit: int, issues: list[Issue]) -> SheetRows | None:
@@ -150,11 +116,11 @@ def _header(sheet: str, index: int) -> str | None:
 
 def workbook_read(data: bytes, *, frameworks: Mapping[str, FrameworkIndex]) -> tuple[dict | None, list[Issue]]:
     """(spec, issues) of an instrument workbook; the spec is None when there is any issue."""
-    _check_container(data)
+    xlsx_check(data, LIMITS)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many types for a damaged file; one message for all
-        raise WorkbookError(_corrupt()) from error
+        raise WorkbookError(corrupt_message()) from error
     issues: list[Issue] = []
     try:
         sheets = {
@@ -165,7 +131,7 @@ def workbook_read(data: bytes, *, frameworks: Mapping[str, FrameworkIndex]) -> t
             BANDS: _sheet_rows(workbook, BANDS, len(BAND_COLUMNS), MAX_BANDS, issues),
         }
     except Exception as error:  # noqa: BLE001 - read-only sheets parse lazily: damage shows up while reading rows
-        raise WorkbookError(_corrupt()) from error
+        raise WorkbookError(corrupt_message()) from error
     finally:
         workbook.close()
     spec = _spec(sheets, frameworks, issues)
