@@ -208,7 +208,7 @@ ItemFormSet = forms.formset_factory(ItemForm, formset=BaseItemFormSet, extra=3, 
 class InstrumentImportForm(forms.Form):
     """An instrument workbook and the academic year its version is for."""
 
-    academic_year = forms.ModelChoiceField(label=gettext_lazy("Academic year"), queryset=None, empty_label=None)
+    academic_year = ids.ModelChoiceField(label=gettext_lazy("Academic year"), queryset=None, empty_label=None)
     file = forms.FileField(
         label=gettext_lazy("Excel file (.xlsx)"),
         help_text=gettext_lazy("The template filled in, or a workbook exported from an instrument. At most 1 MB."),

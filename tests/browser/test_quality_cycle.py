@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from kompetensi.models import Instrument, InstrumentKind
+from kompetensi.models import Instrument
 from kompetensi.supervision.selectors.results import metric_instrument_average
 from madrasah.management.commands.seed_demo import DEMO_LOGINS
 from madrasah.models import Madrasah, Semester
@@ -35,7 +35,7 @@ def demo():
     call_command("seed_demo", teachers=12, semesters=2, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
     madrasah = Madrasah.objects.get(memberships__user__username=KEPALA["username"])
     previous, active = Semester.objects.filter(madrasah=madrasah).order_by("start_date")
-    planning = Instrument.objects.get(madrasah=madrasah, kind=InstrumentKind.PLANNING)
+    planning = Instrument.objects.get(madrasah=madrasah, code="perencanaan-km")
     return madrasah, previous, active, planning
 
 
