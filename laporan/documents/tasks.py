@@ -63,8 +63,9 @@ def build_report(self, report_id: int) -> str:
     if report is None:
         return "skipped"
     if not report.madrasah.is_active:
-        # Taken off the installation after the request: end the row, build nothing.
-        services.report_refuse_inactive(report=report, token=token)
+        # Taken off the installation after the request: the row ends FAILED with the reason (a msgid,
+        # shown translated), nothing rendered, no notice; the sweep never sends a failed row again.
+        services.report_fail(report_id=report_id, token=token, error=services.MADRASAH_INACTIVE)
         return "inactive"
 
     def build() -> str:

@@ -284,14 +284,6 @@ def report_progress(*, report_id: int, token: str, progress: int, message: str =
     )
 
 
-def report_refuse_inactive(*, report: Report, token: str) -> bool:
-    """End the claimed build of a report whose madrasah was taken off the installation after it was
-    asked for: FAILED with `MADRASAH_INACTIVE` (composed when shown), nothing rendered, no notice (its
-    members are turned away), never retried by the sweep. Reactivated, the madrasah asks again with
-    "try again" (or the request page). Conditional on the claim: safe to repeat."""
-    return report_fail(report_id=report.pk, token=token, error=MADRASAH_INACTIVE)
-
-
 def report_fail(*, report_id: int, token: str, error: str) -> bool:
     """Record a failure of the claimant's build (the page offers "try again"); a scheduled report's
     failure is told to the Kepala, whom nobody else would tell (`notices`)."""
