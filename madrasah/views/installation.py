@@ -186,7 +186,8 @@ def installation_madrasah_status(request, pk: int):
                 madrasah_reactivate(madrasah=madrasah, actor=request.user)
                 messages.success(request, _("%(madrasah)s is active again.") % {"madrasah": madrasah.name})
             return redirect("madrasah:installation")
-    return render(request, "madrasah/installation/madrasah_status.html", {"madrasah": madrasah}, status=status)
+    context = {"madrasah": madrasah, "form": form}
+    return render(request, "madrasah/installation/madrasah_status.html", context, status=status)
 
 
 @installation_administrator_required

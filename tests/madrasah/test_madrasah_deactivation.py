@@ -68,6 +68,7 @@ def test_the_administrator_deactivates_a_madrasah_and_it_is_recorded(admin_clien
 def test_a_hostile_action_changes_nothing(admin_client, madrasah, action):
     response = admin_client.post(status_url(madrasah), {"action": action})
     assert response.status_code == 400
+    assert "Permintaan tidak dipahami: tidak ada yang diubah." in response.content.decode()
     madrasah.refresh_from_db()
     assert madrasah.is_active and not AccountEvent.objects.exists()
 
