@@ -16,8 +16,8 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from .models import Membership, RamadanPeriod, Role, Semester, Staff, Subject, TeacherCode
 
@@ -48,10 +48,14 @@ def membership_required(*roles: str):
                 return redirect_to_login(request.get_full_path())
             membership: Membership | None = request.membership
             if membership is None:
-                if request.user.memberships.filter(is_active=True, madrasah__isnull=False).exists():
+                held = request.user.memberships.filter(is_active=True, madrasah__isnull=False)
+                if held.filter(madrasah__is_active=True).exists():
                     return redirect("madrasah:choose-madrasah")
                 if request.user.is_superuser:  # the installation administrator, in no madrasah
                     return redirect("madrasah:installation")
+                inactive = held.filter(madrasah__is_active=False).order_by("madrasah__name")
+                if inactive.exists():
+                    return madrasah_inactive_page(request, [m.madrasah for m in inactive.select_related("madrasah")])
                 raise PermissionDenied
             if roles and not membership.has_role(*roles):
                 raise PermissionDenied
@@ -60,6 +64,12 @@ def membership_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def madrasah_inactive_page(request, madrasah_list) -> HttpResponse:
+    """What a member of a madrasah taken off this installation sees instead of any page of it: which
+    madrasah, and whom to ask. Nothing of its data, and no form (403: the page refuses the request)."""
+    return render(request, "madrasah/madrasah_inactive.html", {"madrasah_list": madrasah_list}, status=403)
 
 
 def reads_district(user) -> bool:

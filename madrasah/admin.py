@@ -30,4 +30,13 @@ class StaffAdmin(admin.ModelAdmin):
     search_fields = ("name", "nip", "nignp", "nuptk", "peg_id")
 
 
-admin.site.register([Madrasah, AcademicYear, Semester, Subject])
+@admin.register(Madrasah)
+class MadrasahAdmin(admin.ModelAdmin):
+    # Active or not is changed on the installation page (or `manage.py madrasah_active`), which
+    # records who and when: shown here, never edited.
+    list_display = ("name", "nsm", "is_active")
+    list_filter = ("is_active",)
+    readonly_fields = ("is_active", "deactivated_at", "deactivated_by")
+
+
+admin.site.register([AcademicYear, Semester, Subject])

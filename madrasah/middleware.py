@@ -16,7 +16,9 @@ def load_membership(request) -> Membership | None:
     if not request.user.is_authenticated:
         return None
     memberships = (
-        Membership.objects.filter(user=request.user, is_active=True)
+        # A madrasah taken off the installation lends no membership: its members are turned away
+        # (madrasah.access.membership_required), their other madrasah stay theirs.
+        Membership.objects.filter(user=request.user, is_active=True, madrasah__is_active=True)
         .select_related("madrasah", "staff")
         .prefetch_related("roles")
     )

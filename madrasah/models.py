@@ -122,6 +122,14 @@ class Madrasah(models.Model):
     # product's default). One vocabulary, so that 80.92 never reads "Cukup" on one instrument and
     # 80.69 "Baik" on the next. Versions already used keep their own bands.
     supervision_bands = models.JSONField(_("predikat bands of supervision instruments"), default=list, blank=True)
+    # A madrasah that left the installation (moved to another district's, merged, closed): its members
+    # are turned away and the beat asks nothing of it, but every record stays, in the backups too.
+    # Only the installation administrator changes it (madrasah.services.madrasah_deactivate).
+    is_active = models.BooleanField(_("active on this installation"), default=True, editable=False)
+    deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deactivated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -613,6 +621,8 @@ class AccountEventKind(models.TextChoices):
     STAFF_UPDATED = "staff_updated", _("Record changed")
     DEACTIVATED = "deactivated", _("Deactivated")
     REACTIVATED = "reactivated", _("Reactivated")
+    MADRASAH_DEACTIVATED = "madrasah_deactivated", _("Madrasah deactivated on this installation")
+    MADRASAH_REACTIVATED = "madrasah_reactivated", _("Madrasah active again on this installation")
 
 
 class AccountEvent(models.Model):

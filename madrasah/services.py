@@ -432,3 +432,36 @@ def local_subject_delete(*, subject: Subject) -> None:
         raise ApplicationError(
             _("%(name)s is used in a supervision programme or the timetable and stays.") % {"name": subject.name}
         ) from None
+
+
+def madrasah_deactivate(*, madrasah: Madrasah, actor: User | None) -> bool:
+    """Take `madrasah` off this installation (it moved to another district's installation, merged or
+    closed): its members are turned away, the scheduled reports and the beat's tasks skip it, a
+    report still queued ends as failed when the worker reaches it. Nothing is deleted; reactivating
+    restores it all. `actor`: the installation administrator (None: the server's shell). Returns
+    whether it changed anything; safe to repeat."""
+    return _madrasah_active_set(madrasah=madrasah, active=False, actor=actor)
+
+
+def madrasah_reactivate(*, madrasah: Madrasah, actor: User | None) -> bool:
+    """Undo `madrasah_deactivate`: its members, memberships and schedule work as before."""
+    return _madrasah_active_set(madrasah=madrasah, active=True, actor=actor)
+
+
+def _madrasah_active_set(*, madrasah: Madrasah, active: bool, actor: User | None) -> bool:
+    if actor is not None and not (actor.is_superuser and not actor.memberships.filter(is_active=True).exists()):
+        raise ApplicationError(_("Only the installation administrator deactivates or reactivates a madrasah."))
+    with transaction.atomic():
+        changed = Madrasah.objects.filter(pk=madrasah.pk, is_active=not active).update(
+            is_active=active,
+            deactivated_at=None if active else timezone.now(),
+            deactivated_by=None if active else actor,
+        )
+        if changed:
+            AccountEvent.objects.create(
+                kind=AccountEventKind.MADRASAH_REACTIVATED if active else AccountEventKind.MADRASAH_DEACTIVATED,
+                actor=actor,
+                madrasah=madrasah,
+            )
+    madrasah.refresh_from_db(fields=["is_active", "deactivated_at", "deactivated_by"])
+    return bool(changed)

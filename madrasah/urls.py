@@ -43,6 +43,11 @@ urlpatterns = [
     ),
     path("instalasi/akun/<int:pk>/buka/", installation.installation_account_unlock, name="installation-account-unlock"),
     path("instalasi/madrasah/<int:pk>/kepala/", installation.installation_kepala, name="installation-kepala"),
+    path(
+        "instalasi/madrasah/<int:pk>/status/",
+        installation.installation_madrasah_status,
+        name="installation-madrasah-status",
+    ),
     path("instalasi/riwayat/", installation.installation_events, name="installation-events"),
     path("siapkan/", setup.setup_start, name="setup-start"),
     path("siapkan/madrasah/", setup.setup_madrasah, name="setup-madrasah"),

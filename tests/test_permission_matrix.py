@@ -611,6 +611,12 @@ MATRIX: dict[str, Row] = {
         post=statuses("302 403 403 403 403 403 403 403 403"),
         args=lambda w: [w.madrasah.pk],
     ),
+    "madrasah:installation-madrasah-status": Row(
+        get=statuses("302 403 403 403 403 403 403 403 403"),
+        post=statuses("302 403 403 403 403 403 403 403 403"),
+        args=lambda w: [w.madrasah.pk],
+        data=lambda w: {"action": "deactivate"},
+    ),
     "madrasah:installation-events": Row(get=statuses("302 403 403 403 403 403 403 403 403")),
     # The dashboard: the Kepala and the Waka of the madrasah (the outsider sees their own); a
     # pengawas is sent to their overview; the pengawas' view of a madrasah they oversee.

@@ -397,7 +397,7 @@ def dashboard_data(
 def pengawas_overview(*, user: User, now: dt.datetime | None = None) -> list[tuple[Madrasah, DashboardData]]:
     """The active semester's data of every madrasah the user oversees as pengawas, by name."""
     memberships = (
-        Membership.objects.filter(user=user, is_active=True, roles__role=Role.PENGAWAS)
+        Membership.objects.filter(user=user, is_active=True, madrasah__is_active=True, roles__role=Role.PENGAWAS)
         .select_related("madrasah")
         .order_by("madrasah__name", "madrasah_id")
         .distinct()
@@ -432,7 +432,7 @@ def overseen_madrasah_list(*, user) -> list[Madrasah]:
     """The madrasah where `user` is an active pengawas, by name."""
     return list(
         Madrasah.objects.filter(
-            memberships__user=user, memberships__is_active=True, memberships__roles__role=Role.PENGAWAS
+            is_active=True, memberships__user=user, memberships__is_active=True, memberships__roles__role=Role.PENGAWAS
         )
         .distinct()
         .order_by("name")
@@ -443,7 +443,11 @@ def overseen_madrasah_for_user(*, user, pk: int) -> Madrasah:
     """A madrasah the user oversees as pengawas, or 404."""
     madrasah = (
         Madrasah.objects.filter(
-            pk=pk, memberships__user=user, memberships__is_active=True, memberships__roles__role=Role.PENGAWAS
+            pk=pk,
+            is_active=True,
+            memberships__user=user,
+            memberships__is_active=True,
+            memberships__roles__role=Role.PENGAWAS,
         )
         .distinct()
         .first()

@@ -141,11 +141,13 @@ COMPARISON_KEYS = {
 
 
 def overseen(*, user: User) -> QuerySet[Madrasah]:
-    """The madrasah where `user` is an active pengawas."""
+    """The madrasah where `user` is an active pengawas, leaving out those taken off the installation:
+    nobody works in them, so there is nothing to compare."""
     return Madrasah.objects.filter(
+        is_active=True,
         pk__in=Madrasah.objects.filter(
             memberships__user=user, memberships__is_active=True, memberships__roles__role=Role.PENGAWAS
-        ).values("pk")
+        ).values("pk"),
     )
 
 
@@ -204,7 +206,8 @@ def district_overview(*, sort: rules.Sorting, now: dt.datetime | None = None) ->
     """Every madrasah of the installation with the semester's programme completion (`planned`,
     `done`, `completion` in percent or None), documents issued (`documents`: revisions of the
     madrasah's documents dated within the semester) and overdue follow-ups (`overdue`), ordered by
-    `sort` (None last, then by name). No teacher's figure: counts of the madrasah only. A lazy
+    `sort` (None last, then by name). No teacher's figure: counts of the madrasah only. A madrasah
+    taken off the installation stays in the list, marked by its `is_active`. A lazy
     queryset: page it (one query for the count, one for the page)."""
     documents = ReportRevision.objects.filter(
         report__madrasah_id=OuterRef("pk"),

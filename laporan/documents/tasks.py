@@ -62,6 +62,11 @@ def build_report(self, report_id: int) -> str:
     )
     if report is None:
         return "skipped"
+    if not report.madrasah.is_active:
+        # Taken off the installation after the request: the row ends FAILED with the reason (a msgid,
+        # shown translated), nothing rendered, no notice; the sweep never sends a failed row again.
+        services.report_fail(report_id=report_id, token=token, error=services.MADRASAH_INACTIVE)
+        return "inactive"
 
     def build() -> str:
         kind = document_kind(report.kind)
@@ -112,6 +117,10 @@ def build_bundle_part(self, part_id: int) -> str:
     )
     if part is None:
         return "skipped"
+    if not part.report.madrasah.is_active:
+        # The last part to settle ends the bundle as failed; none is rendered meanwhile.
+        bundles.part_fail(part_id=part_id, token=token, error=services.MADRASAH_INACTIVE)
+        return "inactive"
 
     def build() -> str:
         bundles.part_build(part=part, token=token)

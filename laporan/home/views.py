@@ -129,7 +129,9 @@ def home_operator(request):
 def home_pengawas(request):
     overseen = [
         m.madrasah
-        for m in request.user.memberships.filter(is_active=True, roles__role=Role.PENGAWAS).select_related("madrasah")
+        for m in request.user.memberships.filter(
+            is_active=True, madrasah__is_active=True, roles__role=Role.PENGAWAS
+        ).select_related("madrasah")
     ]
     context = {
         "semester": active_semester(madrasah=request.membership.madrasah),

@@ -197,7 +197,9 @@ def files_purge(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     settings = {s.madrasah_id: s for s in RetentionSetting.objects.all()}
     counts: dict[str, int] = {}
-    for madrasah_id in Madrasah.objects.values_list("pk", flat=True):
+    # A madrasah taken off the installation keeps every file until it is reactivated (or its data is
+    # handed over): deactivating deletes nothing, and no one there could review a purge.
+    for madrasah_id in Madrasah.objects.filter(is_active=True).values_list("pk", flat=True):
         setting = settings.get(madrasah_id) or RetentionSetting()
         evidence_cutoff = months_before(now, setting.evidence_months)
         for source in UPLOAD_SOURCES:

@@ -43,8 +43,9 @@ def _semester_end(semester: Semester) -> SemesterEnd:
 
 
 def schedules_due(*, today: dt.date, catch_up_days: int = CATCH_UP_DAYS) -> list[tuple[Madrasah, Due]]:
-    """For every madrasah, what its schedule makes due in the window ending `today` and was never
-    asked for (no `ReportDispatch` yet). Five queries, whatever the number of madrasah."""
+    """For every active madrasah, what its schedule makes due in the window ending `today` and was
+    never asked for (no `ReportDispatch` yet). Five queries, whatever the number of madrasah. A
+    madrasah taken off the installation is asked nothing; reactivated, it catches up on the window."""
     first, last = window(today=today, catch_up_days=catch_up_days)
     ending = list(
         Semester.objects.filter(end_date__range=(first, last)).values_list("academic_year__start_year", flat=True)
@@ -68,7 +69,7 @@ def schedules_due(*, today: dt.date, catch_up_days: int = CATCH_UP_DAYS) -> list
         )
     )
     plans = []
-    for madrasah in Madrasah.objects.order_by("pk"):
+    for madrasah in Madrasah.objects.filter(is_active=True).order_by("pk"):
         schedule = saved.get(madrasah.pk) or ReportSchedule(madrasah=madrasah)
         for due in reports_due(
             today=today,

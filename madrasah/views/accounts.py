@@ -156,7 +156,11 @@ logout = LogoutView.as_view()
 
 @login_required
 def choose_madrasah(request):
-    memberships = request.user.memberships.filter(is_active=True).select_related("madrasah").order_by("madrasah__name")
+    memberships = (
+        request.user.memberships.filter(is_active=True, madrasah__is_active=True)
+        .select_related("madrasah")
+        .order_by("madrasah__name")
+    )
     form = MembershipChoiceForm(request.POST or None, memberships=memberships)
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_KEY] = form.cleaned_data["membership"]

@@ -22,7 +22,11 @@ def home(request):
     # The district reader belongs to no madrasah: their home is the district overview. A reader who
     # is also a member of a madrasah (a coordinating pengawas) lands on their role's home.
     user = request.user
-    if user.is_authenticated and user.district_reader and not user.memberships.filter(is_active=True).exists():
+    if (
+        user.is_authenticated
+        and user.district_reader
+        and not user.memberships.filter(is_active=True, madrasah__is_active=True).exists()
+    ):
         return redirect(DISTRICT_HOME)
     return _member_home(request)
 

@@ -27,6 +27,7 @@ from ..errors import ApplicationError
 from ..forms import DateInput
 from ..identifiers import clean_digits
 from ..models import AccountEvent, HeadAppointment, Madrasah, Membership, MembershipRole, Staff, User
+from ..services import madrasah_deactivate, madrasah_reactivate
 
 SEARCH_LIMIT = 50
 
@@ -52,7 +53,9 @@ def installation_home(request):
     if not Madrasah.objects.exists():
         return redirect("madrasah:setup-start")  # a blank installation: the setup, never a dead end
     current = HeadAppointment.objects.filter(ended_on__isnull=True).select_related("staff")
-    madrasah_list = Madrasah.objects.prefetch_related(Prefetch("head_appointments", queryset=current, to_attr="heads"))
+    madrasah_list = Madrasah.objects.order_by("-is_active", "name").prefetch_related(
+        Prefetch("head_appointments", queryset=current, to_attr="heads")
+    )
     return render(request, "madrasah/installation/home.html", {"madrasah_list": madrasah_list})
 
 
@@ -157,6 +160,34 @@ def installation_kepala(request, pk: int):
         "madrasah/installation/kepala.html",
         {"madrasah": madrasah, "form": form, "appointments": appointments},
     )
+
+
+class MadrasahStatusForm(forms.Form):
+    action = forms.ChoiceField(choices=[("deactivate", "deactivate"), ("reactivate", "reactivate")])
+
+
+@installation_administrator_required
+def installation_madrasah_status(request, pk: int):
+    """Take a madrasah off this installation, or bring it back (madrasah.services.madrasah_deactivate
+    says what that means). GET: the page that explains it; POST: the change."""
+    madrasah = get_object_or_404(Madrasah.objects.select_related("deactivated_by"), pk=pk)
+    form = MadrasahStatusForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+        else:
+            if form.cleaned_data["action"] == "deactivate":
+                madrasah_deactivate(madrasah=madrasah, actor=request.user)
+                messages.success(
+                    request, _("%(madrasah)s is no longer active on this installation.") % {"madrasah": madrasah.name}
+                )
+            else:
+                madrasah_reactivate(madrasah=madrasah, actor=request.user)
+                messages.success(request, _("%(madrasah)s is active again.") % {"madrasah": madrasah.name})
+            return redirect("madrasah:installation")
+    context = {"madrasah": madrasah, "form": form}
+    return render(request, "madrasah/installation/madrasah_status.html", context, status=status)
 
 
 @installation_administrator_required

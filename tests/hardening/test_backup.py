@@ -23,6 +23,8 @@ from django.db import connections, models
 from django.db.utils import load_backend
 
 from madrasah.backup import BackupError, database_summary, generate_key, parse_key, restore_backup
+from madrasah.models import Madrasah
+from madrasah.services import madrasah_deactivate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -152,6 +154,8 @@ def _backup() -> Path:
 def test_a_restore_into_an_empty_database_brings_back_every_row_and_file(key, folders, empty_database):
     call_command("seed_demo", teachers=5, semesters=2, stdout=io.StringIO())
     _attach_files()
+    # A madrasah taken off the installation is backed up like any other, and comes back inactive.
+    madrasah_deactivate(madrasah=Madrasah.objects.get(), actor=None)
     rows = _rows("default")
     files = _files(folders.media)
     for label in (
@@ -187,6 +191,7 @@ def test_a_restore_into_an_empty_database_brings_back_every_row_and_file(key, fo
 
     assert result.restored and result.files == 8
     assert _rows("restored") == rows
+    assert Madrasah.objects.using("restored").get().is_active is False
     assert _files(folders.media) == files
     restored_names = _file_names("restored")
     assert len(restored_names) == 8

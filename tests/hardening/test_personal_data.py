@@ -35,6 +35,7 @@ from laporan.privacy.selectors import personal_data_collect
 from laporan.tasks import purge_expired_files
 from madrasah.access_log import access_log_record
 from madrasah.models import AccessKind, AccessLog, Notification
+from madrasah.services import madrasah_deactivate
 from tests.factories import mutu as data
 from tests.factories.appraisal import appraisal, appraisal_period, score_all
 from tests.factories.mutu_money import good_practice
@@ -360,6 +361,15 @@ def test_the_purge_is_idempotent_and_survives_a_file_already_gone(madrasah, guru
     assert PurgedFile.objects.count() == 1
     gone.refresh_from_db()
     assert gone.file.name == ""
+
+
+def test_the_purge_keeps_every_file_of_an_inactive_madrasah(madrasah, guru, waka, media):
+    with time_machine.travel(dt.datetime(2019, 1, 10, 10, 0, tzinfo=JAKARTA), tick=False):
+        old = _evidence(_final(madrasah, guru, waka), guru.user)
+    madrasah_deactivate(madrasah=madrasah, actor=None)
+    with time_machine.travel(dt.datetime(2026, 1, 1, 2, 30, tzinfo=JAKARTA), tick=False):
+        assert sum(purge_expired_files().values()) == 0
+    assert (media / old.file.name).exists() and not PurgedFile.objects.exists()
 
 
 def test_the_purge_follows_each_madrasahs_setting(madrasah, guru, waka, kepala, media):

@@ -26,6 +26,7 @@ from kompetensi.supervision.services.observations import observation_save, obser
 from kompetensi.supervision.tasks import deem_acknowledged
 from madrasah.errors import ApplicationError
 from madrasah.models import Notification
+from madrasah.services import madrasah_deactivate, madrasah_reactivate
 from tests.factories.supervision import approved_programme, programme_row
 
 S = ObservationState
@@ -416,6 +417,20 @@ def test_an_unanswered_result_is_deemed_received_after_the_madrasahs_days(madras
     # Idempotent: nothing left to do, no second event.
     assert transitions.observations_deem_acknowledged(now=start + dt.timedelta(days=30)) == 0
     assert observation.events.filter(action="deemed_acknowledged").count() == 1
+
+
+def test_the_deadline_leaves_the_results_of_an_inactive_madrasah_alone(madrasah, kepala, waka, guru):
+    start = timezone.make_aware(dt.datetime(2026, 8, 3, 9, 0))
+    with time_machine.travel(start, tick=False):
+        observation = submitted_observation(madrasah, kepala, waka, guru)
+    madrasah_deactivate(madrasah=madrasah, actor=None)
+    with time_machine.travel(start + dt.timedelta(days=30), tick=False):
+        assert deem_acknowledged() == 0
+    observation.refresh_from_db()
+    assert observation.state == S.SUBMITTED
+    madrasah_reactivate(madrasah=madrasah, actor=None)
+    with time_machine.travel(start + dt.timedelta(days=30), tick=False):
+        assert deem_acknowledged() == 1
 
 
 def test_the_deadline_leaves_answered_results_alone(madrasah, kepala, waka, guru):

@@ -244,3 +244,21 @@ def test_a_real_worker_builds_the_bundle_in_parts_and_zips_it(celery_workers, wo
     files = files_under(worker_media)
     assert [p.suffix for p in files].count(".zip") == 1
     assert not [p for p in files if "parts" in p.parts or p.suffix == ".part"]  # the parts went with the zip
+
+
+# --- a madrasah taken off the installation mid-bundle ----------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parts_of_an_inactive_madrasah_end_unbuilt_and_fail_the_bundle_once(madrasah, media, monkeypatch):
+    from madrasah.services import madrasah_deactivate
+
+    tokens = zip_sends(monkeypatch)
+    report, parts = two_parts_building(madrasah)
+    BundlePart.objects.filter(report=report).update(status=ReportStatus.QUEUED)
+    madrasah_deactivate(madrasah=madrasah, actor=None)
+    outcomes = [build_bundle_part.apply(args=[p.pk], task_id=f"part-{p.pk}").get() for p in parts]
+    assert outcomes == ["inactive", "inactive"]
+    assert set(BundlePart.objects.values_list("status", "error")) == {(ReportStatus.FAILED, services.MADRASAH_INACTIVE)}
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and tokens == [] and files_under(media) == []

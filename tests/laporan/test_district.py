@@ -20,6 +20,7 @@ from django.utils import timezone
 from kompetensi.models import AppraisalStage
 from laporan.district.selectors import comparison_for
 from madrasah.models import Membership, MembershipRole, User
+from madrasah.services import madrasah_deactivate
 from tests.factories import appraisal as pkg
 from tests.factories import supervision
 from tests.factories.madrasah import MadrasahFactory, SemesterFactory, UserFactory, member
@@ -314,3 +315,46 @@ def test_a_kepala_or_an_operator_cannot_grant_the_right(operator, kepala, guru):
         guru.user.refresh_from_db()
         assert not guru.user.district_reader and not guru.user.is_superuser
     assert login_as(operator.user).get("/admin/madrasah/user/").status_code == 302  # the admin's login
+
+
+# --- a madrasah taken off the installation -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_inactive_madrasah_leaves_the_comparison_at_the_same_query_cost(pengawas_user):
+    first, _ = a_madrasah("MTs Negeri 1 Pamekasan")
+    second, _ = a_madrasah("MTs Negeri 2 Pamekasan")
+    third, _ = a_madrasah("MTs Negeri 3 Pamekasan")
+    current = oversee(pengawas_user, first)
+    oversee(pengawas_user, second)
+    oversee(pengawas_user, third)
+    client = login_as(pengawas_user, current)
+    client.get(COMPARISON)
+    with CaptureQueriesContext(connection) as before:
+        assert rows_of(client.get(COMPARISON).content.decode()) == [first.pk, second.pk, third.pk]
+    madrasah_deactivate(madrasah=second, actor=None)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(COMPARISON).content.decode()
+    assert rows_of(html) == [first.pk, third.pk] and "MTs Negeri 2 Pamekasan" not in html
+    assert len(after) == len(before)
+    assert client.get(reverse("laporan:pengawas-madrasah", args=[second.pk])).status_code == 404
+    assert "MTs Negeri 2 Pamekasan" not in client.get(reverse("madrasah:home-pengawas")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_overview_marks_an_inactive_madrasah_at_the_same_query_cost(reader):
+    first, _ = a_madrasah("MTs Negeri 1 Pamekasan")
+    second, _ = a_madrasah("MTs Negeri 2 Pamekasan")
+    client = login_as(reader)
+    client.get(OVERVIEW)
+    with CaptureQueriesContext(connection) as before:
+        html = client.get(OVERVIEW).content.decode()
+    assert 'data-testid="district-inactive"' not in html
+    madrasah_deactivate(madrasah=second, actor=None)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(OVERVIEW).content.decode()
+    assert rows_of(html, "district-row") == [first.pk, second.pk]  # kept, its data intact
+    row = html.split(f'data-madrasah="{second.pk}"')[1].split("</tr>")[0]
+    assert 'data-testid="district-inactive"' in row and "Nonaktif" in row
+    assert 'data-testid="district-inactive"' not in html.split(f'data-madrasah="{first.pk}"')[1].split("</tr>")[0]
+    assert len(after) == len(before)

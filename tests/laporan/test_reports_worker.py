@@ -149,3 +149,44 @@ def test_with_the_broker_down_the_request_stays_queued_and_the_page_answers(
     assert report.sent_at is not None and report.message == ""
     messages = [p.read_text() for p in Path(queue).iterdir()]
     assert len(messages) == 1 and "laporan.tasks.build_report" in messages[0]
+
+
+# --- a madrasah deactivated in the middle of a dispatch ---------------------------------------------
+
+
+@pytest.mark.celery
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_builds_the_active_madrasahs_dispatch_once_and_ends_the_inactive_ones(
+    worker_media, madrasah, other_madrasah, kepala, outsider, monkeypatch, request
+):
+    import datetime as dt
+
+    import time_machine
+
+    from laporan.schedules.services import reports_dispatch
+    from madrasah.services import madrasah_deactivate
+
+    monkeypatch.setattr(build_report, "apply_async", lambda **kwargs: None)  # the worker is not up yet
+    with time_machine.travel(dt.datetime(2026, 12, 31, 6, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))), tick=False):
+        made = reports_dispatch()
+    assert {d.madrasah_id for d in made} == {madrasah.pk, other_madrasah.pk} and len(made) == 4
+    madrasah_deactivate(madrasah=other_madrasah, actor=None)
+
+    worker = request.getfixturevalue("celery_worker")  # its start sends every queued row
+    for report in Report.objects.all():  # and each message once more: a duplicate must build nothing
+        worker.sender.send_task("laporan.tasks.build_report", args=[report.pk], queue=worker.queue)
+    worker.wait_for(
+        "every dispatched report to end",
+        lambda: not Report.objects.filter(status__in=ReportStatus.active()).exists(),
+    )
+    ours = list(Report.objects.filter(madrasah=madrasah))
+    theirs = list(Report.objects.filter(madrasah=other_madrasah))
+    assert len(ours) == len(theirs) == 2
+    for report in ours:
+        assert report.status == ReportStatus.DONE and report.attempts == 1 and report.revisions.count() == 1
+    for report in theirs:
+        assert report.status == ReportStatus.FAILED and report.error == services.MADRASAH_INACTIVE
+        assert report.attempts == 1 and not report.file and not report.revisions.exists()
+    built = {p.relative_to(worker_media).as_posix() for p in files_under(worker_media)}
+    assert {r.file.name for r in ours} <= built
+    assert not any(r.file.name for r in theirs)

@@ -281,7 +281,8 @@ def observations_deem_acknowledged(*, now: dt.datetime | None = None) -> int:
     teachers. Returns how many changed. Idempotent: a second run finds nothing to do."""
     now = now or timezone.now()
     changed = 0
-    for madrasah in Madrasah.objects.filter(observations__state=S.SUBMITTED).distinct():
+    # A madrasah taken off the installation is left as it was: nobody there can answer meanwhile.
+    for madrasah in Madrasah.objects.filter(is_active=True, observations__state=S.SUBMITTED).distinct():
         cutoff = now - dt.timedelta(days=madrasah.acknowledge_days)
         due = Observation.objects.filter(madrasah=madrasah, state=S.SUBMITTED, submitted_at__lte=cutoff)
         # Lock the rows (PostgreSQL) so a teacher acknowledging at this moment waits, then finds the

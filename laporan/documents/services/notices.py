@@ -122,8 +122,8 @@ def report_failed_notify(*, report: Report) -> list[Notification]:
     """Tell the Kepala that a report the schedule asked for could not be built, with a link to it on
     the reports page (where "try again" is). Nothing for a report someone asked for themselves. Called
     inside the transaction that records the failure; not idempotent on its own."""
-    if not report.scheduled:
-        return []
+    if not report.scheduled or not report.madrasah.is_active:
+        return []  # nobody works in an inactive madrasah: a notice would wait for no one
     users = report_recipients(report=report, requester=False)
     if not users:
         return []

@@ -79,6 +79,7 @@ BROKER_DOWN = gettext_noop(
 )
 WAITING_RETRY = gettext_noop("A temporary problem interrupted the build; it will be tried again shortly.")
 WORKER_LOST = gettext_noop("The build was interrupted; the report is back in line.")
+MADRASAH_INACTIVE = gettext_noop("The madrasah is not active on this installation: the document was not built.")
 DECREE_NEVER_REBUILT = gettext_noop(
     "A decree is never built again once issued. To change it, enact an amending decree: "
     '"Change this decree" in the archive.'
@@ -92,6 +93,8 @@ RELEASED = {"status": ReportStatus.QUEUED, "task_id": "", "worker": "", "progres
 
 
 def _check_request(*, madrasah: Madrasah, kind: DocumentKind, teacher: Staff | None, paper: str) -> None:
+    if not madrasah.is_active:
+        raise ApplicationError(_(MADRASAH_INACTIVE))
     if kind.per_teacher:
         if teacher is None:
             raise ApplicationError(_("Choose the teacher the document is about."), field="teacher")
