@@ -9,9 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from kompetensi.instruments.rules import ItemScore, SectionInput, score_instrument, score_pkg
+from kompetensi.instruments.rules import score_pkg, score_pkkm
+from kompetensi.instruments.scoring import ItemScore, SectionInput, options_of, score_instrument
 from kompetensi.instruments.selectors import bands_of
-from kompetensi.models import Appraisal, Observation, PkbActivity
+from kompetensi.models import Appraisal, InstrumentKind, Observation, PkbActivity
 from madrasah.demo_district import MAX_MADRASAH, PENGAWAS_MAX, PENGAWAS_MIN, demo_nsm, madrasah_fields, pengawas_groups
 from madrasah.management.commands.seed_demo import DEMO_LOGINS, DEMO_MADRASAH
 from madrasah.models import Madrasah, Membership, Role, Staff, User
@@ -114,7 +115,7 @@ def test_madrasah_1_keeps_its_logins(district, client):
 
 def test_every_seeded_observation_scores_what_the_scoring_function_gives(district):
     observations = Observation.objects.filter(percentage__isnull=False).prefetch_related(
-        "scores", "instrument_version__sections__items"
+        "scores", "instrument_version__instrument", "instrument_version__sections__items"
     )
     assert observations.count() > 0
     assert set(observations.values_list("madrasah__nsm", flat=True)) == {demo_nsm(1), demo_nsm(2), demo_nsm(3)}
@@ -136,7 +137,11 @@ def test_every_seeded_observation_scores_what_the_scoring_function_gives(distric
             for section in version.sections.all()
         ]
         result = score_instrument(
-            sections=sections, scale_min=version.scale_min, scale_max=version.scale_max, bands=bands_of(version)
+            sections=sections,
+            scale_min=version.scale_min,
+            scale_max=version.scale_max,
+            bands=bands_of(version),
+            **options_of(version),
         )
         assert abs(observation.percentage - result.percentage) < Decimal("0.0001"), observation.pk
         assert observation.predikat == (result.predikat or "")
@@ -144,7 +149,7 @@ def test_every_seeded_observation_scores_what_the_scoring_function_gives(distric
 
 def test_every_seeded_nilai_pkg_is_what_the_scoring_function_gives(district):
     appraisals = Appraisal.objects.filter(nilai__isnull=False).prefetch_related(
-        "scores", "instrument_version__sections__items"
+        "scores", "instrument_version__instrument", "instrument_version__sections__items"
     )
     assert appraisals.count() > 0
     assert set(appraisals.values_list("madrasah__nsm", flat=True)) == {demo_nsm(1), demo_nsm(2), demo_nsm(3)}
@@ -154,7 +159,10 @@ def test_every_seeded_nilai_pkg_is_what_the_scoring_function_gives(district):
         competencies = [
             (section.pk, [points[item.pk] for item in section.items.all()]) for section in version.sections.all()
         ]
-        result = score_pkg(competencies=competencies, bands=bands_of(version))
+        if version.instrument.kind == InstrumentKind.PKKM:  # the Kepala's own appraisal
+            result = score_pkkm(components=competencies, bands=bands_of(version))
+        else:
+            result = score_pkg(competencies=competencies, bands=bands_of(version))
         assert abs(appraisal.nilai - result.nilai) < Decimal("0.0001"), appraisal.pk
         assert (appraisal.total, appraisal.predikat) == (result.total, result.predikat or "")
 
