@@ -55,7 +55,7 @@ def seed_instruments(*, madrasah, semesters, stdout, number=1, **context) -> Non
     years = sorted({s.academic_year for s in semesters}, key=lambda y: y.start_year)
     created = 0
     for year in years:
-        created += len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year))
+        created += len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year, frameworks_ready=True))
         # From 2025/2026 the planning and teaching instruments are the KBC examples (examples/).
         created += len(instrument_examples_load(madrasah=madrasah, academic_year=year))
     stdout.write(f"  instruments: {created} versions over {len(years)} academic years")

@@ -44,6 +44,17 @@ def aware(day: dt.date, hour: int = 9) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
+def date_back(model, events: list, stamps: list[dt.datetime]) -> None:
+    """Give bulk-created history rows their times (`at` is stamped "now" on insert): one UPDATE per
+    distinct time, far fewer than the rows."""
+    pks_at: dict[dt.datetime, list[int]] = {}
+    for event, at in zip(events, stamps, strict=True):
+        pks_at.setdefault(at, []).append(event.pk)
+        event.at = at
+    for at, pks in pks_at.items():
+        model.objects.filter(pk__in=pks).update(at=at)
+
+
 @dataclass
 class DemoSheet:
     """One observation on its way: the row, what was scored, and the moves made on it."""
@@ -68,6 +79,7 @@ class ObservationBuilder:
             v.pk: [(s, list(s.items.all())) for s in v.sections.prefetch_related("items").order_by("order", "pk")]
             for v in versions
         }
+        self.bands = {v.pk: bands_of(v) for v in versions}
         self.sheets: list[DemoSheet] = []
         self.user_ids = _active_user_ids(madrasah)
 
@@ -118,7 +130,7 @@ class ObservationBuilder:
             sections=sections,
             scale_min=version.scale_min,
             scale_max=version.scale_max,
-            bands=bands_of(version),
+            bands=self.bands[version.pk],
             **options_of(version),
         )
 
@@ -186,7 +198,7 @@ class ObservationBuilder:
         Observation.objects.bulk_create(observations, batch_size=BATCH_SIZE)
         ObservationScore.objects.bulk_create(
             [
-                ObservationScore(observation=s.observation, item_id=item_id, points=points)
+                ObservationScore(observation_id=s.observation.pk, item_id=item_id, points=points)
                 for s in self.sheets
                 for item_id, points in s.points.items()
             ],
@@ -211,14 +223,13 @@ class ObservationBuilder:
         """Each observation's history in the order of its moves, dated the day observed (the events'
         `at` is stamped on insert, so it is moved back after)."""
         events = [
-            ObservationEvent(observation=s.observation, actor_id=actor, action=action, changes=changes, note=note)
+            ObservationEvent(observation_id=s.observation.pk, actor_id=actor, action=action, changes=changes, note=note)
             for s in self.sheets
             for action, actor, changes, note in s.events
         ]
         ObservationEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
-        for event in events:
-            event.at = aware(event.observation.observed_on, 15)
-        ObservationEvent.objects.bulk_update(events, ["at"], batch_size=BATCH_SIZE)
+        stamps = [aware(s.observation.observed_on, 15) for s in self.sheets for _event in s.events]
+        date_back(ObservationEvent, events, stamps)
 
     def _write_notices(self, follow_ups: list[FollowUp]) -> None:
         """The notices each move sends (never to the one who acted), then marked done where a later move
