@@ -86,7 +86,7 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
         period = period or appraisal_period_create(
             madrasah_id=madrasah.pk, academic_year=year, start_date=year.start_date, end_date=year.end_date, user=kepala
         )
-        has_version = {
+        pkg_versions = {
             teacher_type: pkg_version_for(period=period, teacher_type=teacher_type)
             for teacher_type in (TeacherType.SUBJECT, TeacherType.COUNSELLOR)
         }
@@ -97,7 +97,7 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
         )
         items_of = {}
         for index, teacher in enumerate(teachers):
-            if has_version[teacher.teacher_type] is None:
+            if pkg_versions[teacher.teacher_type] is None:
                 continue
             if teacher.pk == kepala_staff:
                 assessor = pengawas
@@ -108,7 +108,7 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
             if assessor is None or teacher.pk in seeded:
                 continue  # no pengawas to appraise the Kepala, or already seeded
             # The Kepala is appraised with his own instrument (PKKM), not with the teachers' PKG.
-            version = pkkm if teacher.pk == kepala_staff else has_version[teacher.teacher_type]
+            version = pkkm if teacher.pk == kepala_staff else pkg_versions[teacher.teacher_type]
             if version is None:
                 continue  # the Kepala, in a year without a PKKM instrument
             if version.pk not in items_of:
