@@ -1,7 +1,8 @@
 """Demo data of kompetensi for `seed_demo`: instruments, and a supervised semester after semester.
 
-Everything goes through the same services the pages use (scores through the one scoring function,
-transitions with their events); only timestamps are moved back afterwards so past semesters look
+Instruments, teams and programmes go through the services the pages use; the observations are
+built in memory and written in bulk (`demo_observations`), with the states, events and notices the
+services would have given them and every score from the one scoring function. Past semesters look
 lived-in. Deterministic for the same seed and date.
 """
 
@@ -14,8 +15,8 @@ from django.utils import timezone
 
 from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.models import Membership, Role, Staff, TeacherType
-from madrasah.texts import shorten
 
+from .demo_observations import ObservationBuilder, aware
 from .instruments.bk_pkkm_data import SUPERVISION_BK_CODES
 from .instruments.seed import ensure_frameworks, instruments_ensure_defaults
 from .instruments.services import instrument_examples_load
@@ -25,27 +26,26 @@ from .models import (
     InstrumentKind,
     InstrumentVersion,
     Observation,
-    ObservationEvent,
     Programme,
     SupervisionTeam,
 )
 from .supervision.rules import programme_defaults
-from .supervision.selectors.observations import follow_up_proposals
-from .supervision.services.followups import follow_up_close, follow_up_create
-from .supervision.services.observations import observation_save, observation_start
 from .supervision.services.planner import programme_rows_bulk_create
 from .supervision.services.programme import programme_approve, programme_create, team_save
-from .supervision.services.transitions import (
-    observation_acknowledge,
-    observation_finalise,
-    observation_request_clarification,
-    observation_submit,
-)
 
 # Instruments observed each semester: planning documents and a classroom observation.
 OBSERVED_KINDS = (InstrumentKind.PLANNING, InstrumentKind.TEACHING)
-# Rows per UPDATE when the seeded records are moved back in time.
-BATCH_SIZE = 500
+STRENGTHS = [
+    "Apersepsi mengaitkan materi dengan kehidupan santri sehari-hari.",
+    "Pengelolaan kelas tertib dan hangat; peserta didik aktif bertanya.",
+    "Modul ajar lengkap dan tujuan pembelajaran jelas.",
+    "Integrasi nilai keislaman berjalan alami dalam diskusi.",
+]
+IMPROVEMENTS = [
+    "Asesmen formatif selama proses perlu lebih terencana.",
+    "Diferensiasi untuk peserta didik yang cepat selesai.",
+    "Refleksi di akhir pelajaran masih singkat.",
+]
 
 
 @register_demo_step(order=10)
@@ -55,7 +55,7 @@ def seed_instruments(*, madrasah, semesters, stdout, number=1, **context) -> Non
     years = sorted({s.academic_year for s in semesters}, key=lambda y: y.start_year)
     created = 0
     for year in years:
-        created += len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year))
+        created += len(instruments_ensure_defaults(madrasah=madrasah, academic_year=year, frameworks_ready=True))
         # From 2025/2026 the planning and teaching instruments are the KBC examples (examples/).
         created += len(instrument_examples_load(madrasah=madrasah, academic_year=year))
     stdout.write(f"  instruments: {created} versions over {len(years)} academic years")
@@ -75,10 +75,6 @@ def _users_with(madrasah, role: str):
         m.user
         for m in Membership.objects.filter(madrasah=madrasah, roles__role=role).select_related("user").order_by("pk")
     ]
-
-
-def _aware(day: dt.date, hour: int = 9) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
 
 
 class _Abilities:
@@ -119,6 +115,7 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
                 instrument__madrasah=madrasah, academic_year=semester.academic_year, instrument__kind__in=OBSERVED_KINDS
             )
             .exclude(instrument__code__in=SUPERVISION_BK_CODES)
+            .select_related("instrument")
             .order_by("instrument__kind")
         )
         team_save(
@@ -144,15 +141,12 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
             first_time=dt.time(7, 30),
             slot_minutes=120,
             slots_per_day=2,
-            now=_aware(first_day, 0),  # planned as the Waka did then, in the lessons of the timetable
+            now=aware(first_day, 0),  # planned as the Waka did then, in the lessons of the timetable
         )
         programme_approve(programme=programme, approved_by=kepala)
         rows = list(programme.rows.select_related("teacher", "supervisor").order_by("planned_at", "pk"))
         # Each instrument's items, looked up once for the semester's observations.
-        items_of = {
-            version.pk: [i for s in version.sections.prefetch_related("items").order_by("order") for i in s.items.all()]
-            for version in versions
-        }
+        builder = ObservationBuilder(madrasah=madrasah, versions=versions, kepala=kepala, today=today)
         counts["rows"] += len(rows)
         for row in rows:
             row_day = timezone.localdate(row.planned_at)
@@ -160,101 +154,59 @@ def seed_supervision(*, madrasah, semesters, seed, today, stdout, **context) -> 
                 continue  # still to come, or overdue: not observed on the planned day
             teacher_user = teacher_users.get(row.teacher_id)
             for version in versions:
-                observation = observation_start(row=row, version=version, user=row.supervisor)
-                scores = {
-                    item.pk: {
-                        "points": abilities.points(rng, row.teacher_id, index, version.scale_min, version.scale_max)
-                    }
-                    for item in items_of[version.pk]
+                sheet = builder.start(row=row, version=version)
+                points = {
+                    item.pk: abilities.points(rng, row.teacher_id, index, version.scale_min, version.scale_max)
+                    for item in builder.items(version)
                 }
-                observation_save(
-                    observation=observation,
-                    user=row.supervisor,
-                    base_revision=observation.revision,
-                    scores=scores,
-                    fields={
-                        "observed_on": row_day,
-                        "strengths": rng.choice(
-                            [
-                                "Apersepsi mengaitkan materi dengan kehidupan santri sehari-hari.",
-                                "Pengelolaan kelas tertib dan hangat; peserta didik aktif bertanya.",
-                                "Modul ajar lengkap dan tujuan pembelajaran jelas.",
-                                "Integrasi nilai keislaman berjalan alami dalam diskusi.",
-                            ]
-                        ),
-                        "improvements": rng.choice(
-                            [
-                                "Asesmen formatif selama proses perlu lebih terencana.",
-                                "Diferensiasi untuk peserta didik yang cepat selesai.",
-                                "Refleksi di akhir pelajaran masih singkat.",
-                            ]
-                        ),
+                builder.save(
+                    sheet,
+                    points=points,
+                    observed_on=row_day,
+                    texts={
+                        "strengths": rng.choice(STRENGTHS),
+                        "improvements": rng.choice(IMPROVEMENTS),
                     },
                 )
                 counts["observations"] += 1
                 recent = (today - row_day).days < 10
                 if recent and rng.random() < 0.3:
                     continue  # the supervisor is still writing it up
-                observation_submit(observation=observation, user=row.supervisor)
-                low = follow_up_proposals(observation=observation)
+                builder.submit(sheet)
+                low = builder.low_items(sheet)
                 if low and rng.random() < 0.5:
                     deadline = row_day + dt.timedelta(days=rng.choice([14, 21, 30]))
-                    follow_up = follow_up_create(
-                        observation=observation,
-                        user=row.supervisor,
+                    builder.plan_follow_up(
+                        sheet,
                         kind=rng.choice(FollowUpKind.values),
-                        description=shorten(f"Pendampingan: {low[0].text}", 134),
+                        text=low[0].text,
                         responsible=str(row.supervisor.first_name or row.supervisor.username),
                         deadline=deadline,
-                        items=[i.pk for i in low[:3]],
-                        today=row_day,
+                        items=low[:3],
                     )
                     counts["follow_ups"] += 1
                     if deadline < today and rng.random() < 0.6:
-                        follow_up_close(follow_up=follow_up, user=row.supervisor)
+                        builder.close_follow_up(sheet)
                 if teacher_user is None or (recent and rng.random() < 0.4):
                     continue  # waiting for the teacher
                 if not clarification_done and index == len(semesters) - 1:
-                    observation_request_clarification(
-                        observation=observation,
+                    builder.request_clarification(
+                        sheet,
                         user=teacher_user,
                         text="Mohon observasi ulang: hari itu kelas dipakai latihan upacara, waktunya terpotong.",
                     )
                     clarification_done = True
                     continue
-                observation_acknowledge(
-                    observation=observation,
+                builder.acknowledge(
+                    sheet,
                     user=teacher_user,
                     response=rng.choice(["", "", "Terima kasih atas masukannya, Bu.", "Akan saya perbaiki."]),
                 )
                 if semester.end_date < today or (today - row_day).days > 2:
-                    observation_finalise(observation=observation, user=kepala)
-        _move_back_in_time(semester=semester, today=today)
+                    builder.finalise(sheet, semester=semester)
+        builder.write()
 
     stdout.write(
         f"  supervision: {counts['rows']} planned, {counts['observations']} observed, "
         f"{counts['follow_ups']} follow-ups, one clarification request"
     )
-
-
-def _move_back_in_time(*, semester, today: dt.date) -> None:
-    """Give the records of a seeded semester the dates they would have had (the services stamp
-    "now"): submitted on the day observed, answered two days later, finalised at the semester's end."""
-    observations = list(Observation.objects.filter(row__programme__semester=semester).select_related("row"))
-    day_of = {}
-    for observation in observations:
-        day = observation.observed_on or timezone.localdate(observation.row.planned_at)
-        day_of[observation.pk] = day
-        if observation.submitted_at:
-            observation.submitted_at = _aware(day, 14)
-        if observation.acknowledged_at:
-            observation.acknowledged_at = _aware(min(day + dt.timedelta(days=2), today), 10)
-        if observation.finalised_at:
-            observation.finalised_at = _aware(min(semester.end_date, today), 11)
-    Observation.objects.bulk_update(
-        observations, ["submitted_at", "acknowledged_at", "finalised_at"], batch_size=BATCH_SIZE
-    )
-    events = list(ObservationEvent.objects.filter(observation__in=observations))
-    for event in events:
-        event.at = _aware(day_of[event.observation_id], 15)
-    ObservationEvent.objects.bulk_update(events, ["at"], batch_size=BATCH_SIZE)

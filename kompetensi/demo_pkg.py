@@ -3,8 +3,9 @@ seeded academic year with a PKG instrument; earlier years appraised, signed and 
 teacher (a guru BK with the BK instrument of the year); the current year in mixed stages (half-scored,
 submitted, signed, one clarification).
 
-Everything goes through the pages' services (assignment, scores, transitions with their events and
-results); only timestamps are moved back afterwards. Deterministic for the same seed and date.
+The periods go through the pages' services; the appraisals are built in memory and written in bulk
+(`demo_appraisals`), with the stages, events and notices the services would have given them and every
+result from the one scoring function. Deterministic for the same seed and date.
 """
 
 from __future__ import annotations
@@ -19,17 +20,11 @@ from madrasah.demo import register_demo_reset, register_demo_step
 from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Role, Staff, TeacherType
 
-from .appraisal.selectors.setup import pkg_version_for
+from .appraisal.selectors.setup import pkg_version_for, pkkm_version_for
 from .appraisal.services.closing import appraisal_period_close
-from .appraisal.services.scores import appraisal_evidence_add, appraisal_scores_save
-from .appraisal.services.setup import appraisal_assign, appraisal_period_create
-from .appraisal.services.transitions import (
-    appraisal_approve,
-    appraisal_request_clarification,
-    appraisal_sign,
-    appraisal_submit,
-)
-from .models import Appraisal, AppraisalEvent, AppraisalPeriod, Item
+from .appraisal.services.setup import appraisal_period_create
+from .demo_appraisals import AppraisalBuilder
+from .models import AppraisalPeriod, Item
 
 EVIDENCE_NOTES = {
     TeacherType.SUBJECT: "Pengamatan kelas: guru mengenali karakteristik peserta didik dan menyesuaikan tugas.",
@@ -91,13 +86,18 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
         period = period or appraisal_period_create(
             madrasah_id=madrasah.pk, academic_year=year, start_date=year.start_date, end_date=year.end_date, user=kepala
         )
-        has_version = {
-            teacher_type: pkg_version_for(period=period, teacher_type=teacher_type) is not None
+        pkg_versions = {
+            teacher_type: pkg_version_for(period=period, teacher_type=teacher_type)
             for teacher_type in (TeacherType.SUBJECT, TeacherType.COUNSELLOR)
         }
+        pkkm = pkkm_version_for(period=period)
+        seeded = set(period.appraisals.values_list("teacher_id", flat=True))
+        builder = AppraisalBuilder(
+            madrasah=madrasah, period=period, kepala=kepala, today=today, scored_on=_scored_on(period, today, current)
+        )
         items_of = {}
         for index, teacher in enumerate(teachers):
-            if not has_version[teacher.teacher_type]:
+            if pkg_versions[teacher.teacher_type] is None:
                 continue
             if teacher.pk == kepala_staff:
                 assessor = pengawas
@@ -105,21 +105,21 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
                 assessor = kepala
             else:
                 assessor = kepala if index % 3 == 0 else waka
-            if assessor is None:
-                continue
-            try:
-                appraisal = appraisal_assign(period=period, teacher=teacher, assessor=assessor, user=kepala)
-            except ApplicationError:
+            if assessor is None or teacher.pk in seeded:
+                continue  # no pengawas to appraise the Kepala, or already seeded
+            # The Kepala is appraised with his own instrument (PKKM), not with the teachers' PKG.
+            version = pkkm if teacher.pk == kepala_staff else pkg_versions[teacher.teacher_type]
+            if version is None:
                 continue  # the Kepala, in a year without a PKKM instrument
-            if appraisal.stage != "proses":
-                continue  # already seeded
-            version_id = appraisal.instrument_version_id
-            if version_id not in items_of:
-                items_of[version_id] = list(
-                    Item.objects.filter(section__version_id=version_id).order_by("section__order", "order", "pk")
+            if version.pk not in items_of:
+                items_of[version.pk] = list(
+                    Item.objects.filter(section__version_id=version.pk)
+                    .select_related("section")
+                    .order_by("section__order", "order", "pk")
                 )
-            items = items_of[version_id]
-            first_section = items[0].section_id
+            items = items_of[version.pk]
+            first_section = items[0].section
+            appraisal = builder.assign(teacher=teacher, assessor=assessor, version=version)
             # The Kepala's PKKM scores 1-4 per indicator, a teacher's PKG 0/1/2.
             offset = 2 if teacher.pk == kepala_staff else 0
             # Current year: a cycle of stages, one clarification among them.
@@ -129,38 +129,34 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
                 else ("clarification" if index == 1 else ("half", "submitted", "signed", "half")[index % 4])
             )
             shown = items if plan != "half" else items[: len(items) // 2]
-            scores = {item.pk: {"points": _points(rng, level[teacher.pk]) + offset, "note": ""} for item in shown}
-            appraisal_scores_save(appraisal=appraisal, user=assessor, scores=scores)
+            builder.save_scores(appraisal, {item.pk: _points(rng, level[teacher.pk]) + offset for item in shown})
             if first_section and rng.random() < 0.6:
-                appraisal_evidence_add(
-                    appraisal=appraisal,
-                    user=assessor,
-                    section_id=first_section,
-                    note=EVIDENCE_NOTES["kepala" if offset else teacher.teacher_type],
+                builder.add_evidence(
+                    appraisal, section=first_section, note=EVIDENCE_NOTES["kepala" if offset else teacher.teacher_type]
                 )
             if plan == "half":
                 counts["current"] += 1
                 continue
-            appraisal_submit(appraisal=appraisal, user=assessor)
+            builder.submit(appraisal)
             teacher_user = members.get(teacher.pk)
             if plan == "submitted" or teacher_user is None:
                 counts["current"] += 1
                 continue
             if plan == "clarification":
-                appraisal_request_clarification(appraisal=appraisal, user=teacher_user, text=CLARIFICATION_TEXT)
+                builder.request_clarification(appraisal, user=teacher_user, text=CLARIFICATION_TEXT)
                 counts["current"] += 1
                 continue
-            appraisal_sign(
-                appraisal=appraisal,
+            builder.sign(
+                appraisal,
                 user=teacher_user,
                 response=rng.choice(["", "", "Terima kasih, Bapak/Ibu penilai.", "Akan saya tingkatkan tahun depan."]),
             )
             if plan == "signed":
                 counts["current"] += 1
                 continue
-            appraisal_approve(appraisal=appraisal, user=pengawas if teacher.pk == kepala_staff else kepala)
+            builder.approve(appraisal, user=pengawas if teacher.pk == kepala_staff else kepala)
             counts["approved"] += 1
-        _move_back_in_time(period=period, today=today, current=current)
+        builder.write()
         if not current and period.closed_at is None:
             # An earlier year is done: the Kepala closed it in June, freezing the figures others see
             # (unless an appraisal was left waiting, e.g. for a teacher without a login).
@@ -170,30 +166,9 @@ def seed_pkg(*, madrasah, semesters, seed, today, stdout, **context) -> None:
     stdout.write(f"  PKG: {counts['approved']} approved in earlier years, {counts['current']} under way this year")
 
 
-def _move_back_in_time(*, period: AppraisalPeriod, today: dt.date, current: bool) -> None:
-    """Give the records the dates they would have had (the services stamp "now"): an earlier year
-    scored in May, submitted, signed two days later, approved in early June; this year's submitted
-    and signed over the last days."""
+def _scored_on(period: AppraisalPeriod, today: dt.date, current: bool) -> dt.date:
+    """The day the assessors scored: an earlier year in May (submitted, signed two days later, approved
+    in early June); this year over the last days."""
     end = min(period.end_date, today)
     scored_on = end - dt.timedelta(days=3) if current else dt.date(period.end_date.year, 5, 20)
-    scored_on = max(scored_on, period.start_date)
-    appraisals = list(Appraisal.objects.filter(period=period))
-    events = list(AppraisalEvent.objects.filter(appraisal__in=appraisals).order_by("pk"))
-    stamps = {}
-    for appraisal in appraisals:
-        if appraisal.submitted_at:
-            appraisal.submitted_at = _aware(scored_on, 13)
-        if appraisal.signed_at:
-            appraisal.signed_at = _aware(min(scored_on + dt.timedelta(days=2), today), 10)
-        if appraisal.approved_at:
-            appraisal.approved_at = _aware(min(scored_on + dt.timedelta(days=10), end), 9)
-        stamps[appraisal.pk] = {
-            "submitted": appraisal.submitted_at,
-            "signed": appraisal.signed_at,
-            "clarification_requested": appraisal.signed_at or _aware(min(scored_on + dt.timedelta(days=1), today), 10),
-            "approved": appraisal.approved_at,
-        }
-    Appraisal.objects.bulk_update(appraisals, ["submitted_at", "signed_at", "approved_at"], batch_size=500)
-    for event in events:
-        event.at = stamps[event.appraisal_id].get(event.action) or _aware(scored_on, 9)
-    AppraisalEvent.objects.bulk_update(events, ["at"], batch_size=500)
+    return max(scored_on, period.start_date)

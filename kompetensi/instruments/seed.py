@@ -126,11 +126,14 @@ def instrument_create_from_spec(*, madrasah, academic_year, spec: dict):
 
 
 @transaction.atomic
-def instruments_ensure_defaults(*, madrasah, academic_year) -> list:
+def instruments_ensure_defaults(*, madrasah, academic_year, frameworks_ready: bool = False) -> list:
     """Make sure `academic_year` has a version of each instrument: copy last year's forward where
     one exists, else create the seeded defaults. Returns the versions created (none if all exist).
-    All or nothing: a failure half-way leaves no instrument half-made. Safe to retry."""
-    ensure_frameworks()
+    All or nothing: a failure half-way leaves no instrument half-made. Safe to retry.
+    `frameworks_ready`: the caller has run `ensure_frameworks` itself (`seed_demo`, once for many
+    madrasah and years: it costs some 500 statements each time)."""
+    if not frameworks_ready:
+        ensure_frameworks()
     existing = set(
         InstrumentVersion.objects.filter(instrument__madrasah=madrasah, academic_year=academic_year).values_list(
             "instrument__code", flat=True

@@ -115,7 +115,7 @@ def test_madrasah_1_keeps_its_logins(district, client):
 
 def test_every_seeded_observation_scores_what_the_scoring_function_gives(district):
     observations = Observation.objects.filter(percentage__isnull=False).prefetch_related(
-        "scores", "instrument_version__sections__items", "instrument_version__instrument"
+        "scores", "instrument_version__instrument", "instrument_version__sections__items"
     )
     assert observations.count() > 0
     assert set(observations.values_list("madrasah__nsm", flat=True)) == {demo_nsm(1), demo_nsm(2), demo_nsm(3)}
@@ -149,7 +149,7 @@ def test_every_seeded_observation_scores_what_the_scoring_function_gives(distric
 
 def test_every_seeded_nilai_pkg_is_what_the_scoring_function_gives(district):
     appraisals = Appraisal.objects.filter(nilai__isnull=False).prefetch_related(
-        "scores", "instrument_version__sections__items", "instrument_version__instrument"
+        "scores", "instrument_version__instrument", "instrument_version__sections__items"
     )
     assert appraisals.count() > 0
     assert set(appraisals.values_list("madrasah__nsm", flat=True)) == {demo_nsm(1), demo_nsm(2), demo_nsm(3)}
@@ -159,7 +159,7 @@ def test_every_seeded_nilai_pkg_is_what_the_scoring_function_gives(district):
         competencies = [
             (section.pk, [points[item.pk] for item in section.items.all()]) for section in version.sections.all()
         ]
-        if version.instrument.kind == InstrumentKind.PKKM:  # the Kepala's own appraisal, points 1-4
+        if version.instrument.kind == InstrumentKind.PKKM:  # the Kepala's own appraisal
             result = score_pkkm(components=competencies, bands=bands_of(version))
         else:
             result = score_pkg(competencies=competencies, bands=bands_of(version))
