@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Round
 
+from madrasah import compiled
 from madrasah.models import AcademicYear, Madrasah, Semester
 
 from ..models import (
@@ -98,10 +99,19 @@ def frameworks() -> QuerySet[Framework]:
 
 
 def version_bands(version_ids: Iterable[int]) -> dict[int, list[Band]]:
-    """{version id: its predikat bands, highest first}: one query."""
+    """{version id: its predikat bands, highest first}: one query, compiled once per connection and
+    set of versions (`madrasah.compiled`)."""
+    ids = tuple(sorted(set(version_ids)))
+
+    def build():
+        return (
+            PredikatBand.objects.filter(version_id__in=ids)
+            .order_by("-lower_bound")
+            .values_list("version_id", "lower_bound", "label")
+        )
+
     bands: dict[int, list[Band]] = {}
-    rows = PredikatBand.objects.filter(version_id__in=list(version_ids)).order_by("-lower_bound")
-    for version_id, lower_bound, label in rows.values_list("version_id", "lower_bound", "label"):
+    for version_id, lower_bound, label in compiled.evaluate(("version_bands", ids), build) if ids else []:
         bands.setdefault(version_id, []).append(Band(lower_bound, label))
     return bands
 

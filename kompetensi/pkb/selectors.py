@@ -11,6 +11,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from django.db.models.functions import Coalesce, ExtractYear
 
 from kompetensi.instruments.rules import Measure
+from madrasah import compiled
 from madrasah.models import EmploymentStatus, Madrasah, Staff, TeacherType, User
 
 from ..models import InHouseActivity, PkbActivity, PkbKind, PkbStatus
@@ -197,19 +198,22 @@ class PkbCounts:
 
 def pkb_counts(*, madrasah: Madrasah, start_year: int) -> PkbCounts:
     """Verified JP of academic year `start_year` over the active teachers (as the recap counts them),
-    and the civil servants reaching the yearly minimum: one query."""
-    pns = Q(employment_status__in=EmploymentStatus.civil_servant())
-    totals = pkb_teacher_totals(madrasah=madrasah, year=start_year).aggregate(
-        total=Sum("jp_total"),
-        teachers=Count("pk"),
-        pns=Count("pk", filter=pns),
-        pns_reached=Count("pk", filter=pns & Q(jp_total__gte=PNS_MINIMUM_JP)),
-    )
+    and the civil servants reaching the yearly minimum: one query of a row per teacher, compiled once
+    per connection, madrasah and year (`madrasah.compiled`), counted here."""
+
+    def build() -> QuerySet:
+        return pkb_teacher_totals(madrasah=madrasah, year=start_year).order_by().values_list(
+            "jp_total", "employment_status"
+        )
+
+    rows = compiled.evaluate(("pkb_counts", madrasah.pk, start_year), build)
+    civil_servant = set(EmploymentStatus.civil_servant())
+    pns = [jp for jp, status in rows if status in civil_servant]
     return PkbCounts(
-        total_jp=totals["total"] or 0,
-        teachers=totals["teachers"],
-        pns=totals["pns"],
-        pns_reached=totals["pns_reached"],
+        total_jp=sum(jp for jp, _status in rows),
+        teachers=len(rows),
+        pns=len(pns),
+        pns_reached=sum(1 for jp in pns if jp >= PNS_MINIMUM_JP),
     )
 
 

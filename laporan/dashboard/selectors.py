@@ -420,12 +420,16 @@ def pengawas_overview(*, user: User, now: dt.datetime | None = None) -> list[tup
 def semester_list(*, madrasah: Madrasah) -> list[Semester]:
     """The madrasah's semesters, newest first, with their supervision programme: one query serves
     the period selector, the chosen semester, the one before it (the dashboard's change) and the
-    drill-down into its programme."""
-    return list(
-        Semester.objects.filter(madrasah=madrasah)
-        .select_related("academic_year", "supervision_programme")
-        .order_by("-start_date")
-    )
+    drill-down into its programme. Compiled once per connection and madrasah (`madrasah.compiled`)."""
+
+    def build():
+        return (
+            Semester.objects.filter(madrasah_id=madrasah.pk)
+            .select_related("academic_year", "supervision_programme")
+            .order_by("-start_date")
+        )
+
+    return compiled.evaluate(("semester_list", madrasah.pk), build)
 
 
 def overseen_madrasah_list(*, user) -> list[Madrasah]:

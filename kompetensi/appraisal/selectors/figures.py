@@ -26,6 +26,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
 from kompetensi.instruments.rules import MIN_GROUP, Measure, mean
 from kompetensi.instruments.selectors import band_bound as _band_bound
+from madrasah import compiled
 from madrasah.models import Madrasah
 
 from ...models import (
@@ -141,11 +142,23 @@ def _split(found: list[DomainFigures]) -> dict:
 def pkg_live_figures(*, madrasah: Madrasah, academic_year_id: int, domains: bool = True) -> PkgFigures:
     """The approved appraisals of the year as they stand now (the Kepala's and the pengawas' view).
     Domains only when `domains` and the group is not hidden. One query, two with domains."""
-    approved = _counted(madrasah=madrasah, academic_year_id=academic_year_id)
-    totals = approved.aggregate(teachers=Count("pk"), total=Sum("nilai"))
-    teachers = totals["teachers"]
-    found = _live_domains(approved) if domains and teachers >= MIN_GROUP else []
-    return PkgFigures(teachers=teachers, nilai_total=totals["total"], **_split(found))
+
+    def build() -> QuerySet:
+        # Grouped by the one madrasah rather than aggregated, so that it compiles once per connection
+        # (`madrasah.compiled`): no approved appraisal, no row.
+        return (
+            _counted(madrasah=madrasah, academic_year_id=academic_year_id)
+            .order_by()
+            .values("madrasah_id")
+            .annotate(teachers=Count("pk"), total=Sum("nilai"))
+        )
+
+    totals = compiled.evaluate(("pkg_live_totals", madrasah.pk, academic_year_id), build)
+    teachers, total = (totals[0]["teachers"], totals[0]["total"]) if totals else (0, None)
+    found = []
+    if domains and teachers >= MIN_GROUP:
+        found = _live_domains(_counted(madrasah=madrasah, academic_year_id=academic_year_id))
+    return PkgFigures(teachers=teachers, nilai_total=total, **_split(found))
 
 
 def pkg_live_bands(*, madrasah: Madrasah, academic_year_id: int) -> list[BandFigures]:

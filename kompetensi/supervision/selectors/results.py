@@ -40,7 +40,7 @@ from madrasah.models import Madrasah
 
 from ...instruments.rules import HUNDRED, Measure, mean
 from ...instruments.selectors import band_bound, band_read, item_floor
-from ...models import FollowUpStatus, Observation, ObservationScore, ObservationState, ProgrammeRow
+from ...models import FollowUpStatus, Item, Observation, ObservationScore, ObservationState, ProgrammeRow
 from ..rules import overdue_cutoff
 
 DECIMAL = DecimalField(max_digits=20, decimal_places=10)
@@ -109,13 +109,17 @@ def mean_points_over(items: Q) -> Subquery:
     """An observation's mean points over some of its items, for an Observation query: scored items
     only (an item marked not applicable, or not scored, holds no points), None when there is none.
     Less `item_floor`, times 100 ÷ (scale max − floor), it is the scoring function's section
-    percentage (unweighted). `items`: a condition on ObservationScore (OuterRef points into
-    the observation's query)."""
+    percentage (unweighted). `items`: a condition on Item, inside a subquery of the score's (so the
+    observation's query is OuterRef(OuterRef(…)) there); Q() for every item.
+
+    The scores are found item by item (`item_id IN (the items)` with the observation, one index
+    lookup each) rather than by joining every score of the observation to its item: the dashboard
+    runs this once per observation and section."""
+    scores = ObservationScore.objects.filter(observation_id=OuterRef("pk"))
+    if items:
+        scores = scores.filter(item_id__in=Item.objects.filter(items).values("pk"))
     return Subquery(
-        ObservationScore.objects.filter(items, observation_id=OuterRef("pk"))
-        .order_by()
-        .annotate(mean=Func(F("points"), function="AVG", output_field=DECIMAL))
-        .values("mean"),
+        scores.order_by().annotate(mean=Func(F("points"), function="AVG", output_field=DECIMAL)).values("mean"),
         output_field=DECIMAL,
     )
 
@@ -168,7 +172,7 @@ def instrument_results(
         if sections:
             # One row per observation and section of its version (a left join): counts stay per observation.
             latest = latest.alias(
-                section=mean_points_over(Q(item__section_id=OuterRef("instrument_version__sections__id")))
+                section=mean_points_over(Q(section_id=OuterRef(OuterRef("instrument_version__sections__id"))))
             )
             aggregates.update(
                 scale_max=Max("instrument_version__scale_max"),
@@ -459,9 +463,9 @@ def metric_instrument_average(
     if not section_title and competency_id is None:
         totals = latest.aggregate(**_result_totals())
         return Measure.average(totals["total"], totals["n"])
-    items = Q(item__section__title=section_title) if section_title else Q()
+    items = Q(section__title=section_title) if section_title else Q()
     if competency_id is not None:
-        items &= Q(item__indicator__competency_id=competency_id) | Q(item__section__competency_id=competency_id)
+        items &= Q(indicator__competency_id=competency_id) | Q(section__competency_id=competency_id)
     floor = item_floor()
     percentage = (mean_points_over(items) - floor) * HUNDRED / (F("instrument_version__scale_max") - floor)
     part = ExpressionWrapper(percentage, output_field=DECIMAL)
