@@ -35,15 +35,25 @@ def process_alive(identity: str) -> bool | None:
     if host != socket.gethostname() or not pid_text.isdigit():
         return None
     pid = int(pid_text)
+    if not _exists(pid):
+        return False
+    stat = _process_stat(pid)
+    if stat is None:
+        # No /proc (not Linux): it exists. Else it ended between the two looks (a zombie reaped
+        # meanwhile) unless it is still there.
+        return not Path("/proc/self").exists() or _exists(pid)
+    # A zombie, or a pid that now belongs to another process, is not the claimant any more.
+    return not (stat[0] == "Z" or (start and stat[1] != start))
+
+
+def _exists(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         pass  # another user's process: it exists
-    stat = _process_stat(pid)
-    # A zombie, or a pid that now belongs to another process, is not the claimant any more.
-    return stat is None or not (stat[0] == "Z" or (start and stat[1] != start))
+    return True
 
 
 def orphans_release(*, rows, released: dict, limit: int) -> list[int]:
