@@ -14,7 +14,7 @@ SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
 TEST_SYSTEM_PACKAGES := chromium
 
-.PHONY: run update test bench bench-district setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
+.PHONY: run update test test-random coverage bench bench-district setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 
 # `make run` is the demo (seeded on first start, data in .data/). `make run DEMO=0` is for real use: a
 # data folder of its own that is never seeded (DATA_DIR from the environment or .env, else
@@ -78,6 +78,15 @@ test: venv-dev test-system-packages assets messages
 	@started=$$(date +%s); status=0; $(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS) || status=$$?; \
 	elapsed=$$(( $$(date +%s) - started )); \
 	echo "make test: the suite took $$((elapsed / 60)) min $$((elapsed % 60)) s (budget 15 min)"; exit $$status
+
+# The suite in a random order (pytest-randomly; it prints its seed, and SEED=<n> replays that order),
+# and the suite measuring which lines of the product it runs (pytest-cov; the total is the last line).
+test-random: venv-dev test-system-packages assets messages
+	@$(BIN)/pytest -n 2 --dist loadgroup -p randomly $(if $(SEED),--randomly-seed=$(SEED)) $(PYTEST_ARGS)
+
+coverage: venv-dev test-system-packages assets messages
+	@$(BIN)/pytest -n 2 --dist loadgroup --cov=config --cov=madrasah --cov=kompetensi --cov=mutu --cov=laporan \
+	  --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # Performance figures against their budgets, then the load test (gunicorn on PostgreSQL); with
 # DISTRICT=1 the district's figures too (`make bench-district`).

@@ -21,6 +21,9 @@ from django.urls import reverse
 from madrasah.models import AccessKind, AccessLog, Membership, Staff
 from tests.test_permission_matrix import MATRIX, PERSONAS, VARIANTS, Row, world  # noqa: F401 - the world fixture
 
+# The matrix's world is built once per worker and module: every test of the module on the same worker.
+pytestmark = pytest.mark.xdist_group("access-log")
+
 # URLs about a teacher's record that show nothing of it beyond what every member may see.
 NOT_A_RECORD = {
     # The supervision schedule's row (who is observed when, by whom): public to every member.

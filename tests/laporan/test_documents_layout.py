@@ -30,6 +30,9 @@ from tests.factories.demo import seeded_demo
 
 from .document_helpers import DUMP, SIGNED_ON
 
+# The documents are built once per worker (`documents`): every test of the module on the same one.
+pytestmark = pytest.mark.xdist_group("documents-layout")
+
 NUMBER = "B-2/Mts.13.28.03/PP.00.5/11/2026"
 PX_PER_MM = 96 / 25.4
 PT_PER_MM = 72 / 25.4
