@@ -202,8 +202,10 @@ def pkb_counts(*, madrasah: Madrasah, start_year: int) -> PkbCounts:
     per connection, madrasah and year (`madrasah.compiled`), counted here."""
 
     def build() -> QuerySet:
-        return pkb_teacher_totals(madrasah=madrasah, year=start_year).order_by().values_list(
-            "jp_total", "employment_status"
+        return (
+            pkb_teacher_totals(madrasah=madrasah, year=start_year)
+            .order_by()
+            .values_list("jp_total", "employment_status")
         )
 
     rows = compiled.evaluate(("pkb_counts", madrasah.pk, start_year), build)
