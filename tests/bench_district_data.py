@@ -1,9 +1,9 @@
 """The madrasah of `make bench-district`, and the page figures measured on them.
 
-The demo madrasah (seed_demo) is the one whose Kepala is measured; the others are built here from the
-test factories, each a madrasah with its Kepala, its Waka, its teachers and their final supervision
-results in a ganjil semester ending on a day of the bench's choosing (the dispatch's day), so that
-its semester recap and its supervision report have something to say.
+The district is `seed_demo --madrasah N`: madrasah 1 is the demo whose Kepala is measured, the others
+madrasah of the same size with their own people and history, every role with the demo's password. For
+a dispatch the bench moves the active semester of the madrasah it wants to end on a day of its
+choosing (the dispatch's day) and every other one's away from it.
 """
 
 from __future__ import annotations
@@ -17,48 +17,28 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from madrasah.models import Madrasah, Membership, MembershipRole, Semester, User
-from tests.factories.madrasah import AcademicYearFactory, SemesterFactory, UserFactory, member
-from tests.factories.mutu import cycle, final_result
+from tests.factories.madrasah import UserFactory
 
+# The demo's today: its active semester is the ganjil one of 2026/2027.
+TODAY = dt.date(2026, 11, 26)
 # A ganjil semester that ends on a Monday in December: no digest day (the 1st), no year end.
 DISPATCH_DAY = dt.date(2026, 12, 14)
 ELSEWHERE = DISPATCH_DAY + dt.timedelta(days=30)  # a semester end outside the dispatch's window
 
 
-# Every account the factories make has this password (tests.factories.madrasah.UserFactory).
-PASSWORD = "rahasia-123"
-PASSWORDS = {"kepala": PASSWORD, "waka": PASSWORD, "guru": PASSWORD}
+def demo_madrasah() -> Madrasah:
+    """Madrasah 1: the demo's, where the demo Kepala works."""
+    from madrasah.management.commands.seed_demo import DEMO_LOGINS
 
-
-def district_madrasah(number: int, *, teachers: int, end_date: dt.date = ELSEWHERE) -> Madrasah:
-    """Madrasah `number` of the district: its own NSM, NPSN and unit code; the Kepala (with a quality
-    cycle), the Waka and `teachers` teachers, each with a final result in the active semester."""
-    madrasah = Madrasah.objects.create(
-        name=f"MTs Bench {number:03d}",
-        nsm=f"121235{290000 + number:06d}",
-        npsn=f"{40000000 + number}",
-        address=f"Jl. Bench No. {number}",
-        city="Pamekasan",
-        district_office="KANTOR KEMENTERIAN AGAMA KABUPATEN PAMEKASAN",
-        unit_code=f"Mts.13.28.{number:03d}",
-    )
-    year = AcademicYearFactory(madrasah=madrasah, start_year=DISPATCH_DAY.year)
-    semester = SemesterFactory(academic_year=year, end_date=end_date)
-    kepala = member(madrasah=madrasah, roles=["kepala", "guru"])
-    waka = member(madrasah=madrasah, roles=["waka", "guru"])
-    cycle(owner=kepala, semester=semester)  # the Kepala's pages of the load test open one
-    planned = dt.datetime(DISPATCH_DAY.year, 9, 15, 8, tzinfo=dt.UTC)
-    for n in range(teachers):
-        guru = member(madrasah=madrasah, roles=["guru"])
-        final_result(semester=semester, teacher=guru, supervisor=waka, percentage=70 + n % 25, planned_at=planned)
-    return madrasah
+    kepala = next(login for login in DEMO_LOGINS if login["role"] == "Kepala Madrasah")
+    return Membership.objects.select_related("madrasah").get(user__username=kepala["username"]).madrasah
 
 
 def semesters_ending(madrasah_ids: list[int], day: dt.date) -> None:
-    """Move the active semester of these madrasah to end on `day`; every other bench madrasah's away."""
-    bench = Semester.objects.filter(madrasah__name__startswith="MTs Bench ", is_active=True)
-    bench.exclude(madrasah_id__in=madrasah_ids).update(end_date=ELSEWHERE)
-    bench.filter(madrasah_id__in=madrasah_ids).update(end_date=day)
+    """Move the active semester of these madrasah to end on `day`; every other madrasah's away."""
+    active = Semester.objects.filter(is_active=True)
+    active.exclude(madrasah_id__in=madrasah_ids).update(end_date=ELSEWHERE)
+    active.filter(madrasah_id__in=madrasah_ids).update(end_date=day)
 
 
 def _median_ms(client: Client, urls: tuple[str, ...], runs: int) -> dict[str, float]:
@@ -131,7 +111,7 @@ def district_load(madrasah: list[Madrasah | None], *, users: int, duration: floa
     per = -(-users // len(madrasah))
     accounts = []
     for one in madrasah:
-        plan = build_plan(teachers_wanted=per, madrasah=one, passwords=None if one is None else PASSWORDS)
+        plan = build_plan(teachers_wanted=per, madrasah=one, passwords=None)
         accounts.extend(assign_users(plan, per))
     accounts = accounts[:users]
     settings = Settings.from_env()
