@@ -172,7 +172,7 @@ def _instruments(*, semester: Semester, previous: Semester | None) -> tuple[list
         madrasah_id=semester.madrasah_id,
         semester_ids=[semester.pk] + ([previous.pk] if previous else []),
         per_semester=True,
-        sections=True,
+        sections_for=semester.pk,
     )
     current = [g for g in groups if g.semester_id == semester.pk]
     if not current:

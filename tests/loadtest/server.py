@@ -124,11 +124,13 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def cpu_seconds(server: subprocess.Popen, database: str) -> tuple[float, float] | None:
-    """CPU time (user + system) so far of gunicorn (master and workers) and of the PostgreSQL backends
-    serving `database`, from /proc (Linux, the database on this machine); None elsewhere. Figures a
-    busy machine does not inflate, unlike the latency."""
+    """CPU time (user + system) so far of gunicorn (master and workers) and of PostgreSQL: the backends
+    serving `database`, and the backends that have ended (the postmaster's children, of any database:
+    a connection closed during the window keeps its time), from /proc (Linux, the database on this
+    machine); None elsewhere. Figures a busy machine does not inflate, unlike the latency."""
     ticks = os.sysconf("SC_CLK_TCK")
     gunicorn = postgres = 0
+    postmasters: set[int] = set()
     try:
         entries = [entry for entry in Path("/proc").iterdir() if entry.name.isdigit()]
     except OSError:
@@ -144,6 +146,13 @@ def cpu_seconds(server: subprocess.Popen, database: str) -> tuple[float, float] 
             gunicorn += used
         elif command.startswith("postgres: ") and f" {database} " in command:
             postgres += used
+            postmasters.add(int(fields[1]))
+    for pid in postmasters:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        postgres += int(fields[13]) + int(fields[14])  # cutime, cstime: its children that have ended
     return gunicorn / ticks, postgres / ticks
 
 

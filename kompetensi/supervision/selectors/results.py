@@ -16,9 +16,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -30,9 +32,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import TruncDate
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from madrasah import compiled
@@ -75,8 +79,16 @@ def latest_final_observations(
     # The rule as SQL, compiled once per process and arguments: Django compiles a nested queryset anew
     # inside every query that embeds it, and these two levels of subqueries cost more to compile than
     # to run (the dashboard embeds them three times). The SQL is Django's own, with bound parameters,
-    # and self-contained (its own FROM and aliases), so it nests anywhere.
-    return Observation.objects.filter(pk__in=RawSQL(sql, params))  # noqa: S611  # nosec B611
+    # and self-contained (its own FROM and aliases), so it nests anywhere. The madrasah and semesters
+    # again outside it (`narrowed`): PostgreSQL cannot tell how few rows the rule keeps, and would
+    # read every observation of a district to match them against the few.
+    return Observation.objects.filter(narrowed(madrasah_id, semester_ids), pk__in=RawSQL(sql, params))  # noqa: S611  # nosec B611
+
+
+def narrowed(madrasah_id: int, semester_ids: Sequence[int], prefix: str = "") -> Q:
+    """The madrasah and semesters `latest_final_observations` chooses from, as a condition on an
+    observation (at `prefix`) that the database can use its indexes for."""
+    return Q(**{f"{prefix}madrasah_id": madrasah_id, f"{prefix}row__programme__semester_id__in": list(semester_ids)})
 
 
 @functools.lru_cache(maxsize=256)
@@ -88,15 +100,21 @@ def _latest_final_sql(
     )
     if subject_group:
         candidates = candidates.filter(row__subject__group=subject_group)
-    newest = candidates.filter(
-        teacher_id=OuterRef("teacher_id"),
-        instrument_version__instrument_id=OuterRef("instrument_version__instrument_id"),
-    )
+    # Ranked in one pass over the candidates (a window), not by a subquery per candidate.
+    partition = [F("teacher_id"), F("instrument_version__instrument_id")]
     if per_semester:
-        newest = newest.filter(row__programme__semester_id=OuterRef("row__programme__semester_id"))
-    newest = newest.order_by(F("finalised_at").desc(nulls_last=True), F("observed_on").desc(nulls_last=True), "-pk")
-    latest = candidates.filter(pk=Subquery(newest.values("pk")[:1])).order_by().values("pk")
+        partition.append(F("row__programme__semester_id"))
+    rank = Window(
+        RowNumber(),
+        partition_by=partition,
+        order_by=[F("finalised_at").desc(nulls_last=True), F("observed_on").desc(nulls_last=True), F("pk").desc()],
+    )
+    latest = candidates.annotate(rank=rank).filter(rank=1).order_by().values("pk")
     sql, params = latest.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        # Computed once, as an array (an InitPlan), not matched again for every row that meets it:
+        # PostgreSQL cannot tell how few rows the rule keeps and would otherwise test it per row.
+        sql = f"SELECT unnest(ARRAY({sql}))"
     return sql, tuple(params)
 
 
@@ -154,14 +172,16 @@ SECTION_FIELDS = ("instrument_version__sections__title", "instrument_version__se
 
 
 def instrument_results(
-    *, madrasah_id: int, semester_ids: Sequence[int], per_semester: bool = False, sections: bool = False
+    *, madrasah_id: int, semester_ids: Sequence[int], per_semester: bool = False, sections_for: int | None = None
 ) -> list[ResultGroup]:
     """Each teacher's latest final result per instrument in the semesters (`latest_final_observations`,
     per semester with `per_semester`), grouped by semester, instrument version and stored predikat:
-    one query, a few rows. With `sections`, each observation's section percentages are summed per
-    section in the same query. The SQL is compiled once per connection (`madrasah.compiled`): the
-    dashboard runs it on every request and it costs more to compile than to run."""
+    one query, a few rows. With `sections_for` (one of the semesters), the section percentages of
+    that semester's observations are summed per section in the same query. The SQL is compiled once
+    per connection (`madrasah.compiled`): the dashboard runs it on every request and it costs more to
+    compile than to run."""
     semester_ids = tuple(sorted(semester_ids))
+    sections = sections_for is not None
     fields = [*RESULT_FIELDS, *(SECTION_FIELDS if sections else ())]
 
     def build() -> QuerySet:
@@ -171,9 +191,9 @@ def instrument_results(
         aggregates = _result_totals()
         if sections:
             # One row per observation and section of its version (a left join): counts stay per observation.
-            latest = latest.alias(
-                section=mean_points_over(Q(section_id=OuterRef(OuterRef("instrument_version__sections__id"))))
-            )
+            # The section means are read for that semester only (none is asked of the others' rows).
+            mean = mean_points_over(Q(section_id=OuterRef(OuterRef("instrument_version__sections__id"))))
+            latest = latest.alias(section=Case(When(row__programme__semester_id=sections_for, then=mean)))
             aggregates.update(
                 scale_max=Max("instrument_version__scale_max"),
                 floor=Max(item_floor()),
@@ -182,12 +202,12 @@ def instrument_results(
             )
         return latest.order_by().values(*fields).annotate(**aggregates)
 
-    key = ("instrument_results", madrasah_id, semester_ids, per_semester, sections)
+    key = ("instrument_results", madrasah_id, semester_ids, per_semester, sections_for)
     groups: dict[tuple, dict] = {}
     for r in compiled.evaluate(key, build) if semester_ids else []:
         group_key = tuple(r[f] for f in RESULT_FIELDS)
         group = groups.setdefault(group_key, {"n": r["n"], "total": r["total"] or Decimal(0), "sections": []})
-        if sections and r["instrument_version__sections__title"] is not None:
+        if sections and r["row__programme__semester_id"] == sections_for and r["instrument_version__sections__title"]:
             # Σ (mean points − floor) × 100 ÷ (max − floor) = Σ section percentages (one version).
             counted = Decimal(r["section_points"] or 0) - r["section_n"] * r["floor"]
             percentages = counted * HUNDRED / Decimal(r["scale_max"] - r["floor"])
@@ -262,6 +282,7 @@ def strongest_items(
         floor = Max(item_floor(VERSION))
         return (
             ObservationScore.objects.filter(
+                narrowed(madrasah_id, semester_ids, "observation__"),
                 points__isnull=False,  # scored (an item marked not applicable holds no points)
                 observation__in=latest,
                 observation__instrument_version__instrument_id__in=instrument_ids,

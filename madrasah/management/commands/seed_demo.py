@@ -30,7 +30,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from madrasah import services
 from madrasah.demo import run_demo_resets, run_demo_steps
@@ -212,6 +212,12 @@ class Command(BaseCommand):
                 for username in [login["username"] for login in DEMO_LOGINS] + [p.username for p in pengawas]:
                     services.lockout_release(username=username)
 
+        if connection.vendor == "postgresql":
+            # PostgreSQL plans from statistics that autovacuum refreshes only some time after a bulk
+            # load: until then a district's pages would read its tables as they were before (its
+            # advice after a bulk load is ANALYZE).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self._report(*first, seed=seed, today=today)
         self._report_district(district, pengawas, seconds=time.perf_counter() - started)
         if kept:
