@@ -77,9 +77,9 @@ def latest_final_observations(
         return Observation.objects.none()
     sql, params = _latest_final_sql(madrasah_id, tuple(semester_ids), subject_group, per_semester)
     # The rule as SQL, compiled once per process and arguments: Django compiles a nested queryset anew
-    # inside every query that embeds it, and these two levels of subqueries cost more to compile than
-    # to run (the dashboard embeds them three times). The SQL is Django's own, with bound parameters,
-    # and self-contained (its own FROM and aliases), so it nests anywhere. The madrasah and semesters
+    # inside every query that embeds it, and this ranking in a subquery costs more to compile than to
+    # run (the dashboard embeds it three times). The SQL is Django's own, with bound parameters, and
+    # self-contained (its own FROM and aliases), so it nests anywhere. The madrasah and semesters
     # again outside it (`narrowed`): PostgreSQL cannot tell how few rows the rule keeps, and would
     # read every observation of a district to match them against the few.
     return Observation.objects.filter(narrowed(madrasah_id, semester_ids), pk__in=RawSQL(sql, params))  # noqa: S611  # nosec B611
