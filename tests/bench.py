@@ -65,7 +65,10 @@ BUDGETS = {
     # Issue 20: the demo's yearly evidence bundle (the year with the most documents: ~90 PDFs, ~380
     # pages), asked for and downloaded-ready through real `celery worker` processes and the broker,
     # with the document worker of `make run` (two at a time), and its speed-up over one at a time.
-    "bundle_demo_year": (40.0, "s"),
+    "bundle_demo_year": (None, "s"),
+    # Its time per page, the figure with a budget: the demo's documents grow with the product (the
+    # budget was 40 s when the bundle had ~380 pages, 105 ms a page; it had 541 on 2026-12-07).
+    "bundle_demo_year_per_page": (105.0, "ms"),
     "bundle_speedup_2_vs_1_worker": (1.5, "x"),
 }
 # Figures whose budget is a minimum (a speed-up): over budget means below it.
@@ -569,6 +572,7 @@ def main() -> int:
     bundle_seconds, bundle_speedup, bundle_pages, bundle_pdfs = bundle_figures()
     print(f"bundle: {bundle_pdfs} PDFs, {bundle_pages} pages")
     report("bundle_demo_year", bundle_seconds, failures)
+    report("bundle_demo_year_per_page", 1000 * bundle_seconds / bundle_pages, failures)
     report("bundle_speedup_2_vs_1_worker", bundle_speedup, failures)
     call_command("seed_demo", teachers=10, semesters=1, seed=1, today="2026-11-26", reset=True, stdout=io.StringIO())
     _ms, queries_10 = list_page(operator_client())
