@@ -435,7 +435,7 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["madrasah", "state"]),
             models.Index(fields=["teacher", "instrument_version"]),
-            # A teacher's latest final result (supervision.selectors.results.latest_final_observations) is
+            # A teacher's latest final result (supervision.selectors.latest.latest_final_observations) is
             # looked up per observation; without this the look-up scans the madrasah's final observations.
             models.Index(fields=["teacher", "state", "madrasah"], name="observation_teacher_state"),
         ]

@@ -85,7 +85,7 @@ def _overdue_follow_ups(today: dt.date) -> QuerySet[FollowUp]:
 
 def _latest_results() -> QuerySet[Observation]:
     """Each teacher's result per instrument in the semester: their latest FINAL observation (the
-    order of `kompetensi.supervision.selectors.results.latest_final_observations`)."""
+    order of `kompetensi.supervision.selectors.latest.latest_final_observations`)."""
     final = Observation.objects.filter(state=ObservationState.FINAL, row__programme__semester__is_active=True)
     newest = final.filter(
         teacher_id=OuterRef("teacher_id"),
