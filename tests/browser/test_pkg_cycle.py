@@ -13,9 +13,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from kompetensi.appraisal.services.scores import appraisal_scores_save
-from kompetensi.appraisal.services.setup import appraisal_period_create
-from kompetensi.instruments.seed import instruments_ensure_defaults
 from kompetensi.models import Appraisal, AppraisalEvidence, AppraisalStage, Item
+from tests.factories.appraisal import period_with_defaults
 
 from .conftest import PASSWORD
 from .test_journeys import assert_no_csp_violations, log_in, log_out, path_is, submit
@@ -27,15 +26,7 @@ LAST_IN_PAGE = 3  # indicators scored through the page; the rest through the ser
 
 @pytest.fixture
 def period(madrasah, kepala):
-    year = madrasah.semesters.get().academic_year
-    instruments_ensure_defaults(madrasah=madrasah, academic_year=year)
-    return appraisal_period_create(
-        madrasah_id=madrasah.pk,
-        academic_year=year,
-        start_date=year.start_date,
-        end_date=year.end_date,
-        user=kepala.user,
-    )
+    return period_with_defaults(madrasah=madrasah, kepala=kepala)
 
 
 def test_a_pkg_goes_from_assignment_to_the_teachers_standing(browsing, period, kepala, waka, guru):

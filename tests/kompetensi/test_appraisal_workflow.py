@@ -13,28 +13,20 @@ from django.urls import reverse
 
 from kompetensi.appraisal.selectors.results import appraisal_is_locked
 from kompetensi.appraisal.services.scores import appraisal_evidence_add, appraisal_scores_save, self_evaluation_save
-from kompetensi.appraisal.services.setup import appraisal_assign, appraisal_period_create
+from kompetensi.appraisal.services.setup import appraisal_assign
 from kompetensi.appraisal.services.transitions import appraisal_approve, appraisal_sign, appraisal_submit
-from kompetensi.instruments.seed import instruments_ensure_defaults
 from kompetensi.models import Appraisal, AppraisalEvent, AppraisalStage, Item
 from madrasah.errors import ApplicationError
 from madrasah.models import Membership, Notification, Role, TeacherType
 from madrasah.notifications import notification_message
+from tests.factories.appraisal import period_with_defaults
 
 S = AppraisalStage
 
 
 @pytest.fixture
 def period(madrasah, kepala):
-    year = madrasah.semesters.get().academic_year
-    instruments_ensure_defaults(madrasah=madrasah, academic_year=year)
-    return appraisal_period_create(
-        madrasah_id=madrasah.pk,
-        academic_year=year,
-        start_date=year.start_date,
-        end_date=year.end_date,
-        user=kepala.user,
-    )
+    return period_with_defaults(madrasah=madrasah, kepala=kepala)
 
 
 @pytest.fixture
