@@ -10,6 +10,40 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
+# The personas below: their madrasah and the pengawas have fixed identifiers (NSM, NIP).
+PERSONAS = ("madrasah", "other_madrasah", "kepala", "waka", "guru", "guru_lain", "operator", "pengawas", "outsider")
+
+
+def _shares_a_world(item) -> bool:
+    """Whether the test uses a world: a fixture of the suite's, wider than one test, that writes
+    through `django_db_blocker` and stays alive until its module's last test."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = [definition for found in info.name2fixturedefs.values() for definition in found] if info else []
+    return any(
+        definition.scope != "function"
+        and "django_db_blocker" in definition.argnames
+        and definition.func.__module__.startswith("tests.")
+        for definition in definitions
+    )
+
+
+def pytest_collection_modifyitems(items):
+    """Refuses a module that mixes a shared world with tests that build the personas below: in a
+    random order (`make test-random`), such a test could run after the world and meet its madrasah."""
+    by_module: dict[str, list] = {}
+    for item in items:
+        by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
+    mixed = []
+    for module, module_items in sorted(by_module.items()):
+        own = sorted({item.name for item in module_items if set(PERSONAS) & set(getattr(item, "fixturenames", ()))})
+        if own and any(_shares_a_world(item) for item in module_items):
+            mixed.append(f"{module}: {', '.join(own)}")
+    if mixed:
+        raise pytest.UsageError(
+            "A module that shares a world may not build the personas of the root conftest; move these tests "
+            "to a module of their own:\n  " + "\n  ".join(mixed)
+        )
+
 
 @pytest.fixture(autouse=True)
 def reference_data(db):

@@ -199,6 +199,18 @@ def _forget_redis_queue(broker_url: str, queue: str) -> None:
         client.close()
 
 
+def _group_running(group: int) -> bool:
+    """Whether a process of the process group still runs (a zombie has finished)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _parent, process_group = stat.read_text().rpartition(")")[2].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if process_group == str(group) and state not in ("Z", "X"):
+            return True
+    return False
+
+
 class RunningWorker:
     def __init__(self, *, process, hostname, queue, sender, log_path, database_url="", broker_url=""):
         self.process, self.hostname, self.queue, self.sender, self.log_path = process, hostname, queue, sender, log_path
@@ -226,11 +238,16 @@ class RunningWorker:
         self.wait_for(f"/{pattern}/ in the worker log", lambda: re.search(pattern, self.log()), deadline=15)
 
     def kill(self) -> None:
-        """SIGKILL the worker and every process it started (its session): nothing gets to clean up."""
+        """SIGKILL the worker and every process it started (its session): nothing gets to clean up.
+        Returns once none of them runs any more: a pool child may take a moment to die after its
+        parent, and a look at its claim meanwhile would still find it alive."""
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+        end = time.monotonic() + 10
+        while _group_running(self.process.pid) and time.monotonic() < end:
+            time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process.poll() is None:
