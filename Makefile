@@ -8,11 +8,15 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 BIND ?= 127.0.0.1:8000
 SEED_ARGS ?= --teachers 40 --semesters 4 --seed 1
+# Python keeps the bytecode it compiles, even where the environment turns that off: otherwise each
+# test process compiles (and pytest rewrites) every test module again, some seven seconds each.
+unexport PYTHONDONTWRITEBYTECODE
 
 # Debian packages the product needs: Pango for WeasyPrint, gettext for translations, fonts for
-# PDFs, Node/npm for the front-end assets. Chromium only for the browser tests.
+# PDFs, Node/npm for the front-end assets. Chromium (the browser tests) and poppler-utils (the
+# text of the PDFs the tests read) only for the tests.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
-TEST_SYSTEM_PACKAGES := chromium
+TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
 .PHONY: run update test test-random coverage bench bench-district setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 

@@ -45,6 +45,15 @@ def pytest_collection_modifyitems(items):
         )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's hook before it creates the test database: it will come from the migrated
+    template when one exists (tests/template_db.py)."""
+    from tests.template_db import use_template
+
+    use_template()
+
+
 @pytest.fixture(autouse=True)
 def reference_data(db):
     from kompetensi.instruments.seed import ensure_frameworks

@@ -26,29 +26,60 @@ from .services import instrument_import, instrument_version_copy, madrasah_super
 
 
 def ensure_frameworks(apps=global_apps) -> None:
-    """Create or update the seeded frameworks (same texts every time; safe to repeat)."""
+    """Create or update the seeded frameworks (same texts every time; safe to repeat). What is there
+    is read in four queries and only what differs is written: nothing, once they are in place (the
+    instrument page and the PKG set-up call this on every new year)."""
     Framework = apps.get_model("kompetensi", "Framework")  # noqa: N806  (historical models in migrations)
     Domain = apps.get_model("kompetensi", "Domain")  # noqa: N806
     Competency = apps.get_model("kompetensi", "Competency")  # noqa: N806
     Indicator = apps.get_model("kompetensi", "Indicator")  # noqa: N806
+    frameworks = {(row.code, row.version): row for row in Framework.objects.all()}
+    domains = {(row.framework_id, row.code): row for row in Domain.objects.all()}
+    competencies = {(row.framework_id, row.number): row for row in Competency.objects.all()}
+    indicators = {(row.competency_id, row.number): row for row in Indicator.objects.all()}
+    new_indicators = []
     for spec in seed_data.FRAMEWORKS:
-        framework, _ = Framework.objects.update_or_create(
-            code=spec["code"],
-            version=spec["version"],
-            defaults={"name": spec["name"], "teacher_type": spec["teacher_type"]},
+        framework = _synced(
+            Framework,
+            frameworks,
+            {"code": spec["code"], "version": spec["version"]},
+            {"name": spec["name"], "teacher_type": spec["teacher_type"]},
         )
         for order, domain_spec in enumerate(spec["domains"], start=1):
-            domain, _ = Domain.objects.update_or_create(
-                framework=framework, code=domain_spec["code"], defaults={"name": domain_spec["name"], "order": order}
+            domain = _synced(
+                Domain,
+                domains,
+                {"framework_id": framework.pk, "code": domain_spec["code"]},
+                {"name": domain_spec["name"], "order": order},
             )
             for competency_spec in domain_spec["competencies"]:
-                competency, _ = Competency.objects.update_or_create(
-                    framework=framework,
-                    number=competency_spec["number"],
-                    defaults={"name": competency_spec["name"], "domain": domain},
+                competency = _synced(
+                    Competency,
+                    competencies,
+                    {"framework_id": framework.pk, "number": competency_spec["number"]},
+                    {"name": competency_spec["name"], "domain_id": domain.pk},
                 )
                 for number, text in enumerate(competency_spec["indicators"], start=1):
-                    Indicator.objects.update_or_create(competency=competency, number=number, defaults={"text": text})
+                    lookup = {"competency_id": competency.pk, "number": number}
+                    if (competency.pk, number) in indicators:
+                        _synced(Indicator, indicators, lookup, {"text": text})
+                    else:
+                        new_indicators.append(Indicator(**lookup, text=text))
+    Indicator.objects.bulk_create(new_indicators)
+
+
+def _synced(model, existing: dict, lookup: dict, values: dict):
+    """The row of `existing` found by `lookup` (its values in order), given `values`: saved only when
+    one of them differs; created (and added to `existing`) when there is none."""
+    key = tuple(lookup.values())
+    row = existing.get(key)
+    if row is None:
+        row = existing[key] = model.objects.create(**lookup, **values)
+    elif any(getattr(row, field) != value for field, value in values.items()):
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.save(update_fields=list(values))
+    return row
 
 
 # What `instruments_ensure_defaults` creates for a year without a previous version: the seeded

@@ -50,6 +50,29 @@ def test_seeding_the_framework_twice_changes_nothing():
     assert list(Indicator.objects.order_by("pk").values_list("pk", "text")) == before
 
 
+def test_seeding_frameworks_already_in_place_only_reads_them(django_assert_num_queries):
+    with django_assert_num_queries(4) as queries:  # frameworks, domains, competencies, indicators
+        ensure_frameworks()
+    assert all(query["sql"].lstrip().upper().startswith("SELECT") for query in queries.captured_queries)
+
+
+def test_seeding_puts_back_what_was_changed_or_removed():
+    indicator = Indicator.objects.get(competency__framework__code="pkg-mapel", competency__number=4, number=2)
+    text = indicator.text
+    Indicator.objects.filter(pk=indicator.pk).update(text="diubah")
+    competency = indicator.competency
+    Competency.objects.filter(pk=competency.pk).update(name="diubah")
+    competency.indicators.filter(number=11).delete()
+    count = Indicator.objects.count()
+
+    ensure_frameworks()
+
+    assert Indicator.objects.get(pk=indicator.pk).text == text
+    assert Competency.objects.get(pk=competency.pk).name != "diubah"
+    assert competency.indicators.filter(number=11).exists()
+    assert Indicator.objects.count() == count + 1
+
+
 def test_the_waka_prepares_and_sees_the_standard_instruments_of_the_active_year(client, waka, year):
     client.force_login(waka.user)
     client.post("/kompetensi/instrumen/bawaan/", {"tahun": year.start_year})

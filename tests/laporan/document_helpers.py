@@ -1,15 +1,12 @@
 """Building an official document in a test as the build does: the kind's context over the office
-context, rendered through `laporan.documents.services.pdf.render_pdf`, and the text a reader would see (pypdf)."""
+context, rendered through `laporan.documents.services.pdf.render_pdf`, and the text a reader would see
+(tests/pdf_text.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from io import BytesIO
 from pathlib import Path
-
-from pypdf import PdfReader
 
 from laporan.documents.rules import document_kind
 from laporan.documents.selectors import (
@@ -21,6 +18,7 @@ from laporan.documents.selectors import (
     period_of_year,
 )
 from laporan.documents.services.pdf import render_pdf
+from tests.pdf_text import page_texts
 
 SIGNED_ON = dt.date(2026, 11, 26)
 DUMP = os.environ.get("DOCUMENTS_DUMP", "")  # a folder: keep each built PDF there to look at
@@ -42,9 +40,8 @@ def build(code: str, *, madrasah, period: Period, teacher=None, number: str = ""
     pdf = render_pdf(kind.template, context, media_names=media)
     if DUMP:
         Path(DUMP, f"{code}.pdf").write_bytes(pdf)
-    reader = PdfReader(BytesIO(pdf))
-    text = " ".join(page.extract_text() or "" for page in reader.pages)
-    return context, re.sub(r"\s+", " ", text), len(reader.pages)
+    pages = page_texts(pdf)
+    return context, " ".join(pages), len(pages)
 
 
 def semester_period(semester) -> Period:
@@ -57,8 +54,3 @@ def year_period(academic_year) -> Period:
 
 def month_period(year: int, month: int) -> Period:
     return period_of_month(year, month)
-
-
-def page_texts(pdf: bytes) -> list[str]:
-    reader = PdfReader(BytesIO(pdf))
-    return [re.sub(r"\s+", " ", page.extract_text() or "") for page in reader.pages]

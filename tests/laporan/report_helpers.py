@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from io import BytesIO
 from pathlib import Path
 
-from pypdf import PdfReader
-
-
-def pdf_text(data: bytes) -> str:
-    """The text a reader sees, whitespace collapsed (pypdf on WeasyPrint's output)."""
-    reader = PdfReader(BytesIO(data))
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+from tests.pdf_text import pdf_text  # noqa: F401 - the helpers' reader of PDFs
 
 
 def files_under(root: Path) -> list[Path]:

@@ -27,6 +27,7 @@ from laporan.documents.services.pdf import BASE_URL, RestrictedFetcher, render_h
 from madrasah.identifiers import format_nip
 from madrasah.models import Madrasah, Semester, Staff
 from tests.factories.demo import seeded_demo
+from tests.pdf_text import page_lines
 
 from .document_helpers import DUMP, SIGNED_ON
 
@@ -54,9 +55,9 @@ class Built:
     first_page: dict  # WeasyPrint's first page box: width, height and margins in CSS px
 
 
-def _lines(page_text: str, footer_title: str) -> list[str]:
+def _lines(page: list[str], footer_title: str) -> list[str]:
     lines = []
-    for line in page_text.splitlines():
+    for line in page:
         line = PAGE_COUNTER.sub("", line).strip()
         if line and not line.startswith(footer_title):
             lines.append(line)
@@ -136,12 +137,11 @@ def _build(kind, demo) -> Built:
     if DUMP:
         Path(DUMP, f"{kind.code}.pdf").write_bytes(pdf)
     footer_title = str(context["title"])
-    reader = PdfReader(BytesIO(pdf))
     return Built(
         code=kind.code,
         html=html,
         pdf=pdf,
-        pages=[_lines(page.extract_text() or "", footer_title) for page in reader.pages],
+        pages=[_lines(page, footer_title) for page in page_lines(pdf)],
         paper=paper,
         landscape=kind.landscape,
         first_page=first_page,

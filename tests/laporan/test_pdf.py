@@ -4,7 +4,6 @@ files and the madrasah's own files (a template asking for a remote URL is refuse
 from __future__ import annotations
 
 import datetime as dt
-import re
 from io import BytesIO
 from pathlib import Path
 
@@ -17,17 +16,13 @@ from laporan.documents.rules import document_kind
 from laporan.documents.selectors import office_context, paper_of, period_of_semester
 from laporan.documents.services import pdf
 from madrasah.models import PaperSize, Staff
+from tests.pdf_text import pdf_text
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7d605b00000000049454e44ae426082"
 )
 MM_PER_POINT = 25.4 / 72
-
-
-def text_of(data: bytes) -> str:
-    reader = PdfReader(BytesIO(data))
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
 
 
 def page_mm(data: bytes) -> tuple[int, int]:
@@ -76,7 +71,7 @@ def test_the_office_format_has_letterhead_number_date_signatures_and_page_number
         settings,
         media,
     )
-    text = text_of(data)
+    text = pdf_text(data)
     assert "KEMENTERIAN AGAMA REPUBLIK INDONESIA" in text
     assert "KANTOR KEMENTERIAN AGAMA KABUPATEN PAMEKASAN" in text
     assert "MTS NEGERI 3 PAMEKASAN" in text
@@ -113,7 +108,7 @@ def test_page_numbers_count_every_page(madrasah, tmp_path, settings):
     )
     pages = len(PdfReader(BytesIO(data)).pages)
     assert pages > 2
-    assert f"Halaman {pages} dari {pages}" in text_of(data)
+    assert f"Halaman {pages} dari {pages}" in pdf_text(data)
 
 
 @pytest.mark.django_db
