@@ -18,7 +18,7 @@ unexport PYTHONDONTWRITEBYTECODE
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext fonts-dejavu-core fonts-liberation2
 TEST_SYSTEM_PACKAGES := chromium poppler-utils
 
-.PHONY: run update test test-random coverage bench bench-district setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
+.PHONY: run update test test-random test-alone coverage bench bench-district setup venv system-packages test-system-packages assets messages migrate lint clean backup restore loadtest audit
 
 # `make run` is the demo (seeded on first start, data in .data/). `make run DEMO=0` is for real use: a
 # data folder of its own that is never seeded (DATA_DIR from the environment or .env, else
@@ -87,6 +87,10 @@ test: venv-dev test-system-packages assets messages
 # and the suite measuring which lines of the product it runs (pytest-cov; the total is the last line).
 test-random: venv-dev test-system-packages assets messages
 	@$(BIN)/pytest -n 2 --dist loadgroup -p randomly $(if $(SEED),--randomly-seed=$(SEED)) $(PYTEST_ARGS)
+
+# Every test alone, each in a process of its own (tests/run_alone.py; JOBS at a time, default 2).
+test-alone: venv-dev test-system-packages assets messages
+	@$(BIN)/python -m tests.run_alone $(PYTEST_ARGS)
 
 coverage: venv-dev test-system-packages assets messages
 	@$(BIN)/pytest -n 2 --dist loadgroup --cov=config --cov=madrasah --cov=kompetensi --cov=mutu --cov=laporan \

@@ -65,6 +65,27 @@ def browser():
     playwright.stop()
 
 
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, whose static files the browser may keep for an hour, as it keeps
+    production's (WhiteNoise sends a year): without it every page asks again for each of them."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    class CachedStaticFilesHandler(StaticFilesHandler):
+        def serve(self, request):
+            response = super().serve(request)
+            response["Cache-Control"] = "max-age=3600"
+            return response
+
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = CachedStaticFilesHandler
+    server.start()
+    yield server
+    server.stop()
+
+
 @dataclass
 class Browsing:
     """Opens pages in fresh contexts on the live server and collects CSP violations reported on

@@ -148,10 +148,11 @@ def _build(kind, demo) -> Built:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def documents(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
-    """Every kind (the bundle: its contents page) built once from the demo, in a transaction rolled
-    back at the end; with the demo's staff, whose identifiers the pages print."""
+    """Every kind (the bundle: its contents page) built once per test process from the demo, in a
+    transaction rolled back before the first test; with the demo's staff, whose identifiers the pages
+    print. What it returns holds no database state, so other modules' tests may run in between."""
     media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("layout-media")))
     with django_db_blocker.unblock(), media, transaction.atomic():
         demo = _demo()
