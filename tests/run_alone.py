@@ -9,11 +9,13 @@ arguments, when given, are the test ids or paths to run alone instead of the who
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly"]
@@ -29,16 +31,36 @@ def collected(paths: list[str]) -> list[str]:
     return ids
 
 
+def slot_environment(slot: int) -> dict[str, str]:
+    """The environment of the slot's processes: a database server's test database of its own (SQLite's
+    test file already carries the process id)."""
+    env = dict(os.environ)
+    url = env.get("DATABASE_URL", "")
+    if url and not url.startswith("sqlite"):
+        parts = urlsplit(url)
+        env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"{parts.path}_alone{slot}"))
+    return env
+
+
+SLOTS: queue.Queue = queue.Queue()
+
+
 def run_alone(test_id: str) -> tuple[str, int, str]:
-    result = subprocess.run(  # noqa: S603 - pytest of this checkout
-        [*PYTEST, "-q", test_id], cwd=BASE_DIR, capture_output=True, text=True, check=False
-    )
+    slot = SLOTS.get()
+    try:
+        result = subprocess.run(  # noqa: S603 - pytest of this checkout
+            [*PYTEST, "-q", test_id], cwd=BASE_DIR, env=slot_environment(slot), capture_output=True, text=True, check=False
+        )
+    finally:
+        SLOTS.put(slot)
     return test_id, result.returncode, result.stdout[-4000:] + result.stderr[-2000:]
 
 
 def main(paths: list[str]) -> int:
     ids = collected(paths)
     jobs = int(os.environ.get("JOBS", "2"))
+    for slot in range(jobs):
+        SLOTS.put(slot)
     started, failed, done = time.monotonic(), [], 0
     print(f"alone: {len(ids)} tests, {jobs} at a time", flush=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
