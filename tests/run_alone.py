@@ -49,7 +49,12 @@ def run_alone(test_id: str) -> tuple[str, int, str]:
     slot = SLOTS.get()
     try:
         result = subprocess.run(  # noqa: S603 - pytest of this checkout
-            [*PYTEST, "-q", test_id], cwd=BASE_DIR, env=slot_environment(slot), capture_output=True, text=True, check=False
+            [*PYTEST, "-q", test_id],
+            cwd=BASE_DIR,
+            env=slot_environment(slot),
+            capture_output=True,
+            text=True,
+            check=False,
         )
     finally:
         SLOTS.put(slot)
