@@ -32,15 +32,17 @@ def digest() -> str:
     """What a migrated database depends on: the product's code (its migrations import it), the
     installed packages' migrations, and the database engine."""
     hashed = hashlib.sha256(settings.DATABASES["default"]["ENGINE"].encode())
-    files = sorted(path for app in PRODUCT for path in (BASE_DIR / app).rglob("*.py"))
+    files = sorted(
+        (str(path.relative_to(BASE_DIR)), path) for app in PRODUCT for path in (BASE_DIR / app).rglob("*.py")
+    )
     files += sorted(
-        path
+        (f"{config.label}/{path.name}", path)
         for config in apps.get_app_configs()
         if not config.path.startswith(str(BASE_DIR))
         for path in Path(config.path, "migrations").glob("*.py")
     )
-    for path in files:
-        hashed.update(str(path.relative_to(path.anchor)).encode())
+    for name, path in files:
+        hashed.update(name.encode())
         hashed.update(path.read_bytes())
     return hashed.hexdigest()[:16]
 
@@ -82,9 +84,13 @@ class _SQLite:
 
 
 class _PostgreSQL:
+    """Templates on a server other checkouts may share: each checkout's carry its own prefix, and it
+    removes only its own old ones."""
+
     def __init__(self, connection, key: str):
         self.connection = connection
-        self.template = f"{PREFIX}{key}"
+        self.prefix = f"{PREFIX}{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]}_"
+        self.template = f"{self.prefix}{key}"
 
     def _admin(self, statement: str, *names: str) -> None:
         with self.connection._nodb_cursor() as cursor:
@@ -104,7 +110,7 @@ class _PostgreSQL:
         with self.connection._nodb_cursor() as cursor:
             cursor.execute(
                 "SELECT datname FROM pg_database WHERE datname LIKE %s AND datname <> %s",
-                [PREFIX.replace("_", r"\_") + "%", self.template],
+                [self.prefix.replace("_", r"\_") + "%", self.template],
             )
             old = [row[0] for row in cursor.fetchall()]
         for name in old:
