@@ -3,7 +3,7 @@
 Migrating an empty database costs each pytest process (each xdist worker, each test run alone) about
 ten seconds. The first process that needs the database migrates it as usual and keeps a copy, the
 template; the others copy the template: a file copy on SQLite, `CREATE DATABASE … TEMPLATE …` on
-PostgreSQL, under a 1 s. The template's name carries a digest of everything the migrations run
+PostgreSQL, in under a second. The template's name carries a digest of everything the migrations run
 (migrations, the reference data and seeds they call, the installed packages), so a change to any of
 them makes a new template, and the old ones are removed.
 """
