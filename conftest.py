@@ -27,9 +27,18 @@ def _shares_a_world(item) -> bool:
     )
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Refuses a module that mixes a shared world with tests that build the personas below: in a
-    random order (`make test-random`), such a test could run after the world and meet its madrasah."""
+    random order (`make test-random`), such a test could run after the world and meet its madrasah.
+    Refuses too an xdist worker whose `--dist loadgroup` ignored the `xdist_group` marks (the
+    expensive worlds would be built on every worker)."""
+    if getattr(config.option, "loadgroup", False):
+        ignored = [item.nodeid for item in items if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+        if ignored:
+            raise pytest.UsageError(
+                f"pytest-xdist ignored the xdist_group of {ignored[0]} and {len(ignored) - 1} more: this "
+                "pytest and pytest-xdist do not work together (pytest-dev/pytest-xdist#1386); see requirements-dev.txt"
+            )
     by_module: dict[str, list] = {}
     for item in items:
         by_module.setdefault(item.nodeid.split("::")[0], []).append(item)
